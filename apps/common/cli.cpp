@@ -1,0 +1,85 @@
+#include "common/cli.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "krbkit/version.hpp"
+
+namespace krbkit::cli {
+
+int exit_code_for(const Error& error) {
+  const auto& code = error.code;
+  if (code.category() == kdc_category()) {
+    switch (code.value()) {
+      case 24:  // KDC_ERR_PREAUTH_FAILED
+      case 31:  // KRB_AP_ERR_BAD_INTEGRITY (wrong password without preauth)
+        return kExitBadPassword;
+      case 6:  // KDC_ERR_C_PRINCIPAL_UNKNOWN
+      case 7:  // KDC_ERR_S_PRINCIPAL_UNKNOWN
+        return kExitUnknownPrincipal;
+      case 37:  // KRB_AP_ERR_SKEW
+        return kExitClockSkew;
+      case 23:  // KDC_ERR_KEY_EXPIRED
+        return kExitPasswordExpired;
+      default:
+        return kExitFailure;
+    }
+  }
+  if (code.category() == lib_category()) {
+    switch (static_cast<Errc>(code.value())) {
+      case Errc::integrity: return kExitBadPassword;
+      case Errc::no_kdc:
+      case Errc::timeout: return kExitKdcUnreachable;
+      case Errc::ccache_not_found:
+      case Errc::no_credentials:
+      case Errc::credentials_expired: return kExitNoCredentials;
+      case Errc::ccache_format:
+      case Errc::ccache_io:
+      case Errc::ccache_unsafe:
+      case Errc::keytab_not_found:
+      case Errc::keytab_format: return kExitCacheIo;
+      case Errc::invalid_argument: return kExitUsage;
+      default: return kExitFailure;
+    }
+  }
+  return kExitFailure;
+}
+
+std::string version_string(const std::string& prog) {
+  return fmt::format("{} (krbkit) {}", prog, kVersion);
+}
+
+void add_version_flag(CLI::App& app, const std::string& prog) {
+  app.set_version_flag("--version", version_string(prog), "Print the version and exit");
+}
+
+int parse(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return -1;
+}
+
+int run_main(const std::string& prog, const std::function<Result<void>()>& body) {
+  auto result = body();
+  if (result.ok()) return kExitOk;
+  std::fflush(stdout);
+  fmt::print(stderr, "{}: {}\n", prog, result.error().message());
+  return exit_code_for(result.error());
+}
+
+Result<void> not_supported_yet(const std::string& what) {
+  return Error{Errc::unsupported, what + " is not supported yet"};
+}
+
+}  // namespace krbkit::cli

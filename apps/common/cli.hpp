@@ -1,0 +1,50 @@
+#pragma once
+// Glue shared by the command-line tools: version strings, exit codes, and
+// run_main(), which turns a libcore error into one line on stderr.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "krbkit/base/result.hpp"
+
+namespace krbkit::cli {
+
+// Exit statuses. MIT's tools exit 1 for every failure; krbkit keeps 1 as the
+// generic failure and adds distinct codes for what scripts need to tell apart.
+// Each man page lists them (EXIT STATUS).
+enum Exit : int {
+  kExitOk = 0,
+  kExitFailure = 1,             // anything not listed below
+  kExitUsage = 2,               // bad options or arguments
+  kExitBadPassword = 3,         // password incorrect / preauthentication failed
+  kExitUnknownPrincipal = 4,    // client or server not found in the database
+  kExitKdcUnreachable = 5,      // no KDC answered
+  kExitClockSkew = 6,           // clock skew too great
+  kExitPasswordExpired = 7,     // password has expired
+  kExitNoCredentials = 8,       // no cache, or no valid/unexpired ticket in it
+  kExitCacheIo = 9,             // cache or keytab could not be read or written
+};
+
+// The exit status that fits an error.
+int exit_code_for(const Error& error);
+
+// "kinit (krbkit) 0.1.0"
+std::string version_string(const std::string& prog);
+
+// Adds --version to an app (MIT's tools have no long form; krbkit has one for all).
+void add_version_flag(CLI::App& app, const std::string& prog);
+
+// Parses argv with CLI11; on a usage error prints CLI11's message and returns
+// kExitUsage, on --help/--version prints and returns kExitOk. Returns -1 when
+// the caller should go on.
+int parse(CLI::App& app, int argc, char** argv);
+
+// Runs the body of a command; prints "<prog>: <message>" for an error and
+// returns the exit status for it.
+int run_main(const std::string& prog, const std::function<Result<void>()>& body);
+
+// What an app prints for an option whose issue has not landed yet.
+Result<void> not_supported_yet(const std::string& what);
+
+}  // namespace krbkit::cli

@@ -1,0 +1,75 @@
+#pragma once
+// Errors. An Error is a code (which category and number) plus a detail that
+// names what was involved (a file, a principal, a KDC, a message field), plus
+// context added on the way up ("while getting initial credentials"), in the
+// way MIT's tools word their messages.
+//
+// Categories:
+//   krbkit::kdc_category()  RFC 4120 error codes (KDC_ERR_*, KRB_AP_ERR_*),
+//                           as carried in KRB-ERROR messages
+//   krbkit::lib_category()  failures found locally (Errc below)
+//   std::system_category()  errno from the operating system
+
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace krbkit {
+
+// Local failures. Keep the list short and about what a caller can act on.
+enum class Errc {
+  ok = 0,
+  parse,                // malformed bytes: DER, ccache, keytab, config
+  integrity,            // decryption or checksum verification failed
+  unsupported_enctype,  // unknown, or weak and not allowed
+  unsupported,          // a feature or cache type krbkit does not have
+  invalid_argument,     // bad input from the user (a principal name, a duration)
+  config,               // krb5.conf problems
+  no_kdc,               // no KDC could be reached
+  timeout,              // a deadline passed
+  ccache_not_found,     // "No credentials cache found"
+  ccache_format,        // damaged credential cache
+  ccache_io,            // could not read/write/lock the cache
+  ccache_unsafe,        // wrong owner, symlink, ...
+  keytab_not_found,
+  keytab_format,
+  keytab_no_key,        // no suitable key in the keytab
+  no_credentials,       // cache holds no matching/valid ticket
+  credentials_expired,
+  reply_mismatch,       // a KDC reply failed a check (nonce, names, ...)
+  password_mismatch,    // the two entries of a new password differ
+  io,                   // other I/O
+  cancelled,            // the user cancelled a prompt
+  internal,
+};
+
+const std::error_category& lib_category();
+const std::error_category& kdc_category();
+
+inline std::error_code make_error_code(Errc e) { return {static_cast<int>(e), lib_category()}; }
+// An RFC 4120 error code from a KRB-ERROR.
+inline std::error_code kdc_error(int code) { return {code, kdc_category()}; }
+
+// The RFC 4120 name of a KDC error code ("KDC_ERR_PREAUTH_REQUIRED"), or "" if unknown.
+const char* kdc_error_name(int code);
+
+struct Error {
+  std::error_code code;
+  std::string detail;                // what was involved: file, principal, field path
+  std::vector<std::string> context;  // innermost first: "while reading the cache"
+
+  Error() = default;
+  Error(std::error_code c, std::string d = {}) : code(c), detail(std::move(d)) {}
+  Error(Errc e, std::string d = {}) : code(make_error_code(e)), detail(std::move(d)) {}
+
+  bool is(Errc e) const { return code == make_error_code(e); }
+  bool is_kdc(int kdc_code) const { return code.category() == kdc_category() && code.value() == kdc_code; }
+
+  // "<category message> (<detail>) while <context>...", one line.
+  std::string message() const;
+};
+
+}  // namespace krbkit
+
+template <>
+struct std::is_error_code_enum<krbkit::Errc> : std::true_type {};
