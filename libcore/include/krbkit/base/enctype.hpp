@@ -36,6 +36,7 @@ enum class Cksumtype : std::int32_t {
   hmac_sha256_128_aes128 = 19,
   hmac_sha384_192_aes256 = 20,
   hmac_md5_rc4 = -138,  // RFC 4757 HMAC-MD5
+  md5_hmac_rc4 = -137,  // MIT "md5-hmac-rc4": HMAC-MD5(key, MD5(usage || data))
   gssapi = 0x8003,      // RFC 4121 authenticator checksum (not a real checksum)
 };
 
