@@ -1,0 +1,72 @@
+#pragma once
+// Typed views of krb5.conf: the [libdefaults] values the tools use, with MIT's
+// defaults, and realm lookups ([realms], [domain_realm]).
+//
+// Like MIT's krb5int_libdefault_*(), a value is looked up first in the
+// realm's subsection of [libdefaults] (`KRBKIT.TEST = { forwardable = true }`)
+// and then in [libdefaults] itself.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "krbkit/base/enctype.hpp"
+#include "krbkit/base/result.hpp"
+#include "krbkit/config/profile.hpp"
+
+namespace krbkit::config {
+
+enum class DnsCanonicalize { no, yes, fallback };
+
+struct LibDefaults {
+  std::optional<std::string> default_realm;
+  std::string default_ccache_name = "FILE:/tmp/krb5cc_%{uid}";
+  std::string default_keytab_name = "FILE:/etc/krb5.keytab";
+  std::string default_client_keytab_name = "FILE:/var/lib/krb5/user/%{euid}/client.keytab";
+
+  std::chrono::seconds ticket_lifetime{24 * 3600};
+  std::chrono::seconds renew_lifetime{0};
+  std::chrono::seconds clockskew{300};
+  // Overall deadline for one request to a realm's KDCs (MIT's
+  // request_timeout, Heimdal's kdc_timeout); nullopt: MIT's pass schedule.
+  std::optional<std::chrono::seconds> kdc_timeout;
+
+  bool forwardable = false;
+  bool proxiable = false;
+  bool noaddresses = true;
+  bool dns_lookup_kdc = true;
+  bool dns_lookup_realm = false;
+  bool allow_weak_crypto = false;
+  bool allow_rc4 = false;
+  bool kdc_timesync = true;
+  bool canonicalize = false;
+  bool rdns = true;
+  DnsCanonicalize dns_canonicalize_hostname = DnsCanonicalize::yes;
+
+  int udp_preference_limit = 1465;
+  int ccache_type = 4;
+
+  std::vector<Enctype> default_tkt_enctypes;
+  std::vector<Enctype> default_tgs_enctypes;
+  std::vector<Enctype> permitted_enctypes;
+
+  // Reads [libdefaults] for `realm` (empty: the default_realm). A value that
+  // does not parse is an Errc::config error naming the file, line and relation.
+  static Result<LibDefaults> from(const Profile& profile, std::string_view realm = {});
+};
+
+// One [libdefaults] value, realm subsection first: the raw string.
+std::optional<std::string> libdefault(const Profile& profile, std::string_view realm, std::string_view name);
+
+// [domain_realm]: the realm for a host, trying the host itself, then each
+// parent domain with and without a leading dot (".example.com", "example.com"),
+// as MIT does. Host names compare case-insensitively (lower-cased).
+std::optional<std::string> host_realm(const Profile& profile, std::string_view host);
+// The realm MIT guesses when [domain_realm] has no entry: the host's parent
+// domain in upper case ("kdc.example.com" -> "EXAMPLE.COM"); empty for a
+// host without a dot.
+std::string fallback_host_realm(std::string_view host);
+
+}  // namespace krbkit::config

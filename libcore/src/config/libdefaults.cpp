@@ -1,0 +1,173 @@
+#include "krbkit/config/libdefaults.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "krbkit/config/values.hpp"
+
+namespace krbkit::config {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Reads one value through a typed getter, realm subsection first.
+class Reader {
+ public:
+  Reader(const Profile& p, std::string_view realm) : p_(p), realm_(realm) {}
+
+  template <class T, class Get>
+  Result<void> read(std::string_view name, T& out, Get get) const {
+    if (!realm_.empty()) {
+      auto v = (p_.*get)({"libdefaults", realm_, name});
+      if (!v) return std::move(v).error();
+      if (*v) {
+        out = static_cast<T>(**v);
+        return success();
+      }
+    }
+    auto v = (p_.*get)({"libdefaults", name});
+    if (!v) return std::move(v).error();
+    if (*v) out = static_cast<T>(**v);
+    return success();
+  }
+
+  Result<void> boolean(std::string_view name, bool& out) const { return read(name, out, &Profile::get_bool); }
+  Result<void> duration(std::string_view name, std::chrono::seconds& out) const {
+    return read(name, out, &Profile::get_duration);
+  }
+  Result<void> integer(std::string_view name, int& out) const { return read(name, out, &Profile::get_int); }
+  void string(std::string_view name, std::string& out) const {
+    if (auto v = libdefault(p_, realm_, name)) out = *v;
+  }
+  std::optional<Profile::Found> found(std::string_view name) const {
+    if (!realm_.empty())
+      if (auto f = p_.find_first({"libdefaults", realm_, name})) return f;
+    return p_.find_first({"libdefaults", name});
+  }
+
+  Result<std::vector<Enctype>> enctypes(std::string_view name, std::span<const Enctype> defaults,
+                                        bool allow_weak) const {
+    auto f = found(name);
+    if (!f) {
+      std::vector<Enctype> out;
+      for (auto e : defaults)
+        if (allow_weak || !is_weak_enctype(e)) out.push_back(e);
+      return out;
+    }
+    auto list = parse_enctype_list(f->value, defaults, allow_weak, name);
+    if (!list) {
+      auto error = std::move(list).error();
+      error.detail = fmt::format("{}: {}", f->where, error.detail);
+      return error;
+    }
+    return std::move(list->enctypes);
+  }
+
+ private:
+  const Profile& p_;
+  std::string realm_;
+};
+
+}  // namespace
+
+std::optional<std::string> libdefault(const Profile& profile, std::string_view realm, std::string_view name) {
+  if (!realm.empty())
+    if (auto v = profile.get({"libdefaults", realm, name})) return v;
+  return profile.get({"libdefaults", name});
+}
+
+Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view realm) {
+  LibDefaults d;
+  d.default_realm = profile.get({"libdefaults", "default_realm"});
+  std::string chosen(realm);
+  if (chosen.empty() && d.default_realm) chosen = *d.default_realm;
+  Reader r(profile, chosen);
+
+  r.string("default_ccache_name", d.default_ccache_name);
+  r.string("default_keytab_name", d.default_keytab_name);
+  r.string("default_client_keytab_name", d.default_client_keytab_name);
+  KRBKIT_CHECK(r.duration("ticket_lifetime", d.ticket_lifetime));
+  KRBKIT_CHECK(r.duration("renew_lifetime", d.renew_lifetime));
+  KRBKIT_CHECK(r.duration("clockskew", d.clockskew));
+  std::chrono::seconds timeout{0};
+  bool has_timeout = r.found("request_timeout") || r.found("kdc_timeout");
+  KRBKIT_CHECK(r.duration("kdc_timeout", timeout));
+  KRBKIT_CHECK(r.duration("request_timeout", timeout));
+  if (has_timeout && timeout.count() > 0) d.kdc_timeout = timeout;
+
+  KRBKIT_CHECK(r.boolean("forwardable", d.forwardable));
+  KRBKIT_CHECK(r.boolean("proxiable", d.proxiable));
+  KRBKIT_CHECK(r.boolean("noaddresses", d.noaddresses));
+  KRBKIT_CHECK(r.boolean("dns_lookup_kdc", d.dns_lookup_kdc));
+  KRBKIT_CHECK(r.boolean("dns_lookup_realm", d.dns_lookup_realm));
+  KRBKIT_CHECK(r.boolean("allow_weak_crypto", d.allow_weak_crypto));
+  KRBKIT_CHECK(r.boolean("allow_rc4", d.allow_rc4));
+  KRBKIT_CHECK(r.boolean("kdc_timesync", d.kdc_timesync));
+  KRBKIT_CHECK(r.boolean("canonicalize", d.canonicalize));
+  KRBKIT_CHECK(r.boolean("rdns", d.rdns));
+  if (auto f = r.found("dns_canonicalize_hostname")) {
+    if (lower(f->value) == "fallback") {
+      d.dns_canonicalize_hostname = DnsCanonicalize::fallback;
+    } else if (auto b = parse_bool(f->value)) {
+      d.dns_canonicalize_hostname = *b ? DnsCanonicalize::yes : DnsCanonicalize::no;
+    } else {
+      return Error{Errc::config,
+                   fmt::format("{}: invalid value '{}' for libdefaults.dns_canonicalize_hostname "
+                               "(expected true, false or fallback)",
+                               f->where, f->value)};
+    }
+  }
+
+  KRBKIT_CHECK(r.integer("udp_preference_limit", d.udp_preference_limit));
+  KRBKIT_CHECK(r.integer("ccache_type", d.ccache_type));
+  if (d.ccache_type < 1 || d.ccache_type > 4) {
+    auto f = r.found("ccache_type");
+    return Error{Errc::config, fmt::format("{}: ccache_type must be 1 to 4, not {}",
+                                           f ? f->where : "krb5.conf", d.ccache_type)};
+  }
+
+  bool weak = d.allow_weak_crypto;
+  KRBKIT_TRY(permitted, r.enctypes("permitted_enctypes", default_enctypes(), weak));
+  d.permitted_enctypes = std::move(permitted);
+  KRBKIT_TRY(tkt, r.enctypes("default_tkt_enctypes", default_enctypes(), weak));
+  d.default_tkt_enctypes = std::move(tkt);
+  KRBKIT_TRY(tgs, r.enctypes("default_tgs_enctypes", default_enctypes(), weak));
+  d.default_tgs_enctypes = std::move(tgs);
+  return d;
+}
+
+std::optional<std::string> host_realm(const Profile& profile, std::string_view host) {
+  std::string name = lower(host);
+  while (!name.empty() && name.back() == '.') name.pop_back();
+  std::string_view p = name;
+  while (!p.empty()) {
+    if (auto realm = profile.get({"domain_realm", p})) return realm;
+    if (p.front() == '.') {
+      p.remove_prefix(1);
+    } else {
+      auto dot = p.find('.');
+      if (dot == std::string_view::npos) break;
+      p.remove_prefix(dot);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string fallback_host_realm(std::string_view host) {
+  auto dot = host.find('.');
+  if (dot == std::string_view::npos) return {};
+  std::string realm(host.substr(dot + 1));
+  while (!realm.empty() && realm.back() == '.') realm.pop_back();
+  std::transform(realm.begin(), realm.end(), realm.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return realm;
+}
+
+}  // namespace krbkit::config

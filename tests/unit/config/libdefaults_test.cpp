@@ -1,0 +1,120 @@
+// The typed [libdefaults] view and realm lookups.
+#include "krbkit/config/libdefaults.hpp"
+
+#include <doctest/doctest.h>
+
+#include "krbkit/config/values.hpp"
+
+using namespace krbkit::config;
+using krbkit::Enctype;
+using std::chrono::seconds;
+
+namespace {
+Profile parse_ok(std::string_view text) {
+  auto p = Profile::parse(text, "krb5.conf");
+  REQUIRE(p.ok());
+  return std::move(p).value();
+}
+}  // namespace
+
+TEST_CASE("MIT's defaults when krb5.conf says nothing") {
+  auto d = LibDefaults::from(Profile{});
+  REQUIRE(d.ok());
+  CHECK_FALSE(d->default_realm.has_value());
+  CHECK(d->default_ccache_name == "FILE:/tmp/krb5cc_%{uid}");
+  CHECK(d->default_keytab_name == "FILE:/etc/krb5.keytab");
+  CHECK(d->ticket_lifetime == seconds(86400));
+  CHECK(d->renew_lifetime == seconds(0));
+  CHECK(d->clockskew == seconds(300));
+  CHECK_FALSE(d->kdc_timeout.has_value());
+  CHECK(d->noaddresses);
+  CHECK(d->dns_lookup_kdc);
+  CHECK_FALSE(d->dns_lookup_realm);
+  CHECK_FALSE(d->forwardable);
+  CHECK(d->udp_preference_limit == 1465);
+  CHECK(d->ccache_type == 4);
+  CHECK(d->kdc_timesync);
+  CHECK(d->rdns);
+  CHECK(d->dns_canonicalize_hostname == DnsCanonicalize::yes);
+  CHECK(d->default_tkt_enctypes ==
+        std::vector<Enctype>(default_enctypes().begin(), default_enctypes().end()));
+  CHECK(d->permitted_enctypes == d->default_tkt_enctypes);
+}
+
+TEST_CASE("libdefaults values, with per-realm overrides") {
+  auto p = parse_ok(R"([libdefaults]
+    default_realm = KRBKIT.TEST
+    default_ccache_name = DIR:/run/user/%{uid}/krb5cc
+    ticket_lifetime = 10h
+    renew_lifetime = 7d
+    clockskew = 1:00
+    forwardable = yes
+    noaddresses = false
+    dns_lookup_kdc = off
+    udp_preference_limit = 1
+    ccache_type = 3
+    kdc_timeout = 5s
+    dns_canonicalize_hostname = fallback
+    default_tkt_enctypes = aes256-sha2 aes128-sha2
+    permitted_enctypes = DEFAULT -rc4 -des3
+    KRBKIT.TEST = {
+        forwardable = false
+        ticket_lifetime = 1h
+    }
+)");
+  auto d = LibDefaults::from(p);
+  REQUIRE(d.ok());
+  CHECK(d->default_realm == "KRBKIT.TEST");
+  CHECK(d->default_ccache_name == "DIR:/run/user/%{uid}/krb5cc");
+  CHECK(d->ticket_lifetime == seconds(3600));  // the realm's own value
+  CHECK_FALSE(d->forwardable);                 // likewise
+  CHECK(d->renew_lifetime == seconds(7 * 86400));
+  CHECK(d->clockskew == seconds(3600));
+  CHECK_FALSE(d->noaddresses);
+  CHECK_FALSE(d->dns_lookup_kdc);
+  CHECK(d->udp_preference_limit == 1);
+  CHECK(d->ccache_type == 3);
+  CHECK(d->kdc_timeout == seconds(5));
+  CHECK(d->dns_canonicalize_hostname == DnsCanonicalize::fallback);
+  CHECK(d->default_tkt_enctypes ==
+        std::vector<Enctype>{Enctype::aes256_cts_hmac_sha384_192, Enctype::aes128_cts_hmac_sha256_128});
+  CHECK(d->permitted_enctypes.size() == 6);
+  // Another realm gets the [libdefaults] values.
+  auto other = LibDefaults::from(p, "OTHER.TEST");
+  REQUIRE(other.ok());
+  CHECK(other->forwardable);
+  CHECK(other->ticket_lifetime == seconds(36000));
+}
+
+TEST_CASE("bad libdefaults values are errors naming file, line and relation") {
+  auto d = LibDefaults::from(parse_ok("[libdefaults]\n  renew_lifetime = forever\n"));
+  REQUIRE_FALSE(d.ok());
+  CHECK(d.error().detail == "krb5.conf:2: invalid duration 'forever' for libdefaults.renew_lifetime");
+  auto e = LibDefaults::from(parse_ok("[libdefaults]\n  default_tgs_enctypes = des-cbc-crc\n"));
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().detail ==
+        "krb5.conf:2: no permitted encryption type in default_tgs_enctypes 'des-cbc-crc'");
+  auto c = LibDefaults::from(parse_ok("[libdefaults]\n  ccache_type = 5\n"));
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().detail == "krb5.conf:2: ccache_type must be 1 to 4, not 5");
+  auto h = LibDefaults::from(parse_ok("[libdefaults]\n  dns_canonicalize_hostname = sometimes\n"));
+  REQUIRE_FALSE(h.ok());
+}
+
+TEST_CASE("domain_realm maps hosts to realms, most specific first") {
+  auto p = parse_ok(R"([domain_realm]
+    exact.example.com = EXACT.TEST
+    .example.com = DOTTED.TEST
+    example.com = BARE.TEST
+    .sub.example.com = SUB.TEST
+)");
+  CHECK(host_realm(p, "exact.example.com") == "EXACT.TEST");
+  CHECK(host_realm(p, "EXACT.Example.COM.") == "EXACT.TEST");
+  CHECK(host_realm(p, "www.example.com") == "DOTTED.TEST");
+  CHECK(host_realm(p, "example.com") == "BARE.TEST");
+  CHECK(host_realm(p, "a.b.sub.example.com") == "SUB.TEST");
+  CHECK(host_realm(p, "sub.example.com") == "DOTTED.TEST");
+  CHECK_FALSE(host_realm(p, "example.org").has_value());
+  CHECK(fallback_host_realm("kdc.example.org") == "EXAMPLE.ORG");
+  CHECK(fallback_host_realm("localhost") == "");
+}
