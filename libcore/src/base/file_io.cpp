@@ -105,8 +105,9 @@ Result<Fd> create_unique(std::string& template_path, Errc kind) {
   return errno_error(kind, "cannot create", template_path, EEXIST);
 }
 
-Result<void> replace_atomically(const std::string& path, BytesView data, Errc kind) {
-  std::string tmp = path + ".XXXXXX";
+Result<void> replace_atomically(const std::string& path, BytesView data, Errc kind,
+                                std::string tmp_template) {
+  std::string tmp = tmp_template.empty() ? path + ".XXXXXX" : std::move(tmp_template);
   KRBKIT_TRY(fd, create_unique(tmp, kind));
   auto fail = [&](Error e) -> Result<void> {
     ::unlink(tmp.c_str());

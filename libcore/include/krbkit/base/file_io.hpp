@@ -64,6 +64,9 @@ Result<Fd> create_unique(std::string& template_path, Errc kind);
 // Writes `data` to a new 0600 file next to `path` and renames it over `path`:
 // a reader sees either the old or the new file, never a mix, and a crash
 // leaves the old one. `path` must not be a symlink (callers resolve first).
-Result<void> replace_atomically(const std::string& path, BytesView data, Errc kind);
+// The temporary file is `tmp_template` (ending in XXXXXX), by default
+// "<path>.XXXXXX"; it must be in the same directory as `path`.
+Result<void> replace_atomically(const std::string& path, BytesView data, Errc kind,
+                                std::string tmp_template = {});
 
 }  // namespace krbkit::fileio

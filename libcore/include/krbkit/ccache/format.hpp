@@ -1,0 +1,92 @@
+#pragma once
+// The FILE credential cache format, versions 1-4, as bytes in and bytes out.
+// No file I/O here: see cache.hpp for storage, locking and cache names.
+// The grammar is at the top of libcore/src/ccache/format.cpp.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "krbkit/base/bytes.hpp"
+#include "krbkit/base/result.hpp"
+#include "krbkit/ccache/credentials.hpp"
+
+namespace krbkit::ccache {
+
+// Config entries are credentials whose server is
+//   krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:
+// with the value in the ticket field (MIT krb5_cc_set_config, Heimdal
+// krb5_cc_set_config). Known keys: pa_type, fast_avail, refresh_time,
+// proxy_impersonator, start_realm (Heimdal).
+inline constexpr std::string_view kConfigRealm = "X-CACHECONF:";
+inline constexpr std::string_view kConfigComponent = "krb5_ccache_conf_data";
+
+// v4 header tag 1 (FCC_TAG_DELTATIME): the KDC's clock minus ours.
+struct KdcOffset {
+  std::int32_t seconds = 0;
+  std::int32_t microseconds = 0;
+  friend bool operator==(const KdcOffset&, const KdcOffset&) = default;
+};
+
+// A v4 header tag krbkit does not interpret; kept so a rewrite loses nothing.
+struct HeaderTag {
+  std::uint16_t tag = 0;
+  Bytes value;
+  friend bool operator==(const HeaderTag&, const HeaderTag&) = default;
+};
+
+struct CacheContents {
+  int version = 4;  // as read (1-4); serialize() takes the version to write
+  Principal default_principal;
+  std::optional<KdcOffset> kdc_offset;
+  std::vector<HeaderTag> other_header_tags;
+  std::vector<Credentials> creds;           // tickets, in file order
+  std::vector<Credentials> config_entries;  // X-CACHECONF: records, in file order
+
+  CacheContents clone() const;
+};
+
+// Parses a whole cache file. Strict: a truncated file, trailing garbage, an
+// impossible length or count, or an unknown version is Errc::ccache_format
+// with a detail "<filename>: byte <offset>: <field>: <problem>". Counts are
+// bounded by the bytes left, so no input causes a large allocation.
+Result<CacheContents> parse(BytesView data, std::string_view filename);
+
+// Only the version and the header (the part a writer appending a credential
+// must respect). Returns the offset just past the default principal.
+struct HeaderInfo {
+  int version = 0;
+  std::size_t end_of_header = 0;
+};
+Result<HeaderInfo> parse_header(BytesView data, std::string_view filename);
+
+// The whole file in `version` (1-4; 1 and 2 in host byte order). Credentials
+// first, then config entries. Errc::invalid_argument for another version or a
+// field too long for the format.
+Result<Bytes> serialize(const CacheContents& contents, int version = 4);
+// One credential record, for appending to an existing file of `version`.
+Result<Bytes> serialize_credential(const Credentials& cred, int version);
+
+// --- config entries ---
+bool is_config_principal(const Principal& server);
+struct ConfigEntryView {
+  std::string_view key;
+  std::string_view principal;  // unparsed principal the entry is about, or empty
+  BytesView value;
+};
+std::optional<ConfigEntryView> config_entry_view(const Credentials& cred);
+Credentials make_config_entry(const Principal& client, std::string_view key, std::string_view principal,
+                              BytesView value);
+// The value of config entry `key` (about `principal`, "" for none), if present.
+std::optional<Bytes> find_config(const CacheContents& contents, std::string_view key,
+                                 std::string_view principal = {});
+// Adds or replaces config entry `key` (client: the default principal).
+void set_config(CacheContents& contents, std::string_view key, std::string_view principal, BytesView value);
+
+// Whether two credentials are "the same ticket" for replace/remove purposes:
+// same client, server, is_skey and second ticket (what MIT's kvno would store twice).
+bool same_slot(const Credentials& a, const Credentials& b);
+
+}  // namespace krbkit::ccache

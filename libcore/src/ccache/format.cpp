@@ -1,0 +1,408 @@
+// The FILE credential cache format (MIT lib/krb5/ccache/cc_file.c and
+// ccmarshal.c; Heimdal lib/krb5/fcache.c writes the same bytes).
+//
+//   file        ::= version header default_principal credential*
+//   version     ::= 0x05 (0x01 | 0x02 | 0x03 | 0x04)       two bytes, any version
+//   header      ::= ""                                      versions 1-3
+//                 | header_len(16) tag*                     version 4, tags fill header_len bytes
+//   tag         ::= tag_id(16) tag_len(16) bytes(tag_len)
+//                   tag_id 1 (DELTATIME): time_offset(32) usec_offset(32), KDC time minus ours
+//   principal   ::= name_type(32)                           omitted in version 1
+//                   count(32)                               counts the realm too in version 1
+//                   data(realm) data(component)*count
+//   credential  ::= principal(client) principal(server) keyblock
+//                   authtime(32) starttime(32) endtime(32) renew_till(32)
+//                   is_skey(8: 0 or 1) ticket_flags(32)
+//                   count(32) address*count
+//                   count(32) authdata*count
+//                   data(ticket) data(second_ticket)
+//   keyblock    ::= enctype(16) [enctype(16) again, version 3 only] data(key)
+//   address     ::= addrtype(16) data
+//   authdata    ::= ad_type(16, signed) data
+//   data        ::= length(32) bytes(length)
+//
+// Integers are in host byte order in versions 1 and 2 and big-endian in 3 and
+// 4. Times are unsigned seconds since the epoch (MIT reads them unsigned for
+// dates past 2038). Config entries are credentials whose server is
+// krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:.
+//
+// Unlike MIT, which stops listing at the first record it cannot read, a
+// damaged record here fails the whole parse with the byte offset.
+
+#include "krbkit/ccache/format.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "krbkit/base/binary_reader.hpp"
+
+namespace krbkit::ccache {
+namespace {
+
+constexpr std::uint16_t kTagDeltaTime = 1;
+
+using Order = BinaryReader::Order;
+
+Order order_for(int version) { return version < 3 ? Order::host : Order::big_endian; }
+
+// Sticky-error parsing of one file, with the current record named for errors.
+class Parser {
+ public:
+  Parser(BytesView data, std::string_view filename) : in_(data), filename_(filename) {}
+
+  Result<CacheContents> run() {
+    CacheContents out;
+    if (!read_version_and_header(out)) return error();
+    out.default_principal = principal("default principal");
+    if (in_.failed()) return error();
+    for (int n = 1; !in_.at_end(); ++n) {
+      where_ = fmt::format("credential {}", n);
+      Credentials c = credential();
+      if (in_.failed()) return error();
+      if (is_config_principal(c.server))
+        out.config_entries.push_back(std::move(c));
+      else
+        out.creds.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Result<HeaderInfo> header_only() {
+    CacheContents scratch;
+    if (!read_version_and_header(scratch)) return error();
+    (void)principal("default principal");
+    if (in_.failed()) return error();
+    return HeaderInfo{version_, in_.offset()};
+  }
+
+ private:
+  Error error() const {
+    std::string field = where_.empty() ? in_.failure_field() : where_ + " " + in_.failure_field();
+    return Error{Errc::ccache_format, fmt::format("{}: byte {}: {}: {}", filename_, in_.failure_offset(),
+                                                  field, in_.failure_problem())};
+  }
+
+  bool read_version_and_header(CacheContents& out) {
+    if (in_.size() == 0) {
+      in_.fail("version", "empty file");
+      return false;
+    }
+    const std::uint8_t major = in_.u8("version");
+    const std::uint8_t minor = in_.u8("version");
+    if (in_.failed()) return false;
+    if (major != 5 || minor < 1 || minor > 4) {
+      in_.fail("version",
+               fmt::format("unknown format version 0x{:02x}{:02x} (not a credential cache)", major, minor),
+               0);
+      return false;
+    }
+    version_ = minor;
+    out.version = minor;
+    in_.set_order(order_for(minor));
+    if (version_ != 4) return true;
+
+    const std::size_t header_at = in_.offset();
+    const std::uint16_t header_len = in_.u16("header length");
+    BytesView header = in_.bytes(header_len, "header", header_at);
+    if (in_.failed()) return false;
+    BinaryReader tags(header);
+    while (!tags.at_end()) {
+      const std::size_t tag_at = tags.offset();
+      const std::uint16_t tag = tags.u16("header tag");
+      const std::uint16_t len = tags.u16("header tag length");
+      BytesView value = tags.bytes(len, "header tag value", tag_at + 2);
+      if (tags.failed()) break;
+      if (tag == kTagDeltaTime) {
+        if (len != 8) {
+          tags.fail("KDC time offset tag", fmt::format("length {} instead of 8", len), tag_at + 2);
+          break;
+        }
+        out.kdc_offset = KdcOffset{static_cast<std::int32_t>(get_u32be(value.data())),
+                                   static_cast<std::int32_t>(get_u32be(value.data() + 4))};
+      } else {
+        out.other_header_tags.push_back(HeaderTag{tag, Bytes(value.begin(), value.end())});
+      }
+    }
+    if (tags.failed()) {
+      in_.fail(tags.failure_field(), tags.failure_problem(), header_at + 2 + tags.failure_offset());
+      return false;
+    }
+    return true;
+  }
+
+  // length(32) bytes(length); the error offset is that of the length.
+  BytesView data(std::string_view field) {
+    const std::size_t at = in_.offset();
+    const std::uint32_t len = in_.u32(field);
+    return in_.bytes(len, field, at);
+  }
+
+  std::string text(std::string_view field) {
+    BytesView b = data(field);
+    return std::string(as_chars(b));
+  }
+
+  // A count of records each at least `min_record` bytes long: more than the
+  // bytes left can hold is impossible, and is refused before allocating.
+  std::uint32_t count(std::string_view field, std::size_t min_record) {
+    const std::size_t at = in_.offset();
+    const std::uint32_t n = in_.u32(field);
+    if (!in_.failed() && n > in_.remaining() / min_record) {
+      in_.fail(field, fmt::format("count {} is impossible with {} bytes left", n, in_.remaining()), at);
+      return 0;
+    }
+    return n;
+  }
+
+  Principal principal(const std::string& role) {
+    Principal p;
+    const std::size_t type_at = in_.offset();
+    if (version_ != 1)
+      p.type = static_cast<NameType>(in_.i32(role + " name type"));
+    else
+      p.type = NameType::unknown;
+    const std::size_t count_at = in_.offset();
+    std::uint32_t n = count(role + " component count", 4);
+    if (version_ == 1) {
+      if (!in_.failed() && n == 0) {
+        in_.fail(role + " component count", "0, but version 1 counts the realm", count_at);
+        return p;
+      }
+      --n;
+    }
+    (void)type_at;
+    p.realm = text(role + " realm");
+    p.components.reserve(n);
+    for (std::uint32_t i = 0; i < n && !in_.failed(); ++i)
+      p.components.push_back(text(fmt::format("{} component {}", role, i + 1)));
+    return p;
+  }
+
+  Credentials credential() {
+    Credentials c;
+    c.client = principal("client");
+    c.server = principal("server");
+    c.session_key.enctype = static_cast<Enctype>(in_.u16("key enctype"));
+    if (version_ == 3) (void)in_.u16("key enctype (repeated)");
+    c.session_key.bytes = SecretBytes(data("key"));
+    auto time = [&](const char* field) { return KerberosTime(std::chrono::seconds(in_.u32(field))); };
+    c.authtime = time("authtime");
+    c.starttime = time("starttime");
+    c.endtime = time("endtime");
+    c.renew_till = time("renew_till");
+    const std::size_t skey_at = in_.offset();
+    const std::uint8_t skey = in_.u8("is_skey");
+    if (!in_.failed() && skey > 1) in_.fail("is_skey", fmt::format("value {} is not 0 or 1", skey), skey_at);
+    c.is_skey = skey == 1;
+    c.flags = in_.u32("ticket flags");
+    const std::uint32_t naddr = count("address count", 6);
+    for (std::uint32_t i = 0; i < naddr && !in_.failed(); ++i) {
+      HostAddress a;
+      a.type = in_.u16("address type");
+      BytesView v = data("address");
+      a.address.assign(v.begin(), v.end());
+      c.addresses.push_back(std::move(a));
+    }
+    const std::uint32_t nad = count("authdata count", 6);
+    for (std::uint32_t i = 0; i < nad && !in_.failed(); ++i) {
+      AuthDataEntry ad;
+      ad.type = in_.i16("authdata type");
+      BytesView v = data("authdata");
+      ad.data.assign(v.begin(), v.end());
+      c.authdata.push_back(std::move(ad));
+    }
+    BytesView t = data("ticket");
+    c.ticket.assign(t.begin(), t.end());
+    BytesView t2 = data("second ticket");
+    c.second_ticket.assign(t2.begin(), t2.end());
+    return c;
+  }
+
+  BinaryReader in_;
+  std::string_view filename_;
+  std::string where_;
+  int version_ = 0;
+};
+
+// --- writing ---
+
+class Writer {
+ public:
+  explicit Writer(int version) : version_(version), order_(order_for(version)) {}
+
+  void u8(std::uint8_t v) { out_.push_back(v); }
+  void u16(std::uint16_t v) { put_u16_order(out_, v, order_); }
+  void u32(std::uint32_t v) { put_u32_order(out_, v, order_); }
+  void data(BytesView v, std::string_view field) {
+    if (v.size() > std::numeric_limits<std::uint32_t>::max()) too_long_ = std::string(field);
+    u32(static_cast<std::uint32_t>(v.size()));
+    out_.insert(out_.end(), v.begin(), v.end());
+  }
+
+  void principal(const Principal& p) {
+    if (version_ != 1) u32(static_cast<std::uint32_t>(p.type));
+    u32(static_cast<std::uint32_t>(p.components.size() + (version_ == 1 ? 1 : 0)));
+    data(as_bytes(p.realm), "realm");
+    for (const auto& c : p.components) data(as_bytes(c), "principal component");
+  }
+
+  void credential(const Credentials& c) {
+    principal(c.client);
+    principal(c.server);
+    const auto etype = static_cast<std::uint16_t>(to_int(c.session_key.enctype));
+    u16(etype);
+    if (version_ == 3) u16(etype);
+    data(c.session_key.bytes.view(), "key");
+    for (KerberosTime t : {c.authtime, c.starttime, c.endtime, c.renew_till})
+      u32(static_cast<std::uint32_t>(t.time_since_epoch().count()));
+    u8(c.is_skey ? 1 : 0);
+    u32(c.flags);
+    u32(static_cast<std::uint32_t>(c.addresses.size()));
+    for (const auto& a : c.addresses) {
+      u16(static_cast<std::uint16_t>(a.type));
+      data(a.address, "address");
+    }
+    u32(static_cast<std::uint32_t>(c.authdata.size()));
+    for (const auto& ad : c.authdata) {
+      u16(static_cast<std::uint16_t>(ad.type));
+      data(ad.data, "authdata");
+    }
+    data(c.ticket, "ticket");
+    data(c.second_ticket, "second ticket");
+  }
+
+  Bytes& bytes() { return out_; }
+  const std::string& too_long() const { return too_long_; }
+
+ private:
+  int version_;
+  Order order_;
+  Bytes out_;
+  std::string too_long_;
+};
+
+Result<void> check_version(int version) {
+  if (version < 1 || version > 4)
+    return Error{Errc::invalid_argument,
+                 fmt::format("credential cache format version {} (must be 1-4)", version)};
+  return success();
+}
+
+Result<Bytes> finish(Writer& w) {
+  if (!w.too_long().empty())
+    return Error{Errc::invalid_argument, "credential cache field too long: " + w.too_long()};
+  return std::move(w.bytes());
+}
+
+}  // namespace
+
+CacheContents CacheContents::clone() const {
+  CacheContents c;
+  c.version = version;
+  c.default_principal = default_principal;
+  c.kdc_offset = kdc_offset;
+  c.other_header_tags = other_header_tags;
+  for (const auto& cr : creds) c.creds.push_back(cr.clone());
+  for (const auto& cr : config_entries) c.config_entries.push_back(cr.clone());
+  return c;
+}
+
+Result<CacheContents> parse(BytesView data, std::string_view filename) {
+  return Parser(data, filename).run();
+}
+
+Result<HeaderInfo> parse_header(BytesView data, std::string_view filename) {
+  return Parser(data, filename).header_only();
+}
+
+Result<Bytes> serialize(const CacheContents& contents, int version) {
+  KRBKIT_CHECK(check_version(version));
+  Writer w(version);
+  w.u8(5);
+  w.u8(static_cast<std::uint8_t>(version));
+  if (version == 4) {
+    Bytes header;
+    if (contents.kdc_offset) {
+      put_u16be(header, kTagDeltaTime);
+      put_u16be(header, 8);
+      put_u32be(header, static_cast<std::uint32_t>(contents.kdc_offset->seconds));
+      put_u32be(header, static_cast<std::uint32_t>(contents.kdc_offset->microseconds));
+    }
+    for (const auto& t : contents.other_header_tags) {
+      put_u16be(header, t.tag);
+      put_u16be(header, static_cast<std::uint16_t>(t.value.size()));
+      header.insert(header.end(), t.value.begin(), t.value.end());
+    }
+    if (header.size() > 0xffff) return Error{Errc::invalid_argument, "credential cache header too long"};
+    w.u16(static_cast<std::uint16_t>(header.size()));
+    w.bytes().insert(w.bytes().end(), header.begin(), header.end());
+  }
+  w.principal(contents.default_principal);
+  for (const auto& c : contents.creds) w.credential(c);
+  for (const auto& c : contents.config_entries) w.credential(c);
+  return finish(w);
+}
+
+Result<Bytes> serialize_credential(const Credentials& cred, int version) {
+  KRBKIT_CHECK(check_version(version));
+  Writer w(version);
+  w.credential(cred);
+  return finish(w);
+}
+
+bool is_config_principal(const Principal& server) {
+  return server.realm == kConfigRealm && (server.components.size() == 2 || server.components.size() == 3) &&
+         server.components[0] == kConfigComponent;
+}
+
+std::optional<ConfigEntryView> config_entry_view(const Credentials& cred) {
+  if (!is_config_principal(cred.server)) return std::nullopt;
+  ConfigEntryView v;
+  v.key = cred.server.components[1];
+  if (cred.server.components.size() == 3) v.principal = cred.server.components[2];
+  v.value = cred.ticket;
+  return v;
+}
+
+Credentials make_config_entry(const Principal& client, std::string_view key, std::string_view principal,
+                              BytesView value) {
+  Credentials c;
+  c.client = client;
+  c.server.type = NameType::principal;  // MIT infers NT_PRINCIPAL for these names
+  c.server.realm = std::string(kConfigRealm);
+  c.server.components = {std::string(kConfigComponent), std::string(key)};
+  if (!principal.empty()) c.server.components.emplace_back(principal);
+  c.ticket.assign(value.begin(), value.end());
+  return c;
+}
+
+namespace {
+bool config_matches(const Credentials& c, std::string_view key, std::string_view principal) {
+  auto v = config_entry_view(c);
+  return v && v->key == key && v->principal == principal;
+}
+}  // namespace
+
+std::optional<Bytes> find_config(const CacheContents& contents, std::string_view key,
+                                 std::string_view principal) {
+  for (const auto& c : contents.config_entries)
+    if (config_matches(c, key, principal)) return c.ticket;
+  return std::nullopt;
+}
+
+void set_config(CacheContents& contents, std::string_view key, std::string_view principal, BytesView value) {
+  auto& entries = contents.config_entries;
+  entries.erase(std::remove_if(entries.begin(), entries.end(),
+                               [&](const Credentials& c) { return config_matches(c, key, principal); }),
+                entries.end());
+  entries.push_back(make_config_entry(contents.default_principal, key, principal, value));
+}
+
+bool same_slot(const Credentials& a, const Credentials& b) {
+  return a.client == b.client && a.server == b.server && a.is_skey == b.is_skey &&
+         a.second_ticket == b.second_ticket;
+}
+
+}  // namespace krbkit::ccache
