@@ -117,3 +117,37 @@ TEST_CASE("a private realm is torn down by its destructor; two realms get differ
       {"bash", "-c", "cat /proc/" + pid + "/stat 2>/dev/null | sed 's/.*) //' | cut -c1"});
   CHECK((state.out.empty() || state.out == "Z\n"));
 }
+
+TEST_CASE("Heimdal realm: MIT and Heimdal clients get tickets from Heimdal's KDC") {
+  Realm* heimdal = Realm::shared_heimdal();
+  if (!heimdal) {
+    MESSAGE("skipped: " << *krbkit::test::heimdal_unavailable());
+    return;
+  }
+  const std::string bin = heimdal->get("HEIMDAL_BIN");
+  CHECK(heimdal->name() == "HKRBKIT.TEST");
+
+  std::string cc = heimdal->fresh_ccache();
+  RunResult kinit = heimdal->run(
+      {bin + "/kinit", "--password-file=STDIN", "-c", cc, heimdal->principal("bob")}, {}, "bob-pw-1\n");
+  REQUIRE_MESSAGE(kinit.ok(), show(kinit));
+  RunResult klist = heimdal->run({bin + "/klist", "-c", cc});
+  CHECK_MESSAGE(klist.out.find("krbtgt/HKRBKIT.TEST@HKRBKIT.TEST") != std::string::npos, show(klist));
+
+  // MIT's kinit and kvno against Heimdal's KDC: every service, its one enctype.
+  std::string mit_cc = heimdal->fresh_ccache();
+  RunResult mit = heimdal->run({"kinit", "-c", mit_cc, heimdal->principal("alice")}, {},
+                               heimdal->password("alice") + "\n");
+  REQUIRE_MESSAGE(mit.ok(), show(mit));
+  CHECK(heimdal->service_enctypes().size() == 5);
+  for (const std::string& enctype : heimdal->service_enctypes()) {
+    RunResult kvno = heimdal->run({"kvno", "-c", mit_cc, heimdal->service_for(enctype)});
+    CHECK_MESSAGE(kvno.ok(), show(kvno));
+  }
+  RunResult wrong =
+      heimdal->run({"kinit", "-c", heimdal->fresh_ccache(), heimdal->principal("alice")}, {}, "nope\n");
+  CHECK(wrong.exit_code != 0);
+  RunResult keytab = heimdal->run({"kinit", "-k", "-t", heimdal->host_keytab(), "-c", heimdal->fresh_ccache(),
+                                   heimdal->host_principal()});
+  CHECK_MESSAGE(keytab.ok(), show(keytab));
+}

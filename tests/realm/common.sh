@@ -126,3 +126,19 @@ start_watchdog() {
     </dev/null >/dev/null 2>&1 9>&- &
   echo $! >"$dir/watchdog.pid"
 }
+
+# wait_for_kdc CONFIG REALM PORT: waits until the KDC answers an AS request
+# (made with MIT's kinit for a principal that does not exist, so that no
+# password is needed): proves the whole path works.
+wait_for_kdc() {
+  local i out kinit
+  kinit=$(command -v kinit || echo /usr/bin/kinit)
+  for ((i = 0; i < 100; i++)); do
+    out=$(KRB5_CONFIG=$1 KRB5_TRACE=/dev/null "$kinit" -c "MEMORY:probe" "nobody-probe@$2" </dev/null 2>&1 || true)
+    if [[ "$out" == *"not found in Kerberos database"* ]]; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  die "the KDC of $2 does not answer on 127.0.0.1:$3 (last kinit output: $out)"
+}
