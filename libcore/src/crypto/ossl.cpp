@@ -9,9 +9,12 @@
 #include <openssl/provider.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <memory>
+
+#include "krbkit/base/secret.hpp"
 
 namespace krbkit::crypto_detail {
 namespace {
@@ -215,6 +218,41 @@ Result<void> run_cipher(Cipher c, bool encrypt, BytesView key, const std::uint8_
       static_cast<std::size_t>(n) != len)
     return Error{Errc::internal, openssl_error(std::string(cipher_name(c)) + " failed")};
   return success();
+}
+
+Result<void> run_cipher_split(Cipher c, bool encrypt, BytesView key, BytesView in1, std::uint8_t* out1,
+                              BytesView in2, std::uint8_t* out2) {
+  if (c == Cipher::rc4) {
+    const EVP_CIPHER* cipher = algs().ciphers[static_cast<std::size_t>(c)];
+    if (cipher == nullptr) return missing(cipher_name(c));
+    CipherCtx ctx{EVP_CIPHER_CTX_new()};
+    int n1 = 0, n2 = 0;
+    if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher, key.data(), nullptr, encrypt ? 1 : 0, nullptr) != 1 ||
+        EVP_CipherUpdate(ctx.get(), out1, &n1, in1.data(), static_cast<int>(in1.size())) != 1 ||
+        (!in2.empty() &&
+         EVP_CipherUpdate(ctx.get(), out2, &n2, in2.data(), static_cast<int>(in2.size())) != 1))
+      return Error{Errc::internal, openssl_error("RC4 failed")};
+    return success();
+  }
+  const std::size_t block = in1.size();
+  if (is_cts(c) && in2.size() <= block) {
+    // Stealing reaches into the first block: run over a joined copy.
+    std::uint8_t joined[32], result[32];
+    std::copy(in1.begin(), in1.end(), joined);
+    std::copy(in2.begin(), in2.end(), joined + block);
+    KRBKIT_CHECK(run_cipher(c, encrypt, key, nullptr, joined, block + in2.size(), result));
+    std::copy(result, result + block, out1);
+    std::copy(result + block, result + block + in2.size(), out2);
+    secure_wipe(joined, sizeof joined);
+    secure_wipe(result, sizeof result);
+    return success();
+  }
+  // The first block alone is plain CBC with a zero IV; the rest continues
+  // the chain from the first ciphertext block.
+  const Cipher cbc = is_cts(c) ? static_cast<Cipher>(static_cast<int>(c) + 4) : c;
+  KRBKIT_CHECK(run_cipher(cbc, encrypt, key, nullptr, in1.data(), block, out1));
+  const std::uint8_t* chain = encrypt ? out1 : in1.data();
+  return run_cipher(c, encrypt, key, chain, in2.data(), in2.size(), out2);
 }
 
 Result<void> hmac(Md md, BytesView key, std::initializer_list<BytesView> parts, std::uint8_t* out) {

@@ -45,6 +45,13 @@ std::size_t md_size(Md md);
 Result<void> run_cipher(Cipher c, bool encrypt, BytesView key, const std::uint8_t* iv, const std::uint8_t* in,
                         std::size_t len, std::uint8_t* out);
 
+// One cipher pass over in1 | in2 into out1 | out2 without joining the
+// buffers: in1 is one block (the confounder), in2 the message. Block ciphers
+// are chained through the IV (for CTS this holds when in2 is over one block;
+// shorter messages go through a small stack buffer); stream ciphers run on.
+Result<void> run_cipher_split(Cipher c, bool encrypt, BytesView key, BytesView in1, std::uint8_t* out1,
+                              BytesView in2, std::uint8_t* out2);
+
 // MACs over the concatenation of `parts`; `out` receives md_size(md) / 16 bytes.
 Result<void> hmac(Md md, BytesView key, std::initializer_list<BytesView> parts, std::uint8_t* out);
 Result<void> cmac(Cipher cbc, BytesView key, std::initializer_list<BytesView> parts, std::uint8_t* out);

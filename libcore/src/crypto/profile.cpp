@@ -1,7 +1,6 @@
 // Shared pieces of the profiles.
 #include "crypto/profile.hpp"
 
-#include <cstring>
 #include <string>
 
 namespace krbkit::crypto_detail {
@@ -50,13 +49,6 @@ Result<std::uint32_t> s2k_iterations(const EnctypeInfo& e, BytesView params) {
 
 Error integrity_error(const EnctypeInfo& e) {
   return Error{Errc::integrity, std::string(e.name) + ": ciphertext integrity check failed"};
-}
-
-SecretBytes drop_confounder(SecretBytes decrypted, std::size_t confounder_bytes) {
-  const std::size_t n = decrypted.size() - confounder_bytes;
-  std::memmove(decrypted.data(), decrypted.data() + confounder_bytes, n);
-  decrypted.resize(n);
-  return decrypted;
 }
 
 Error short_ciphertext(const EnctypeInfo& e, std::size_t size) {

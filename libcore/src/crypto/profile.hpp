@@ -46,9 +46,13 @@ Bytes usage_constant(std::int32_t usage, primitive::KeyRole role);
 // Iteration count from s2kparams (4-byte big-endian) or the enctype's default.
 Result<std::uint32_t> s2k_iterations(const EnctypeInfo& e, BytesView params);
 Error integrity_error(const EnctypeInfo& e);
-// Decrypted confounder | plaintext -> plaintext, in place.
-SecretBytes drop_confounder(SecretBytes decrypted, std::size_t confounder_bytes);
 Error short_ciphertext(const EnctypeInfo& e, std::size_t size);
+
+// Per-message derivations from cached contexts (kdf_fast.cpp); same results
+// as krb5kdf() / kbkdf_hmac() / kbkdf_cmac_feedback() for these inputs.
+Result<SecretBytes> fast_dk_aes(Cipher cbc, BytesView key, BytesView constant, std::size_t len);
+Result<SecretBytes> fast_kdf_hmac(Md md, BytesView key, BytesView label, std::size_t len);
+Result<SecretBytes> fast_kdf_feedback_cmac(Cipher cbc, BytesView key, BytesView label, std::size_t len);
 
 // One instance per enctype row (defined next to their profiles).
 const Profile& aes128_sha1_profile();

@@ -94,15 +94,12 @@ class Rc4Profile final : public Profile {
     KRBKIT_CHECK(ready(e));
     Keys k;
     KRBKIT_CHECK(usage_keys(key, usage, k));
-    const std::size_t n = confounder.size() + plaintext.size();
-    Bytes out(16 + n);
-    std::uint8_t* body = out.data() + 16;
-    std::copy(confounder.begin(), confounder.end(), body);
-    std::copy(plaintext.begin(), plaintext.end(), body + confounder.size());
-    KRBKIT_CHECK(hmac(Md::md5, {k.k1, 16}, {BytesView{body, n}}, out.data()));
+    Bytes out(16 + confounder.size() + plaintext.size());
+    KRBKIT_CHECK(hmac(Md::md5, {k.k1, 16}, {confounder, plaintext}, out.data()));
     std::uint8_t k3[16];
     KRBKIT_CHECK(hmac(Md::md5, {k.k1_enc, 16}, {BytesView{out.data(), 16}}, k3));
-    auto r = run_cipher(Cipher::rc4, true, {k3, 16}, nullptr, body, n, body);
+    auto r = run_cipher_split(Cipher::rc4, true, {k3, 16}, confounder, out.data() + 16, plaintext,
+                              out.data() + 16 + confounder.size());
     secure_wipe(k3, sizeof k3);
     KRBKIT_CHECK(std::move(r));
     return out;
@@ -117,14 +114,17 @@ class Rc4Profile final : public Profile {
     const std::size_t n = ciphertext.size() - 16;
     std::uint8_t k3[16];
     KRBKIT_CHECK(hmac(Md::md5, {k.k1_enc, 16}, {ciphertext.first(16)}, k3));
-    SecretBytes plain(n);
-    auto r = run_cipher(Cipher::rc4, false, {k3, 16}, nullptr, ciphertext.data() + 16, n, plain.data());
+    std::uint8_t confounder[8];
+    SecretBytes plain(n - e.confounder_bytes);
+    auto r = run_cipher_split(Cipher::rc4, false, {k3, 16}, ciphertext.subspan(16, e.confounder_bytes),
+                              confounder, ciphertext.subspan(16 + e.confounder_bytes), plain.data());
     secure_wipe(k3, sizeof k3);
     KRBKIT_CHECK(std::move(r));
     std::uint8_t check[16];
-    KRBKIT_CHECK(hmac(Md::md5, {k.k1, 16}, {plain.view()}, check));
+    KRBKIT_CHECK(hmac(Md::md5, {k.k1, 16}, {BytesView{confounder, e.confounder_bytes}, plain.view()}, check));
+    secure_wipe(confounder, sizeof confounder);
     if (!equal_ct({check, 16}, ciphertext.first(16))) return integrity_error(e);
-    return drop_confounder(std::move(plain), e.confounder_bytes);
+    return plain;
   }
 
   Result<Bytes> checksum(const EnctypeInfo&, const Key& key, std::int32_t usage,

@@ -36,7 +36,7 @@ class Sha2Profile final : public Profile {
   Result<SecretBytes> usage_key(const EnctypeInfo& e, const Key& base, std::int32_t usage,
                                 primitive::KeyRole role) const override {
     std::size_t len = role == primitive::KeyRole::encryption ? e.key_bytes : e.mac_bytes;
-    return derive(base, usage_constant(usage, role), len);
+    return fast_kdf_hmac(md_, base.bytes.view(), usage_constant(usage, role), len);
   }
 
   Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage, BytesView confounder,
@@ -45,10 +45,8 @@ class Sha2Profile final : public Profile {
     KRBKIT_TRY(ki, usage_key(e, key, usage, primitive::KeyRole::integrity));
     const std::size_t n = confounder.size() + plaintext.size();
     Bytes out(n + e.mac_bytes);
-    std::copy(confounder.begin(), confounder.end(), out.begin());
-    std::copy(plaintext.begin(), plaintext.end(),
-              out.begin() + static_cast<std::ptrdiff_t>(confounder.size()));
-    KRBKIT_CHECK(run_cipher(cts_, true, ke.view(), nullptr, out.data(), n, out.data()));
+    KRBKIT_CHECK(run_cipher_split(cts_, true, ke.view(), confounder, out.data(), plaintext,
+                                  out.data() + confounder.size()));
     std::uint8_t h[48];
     KRBKIT_CHECK(hmac(md_, ki.view(), {BytesView{kZeroIv, 16}, BytesView{out.data(), n}}, h));
     std::memcpy(out.data() + n, h, e.mac_bytes);
@@ -64,9 +62,12 @@ class Sha2Profile final : public Profile {
     KRBKIT_CHECK(hmac(md_, ki.view(), {BytesView{kZeroIv, 16}, ciphertext.first(n)}, h));
     if (!equal_ct(BytesView{h, e.mac_bytes}, ciphertext.subspan(n))) return integrity_error(e);
     KRBKIT_TRY(ke, usage_key(e, key, usage, primitive::KeyRole::encryption));
-    SecretBytes plain(n);
-    KRBKIT_CHECK(run_cipher(cts_, false, ke.view(), nullptr, ciphertext.data(), n, plain.data()));
-    return drop_confounder(std::move(plain), e.confounder_bytes);
+    std::uint8_t confounder[16];
+    SecretBytes plain(n - e.confounder_bytes);
+    KRBKIT_CHECK(run_cipher_split(cts_, false, ke.view(), ciphertext.first(e.confounder_bytes), confounder,
+                                  ciphertext.subspan(e.confounder_bytes, plain.size()), plain.data()));
+    secure_wipe(confounder, sizeof confounder);
+    return plain;
   }
 
   Result<Bytes> checksum(const EnctypeInfo& e, const Key& key, std::int32_t usage,

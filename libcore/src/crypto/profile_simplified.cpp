@@ -89,6 +89,15 @@ class SimplifiedProfile final : public Profile {
     return out;
   }
 
+  Result<SecretBytes> usage_key(const EnctypeInfo& e, const Key& base, std::int32_t usage,
+                                primitive::KeyRole role) const override {
+    Bytes constant = usage_constant(usage, role);
+    if (p_.kdf == Kdf::feedback_cmac)
+      return fast_kdf_feedback_cmac(p_.cbc, base.bytes.view(), constant, e.key_bytes);
+    if (p_.enc != Cipher::des3_cbc) return fast_dk_aes(p_.cbc, base.bytes.view(), constant, e.key_bytes);
+    return derive(base, constant, e.key_bytes);
+  }
+
   std::size_t ciphertext_size(const EnctypeInfo& e, std::size_t plaintext_size) const override {
     return padded(e.confounder_bytes + plaintext_size) + e.mac_bytes;
   }
@@ -98,14 +107,21 @@ class SimplifiedProfile final : public Profile {
     KRBKIT_TRY(ke, usage_key(e, key, usage, primitive::KeyRole::encryption));
     KRBKIT_TRY(ki, usage_key(e, key, usage, primitive::KeyRole::integrity));
     const std::size_t n = padded(confounder.size() + plaintext.size());
-    // One buffer: confounder | plaintext (| zero padding) is MACed, then
-    // encrypted in place; the MAC goes after it.
-    Bytes out(n + e.mac_bytes, 0);
-    std::copy(confounder.begin(), confounder.end(), out.begin());
-    std::copy(plaintext.begin(), plaintext.end(),
-              out.begin() + static_cast<std::ptrdiff_t>(confounder.size()));
-    KRBKIT_CHECK(mac(e, ki.view(), BytesView{out.data(), n}, out.data() + n));
-    KRBKIT_CHECK(run_cipher(p_.enc, true, ke.view(), nullptr, out.data(), n, out.data()));
+    Bytes out(n + e.mac_bytes);
+    if (p_.enc == Cipher::des3_cbc) {
+      // Zero padding to whole blocks: MAC and encrypt a padded copy, in place.
+      std::copy(confounder.begin(), confounder.end(), out.begin());
+      std::copy(plaintext.begin(), plaintext.end(),
+                out.begin() + static_cast<std::ptrdiff_t>(confounder.size()));
+      KRBKIT_CHECK(mac(e, ki.view(), {BytesView{out.data(), n}}, out.data() + n));
+      KRBKIT_CHECK(run_cipher(p_.enc, true, ke.view(), nullptr, out.data(), n, out.data()));
+      return out;
+    }
+    // No copy of the plaintext: MAC and cipher read confounder and plaintext
+    // where they are and write straight into the result.
+    KRBKIT_CHECK(mac(e, ki.view(), {confounder, plaintext}, out.data() + n));
+    KRBKIT_CHECK(run_cipher_split(p_.enc, true, ke.view(), confounder, out.data(), plaintext,
+                                  out.data() + confounder.size()));
     return out;
   }
 
@@ -117,26 +133,29 @@ class SimplifiedProfile final : public Profile {
       return Error{Errc::integrity, std::string(e.name) + ": ciphertext is not a whole number of blocks"};
     KRBKIT_TRY(ke, usage_key(e, key, usage, primitive::KeyRole::encryption));
     KRBKIT_TRY(ki, usage_key(e, key, usage, primitive::KeyRole::integrity));
-    SecretBytes plain(n);
-    KRBKIT_CHECK(run_cipher(p_.enc, false, ke.view(), nullptr, ciphertext.data(), n, plain.data()));
-    std::uint8_t expected[EVP_MAX_MAC];
-    KRBKIT_CHECK(mac(e, ki.view(), plain.view(), expected));
+    std::uint8_t confounder[16];
+    SecretBytes plain(n - e.confounder_bytes);
+    KRBKIT_CHECK(run_cipher_split(p_.enc, false, ke.view(), ciphertext.first(e.confounder_bytes), confounder,
+                                  ciphertext.subspan(e.confounder_bytes, plain.size()), plain.data()));
+    std::uint8_t expected[kMaxMac];
+    KRBKIT_CHECK(mac(e, ki.view(), {BytesView{confounder, e.confounder_bytes}, plain.view()}, expected));
+    secure_wipe(confounder, sizeof confounder);
     if (!equal_ct(BytesView{expected, e.mac_bytes}, ciphertext.subspan(n))) return integrity_error(e);
-    return drop_confounder(std::move(plain), e.confounder_bytes);
+    return plain;
   }
 
   Result<Bytes> checksum(const EnctypeInfo& e, const Key& key, std::int32_t usage,
                          BytesView data) const override {
     KRBKIT_TRY(kc, usage_key(e, key, usage, primitive::KeyRole::checksum));
-    Bytes out(EVP_MAX_MAC);
-    KRBKIT_CHECK(mac(e, kc.view(), data, out.data()));
+    Bytes out(kMaxMac);
+    KRBKIT_CHECK(mac(e, kc.view(), {data}, out.data()));
     out.resize(e.mac_bytes);
     return out;
   }
 
   Result<Bytes> prf(const EnctypeInfo& e, const Key& key, BytesView input) const override {
     KRBKIT_TRY(kp, derive(key, as_bytes("prf"), e.key_bytes));
-    Bytes out(EVP_MAX_MAC);
+    Bytes out(kMaxMac);
     if (p_.cmac) {  // RFC 6803: CMAC(DK(key, "prf"), input)
       KRBKIT_CHECK(cmac(p_.cbc, kp.view(), {input}, out.data()));
     } else {  // RFC 3962: E(DK(key, "prf"), truncate-to-blocks(SHA1(input)))
@@ -149,17 +168,18 @@ class SimplifiedProfile final : public Profile {
   }
 
  private:
-  static constexpr std::size_t EVP_MAX_MAC = 64;
+  static constexpr std::size_t kMaxMac = 64;
 
   std::size_t padded(std::size_t n) const {
     return p_.enc == Cipher::des3_cbc ? (n + p_.block - 1) / p_.block * p_.block : n;
   }
 
-  Result<void> mac(const EnctypeInfo& e, BytesView k, BytesView data, std::uint8_t* out) const {
-    if (p_.cmac) return cmac(p_.cbc, k, {data}, out);
-    if (e.mac_bytes == 20) return hmac(Md::sha1, k, {data}, out);
+  Result<void> mac(const EnctypeInfo& e, BytesView k, std::initializer_list<BytesView> data,
+                   std::uint8_t* out) const {
+    if (p_.cmac) return cmac(p_.cbc, k, data, out);
+    if (e.mac_bytes == 20) return hmac(Md::sha1, k, data, out);
     std::uint8_t full[20];
-    KRBKIT_CHECK(hmac(Md::sha1, k, {data}, full));
+    KRBKIT_CHECK(hmac(Md::sha1, k, data, full));
     std::memcpy(out, full, e.mac_bytes);
     return success();
   }

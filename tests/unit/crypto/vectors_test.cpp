@@ -174,7 +174,9 @@ TEST_CASE("every published vector in tests/data/vectors passes") {
        {"rfc3961.json", "rfc3962.json", "rfc8009.json", "rfc6803.json", "rfc4757.json", "rfc6113_cf2.json"}) {
     CAPTURE(file);
     Value doc = minijson::parse_file(data_path(file));
-    for (const auto& [kind, entries] : doc["vectors"].object()) {
+    for (const auto& member : doc["vectors"].object()) {
+      const std::string& kind = member.first;  // structured bindings cannot be captured (clang 14)
+      const Value& entries = member.second;
       CAPTURE(kind);
       REQUIRE_MESSAGE(handlers.count(kind) == 1, "no handler for vector kind " << kind);
       CHECK(static_cast<std::int64_t>(entries.array().size()) == doc["counts"][kind].integer());
