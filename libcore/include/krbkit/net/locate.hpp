@@ -1,0 +1,69 @@
+#pragma once
+// Where a realm's KDCs (and password-change and admin servers) are:
+//
+//   1. krb5.conf [realms] REALM = { kdc = ... } (primary_kdc/master_kdc,
+//      kpasswd_server, admin_server for the other services). Entries are
+//      "host", "host:port", "[v6addr]", "[v6addr]:port", optionally prefixed
+//      "udp/" or "tcp/";
+//   2. else, when dns_lookup_kdc is true, DNS SRV records
+//      (_kerberos._udp/_tcp, _kerberos-master, _kpasswd, _kerberos-adm);
+//   3. else, for the KDC service, the realm name itself as a host name.
+//
+// Nothing here knows about Kerberos messages.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "krbkit/base/result.hpp"
+#include "krbkit/config/profile.hpp"
+
+namespace krbkit::net {
+
+enum class Transport { any, udp, tcp };
+const char* transport_name(Transport t);  // "any", "udp", "tcp"
+
+enum class Service {
+  kdc,          // port 88
+  primary_kdc,  // the realm's primary (master) KDC, port 88
+  kpasswd,      // password changes, port 464
+  admin,        // kadmind, port 749, TCP
+};
+std::uint16_t default_port(Service s);
+
+struct KdcTarget {
+  std::string host;
+  std::uint16_t port = 88;
+  Transport transport = Transport::any;
+
+  friend bool operator==(const KdcTarget&, const KdcTarget&) = default;
+};
+// "kdc.example.com:88", "[::1]:88", "tcp/kdc.example.com:88".
+std::string to_string(const KdcTarget& t);
+
+// One krb5.conf server entry. Errc::config for an empty host, a bad port or
+// an https:// (MS-KKDCP) URL, which krbkit does not speak.
+Result<KdcTarget> parse_server(std::string_view entry, std::uint16_t port = 88);
+
+struct LocateOptions {
+  Service service = Service::kdc;
+  // DNS SRV lookups; nullopt: krb5.conf's dns_lookup_kdc (default true).
+  std::optional<bool> dns_lookup;
+};
+
+// The servers for `realm`, in order of preference. Errc::no_kdc naming the
+// realm when there are none (e.g. no primary KDC is configured).
+Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::string_view realm,
+                                      const LocateOptions& options = {});
+inline Result<std::vector<KdcTarget>> locate_kdcs(const config::Profile& profile, std::string_view realm,
+                                                  const LocateOptions& options = {}) {
+  return locate(profile, realm, options);
+}
+
+// Whether `target` (compared by host and port) is one of the realm's
+// primary KDCs: a reply from it makes retrying at the primary pointless.
+bool is_primary_kdc(const config::Profile& profile, std::string_view realm, const KdcTarget& target);
+
+}  // namespace krbkit::net

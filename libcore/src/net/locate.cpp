@@ -1,0 +1,187 @@
+#include "krbkit/net/locate.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/values.hpp"
+#include "krbkit/net/dns_srv.hpp"
+
+namespace krbkit::net {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool starts_with_icase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+// The krb5.conf relations naming the servers of a service, in order.
+std::vector<std::string_view> relations(Service s) {
+  switch (s) {
+    case Service::kdc: return {"kdc"};
+    case Service::primary_kdc: return {"primary_kdc", "master_kdc"};
+    case Service::kpasswd: return {"kpasswd_server"};
+    case Service::admin: return {"admin_server"};
+  }
+  return {};
+}
+
+// SRV names and the transport each gives.
+std::vector<std::pair<std::string_view, Transport>> srv_names(Service s) {
+  switch (s) {
+    case Service::kdc: return {{"_kerberos._udp.", Transport::udp}, {"_kerberos._tcp.", Transport::tcp}};
+    case Service::primary_kdc:
+      return {{"_kerberos-master._udp.", Transport::udp}, {"_kerberos-master._tcp.", Transport::tcp}};
+    case Service::kpasswd: return {{"_kpasswd._udp.", Transport::udp}, {"_kpasswd._tcp.", Transport::tcp}};
+    case Service::admin: return {{"_kerberos-adm._tcp.", Transport::tcp}};
+  }
+  return {};
+}
+
+Result<std::vector<KdcTarget>> from_profile(const config::Profile& profile, std::string_view realm,
+                                            Service service) {
+  std::vector<KdcTarget> out;
+  for (auto relation : relations(service)) {
+    for (const auto& entry : profile.get_all({"realms", realm, relation})) {
+      auto target = parse_server(entry, default_port(service));
+      if (!target) {
+        auto error = std::move(target).error();
+        error.detail = fmt::format("[realms] {} {}: {}", realm, relation, error.detail);
+        return error;
+      }
+      if (service == Service::admin && target->transport == Transport::any)
+        target->transport = Transport::tcp;
+      out.push_back(std::move(*target));
+    }
+    if (!out.empty()) break;
+  }
+  // MIT: without kpasswd_server, the admin server's host at port 464.
+  if (out.empty() && service == Service::kpasswd) {
+    for (const auto& entry : profile.get_all({"realms", realm, "admin_server"})) {
+      auto target = parse_server(entry, 464);
+      if (!target) continue;
+      target->port = 464;
+      target->transport = Transport::any;
+      out.push_back(std::move(*target));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* transport_name(Transport t) {
+  switch (t) {
+    case Transport::any: return "any";
+    case Transport::udp: return "udp";
+    case Transport::tcp: return "tcp";
+  }
+  return "?";
+}
+
+std::uint16_t default_port(Service s) {
+  switch (s) {
+    case Service::kdc:
+    case Service::primary_kdc: return 88;
+    case Service::kpasswd: return 464;
+    case Service::admin: return 749;
+  }
+  return 88;
+}
+
+std::string to_string(const KdcTarget& t) {
+  std::string prefix = t.transport == Transport::any ? "" : fmt::format("{}/", transport_name(t.transport));
+  if (t.host.find(':') != std::string::npos) return fmt::format("{}[{}]:{}", prefix, t.host, t.port);
+  return fmt::format("{}{}:{}", prefix, t.host, t.port);
+}
+
+Result<KdcTarget> parse_server(std::string_view entry, std::uint16_t port) {
+  auto text = trim(entry);
+  KdcTarget t;
+  t.port = port;
+  if (starts_with_icase(text, "https://") || starts_with_icase(text, "kkdcp://"))
+    return Error{Errc::config, fmt::format("'{}': HTTPS (MS-KKDCP) KDC URLs are not supported", text)};
+  if (starts_with_icase(text, "udp/")) {
+    t.transport = Transport::udp;
+    text.remove_prefix(4);
+  } else if (starts_with_icase(text, "tcp/")) {
+    t.transport = Transport::tcp;
+    text.remove_prefix(4);
+  }
+  std::string_view host = text, port_text;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos)
+      return Error{Errc::config, fmt::format("'{}': missing ']' after an IPv6 address", entry)};
+    host = text.substr(1, close - 1);
+    auto rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return Error{Errc::config, fmt::format("'{}': text after ']'", entry)};
+      port_text = rest.substr(1);
+    }
+  } else if (auto colon = text.find(':'); colon != std::string_view::npos && text.rfind(':') == colon) {
+    // One colon: host:port. Several: a bare IPv6 address, as MIT reads it.
+    host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  }
+  if (host.empty()) return Error{Errc::config, fmt::format("'{}': no host name", entry)};
+  if (!port_text.empty() || (host.size() != text.size() && text.back() == ':')) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+    if (port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() || value == 0 ||
+        value > 65535)
+      return Error{Errc::config, fmt::format("'{}': bad port '{}'", entry, port_text)};
+    t.port = static_cast<std::uint16_t>(value);
+  }
+  t.host = std::string(host);
+  return t;
+}
+
+Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::string_view realm,
+                                      const LocateOptions& options) {
+  KRBKIT_TRY(found, from_profile(profile, realm, options.service));
+  if (!found.empty()) return found;
+
+  bool dns = true;
+  if (options.dns_lookup) {
+    dns = *options.dns_lookup;
+  } else if (auto v = config::libdefault(profile, realm, "dns_lookup_kdc")) {
+    dns = config::parse_bool(*v).value_or(true);
+  }
+  if (dns && !realm.empty()) {
+    for (auto [prefix, transport] : srv_names(options.service)) {
+      auto records = query_srv(std::string(prefix) + std::string(realm));
+      if (!records) continue;  // a resolver failure is like no records: fall back
+      for (const auto& r : *records) found.push_back(KdcTarget{r.target, r.port, transport});
+    }
+    if (!found.empty()) return found;
+  }
+  if (options.service == Service::kdc && !realm.empty()) {
+    found.push_back(KdcTarget{std::string(realm), 88, Transport::any});
+    return found;
+  }
+  const char* what = options.service == Service::primary_kdc ? "primary KDC"
+                     : options.service == Service::kpasswd   ? "kpasswd server"
+                     : options.service == Service::admin     ? "admin server"
+                                                             : "KDC";
+  return Error{Errc::no_kdc, fmt::format("no {} known for realm {}", what, realm.empty() ? "\"\"" : realm)};
+}
+
+bool is_primary_kdc(const config::Profile& profile, std::string_view realm, const KdcTarget& target) {
+  auto primaries = locate(profile, realm, LocateOptions{Service::primary_kdc, std::nullopt});
+  if (!primaries) return false;
+  for (const auto& p : *primaries)
+    if (p.host == target.host && p.port == target.port) return true;
+  return false;
+}
+
+}  // namespace krbkit::net
