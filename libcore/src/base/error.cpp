@@ -45,8 +45,9 @@ struct KdcErrorText {
   const char* message;  // MIT's wording (krb5_err.et), which users know
 };
 
-// RFC 4120 section 7.5.9, RFC 6113 and RFC 4556 error codes.
-constexpr std::array<KdcErrorText, 77> kKdcErrors{{
+// RFC 4120 section 7.5.9, RFC 6113, RFC 4556 and RFC 8636 error codes; the
+// messages are MIT krb5_err.et's (checked against krb5 @473b51b).
+constexpr std::array<KdcErrorText, 80> kKdcErrors{{
     {0, "KDC_ERR_NONE", "No error"},
     {1, "KDC_ERR_NAME_EXP", "Client's entry in database has expired"},
     {2, "KDC_ERR_SERVICE_EXP", "Server's entry in database has expired"},
@@ -121,9 +122,12 @@ constexpr std::array<KdcErrorText, 77> kKdcErrors{{
     {79, "KDC_ERR_PA_CHECKSUM_MUST_BE_INCLUDED", "Checksum must be included"},
     {80, "KDC_ERR_DIGEST_IN_SIGNED_DATA_NOT_ACCEPTED", "Digest in signed-data not accepted"},
     {81, "KDC_ERR_PUBLIC_KEY_ENCRYPTION_NOT_SUPPORTED", "Public key encryption not supported"},
+    {85, "KRB_AP_ERR_IAKERB_KDC_NOT_FOUND", "The IAKERB proxy could not find a KDC"},
+    {86, "KRB_AP_ERR_IAKERB_KDC_NO_RESPONSE", "The KDC did not respond to the IAKERB proxy"},
     {90, "KDC_ERR_PREAUTH_EXPIRED", "Preauthentication expired"},
     {91, "KDC_ERR_MORE_PREAUTH_DATA_REQUIRED", "More preauthentication data is required"},
     {93, "KDC_ERR_UNKNOWN_CRITICAL_FAST_OPTIONS", "An unsupported critical FAST option was requested"},
+    {100, "KDC_ERR_NO_ACCEPTABLE_KDF", "No acceptable KDF offered"},
 }};
 
 const KdcErrorText* find_kdc_error(int code) {
@@ -137,6 +141,8 @@ class KdcCategory final : public std::error_category {
   const char* name() const noexcept override { return "kerberos"; }
   std::string message(int value) const override {
     if (const auto* e = find_kdc_error(value)) return e->message;
+    // MIT's placeholder wording for the unassigned protocol codes.
+    if (value >= 0 && value < 128) return "KRB5 error code " + std::to_string(value);
     return "Unknown Kerberos error code " + std::to_string(value);
   }
 };
