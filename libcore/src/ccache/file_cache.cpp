@@ -1,0 +1,221 @@
+// FILE caches (and the members of DIR collections): opening safely, MIT's
+// fcntl lock, atomic whole-cache replace, append, destroy. The format itself
+// is format.cpp; the safety rules are listed in cache.hpp.
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "internal.hpp"
+#include "krbkit/base/file_io.hpp"
+
+namespace krbkit::ccache::detail {
+namespace {
+
+using fileio::Fd;
+using fileio::LockMode;
+
+std::string dir_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string base_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// A directory others can write to (like /tmp): a name in it may be a trap.
+bool shared_dir(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return false;
+  return (st.st_mode & (S_ISVTX | S_IWOTH)) != 0;
+}
+
+Error not_found(const std::string& path) { return Error{Errc::ccache_not_found, "filename: " + path}; }
+
+Error unsafe(const std::string& path, const std::string& why) {
+  return Error{Errc::ccache_unsafe, fmt::format("filename: {}: {}", path, why)};
+}
+
+// After open: a regular file of ours (root may use anyone's, as with MIT).
+Result<void> check_opened(int fd, const std::string& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fileio::errno_error(Errc::ccache_io, "cannot stat", path, errno);
+  if (!S_ISREG(st.st_mode)) return unsafe(path, "not a regular file");
+  const uid_t me = ::geteuid();
+  if (st.st_uid != me && me != 0)
+    return unsafe(path, fmt::format("owned by uid {}, not by you (uid {})", st.st_uid, me));
+  return success();
+}
+
+class FileCache final : public Cache {
+ public:
+  FileCache(std::string path, std::string name, std::string type)
+      : path_(std::move(path)), name_(std::move(name)), type_(std::move(type)) {}
+
+  std::string name() const override { return name_; }
+  std::string_view type() const override { return type_; }
+  std::string path() const override { return path_; }
+
+  bool exists() const override {
+    struct stat st {};
+    return ::stat(path_.c_str(), &st) == 0 && st.st_size > 0;
+  }
+
+  Result<CacheContents> read() override {
+    KRBKIT_TRY(fd, open_existing(O_RDONLY, LockMode::shared));
+    KRBKIT_TRY(data, fileio::read_all(fd.get(), path_, Errc::ccache_io));
+    if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
+    return parse(data, path_);
+  }
+
+  Result<void> write(const CacheContents& contents, int version) override {
+    KRBKIT_TRY(bytes, serialize(contents, version));
+    KRBKIT_TRY(target, write_target());
+    // Hold the lock on the file being replaced, so an MIT or krbkit writer
+    // appending to it finishes first; writers that then find the name points
+    // at a new file retry on that one (see open_existing).
+    Fd old;
+    struct stat st {};
+    if (::lstat(target.c_str(), &st) == 0) {
+      auto opened = open_locked(target, O_RDWR, LockMode::exclusive);
+      if (!opened) return std::move(opened).error();
+      old = std::move(*opened);
+    } else if (type_ == "DIR") {
+      const std::string dir = dir_of(target);
+      if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        return fileio::errno_error(Errc::ccache_io, "cannot create directory", dir, errno);
+    }
+    return fileio::replace_atomically(target, bytes, Errc::ccache_io, temp_template(target));
+  }
+
+  Result<void> store(const Credentials& cred) override {
+    KRBKIT_TRY(fd, open_existing(O_RDWR, LockMode::exclusive));
+    KRBKIT_TRY(data, fileio::read_all(fd.get(), path_, Errc::ccache_io));
+    if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
+    // Validate the whole file: appending after a damaged record would hide the new one.
+    KRBKIT_TRY(contents, parse(data, path_));
+    KRBKIT_TRY(record, serialize_credential(cred, contents.version));
+    return fileio::pwrite_all(fd.get(), record, static_cast<long long>(data.size()), path_, Errc::ccache_io);
+  }
+
+  Result<std::size_t> rewrite(const std::function<bool(const Credentials&)>& drop,
+                              const Credentials* add) override {
+    KRBKIT_TRY(fd, open_existing(O_RDWR, LockMode::exclusive));
+    KRBKIT_TRY(data, fileio::read_all(fd.get(), path_, Errc::ccache_io));
+    if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
+    KRBKIT_TRY(contents, parse(data, path_));
+    std::size_t dropped = 0;
+    for (auto* list : {&contents.creds, &contents.config_entries}) {
+      std::vector<Credentials> kept;
+      for (auto& c : *list) {
+        if (drop(c))
+          ++dropped;
+        else
+          kept.push_back(std::move(c));
+      }
+      *list = std::move(kept);
+    }
+    if (add)
+      (is_config_principal(add->server) ? contents.config_entries : contents.creds).push_back(add->clone());
+    KRBKIT_TRY(bytes, serialize(contents, contents.version));
+    KRBKIT_TRY(target, write_target());
+    KRBKIT_CHECK(fileio::replace_atomically(target, bytes, Errc::ccache_io, temp_template(target)));
+    return dropped;
+  }
+
+  Result<void> destroy() override {
+    KRBKIT_TRY(fd, open_existing(O_RDWR, LockMode::exclusive));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) == 0 && st.st_nlink == 1 && st.st_size > 0) {
+      // Overwrite before unlinking so the key material is gone, not just unnamed.
+      Bytes zeros(static_cast<std::size_t>(st.st_size), 0);
+      KRBKIT_CHECK(fileio::pwrite_all(fd.get(), zeros, 0, path_, Errc::ccache_io));
+      ::fsync(fd.get());
+    }
+    if (::unlink(path_.c_str()) != 0) {
+      if (errno == ENOENT) return not_found(path_);
+      return fileio::errno_error(Errc::ccache_io, "cannot remove", path_, errno);
+    }
+    return success();
+  }
+
+ private:
+  // Opens `path` refusing symlinks in shared directories (O_NOFOLLOW there,
+  // so there is no window between a check and the open).
+  Result<Fd> open_checked(const std::string& path, int flags) const {
+    const bool shared = shared_dir(dir_of(path));
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOCTTY | (shared ? O_NOFOLLOW : 0));
+    if (fd < 0) {
+      if (errno == ENOENT) return not_found(path);
+      if (errno == ELOOP && shared)
+        return unsafe(path,
+                      "is a symlink in the shared directory " + dir_of(path) + "; refusing to follow it");
+      if (errno == EACCES) return unsafe(path, "permission denied");
+      return fileio::errno_error(Errc::ccache_io, "cannot open", path, errno);
+    }
+    Fd out(fd);
+    KRBKIT_CHECK(check_opened(out.get(), path));
+    return out;
+  }
+
+  // Opens and locks; if the name was replaced by a rename while we waited
+  // for the lock, starts again on the new file.
+  Result<Fd> open_locked(const std::string& path, int flags, LockMode mode) const {
+    for (int attempt = 0;; ++attempt) {
+      KRBKIT_TRY(fd, open_checked(path, flags));
+      KRBKIT_CHECK(fileio::lock(fd.get(), mode, path, Errc::ccache_io));
+      struct stat by_fd {
+      }, by_name{};
+      if (::fstat(fd.get(), &by_fd) != 0)
+        return fileio::errno_error(Errc::ccache_io, "cannot stat", path, errno);
+      if (::stat(path.c_str(), &by_name) != 0) {
+        if (errno == ENOENT) return not_found(path);  // destroyed meanwhile
+        return fileio::errno_error(Errc::ccache_io, "cannot stat", path, errno);
+      }
+      if ((by_fd.st_ino == by_name.st_ino && by_fd.st_dev == by_name.st_dev) || attempt >= 100) return fd;
+    }
+  }
+
+  Result<Fd> open_existing(int flags, LockMode mode) const { return open_locked(path_, flags, mode); }
+
+  // The file a whole-cache write replaces: the cache path, or the file a
+  // (safe) symlink points to, so the link stays a link.
+  Result<std::string> write_target() const {
+    struct stat st {};
+    if (::lstat(path_.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path_;
+    if (shared_dir(dir_of(path_)))
+      return unsafe(path_,
+                    "is a symlink in the shared directory " + dir_of(path_) + "; refusing to follow it");
+    char buf[PATH_MAX];
+    if (::realpath(path_.c_str(), buf) != nullptr) return std::string(buf);
+    ssize_t n = ::readlink(path_.c_str(), buf, sizeof buf - 1);
+    if (n < 0) return fileio::errno_error(Errc::ccache_io, "cannot read link", path_, errno);
+    std::string link(buf, static_cast<std::size_t>(n));
+    return link.front() == '/' ? link : dir_of(path_) + "/" + link;
+  }
+
+  std::string temp_template(const std::string& target) const {
+    // In a DIR collection the temporary must not look like a tkt* member.
+    if (type_ == "DIR") return dir_of(target) + "/.tmp-" + base_of(target) + ".XXXXXX";
+    return target + ".XXXXXX";
+  }
+
+  std::string path_, name_, type_;
+};
+
+}  // namespace
+
+std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_name, std::string type) {
+  return std::make_unique<FileCache>(std::move(path), std::move(display_name), std::move(type));
+}
+
+}  // namespace krbkit::ccache::detail

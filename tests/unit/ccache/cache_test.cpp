@@ -1,0 +1,467 @@
+// Cache storage: names, file safety, locking, atomic replace, collections.
+
+#include "krbkit/ccache/cache.hpp"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "krbkit/base/path_expand.hpp"
+
+using namespace krbkit;
+using namespace krbkit::ccache;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "krbkit-cc-XXXXXX").string();
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string operator/(std::string_view name) const { return path + "/" + std::string(name); }
+};
+
+Principal princ(std::string realm, std::vector<std::string> comps) {
+  Principal p;
+  p.realm = std::move(realm);
+  p.components = std::move(comps);
+  return p;
+}
+
+Credentials cred(std::string_view server, std::string_view ticket = "T") {
+  Credentials c;
+  c.client = princ("R", {"alice"});
+  c.server = princ("R", {std::string(server)});
+  c.session_key = Key(Enctype::aes128_cts_hmac_sha1_96, SecretBytes(as_bytes("0123456789abcdef")));
+  c.endtime = KerberosTime(std::chrono::seconds(2000000000));
+  c.ticket = to_bytes(ticket);
+  return c;
+}
+
+std::unique_ptr<Cache> must_open(std::string_view name) {
+  auto r = open(name);
+  if (!r.ok()) FAIL(r.error().message());
+  return std::move(r).value();
+}
+
+void must(const Result<void>& r) {
+  if (!r.ok()) FAIL(r.error().message());
+}
+
+// Credentials are move-only (they hold a key), so no braced lists of them.
+std::vector<Credentials> creds_of(Credentials c) {
+  std::vector<Credentials> v;
+  v.push_back(std::move(c));
+  return v;
+}
+
+CacheContents must_read(Cache& c) {
+  auto r = c.read();
+  if (!r.ok()) FAIL(r.error().message());
+  return std::move(r).value();
+}
+
+std::size_t file_count(const std::string& dir) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+struct EnvGuard {
+  std::string name;
+  std::optional<std::string> old;
+  EnvGuard(std::string n, const char* value) : name(std::move(n)) {
+    if (const char* v = std::getenv(name.c_str())) old = v;
+    if (value)
+      ::setenv(name.c_str(), value, 1);
+    else
+      ::unsetenv(name.c_str());
+  }
+  ~EnvGuard() {
+    if (old)
+      ::setenv(name.c_str(), old->c_str(), 1);
+    else
+      ::unsetenv(name.c_str());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cache names resolve to their types") {
+  auto f = must_open("FILE:/tmp/x");
+  CHECK(f->type() == "FILE");
+  CHECK(f->name() == "FILE:/tmp/x");
+  CHECK(f->path() == "/tmp/x");
+  auto bare = must_open("/tmp/bare");
+  CHECK(bare->name() == "FILE:/tmp/bare");
+  auto m = must_open("MEMORY:abc");
+  CHECK(m->type() == "MEMORY");
+  CHECK(m->name() == "MEMORY:abc");
+  auto d = must_open("DIR::/tmp/coll/tktABC");
+  CHECK(d->type() == "DIR");
+  CHECK(d->path() == "/tmp/coll/tktABC");
+
+  for (const char* t : {"KEYRING", "KCM", "API"}) {
+    auto r = open(std::string(t) + ":whatever");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::unsupported));
+    CHECK(r.error().detail == std::string("cache type ") + t + " not supported");
+  }
+  auto bad = open("DIR::/tmp/coll/notkt");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().detail.find("does not begin with \"tkt\"") != std::string::npos);
+  CHECK_FALSE(open("FILE:").ok());
+}
+
+TEST_CASE("default cache name: KRB5CCNAME, then configured with tokens, then /tmp/krb5cc_uid") {
+  const std::string uid = std::to_string(::getuid());
+  {
+    EnvGuard env("KRB5CCNAME", "DIR:/somewhere");
+    CHECK(*default_cache_name(std::string("FILE:/x")) == "DIR:/somewhere");
+  }
+  EnvGuard env("KRB5CCNAME", nullptr);
+  CHECK(*default_cache_name(std::string("FILE:/run/user/%{uid}/krb5cc")) ==
+        "FILE:/run/user/" + uid + "/krb5cc");
+  CHECK(*default_cache_name(std::nullopt) == "FILE:/tmp/krb5cc_" + uid);
+  auto bad = default_cache_name(std::string("FILE:/tmp/%{nosuch}"));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message().find("%{nosuch}") != std::string::npos);
+}
+
+TEST_CASE("%{} path tokens") {
+  const std::string uid = std::to_string(::getuid()), euid = std::to_string(::geteuid());
+  CHECK(*expand_path_tokens("/a/%{uid}/%{euid}/%{USERID}") == "/a/" + uid + "/" + euid + "/" + uid);
+  CHECK(*expand_path_tokens("x%{null}y") == "xy");
+  CHECK_FALSE(expand_path_tokens("%{username}")->empty());
+  {
+    EnvGuard env("TMPDIR", "/var/tmp/mine");
+    CHECK(*expand_path_tokens("%{TEMP}/krb5cc") == "/var/tmp/mine/krb5cc");
+  }
+  {
+    EnvGuard env("TMPDIR", nullptr);
+    CHECK(*expand_path_tokens("%{TEMP}/krb5cc") == "/tmp/krb5cc");
+  }
+  CHECK(*expand_path_tokens("%{LIBDIR}/x") == "/usr/lib/x");
+  CHECK(*expand_path_tokens("no tokens % here {}") == "no tokens % here {}");
+  CHECK_FALSE(expand_path_tokens("/tmp/%{uid").ok());
+  CHECK_FALSE(expand_path_tokens("/tmp/%{bogus}").ok());
+}
+
+TEST_CASE("FILE cache: write creates 0600, read back, store appends, replace, remove, destroy") {
+  TempDir dir;
+  auto cache = must_open("FILE:" + dir / "cc");
+  CHECK_FALSE(cache->exists());
+  auto missing = cache->read();
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().is(Errc::ccache_not_found));
+  CHECK(missing.error().message() == "No credentials cache found (filename: " + dir / "cc" + ")");
+  CHECK(cache->store(cred("a")).error().is(Errc::ccache_not_found));
+
+  must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt")), {}, 4, KdcOffset{3, 4}));
+  struct stat st {};
+  REQUIRE(::stat((dir / "cc").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(file_count(dir.path) == 1);  // no temporary left behind
+
+  CacheContents c = must_read(*cache);
+  CHECK(c.version == 4);
+  CHECK(c.kdc_offset == KdcOffset{3, 4});
+  REQUIRE(c.creds.size() == 1);
+
+  must(cache->store(cred("host")));
+  must(cache->store(cred("host", "T2")));
+  CHECK(must_read(*cache).creds.size() == 3);
+
+  must(cache->replace(cred("host", "T3")));  // both "host" tickets give way to one
+  c = must_read(*cache);
+  REQUIRE(c.creds.size() == 2);
+  CHECK(c.creds[1].ticket == to_bytes("T3"));
+
+  must(cache->set_config("pa_type", "krbtgt/R@R", as_bytes("2")));
+  must(cache->set_config("pa_type", "krbtgt/R@R", as_bytes("138")));
+  c = must_read(*cache);
+  CHECK(c.config_entries.size() == 1);
+  CHECK(find_config(c, "pa_type", "krbtgt/R@R") == to_bytes("138"));
+
+  auto removed = cache->remove(princ("R", {"host"}));
+  REQUIRE(removed.ok());
+  CHECK(*removed == 1);
+  CHECK(must_read(*cache).creds.size() == 1);
+
+  must(cache->destroy());
+  CHECK_FALSE(fs::exists(dir / "cc"));
+  CHECK(cache->destroy().error().is(Errc::ccache_not_found));
+}
+
+TEST_CASE("store keeps the file's own version (v3 stays v3)") {
+  TempDir dir;
+  auto cache = must_open(dir / "cc3");
+  must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt")), {}, 3));
+  must(cache->store(cred("host")));
+  CacheContents c = must_read(*cache);
+  CHECK(c.version == 3);
+  CHECK(c.creds.size() == 2);
+  std::ifstream in(dir / "cc3", std::ios::binary);
+  char v[2];
+  in.read(v, 2);
+  CHECK(v[1] == 3);
+}
+
+TEST_CASE("write replaces the file by rename: a reader's open file keeps the old contents") {
+  TempDir dir;
+  auto cache = must_open(dir / "cc");
+  must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("one"))));
+  struct stat before {};
+  ::stat((dir / "cc").c_str(), &before);
+  int fd = ::open((dir / "cc").c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  must(cache->initialize_and_store(princ("R", {"bob"}), creds_of(cred("two"))));
+  struct stat after {};
+  ::stat((dir / "cc").c_str(), &after);
+  CHECK(before.st_ino != after.st_ino);
+  Bytes old(4096);
+  const auto n = ::read(fd, old.data(), old.size());
+  ::close(fd);
+  old.resize(static_cast<std::size_t>(n));
+  auto parsed = parse(old, "old");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->default_principal == princ("R", {"alice"}));
+  CHECK(must_read(*cache).default_principal == princ("R", {"bob"}));
+}
+
+TEST_CASE("damaged cache is reported with the file name") {
+  TempDir dir;
+  std::ofstream(dir / "bad", std::ios::binary) << std::string("\x05\x04\x00\x00\x00\x00\x00\x01\xff", 9);
+  ::chmod((dir / "bad").c_str(), 0600);
+  auto r = must_open(dir / "bad")->read();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().is(Errc::ccache_format));
+  CHECK(r.error().detail.rfind(dir / "bad" + ": byte ", 0) == 0);
+  // and nothing is appended to it
+  CHECK(must_open(dir / "bad")->store(cred("x")).error().is(Errc::ccache_format));
+  CHECK(fs::file_size(dir / "bad") == 9);
+}
+
+TEST_CASE("symlinks: refused in a shared (sticky) directory, followed in a private one") {
+  TempDir dir;
+  auto target = must_open(dir / "real");
+  must(target->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+
+  fs::create_directory(dir / "shared");
+  ::chmod((dir / "shared").c_str(), 01777);
+  fs::create_symlink(dir / "real", dir / "shared/krb5cc_1000");
+  auto via_shared = must_open(dir / "shared/krb5cc_1000");
+  auto r = via_shared->read();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().is(Errc::ccache_unsafe));
+  CHECK(r.error().detail.find("symlink in the shared directory") != std::string::npos);
+  CHECK(via_shared->initialize_and_store(princ("R", {"mallory"}), {}).error().is(Errc::ccache_unsafe));
+  CHECK(via_shared->store(cred("x")).error().is(Errc::ccache_unsafe));
+
+  fs::create_symlink(dir / "real", dir / "link");
+  auto via_private = must_open(dir / "link");
+  CHECK(must_read(*via_private).creds.size() == 1);
+  must(via_private->initialize_and_store(princ("R", {"bob"}), {}));
+  CHECK(fs::is_symlink(dir / "link"));  // the link stays a link; its target is replaced
+  CHECK(must_read(*target).default_principal == princ("R", {"bob"}));
+}
+
+TEST_CASE("a cache owned by another user is refused") {
+  TempDir dir;
+  auto cache = must_open(dir / "cc");
+  must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+  ::chmod((dir / "cc").c_str(), 0644);
+  ::chmod(dir.path.c_str(), 0755);
+  if (::geteuid() == 0) {
+    // As root we may read anyone's cache (as MIT); check as "nobody" in a child.
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      if (::setresuid(65534, 65534, 65534) != 0) ::_exit(2);
+      auto r = open(dir / "cc").value()->read();
+      ::_exit(!r.ok() && r.error().is(Errc::ccache_unsafe) &&
+                      r.error().detail.find("owned by uid 0, not by you (uid 65534)") != std::string::npos
+                  ? 0
+                  : 1);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  } else {
+    auto r = must_open("/etc/passwd")->read();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::ccache_unsafe));
+  }
+}
+
+TEST_CASE("store waits for MIT's lock (fcntl F_SETLKW, whole file) held by another process") {
+  TempDir dir;
+  auto cache = must_open(dir / "cc");
+  must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+  int pipefd[2];
+  REQUIRE(::pipe(pipefd) == 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // A classic POSIX record lock, as MIT takes when OFD locks are missing.
+    int fd = ::open((dir / "cc").c_str(), O_RDWR);
+    struct flock fl {};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (::fcntl(fd, F_SETLKW, &fl) != 0) ::_exit(1);
+    (void)!::write(pipefd[1], "L", 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    ::_exit(0);
+  }
+  char c;
+  REQUIRE(::read(pipefd[0], &c, 1) == 1);
+  const auto start = std::chrono::steady_clock::now();
+  must(cache->store(cred("host")));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= std::chrono::milliseconds(250));
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(pipefd[0]);
+  ::close(pipefd[1]);
+  CHECK(must_read(*cache).creds.size() == 2);
+}
+
+TEST_CASE("stress: one process replaces the cache in a loop, readers never fail to parse") {
+  TempDir dir;
+  const std::string name = dir / "cc";
+  must(must_open(name)->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  int counts[2];
+  REQUIRE(::pipe(counts) == 0);
+  auto report = [&](int n) { (void)!::write(counts[1], &n, sizeof n); };
+  pid_t writer = ::fork();
+  if (writer == 0) {
+    auto cache = open(name).value();
+    int i = 0;
+    for (; std::chrono::steady_clock::now() < deadline; ++i) {
+      std::vector<Credentials> creds;
+      for (int k = 0; k <= i % 20; ++k)
+        creds.push_back(cred("svc" + std::to_string(k), std::string(200, 'x')));
+      Result<void> r = (i % 3 == 2) ? cache->store(cred("extra"))
+                                    : cache->initialize_and_store(princ("R", {"alice"}), creds);
+      if (!r.ok()) ::_exit(1);
+    }
+    report(i);
+    ::_exit(0);
+  }
+  std::vector<pid_t> readers;
+  for (int r = 0; r < 3; ++r) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      auto cache = open(name).value();
+      int reads = 0;
+      while (std::chrono::steady_clock::now() < deadline) {
+        auto c = cache->read();
+        if (!c.ok() || c->creds.empty()) ::_exit(1);
+        ++reads;
+      }
+      report(reads);
+      ::_exit(reads > 10 ? 0 : 3);
+    }
+    readers.push_back(pid);
+  }
+  int status = 0;
+  ::waitpid(writer, &status, 0);
+  CHECK_MESSAGE(WEXITSTATUS(status) == 0, "writer failed");
+  for (pid_t pid : readers) {
+    ::waitpid(pid, &status, 0);
+    CHECK_MESSAGE(WEXITSTATUS(status) == 0, "a reader saw a damaged or empty cache");
+  }
+  CHECK(file_count(dir.path) == 1);
+  ::close(counts[1]);
+  int n = 0, total = 0, parts = 0;
+  while (::read(counts[0], &n, sizeof n) == sizeof n) total += n, ++parts;
+  ::close(counts[0]);
+  CHECK(parts == 4);
+  MESSAGE("stress: writes + reads in 1.5 s: " << total);
+}
+
+TEST_CASE("MEMORY caches live in the process") {
+  auto m = must_open("MEMORY:test1");
+  CHECK(m->read().error().is(Errc::ccache_not_found));
+  must(m->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+  must(m->store(cred("host")));
+  CHECK(must_read(*must_open("MEMORY:test1")).creds.size() == 2);
+  must(m->replace(cred("host", "new")));
+  CHECK(must_read(*m).creds.size() == 2);
+  auto names = list_collection("MEMORY:test1");
+  REQUIRE(names.ok());
+  CHECK(std::find(names->begin(), names->end(), "MEMORY:test1") != names->end());
+  must(m->destroy());
+  CHECK_FALSE(m->exists());
+}
+
+TEST_CASE("DIR collections: primary, members, new unique, switch, list") {
+  TempDir dir;
+  const std::string coll = "DIR:" + dir / "cc";
+  CHECK(list_collection(coll)->empty());
+
+  // The collection's primary is "tkt" until a primary file says otherwise.
+  auto primary = must_open(coll);
+  CHECK(primary->name() == "DIR::" + dir / "cc/tkt");
+  must(primary->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+  CHECK(fs::is_directory(dir / "cc"));
+
+  auto fresh = new_unique(coll);
+  REQUIRE(fresh.ok());
+  CHECK((*fresh)->name().rfind("DIR::" + dir / "cc/tkt", 0) == 0);
+  CHECK((*fresh)->path().size() == (dir / "cc/tkt").size() + 6);
+  CHECK((*fresh)->read().error().is(Errc::ccache_not_found));  // reserved but empty
+  must((*fresh)->initialize_and_store(princ("R", {"bob"}), creds_of(cred("krbtgt"))));
+
+  auto names = list_collection(coll);
+  REQUIRE(names.ok());
+  REQUIRE(names->size() == 2);
+  CHECK((*names)[0] == "DIR::" + dir / "cc/tkt");
+
+  must(switch_to((*fresh)->name()));
+  std::ifstream in(dir / "cc/primary");
+  std::string line;
+  std::getline(in, line);
+  CHECK("DIR::" + dir / "cc/" + line == (*fresh)->name());
+  CHECK(must_open(coll)->name() == (*fresh)->name());
+  names = list_collection(coll);
+  CHECK((*names)[0] == (*fresh)->name());
+  // The member's name gives the same collection.
+  CHECK(list_collection((*fresh)->name())->size() == 2);
+
+  auto found = find_in_collection(coll, princ("R", {"alice"}));
+  REQUIRE(found.ok());
+  CHECK(*found == std::optional<std::string>("DIR::" + dir / "cc/tkt"));
+  CHECK_FALSE(find_in_collection(coll, princ("R", {"carol"}))->has_value());
+
+  std::ofstream(dir / "cc/primary") << "../etc/passwd\n";
+  auto bad = open(coll);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().detail == dir / "cc/primary" + " contains invalid filename");
+}
+
+TEST_CASE("FILE collection is the one default cache; switching a FILE cache is a no-op") {
+  TempDir dir;
+  const std::string name = "FILE:" + dir / "cc";
+  CHECK(list_collection(name)->empty());
+  must(must_open(name)->initialize_and_store(princ("R", {"alice"}), {}));
+  CHECK(*list_collection(name) == std::vector<std::string>{name});
+  must(switch_to(name));
+  auto fresh = new_unique(name);
+  REQUIRE(fresh.ok());
+  CHECK((*fresh)->type() == "FILE");
+  CHECK(fs::path((*fresh)->path()).parent_path() == dir.path);
+  CHECK(switch_to("KEYRING:persistent:0").error().is(Errc::unsupported));
+}
