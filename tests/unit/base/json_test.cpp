@@ -1,0 +1,72 @@
+#include "krbkit/base/json.hpp"
+
+#include <doctest/doctest.h>
+
+#include "unit/crypto/mini_json.hpp"
+
+using krbkit::json::quote;
+using krbkit::json::Writer;
+
+TEST_CASE("json::quote escapes what RFC 8259 requires") {
+  CHECK(quote("plain") == "\"plain\"");
+  CHECK(quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(quote("l1\nl2\tx\r\b\f") == "\"l1\\nl2\\tx\\r\\b\\f\"");
+  CHECK(quote(std::string_view("\0\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\\u007f\"");
+  // Valid UTF-8 passes through; U+2028/2029 are escaped for JavaScript readers.
+  CHECK(quote("gr\xC3\xBC\xC3\x9F") == "\"gr\xC3\xBC\xC3\x9F\"");
+  CHECK(quote("\xF0\x9F\x94\x91") == "\"\xF0\x9F\x94\x91\"");
+  CHECK(quote("a\xE2\x80\xA8"
+              "b") == "\"a\\u2028b\"");
+  // Invalid UTF-8 (stray continuation, overlong, surrogate, truncated) becomes U+FFFD.
+  CHECK(quote("x\x80y") == "\"x\\ufffdy\"");
+  CHECK(quote("\xC0\xAF") == "\"\\ufffd\\ufffd\"");
+  CHECK(quote("\xED\xA0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");
+  CHECK(quote("\xE2\x82") == "\"\\ufffd\\ufffd\"");
+}
+
+TEST_CASE("json::Writer output parses back to the same values") {
+  Writer w;
+  w.begin_object();
+  w.member("name", "alice@KRBKIT.TEST");
+  w.member("weird", std::string("q\"\\\n\x01\xff", 6));
+  w.member("epoch", std::int64_t{1795314900});
+  w.member("negative", -5);
+  w.member("big", std::uint64_t{4294967296});
+  w.member("yes", true);
+  w.key("nothing").null();
+  w.key("empty_list").begin_array().end_array();
+  w.key("empty_object").begin_object().end_object();
+  w.key("list").begin_array();
+  w.value("a").value(2);
+  w.begin_object().member("k", "v").end_object();
+  w.end_array();
+  w.end_object();
+  const std::string text = w.finish();
+  CAPTURE(text);
+  REQUIRE(text.back() == '\n');
+
+  const auto doc = minijson::parse(text);
+  CHECK(doc["name"].str() == "alice@KRBKIT.TEST");
+  CHECK(doc["weird"].str() == "q\"\\\n\x01\xEF\xBF\xBD");
+  CHECK(doc["epoch"].integer() == 1795314900);
+  CHECK(doc["negative"].integer() == -5);
+  CHECK(doc["big"].integer() == 4294967296);
+  CHECK(doc["yes"].boolean());
+  CHECK(doc["nothing"].v.index() == 0);
+  CHECK(doc["empty_list"].array().empty());
+  CHECK(doc["empty_object"].object().empty());
+  REQUIRE(doc["list"].array().size() == 3);
+  CHECK(doc["list"].array()[0].str() == "a");
+  CHECK(doc["list"].array()[1].integer() == 2);
+  CHECK(doc["list"].array()[2]["k"].str() == "v");
+}
+
+TEST_CASE("json::Writer layout: indented by default, one line with indent 0") {
+  Writer pretty;
+  pretty.begin_object().member("a", 1).key("b").begin_array().value(true).end_array().end_object();
+  CHECK(pretty.finish() == "{\n  \"a\": 1,\n  \"b\": [\n    true\n  ]\n}\n");
+
+  Writer flat(0);
+  flat.begin_object().member("a", 1).key("b").begin_array().value(true).value("x").end_array().end_object();
+  CHECK(flat.finish() == "{\"a\":1,\"b\":[true,\"x\"]}\n");
+}
