@@ -140,39 +140,36 @@ Writer& Writer::key(std::string_view name) {
   return *this;
 }
 
+void Writer::open(Frame frame, char bracket) {
+  before_value();
+  out_ += bracket;
+  stack_.push_back(frame);
+  has_items_.push_back(false);
+}
+
+void Writer::close([[maybe_unused]] Frame frame, char bracket) {
+  assert(!stack_.empty() && stack_.back() == frame && !after_key_);
+  const bool items = has_items_.back();
+  stack_.pop_back();
+  has_items_.pop_back();
+  if (items) newline();
+  out_ += bracket;
+}
+
 Writer& Writer::begin_object() {
-  before_value();
-  out_ += '{';
-  stack_.push_back(Frame::object);
-  has_items_.push_back(false);
+  open(Frame::object, '{');
   return *this;
 }
-
 Writer& Writer::begin_array() {
-  before_value();
-  out_ += '[';
-  stack_.push_back(Frame::array);
-  has_items_.push_back(false);
+  open(Frame::array, '[');
   return *this;
 }
-
 Writer& Writer::end_object() {
-  assert(!stack_.empty() && stack_.back() == Frame::object && !after_key_);
-  const bool items = has_items_.back();
-  stack_.pop_back();
-  has_items_.pop_back();
-  if (items) newline();
-  out_ += '}';
+  close(Frame::object, '}');
   return *this;
 }
-
 Writer& Writer::end_array() {
-  assert(!stack_.empty() && stack_.back() == Frame::array);
-  const bool items = has_items_.back();
-  stack_.pop_back();
-  has_items_.pop_back();
-  if (items) newline();
-  out_ += ']';
+  close(Frame::array, ']');
   return *this;
 }
 

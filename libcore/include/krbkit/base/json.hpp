@@ -59,6 +59,8 @@ class Writer {
  private:
   enum class Frame { object, array };
   void before_value();
+  void open(Frame frame, char bracket);
+  void close(Frame frame, char bracket);
   void newline();
 
   std::string out_;
