@@ -52,6 +52,7 @@ Result<Locked> open_for_edit(const std::string& path, bool create) {
 
 Bytes size_field(std::int32_t size, int version) {
   Bytes out;
+  out.reserve(4);
   put_u32_order(out, static_cast<std::uint32_t>(size),
                 version == 1 ? BinaryReader::Order::host : BinaryReader::Order::big_endian);
   return out;

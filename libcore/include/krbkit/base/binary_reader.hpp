@@ -114,13 +114,13 @@ inline void put_u16_order(Bytes& out, std::uint16_t v, BinaryReader::Order order
   if (order == BinaryReader::Order::big_endian) return put_u16be(out, v);
   std::uint8_t b[2];
   std::memcpy(b, &v, 2);
-  out.insert(out.end(), b, b + 2);
+  for (auto x : b) out.push_back(x);
 }
 inline void put_u32_order(Bytes& out, std::uint32_t v, BinaryReader::Order order) {
   if (order == BinaryReader::Order::big_endian) return put_u32be(out, v);
   std::uint8_t b[4];
   std::memcpy(b, &v, 4);
-  out.insert(out.end(), b, b + 4);
+  for (auto x : b) out.push_back(x);
 }
 
 }  // namespace krbkit
