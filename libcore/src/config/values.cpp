@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "krbkit/crypto/enctypes.hpp"
+
 namespace krbkit::config {
 namespace {
 
@@ -156,52 +158,6 @@ class DurationParser {
   std::size_t pos_ = 0;
 };
 
-// Until the crypto module's enctype table is available to config, the names
-// MIT accepts (src/lib/crypto/krb/etypes.c), primary name first.
-struct EnctypeName {
-  Enctype id;
-  std::array<std::string_view, 3> names;
-};
-constexpr std::array<EnctypeName, 12> kEnctypeNames{{
-    {Enctype::des_cbc_crc, {"des-cbc-crc"}},
-    {Enctype::des_cbc_md4, {"des-cbc-md4"}},
-    {Enctype::des_cbc_md5, {"des-cbc-md5", "des"}},
-    {Enctype::des3_cbc_sha1, {"des3-cbc-sha1", "des3-hmac-sha1", "des3-cbc-sha1-kd"}},
-    {Enctype::aes128_cts_hmac_sha1_96, {"aes128-cts-hmac-sha1-96", "aes128-cts", "aes128-sha1"}},
-    {Enctype::aes256_cts_hmac_sha1_96, {"aes256-cts-hmac-sha1-96", "aes256-cts", "aes256-sha1"}},
-    {Enctype::aes128_cts_hmac_sha256_128, {"aes128-cts-hmac-sha256-128", "aes128-sha2"}},
-    {Enctype::aes256_cts_hmac_sha384_192, {"aes256-cts-hmac-sha384-192", "aes256-sha2"}},
-    {Enctype::rc4_hmac, {"arcfour-hmac", "rc4-hmac", "arcfour-hmac-md5"}},
-    {Enctype::rc4_hmac_exp, {"arcfour-hmac-exp", "rc4-hmac-exp", "arcfour-hmac-md5-exp"}},
-    {Enctype::camellia128_cts_cmac, {"camellia128-cts-cmac", "camellia128-cts"}},
-    {Enctype::camellia256_cts_cmac, {"camellia256-cts-cmac", "camellia256-cts"}},
-}};
-
-constexpr std::array kDefaultEnctypes{
-    Enctype::aes256_cts_hmac_sha1_96,
-    Enctype::aes128_cts_hmac_sha1_96,
-    Enctype::aes256_cts_hmac_sha384_192,
-    Enctype::aes128_cts_hmac_sha256_128,
-    Enctype::des3_cbc_sha1,
-    Enctype::rc4_hmac,
-    Enctype::camellia128_cts_cmac,
-    Enctype::camellia256_cts_cmac,
-};
-
-// Family words: MIT's des3/aes/rc4/camellia, plus aes-sha1 and aes-sha2.
-std::vector<Enctype> family(std::string_view word) {
-  using E = Enctype;
-  if (iequals(word, "des3")) return {E::des3_cbc_sha1};
-  if (iequals(word, "aes"))
-    return {E::aes256_cts_hmac_sha1_96, E::aes128_cts_hmac_sha1_96, E::aes256_cts_hmac_sha384_192,
-            E::aes128_cts_hmac_sha256_128};
-  if (iequals(word, "aes-sha1")) return {E::aes256_cts_hmac_sha1_96, E::aes128_cts_hmac_sha1_96};
-  if (iequals(word, "aes-sha2")) return {E::aes256_cts_hmac_sha384_192, E::aes128_cts_hmac_sha256_128};
-  if (iequals(word, "rc4")) return {E::rc4_hmac};
-  if (iequals(word, "camellia")) return {E::camellia256_cts_cmac, E::camellia128_cts_cmac};
-  return {};
-}
-
 }  // namespace
 
 std::optional<bool> parse_bool(std::string_view text) {
@@ -218,29 +174,20 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   return std::chrono::seconds(*v);
 }
 
-std::span<const Enctype> default_enctypes() { return kDefaultEnctypes; }
-
-bool is_weak_enctype(Enctype e) {
-  return e == Enctype::des_cbc_crc || e == Enctype::des_cbc_md4 || e == Enctype::des_cbc_md5 ||
-         e == Enctype::rc4_hmac_exp;
+std::span<const Enctype> default_enctypes() {
+  static const std::vector<Enctype> list = enctype_family("DEFAULT");
+  return list;
 }
+
+bool is_weak_enctype(Enctype e) { return enctype_is_weak(e); }
 
 std::optional<Enctype> enctype_by_name(std::string_view name) {
-  for (const auto& row : kEnctypeNames)
-    for (auto n : row.names)
-      if (!n.empty() && iequals(n, name)) return row.id;
-  std::int32_t number = 0;
-  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), number);
-  if (!name.empty() && ec == std::errc{} && end == name.data() + name.size())
-    return static_cast<Enctype>(number);
-  return std::nullopt;
+  auto e = enctype_from_name(name);
+  if (!e) return std::nullopt;
+  return *e;
 }
 
-std::string enctype_display_name(Enctype e) {
-  for (const auto& row : kEnctypeNames)
-    if (row.id == e) return std::string(row.names[0]);
-  return fmt::format("enctype {}", to_int(e));
-}
+std::string enctype_display_name(Enctype e) { return enctype_name(e); }
 
 Result<EnctypeList> parse_enctype_list(std::string_view text, std::span<const Enctype> defaults,
                                        bool allow_weak, std::string_view what) {
@@ -266,10 +213,8 @@ Result<EnctypeList> parse_enctype_list(std::string_view text, std::span<const En
     }
     if (iequals(word, "DEFAULT")) {
       for (auto e : defaults) modify(e, add);
-    } else if (auto members = family(word); !members.empty()) {
+    } else if (auto members = enctype_family(word); !members.empty()) {
       for (auto e : members) modify(e, add);
-    } else if (auto e = enctype_by_name(word)) {
-      modify(*e, add);
     } else {
       out.unknown.emplace_back(word);
     }

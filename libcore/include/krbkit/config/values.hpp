@@ -23,11 +23,12 @@ std::optional<bool> parse_bool(std::string_view text);
 // fit in 32 bits, as MIT.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
-// MIT's default enctype list (aes256-sha1, aes128-sha1, aes256-sha2,
-// aes128-sha2, des3, rc4, camellia128, camellia256) used for DEFAULT.
+// MIT 1.20's default enctype list (aes256-sha1, aes128-sha1, aes256-sha2,
+// aes128-sha2, des3, rc4, camellia128, camellia256) used for DEFAULT. Names,
+// families and weak flags come from the crypto module's enctype table.
 std::span<const Enctype> default_enctypes();
 
-// Whether MIT treats the enctype as weak (single DES, export RC4): dropped
+// Whether the enctype is weak (des3, export RC4 in krbkit's table): dropped
 // from lists unless allow_weak_crypto is true.
 bool is_weak_enctype(Enctype e);
 
@@ -39,13 +40,13 @@ struct EnctypeList {
 // An enctype list as in default_tkt_enctypes/permitted_enctypes: words
 // separated by blanks or commas; each word optionally prefixed with '+'
 // (add, the default) or '-' (remove); a word is DEFAULT (`defaults`), a family
-// (des3, aes, rc4, camellia) or an enctype name or alias. Duplicates are kept
+// (des3, aes, aes-sha1, aes-sha2, rc4, camellia) or an enctype name or alias. Duplicates are kept
 // once, at their first position; weak enctypes are dropped unless allow_weak.
 // An empty result is an Errc::unsupported_enctype error naming `what`.
 Result<EnctypeList> parse_enctype_list(std::string_view text, std::span<const Enctype> defaults,
                                        bool allow_weak, std::string_view what = "enctype list");
 
-// MIT's primary name ("aes256-cts-hmac-sha1-96") or "enctype N".
+// MIT's primary name ("aes256-cts-hmac-sha1-96") or "etype N".
 std::string enctype_display_name(Enctype e);
 // A single enctype name or alias (case-insensitive), e.g. "aes256-cts",
 // "aes128-sha2", "arcfour-hmac", "rc4-hmac"; or a decimal number.
