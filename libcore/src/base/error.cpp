@@ -34,6 +34,7 @@ class LibCategory final : public std::error_category {
       case Errc::io: return "I/O error";
       case Errc::cancelled: return "Cancelled";
       case Errc::internal: return "Internal error";
+      case Errc::password_rejected: return "Password change rejected";
     }
     return "Unknown krbkit error " + std::to_string(value);
   }

@@ -41,6 +41,7 @@ enum class Errc {
   io,                   // other I/O
   cancelled,            // the user cancelled a prompt
   internal,
+  password_rejected,    // a password server refused the new password (kpasswd result code)
 };
 
 const std::error_category& lib_category();
