@@ -1,0 +1,178 @@
+#pragma once
+// The AS exchange (RFC 4120 3.1) as a sans-I/O state machine, in the manner
+// of MIT's krb5_init_creds_step: it never touches the network.
+//
+//   AsExchange as(request, defaults, keys);
+//   KRBKIT_TRY(step, as.start());                  // SendToKdc: the first AS-REQ
+//   while (auto* send = std::get_if<SendToKdc>(&step)) {
+//     Bytes reply = ...send->request to send->realm...;
+//     KRBKIT_TRY(next, as.on_reply(reply));       // next AS-REQ, or the AsResult
+//     step = std::move(next);
+//   }
+//
+// Named transitions of on_reply():
+//   KRB-ERROR PREAUTH_REQUIRED   read METHOD-DATA (ETYPE-INFO2, else ETYPE-INFO,
+//                                PW-SALT), derive the key, answer with the first
+//                                mechanism of the preauth table the KDC offers
+//                                (PA-ENC-TIMESTAMP); same KDC (SendToKdc::same_kdc)
+//   KRB-ERROR PREAUTH_FAILED /   after an optimistic PA-ENC-TIMESTAMP made from
+//   PREAUTH_REQUIRED             cached etype-info: start over without it, once
+//   KRB-ERROR RESPONSE_TOO_BIG   the same request again over TCP
+//   KRB-ERROR SKEW               (kdc_timesync) adopt the KDC's time and send the
+//                                pre-authentication again, once
+//   KRB-ERROR anything else      Error{kdc_error(code)}
+//   AS-REP                       decrypt with key usage 3 and check it: nonce,
+//                                client and server names and realms (renamed
+//                                only when canonicalization was asked for),
+//                                reply and session key enctypes, times
+// Reply checks fail with Errc::reply_mismatch naming what differed.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "krbkit/base/bytes.hpp"
+#include "krbkit/base/result.hpp"
+#include "krbkit/base/trace.hpp"
+#include "krbkit/ccache/credentials.hpp"
+#include "krbkit/ccache/format.hpp"
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/exchange/key_source.hpp"
+#include "krbkit/proto/messages.hpp"
+
+namespace krbkit::exchange {
+
+// What to ask for. Unset fields take krb5.conf's [libdefaults] values.
+struct AsRequest {
+  Principal client{};
+  // The service; default krbtgt/REALM@REALM. Its realm is always the
+  // client's (as MIT does for kinit -S and the kadmin/kpasswd tickets).
+  std::optional<Principal> server{};
+  std::optional<std::chrono::seconds> lifetime{};    // -l; default ticket_lifetime
+  std::optional<std::chrono::seconds> renew_life{};  // -r; default renew_lifetime (0: not renewable)
+  std::optional<std::chrono::seconds> start_in{};    // -s: postdated, valid from now + this
+  std::optional<bool> forwardable{};                 // -f / -F
+  std::optional<bool> proxiable{};                   // -p / -P
+  std::optional<bool> with_addresses{};              // -a / -A; default !noaddresses
+  std::vector<HostAddress> addresses{};              // sent when with_addresses (see local_addresses())
+  std::optional<bool> request_pac{};                 // PA-PAC-REQUEST; nullopt: none sent
+  bool canonicalize = false;                         // -C (and -E)
+  // Enctypes in preference order; empty: default_tkt_enctypes (or MIT's
+  // default list), restricted to what the key source has.
+  std::vector<Enctype> enctypes{};
+  // The client's etype-info remembered from the last time (see
+  // cached_etype_info()): a password key is then made at once and sent with
+  // the first request, saving a round trip.
+  std::vector<EtypeInfo2Entry> cached_etype_info{};
+};
+
+// Time and randomness, replaceable in tests.
+struct AsHooks {
+  std::function<std::chrono::system_clock::time_point()> now{};  // default: system_clock::now
+  std::function<std::uint32_t()> nonce{};                        // default: random, below 2^31
+};
+
+// The next message to send.
+struct SendToKdc {
+  Bytes request;
+  std::string realm;
+  bool tcp_only = false;  // after KRB_ERR_RESPONSE_TOO_BIG
+  bool same_kdc = false;  // send to the KDC that answered the previous request
+};
+
+// What a successful exchange gives.
+struct AsResult {
+  Credentials creds;
+  // The KDC's clock minus ours, learned from the reply (kdc_timesync).
+  std::optional<ccache::KdcOffset> kdc_offset;
+  // The pre-authentication used, if any, and the etype-info of the key, for
+  // the cache (remember_etype_info()).
+  std::optional<PaType> pa_type;
+  std::vector<EtypeInfo2Entry> etype_info;
+  std::vector<LastReqEntry> last_req;
+  std::optional<KerberosTime> key_expiration;
+};
+
+using AsStep = std::variant<SendToKdc, AsResult>;
+
+class AsExchange {
+ public:
+  AsExchange(AsRequest request, const config::LibDefaults& defaults, KeySource& keys, Tracer tracer = {},
+             AsHooks hooks = {});
+
+  // The first AS-REQ.
+  Result<AsStep> start();
+  // A reply from the KDC: the next AS-REQ or the credentials.
+  Result<AsStep> on_reply(BytesView reply);
+
+  const Principal& client() const { return request_.client; }
+  const Principal& server() const { return server_; }
+  // The enctypes requested, in order.
+  const std::vector<Enctype>& enctypes() const { return enctypes_; }
+  // The nonce of the current request (tests).
+  std::uint32_t nonce() const { return body_.nonce; }
+
+ private:
+  enum class State { initial, sent_plain, sent_preauth, done };
+
+  Result<AsStep> on_error(const KrbError& err);
+  Result<AsStep> on_preauth_required(const KrbError& err);
+  Result<AsStep> on_as_rep(KdcRep rep);
+  Result<AsStep> send_with_preauth(const EtypeInfo2Entry& info, PaType mech, bool same_kdc);
+  Result<AsStep> send_plain();
+  Bytes encode_request(std::vector<PaData> padata) const;
+  std::chrono::system_clock::time_point now() const;
+  std::chrono::system_clock::time_point kdc_now() const { return now() + offset_; }
+
+  AsRequest request_;
+  const config::LibDefaults& defaults_;
+  KeySource& keys_;
+  Tracer trace_;
+  AsHooks hooks_;
+  Principal server_;
+  std::vector<Enctype> enctypes_;
+  std::vector<Enctype> permitted_;
+  KdcReqBody body_;
+  State state_ = State::initial;
+  Bytes last_request_;
+  std::optional<Key> as_key_;  // the key made for pre-authentication
+  std::optional<EtypeInfo2Entry> as_key_info_;
+  std::optional<PaType> pa_type_;
+  bool optimistic_ = false;  // preauth sent from cached etype-info
+  bool retried_optimistic_ = false;
+  bool retried_skew_ = false;
+  std::chrono::microseconds offset_{0};  // KDC clock minus ours, once learned from a SKEW error
+  std::chrono::system_clock::time_point request_time_{};
+};
+
+// The KDC options an AsRequest gives with `defaults` (for traces and tests).
+std::uint32_t as_kdc_options(const AsRequest& request, const config::LibDefaults& defaults);
+
+// The enctypes to request: `wanted` (else default_tkt_enctypes, else MIT's
+// default list), weak ones dropped unless allowed, restricted to `available`
+// when given. Errc::unsupported_enctype when nothing is left.
+Result<std::vector<Enctype>> request_enctypes(const std::vector<Enctype>& wanted,
+                                              const config::LibDefaults& defaults,
+                                              const std::optional<std::vector<Enctype>>& available);
+
+// ---- etype-info in the cache (one round trip less next time) ----
+
+// Cache config key of krbkit's own entry: DER ETYPE-INFO2 about the principal.
+inline constexpr std::string_view kEtypeInfoConfigKey = "krbkit_etype_info";
+// MIT's entry naming the pre-authentication type used, in decimal ("2").
+inline constexpr std::string_view kPaTypeConfigKey = "pa_type";
+
+// The remembered etype-info for `client`, empty when there is none (or it
+// does not parse).
+std::vector<EtypeInfo2Entry> cached_etype_info(const ccache::CacheContents& cache, const Principal& client);
+
+// A whole new cache holding `result`: its client as default principal, the
+// credential, the KDC offset in the header, and (after pre-authentication
+// with a password) the pa_type and etype-info config entries.
+ccache::CacheContents cache_contents(const AsResult& result);
+
+}  // namespace krbkit::exchange

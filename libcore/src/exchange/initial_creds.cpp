@@ -1,0 +1,143 @@
+// The I/O loop of the AS exchange over net::KdcClient, the retry at the
+// primary KDC, local addresses for kinit -a, and the wording of errors.
+
+#include "krbkit/exchange/initial_creds.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <cstring>
+
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/net/locate.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace krbkit::exchange {
+
+namespace {
+
+// An AS exchange accepts an AS-REP or a KRB-ERROR; anything else (garbage,
+// another message) is skipped by the transport and the next KDC may answer.
+bool looks_like_as_reply(BytesView data) {
+  auto type = peek_msg_type(data);
+  return type && (*type == MsgType::as_rep || *type == MsgType::krb_error);
+}
+
+bool is_bad_password(const Error& e) {
+  return e.is_kdc(24) || e.is_kdc(31) || e.is_kdc(23) || e.is(Errc::integrity);
+}
+
+}  // namespace
+
+Result<AsResult> drive(AsExchange& as, const net::KdcClient& kdcs, const DriveOptions& options,
+                       std::optional<net::KdcTarget>* answered) {
+  const Tracer& trace = kdcs.tracer();
+  Result<AsStep> step = as.start();
+  std::optional<net::KdcTarget> last;
+  bool tcp = false;
+  for (;;) {
+    if (!step) return std::move(step).error();
+    if (auto* done = std::get_if<AsResult>(&step.value())) return std::move(*done);
+    const auto& send = std::get<SendToKdc>(step.value());
+    net::SendOptions send_options;
+    send_options.accept = looks_like_as_reply;
+    send_options.primary_only = options.primary_only;
+    send_options.timeout = options.timeout;
+    tcp = tcp || send.tcp_only;
+    send_options.force_tcp = tcp;
+    if (send.same_kdc && last) {
+      send_options.prefer = *last;
+      trace("Sending the next request to the KDC that answered: {}", net::to_string(*last));
+    }
+    auto reply = kdcs.send(send.realm, send.request, send_options);
+    if (!reply) return std::move(reply).error();
+    last = reply->from;
+    if (answered) *answered = last;
+    step = as.on_reply(reply->data);
+    if (!step && step.error().code.category() == kdc_category()) {
+      Error& e = step.error();
+      e.detail += fmt::format("{}KDC {}", e.detail.empty() ? "" : "; ", reply->address);
+    }
+  }
+}
+
+Result<AsResult> get_initial_credentials(const config::Profile& profile, AsRequest request, KeySource& keys,
+                                         Tracer tracer, AsHooks hooks) {
+  auto run = [&]() -> Result<AsResult> {
+    KRBKIT_TRY(defaults, config::LibDefaults::from(profile, request.client.realm));
+    net::KdcClient kdcs(profile, tracer);
+    std::optional<net::KdcTarget> answered;
+    AsExchange as(request, defaults, keys, tracer, hooks);
+    auto result = drive(as, kdcs, {}, &answered);
+    if (result.ok() || !is_bad_password(result.error()) || !answered) return result;
+    // A replica may not know a new password yet: ask the primary, once (MIT).
+    if (net::is_primary_kdc(profile, request.client.realm, *answered)) return result;
+    auto primaries = net::locate(profile, request.client.realm, {net::Service::primary_kdc, std::nullopt});
+    if (!primaries || primaries->empty()) return result;
+    tracer("Retrying AS request with primary KDC");
+    AsExchange again(request, defaults, keys, tracer, hooks);
+    auto retry = drive(again, kdcs, {true, std::nullopt}, nullptr);
+    if (!retry && retry.error().is(Errc::no_kdc)) return result;  // the replica's answer stands
+    return retry;
+  };
+  return run().context("getting initial credentials");
+}
+
+std::vector<HostAddress> local_addresses() {
+  std::vector<HostAddress> out;
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return out;
+  for (auto* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
+    if (ifa->ifa_addr == nullptr || (ifa->ifa_flags & IFF_LOOPBACK) != 0 || (ifa->ifa_flags & IFF_UP) == 0)
+      continue;
+    HostAddress a;
+    if (ifa->ifa_addr->sa_family == AF_INET) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(ifa->ifa_addr);
+      a.type = address_type::ipv4;
+      const auto* p = reinterpret_cast<const std::uint8_t*>(&sin->sin_addr);
+      a.address.assign(p, p + 4);
+    } else if (ifa->ifa_addr->sa_family == AF_INET6) {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(ifa->ifa_addr);
+      if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) || IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr)) continue;
+      a.type = address_type::ipv6;
+      const auto* p = reinterpret_cast<const std::uint8_t*>(&sin6->sin6_addr);
+      a.address.assign(p, p + 16);
+    } else {
+      continue;
+    }
+    bool seen = false;
+    for (const auto& b : out) seen = seen || b == a;
+    if (!seen) out.push_back(std::move(a));
+  }
+  ::freeifaddrs(list);
+  return out;
+}
+
+std::string describe_initial_creds_error(const Error& error, const Principal& client) {
+  std::string who = unparse_principal(client);
+  std::string text;
+  std::string where = error.detail.empty() ? "" : fmt::format(" ({})", error.detail);
+  if (error.is_kdc(24) || error.is_kdc(31) || error.is(Errc::integrity)) {
+    text = "Password incorrect";
+  } else if (error.is_kdc(6)) {
+    text = fmt::format("Client '{}' not found in Kerberos database{}", who, where);
+  } else if (error.is_kdc(23)) {
+    text = fmt::format(
+        "Password for '{}' has expired{}; changing it from kinit is not supported yet, use kpasswd", who,
+        where);
+  } else if (error.is_kdc(18)) {
+    text = fmt::format("Client's credentials have been revoked (account of '{}' locked or disabled){}", who,
+                       where);
+  } else {
+    Error copy = error;
+    copy.context.clear();
+    text = copy.message();
+  }
+  for (const auto& c : error.context) text += " while " + c;
+  return text;
+}
+
+}  // namespace krbkit::exchange

@@ -1,0 +1,28 @@
+#pragma once
+// Small helpers every exchange uses (AS, TGS, ...): nonces, enctype lists and
+// principal names for messages.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "krbkit/base/enctype.hpp"
+#include "krbkit/proto/basic_types.hpp"
+
+namespace krbkit::exchange::detail {
+
+// A random nonce below 2^31 (older peers decode nonces as signed).
+std::uint32_t random_nonce();
+
+bool contains(const std::vector<Enctype>& list, Enctype e);
+
+// "aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96" for messages and traces.
+std::string enctype_list(const std::vector<Enctype>& list);
+
+// MIT's default enctype list (config::default_enctypes()) as a vector.
+std::vector<Enctype> default_enctype_list();
+
+// unparse_principal(p), for messages.
+std::string name_of(const Principal& p);
+
+}  // namespace krbkit::exchange::detail
