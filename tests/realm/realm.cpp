@@ -145,12 +145,18 @@ RunResult run_process(const std::vector<std::string>& argv, const EnvChanges& en
   for (const auto& e : env_strings) c_env.push_back(const_cast<char*>(e.c_str()));
   c_env.push_back(nullptr);
 
+  // A command that exits without reading its input must not kill the test
+  // binary with SIGPIPE: writes then fail with EPIPE instead.
+  static const bool sigpipe_ignored = [] { return ::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
+  (void)sigpipe_ignored;
+
   Pipe in, out, err;
   pid_t pid = ::fork();
   if (pid < 0) throw os_error("fork");
   if (pid == 0) {
     // Child: own process group (so a timeout kills everything it started).
     ::setpgid(0, 0);
+    ::signal(SIGPIPE, SIG_DFL);
     ::dup2(in.fd[0], 0);
     ::dup2(out.fd[1], 1);
     ::dup2(err.fd[1], 2);
@@ -249,7 +255,10 @@ std::optional<std::string> heimdal_unavailable() {
   return reason;
 }
 
-Realm::Realm(RealmKind kind, std::string name) : kind_(kind), script_(script_for(kind)) {
+Realm::Realm(RealmKind kind, std::string name) : Realm(kind, std::move(name), {}) {}
+
+Realm::Realm(RealmKind kind, std::string name, std::vector<std::string> extra_args)
+    : kind_(kind), script_(script_for(kind)) {
   std::string base = env_or("TMPDIR", "/tmp") + "/krbkit-realm-XXXXXX";
   std::vector<char> templ(base.begin(), base.end());
   templ.push_back('\0');
@@ -261,6 +270,7 @@ Realm::Realm(RealmKind kind, std::string name) : kind_(kind), script_(script_for
     cmd.push_back("--name");
     cmd.push_back(name);
   }
+  cmd.insert(cmd.end(), extra_args.begin(), extra_args.end());
   RunResult r = run_process(cmd, {}, {}, std::chrono::minutes(3));
   started_ = true;  // stop() even after a partial start
   if (!r.ok()) {

@@ -61,6 +61,9 @@ class Realm {
   // Starts a realm: MIT (realm.sh, default name KRBKIT.TEST) or Heimdal
   // (heimdal.sh, default name HKRBKIT.TEST).
   explicit Realm(RealmKind kind = RealmKind::mit, std::string name = {});
+  // The same with more realm.sh options, e.g. {"--trust", "OTHER.TEST",
+  // "--kdc-conf", file} for a realm with cross-realm trust (tests/realm/README.md).
+  Realm(RealmKind kind, std::string name, std::vector<std::string> extra_args);
   ~Realm();
   Realm(const Realm&) = delete;
   Realm& operator=(const Realm&) = delete;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway MIT Kerberos realm on 127.0.0.1 for krbkit's tests.
 #
-#   realm.sh start DIR [--name REALM] [--owner PID]
+#   realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE]
 #   realm.sh stop DIR
 #
 # `start` creates DIR (if needed) and puts everything in it: the client
@@ -14,6 +14,13 @@
 # with their passwords (see README.md beside this script).
 # --owner PID starts a watchdog that stops the realm when process PID ends,
 # so that a crashed or killed test binary leaves no KDC behind.
+#
+# --trust OTHER (repeatable) adds the cross-realm principals krbtgt/OTHER@REALM
+# and krbtgt/REALM@OTHER with the password $TRUST_PASSWORD; a realm OTHER
+# started with --trust REALM then holds the same keys, so the two trust each
+# other. --kdc-conf FILE appends FILE to kdc.conf, which only the KDC reads
+# (before krb5.conf): [capaths] for its transit checks, [domain_realm] for
+# the referrals it hands out.
 #
 # `stop` kills both daemons (and the watchdog) and always succeeds.
 set -euo pipefail
@@ -30,6 +37,7 @@ BOB_PASSWORD=bob-pw-1
 CAROL_PASSWORD=carol-pw-1
 DAVE_PASSWORD=dave-pw-1
 ADMIN_PASSWORD=admin-pw-1
+TRUST_PASSWORD=trust-pw-1
 
 # One service principal per enctype, each with a key of that enctype only:
 # "<variable suffix> <enctype> <principal name>".
@@ -44,7 +52,7 @@ SERVICES=(
 )
 
 usage() {
-  echo "usage: realm.sh start DIR [--name REALM] [--owner PID] | realm.sh stop DIR" >&2
+  echo "usage: realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] | realm.sh stop DIR" >&2
   exit 2
 }
 
@@ -115,6 +123,7 @@ write_kdc_conf() {
     admin_server = FILE:$dir/kadmind.log
     default = FILE:$dir/krb5lib.log
 EOF
+  if [[ -n "$extra_conf" ]]; then cat "$extra_conf" >>"$dir/kdc.conf"; fi
 }
 
 # The kadmin.local script that creates every test principal in one session.
@@ -132,6 +141,10 @@ principal_commands() {
     read -r _ enctype name <<<"$s"
     echo "addprinc -clearpolicy -randkey -e $enctype:normal $name/$SERVER_HOST"
     echo "ktadd -k $dir/services.keytab -norandkey $name/$SERVER_HOST"
+  done
+  for s in "${trusts[@]}"; do
+    echo "addprinc -clearpolicy -pw $TRUST_PASSWORD krbtgt/$s@$realm"
+    echo "addprinc -clearpolicy -pw $TRUST_PASSWORD krbtgt/$realm@$s"
   done
 }
 
@@ -174,6 +187,7 @@ write_env() {
       list+=("$enctype=$name/$SERVER_HOST@$realm")
     done
     put SERVICES "${list[*]}"
+    put TRUSTS "${trusts[*]}"
   } >"$dir/env.tmp"
   mv "$dir/env.tmp" "$dir/env"
 }
@@ -206,11 +220,15 @@ cmd_start() {
   dir=$1
   shift
   realm=KRBKIT.TEST
+  trusts=()
+  extra_conf=""
   local owner=""
   while (($#)); do
     case $1 in
       --name) realm=${2:?--name needs a value}; shift 2 ;;
       --owner) owner=${2:?--owner needs a value}; shift 2 ;;
+      --trust) trusts+=("${2:?--trust needs a realm}"); shift 2 ;;
+      --kdc-conf) extra_conf=$(cd "$(dirname "${2:?--kdc-conf needs a file}")" && pwd)/$(basename "$2"); shift 2 ;;
       *) usage ;;
     esac
   done
