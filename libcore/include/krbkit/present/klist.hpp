@@ -1,0 +1,91 @@
+#pragma once
+// What klist prints: MIT's text layout (line for line, see
+// clients/klist/klist.c in MIT krb5 1.20) and krbkit's --json document, for a
+// cache, a collection and a keytab; plus the checks behind -s and --valid-for.
+//
+//   auto tf = present::TimeFormat::for_current_locale(now);
+//   std::fputs(present::cache_text(cache->name(), contents, {.flags = true}, tf).c_str(), stdout);
+//
+// JSON schema (documented in man/klist.1, JSON OUTPUT):
+//   cache:      { "cache": "FILE:/tmp/krb5cc_1000", "type": "FILE", "default_principal": "...",
+//                 "credentials": [ credential... ], "config": [ entry... ] (with config only) }
+//   credential: { "client", "server", "auth", "auth_epoch", "start", "start_epoch", "end",
+//                 "end_epoch", "renew_till", "renew_till_epoch" (null when not renewable),
+//                 "expired", "flags": ["forwardable", ...], "flag_letters": "FRIA",
+//                 "session_enctype", "ticket_enctype" (null if the ticket does not decode),
+//                 "ticket_kvno" (null when absent), "ticket_server" (only when it differs
+//                 from "server"), "addresses": ["192.0.2.1", ...] }
+//   entry:      { "key": "pa_type", "principal": "krbtgt/R@R" or null, "value": "2", "value_hex": "32" }
+//   collection: { "caches": [ { "cache", "principal", "primary", "expired" } ] }
+//   keytab:     { "keytab": "FILE:/etc/krb5.keytab", "entries": [ { "kvno", "principal",
+//                 "enctype", "timestamp", "timestamp_epoch", "key" (hex, with keys only) } ] }
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "krbkit/base/json.hpp"
+#include "krbkit/base/result.hpp"
+#include "krbkit/ccache/format.hpp"
+#include "krbkit/keytab/keytab.hpp"
+#include "krbkit/present/time_format.hpp"
+
+namespace krbkit::present {
+
+struct CacheListOptions {
+  bool flags = false;              // -f: "Flags: FRIA"
+  bool enctypes = false;           // -e: "Etype (skey, tkt): ..."
+  bool addresses = false;          // -a: "Addresses: ..."
+  bool numeric_addresses = false;  // -n: no reverse lookup of addresses
+  bool ad_types = false;           // -d: "AD types: ..."
+  bool config = false;             // -C: include config entries ("config: key(principal) = value")
+};
+
+// `cache_name` is the full name ("FILE:/tmp/krb5cc_1000", "DIR::/d/tktAbc").
+std::string cache_text(std::string_view cache_name, const ccache::CacheContents& contents,
+                       const CacheListOptions& options, const TimeFormat& time_format);
+
+// One cache of a collection (klist -l).
+struct CollectionRow {
+  std::string principal;  // unparsed default principal
+  std::string cache_name;
+  bool expired = false;  // !cache_is_current()
+  bool primary = false;  // the collection's primary (JSON only; MIT's text does not mark it)
+};
+// "Principal name                 Cache name" table, "(Expired)" markers.
+std::string collection_text(const std::vector<CollectionRow>& rows);
+
+struct KeytabListOptions {
+  bool timestamps = false;  // -t
+  bool keys = false;        // -K
+  bool enctypes = false;    // -e
+};
+// `keytab_name` with its type ("FILE:/etc/krb5.keytab").
+std::string keytab_text(std::string_view keytab_name, const keytab::Keytab& keytab,
+                        const KeytabListOptions& options, const TimeFormat& time_format);
+
+// MIT's enctype display: "aes256-cts-hmac-sha1-96", "DEPRECATED:arcfour-hmac", "etype 99".
+std::string enctype_display(Enctype e);
+
+// --- checks ---
+
+// klist -s (MIT check_ccache): when the cache holds a local TGT
+// (krbtgt/R@R, R the default principal's realm), true if one is unexpired;
+// otherwise true if any (non-config) ticket is unexpired.
+bool cache_is_current(const ccache::CacheContents& contents, KerberosTime now);
+
+// klist --valid-for: success when the local TGT is valid now and stays valid
+// for `needed`. Errors: Errc::no_credentials "no ticket-granting ticket
+// krbtgt/R@R in <cache>", Errc::credentials_expired naming the TGT, its end
+// time and how long it has left.
+Result<void> check_tgt_valid_for(std::string_view cache_name, const ccache::CacheContents& contents,
+                                 KerberosTime now, std::chrono::seconds needed);
+
+// --- JSON (see the schema above); each writes one value into `w` ---
+void cache_json(json::Writer& w, std::string_view cache_name, std::string_view type,
+                const ccache::CacheContents& contents, bool with_config, KerberosTime now);
+void collection_json(json::Writer& w, const std::vector<CollectionRow>& rows);
+void keytab_json(json::Writer& w, std::string_view keytab_name, const keytab::Keytab& keytab, bool with_keys);
+
+}  // namespace krbkit::present

@@ -1,0 +1,331 @@
+// klist's text layout, line for line as MIT krb5 1.20 prints it
+// (clients/klist/klist.c: show_ccache, show_credential, list_ccache,
+// do_keytab), plus the -s and --valid-for checks.
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <cstring>
+#include <optional>
+
+#include "krbkit/crypto/enctypes.hpp"
+#include "krbkit/present/klist.hpp"
+#include "krbkit/proto/constants.hpp"
+#include "krbkit/proto/messages.hpp"
+#include "krbkit/proto/principal.hpp"
+#include "present_internal.hpp"
+
+namespace krbkit::present {
+namespace {
+
+void fill(std::string& out, long count, char c) {
+  if (count > 0) out.append(static_cast<std::size_t>(count), c);
+}
+
+// MIT's print_config_data: printable bytes as they are, others as \ooo,
+// starting at column 8, wrapping after column 72.
+void config_data(std::string& out, int col, BytesView data) {
+  for (const std::uint8_t byte : data) {
+    while (col < 8) {
+      out += ' ';
+      ++col;
+    }
+    if (byte > 0x20 && byte < 0x7f) {
+      out += static_cast<char>(byte);
+      ++col;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03o", byte);
+      out += buf;
+      col += 4;
+    }
+    if (col > 72) {
+      out += '\n';
+      col = 0;
+    }
+  }
+  if (col > 0) out += '\n';
+}
+
+// MIT's one_addr: IPv4 and IPv6 through getnameinfo (reverse lookup unless
+// numeric), anything else as "unknown addrtype N".
+}  // namespace
+
+std::string address_text(const HostAddress& a, bool numeric) {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (a.type == address_type::ipv4 || a.type == address_type::ipv6) {
+    const std::size_t want = a.type == address_type::ipv4 ? 4 : 16;
+    if (a.address.size() != want)
+      return "broken address (type " + std::to_string(a.type) + " length " +
+             std::to_string(a.address.size()) + ")";
+    if (a.type == address_type::ipv4) {
+      auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+      sin->sin_family = AF_INET;
+      std::memcpy(&sin->sin_addr, a.address.data(), 4);
+      len = sizeof(sockaddr_in);
+    } else {
+      auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+      sin6->sin6_family = AF_INET6;
+      std::memcpy(&sin6->sin6_addr, a.address.data(), 16);
+      len = sizeof(sockaddr_in6);
+    }
+  } else {
+    return "unknown addrtype " + std::to_string(a.type);
+  }
+  char host[NI_MAXHOST] = "";
+  const int err = getnameinfo(reinterpret_cast<sockaddr*>(&ss), len, host, sizeof host, nullptr, 0,
+                              numeric ? NI_NUMERICHOST : 0);
+  if (err != 0)
+    return "unprintable address (type " + std::to_string(a.type) + ", error " + std::to_string(err) + " " +
+           gai_strerror(err) + ")";
+  return host;
+}
+
+namespace {
+
+// ", " between the extra fields of a credential, a tab before the first.
+void separator(std::string& out, int extra_field) { out += extra_field ? ", " : "\t"; }
+
+void credential_text(std::string& out, const Credentials& cred, const std::string& default_name,
+                     const CacheListOptions& options, const TimeFormat& tf) {
+  const bool is_config = ccache::is_config_principal(cred.server);
+  std::optional<Ticket> ticket;
+  if (!is_config) ticket = decoded_ticket(cred);
+  const std::string client = unparse_principal(cred.client);
+  int extra_field = 0;
+  int config_col = 0;
+
+  if (!is_config) {
+    out += tf.format(effective_start(cred));
+    out += "  ";
+    out += tf.format(cred.endtime);
+    out += "  ";
+    out += unparse_principal(cred.server);
+    out += '\n';
+  } else {
+    out += "config: ";
+    config_col = 8;
+    for (std::size_t i = 1; i < cred.server.components.size(); ++i) {
+      const std::string part = i > 1 ? "(" + cred.server.components[i] + ")" : cred.server.components[i];
+      out += part;
+      config_col += static_cast<int>(part.size());
+    }
+    out += " = ";
+    config_col += 3;
+  }
+
+  if (client != default_name) {
+    out += "\tfor client ";
+    out += client;
+    ++extra_field;
+  }
+  if (is_config) config_data(out, config_col, cred.ticket);
+
+  if (cred.renew_till.time_since_epoch().count() != 0) {
+    separator(out, extra_field);
+    out += "renew until ";
+    out += tf.format(cred.renew_till);
+    extra_field += 2;
+  }
+  if (options.flags) {
+    const std::string letters = ticket_flag_letters(cred.flags);
+    if (!letters.empty()) {
+      separator(out, extra_field);
+      out += "Flags: ";
+      out += letters;
+      ++extra_field;
+    }
+  }
+  if (extra_field > 2) {
+    out += '\n';
+    extra_field = 0;
+  }
+  if (options.enctypes && ticket) {
+    separator(out, extra_field);
+    out += "Etype (skey, tkt): ";
+    out += enctype_display(cred.session_key.enctype);
+    out += ", ";
+    out += enctype_display(ticket->enc_part.etype);
+    out += ' ';
+    ++extra_field;
+  }
+  if (options.ad_types && !cred.authdata.empty()) {
+    separator(out, extra_field);
+    out += "AD types: ";
+    for (std::size_t i = 0; i < cred.authdata.size(); ++i) {
+      if (i) out += ", ";
+      out += std::to_string(cred.authdata[i].type);
+    }
+    ++extra_field;
+  }
+  if (extra_field) out += '\n';
+
+  if (options.addresses) {
+    out += "\tAddresses: ";
+    if (cred.addresses.empty()) out += "(none)";
+    for (std::size_t i = 0; i < cred.addresses.size(); ++i) {
+      if (i) out += ", ";
+      out += address_text(cred.addresses[i], options.numeric_addresses);
+    }
+    out += '\n';
+  }
+  // The ticket's own server when it differs from the name it is cached
+  // under (referrals, mostly).
+  if (ticket) {
+    const Principal ticket_server = to_principal(ticket->sname, ticket->realm);
+    if (!(ticket_server == cred.server)) {
+      out += "\tTicket server: ";
+      out += unparse_principal(ticket_server);
+      out += '\n';
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<Ticket> decoded_ticket(const Credentials& cred) {
+  auto ticket = decode_ticket(cred.ticket);
+  if (!ticket.ok()) return std::nullopt;
+  return std::move(ticket).value();
+}
+
+KerberosTime effective_start(const Credentials& cred) {
+  return cred.starttime.time_since_epoch().count() != 0 ? cred.starttime : cred.authtime;
+}
+
+bool is_local_tgt(const Principal& server, const std::string& realm) {
+  return server.components.size() == 2 && server.components[0] == "krbtgt" && server.components[1] == realm &&
+         server.realm == realm;
+}
+
+std::string enctype_display(Enctype e) {
+  std::string out = enctype_is_deprecated(e) ? "DEPRECATED:" : "";
+  return out + enctype_name(e);
+}
+
+std::string cache_text(std::string_view cache_name, const ccache::CacheContents& contents,
+                       const CacheListOptions& options, const TimeFormat& tf) {
+  const std::string default_name = unparse_principal(contents.default_principal);
+  std::string out;
+  out.reserve(256 + 160 * contents.creds.size());
+  out += "Ticket cache: ";
+  out += cache_name;
+  out += "\nDefault principal: ";
+  out += default_name;
+  out += "\n\nValid starting";
+  const long width = tf.width();
+  fill(out, width - 15 + 3, ' ');  // MIT: timestamp_width - sizeof("Valid starting") + 3
+  out += "Expires";
+  fill(out, width - 8 + 3, ' ');
+  out += "Service principal\n";
+  // MIT lists the records in file order; its kinit writes the config
+  // entries before the tickets.
+  if (options.config)
+    for (const auto& cred : contents.config_entries) credential_text(out, cred, default_name, options, tf);
+  for (const auto& cred : contents.creds) credential_text(out, cred, default_name, options, tf);
+  return out;
+}
+
+std::string collection_text(const std::vector<CollectionRow>& rows) {
+  std::string out =
+      "Principal name                 Cache name\n"
+      "--------------                 ----------\n";
+  for (const auto& row : rows) {
+    std::string principal = row.principal.substr(0, 30);  // MIT: "%-30.30s %s"
+    principal.resize(30, ' ');
+    out += principal;
+    out += ' ';
+    out += row.cache_name;
+    if (row.expired) out += " (Expired)";
+    out += '\n';
+  }
+  return out;
+}
+
+std::string keytab_text(std::string_view keytab_name, const keytab::Keytab& keytab,
+                        const KeytabListOptions& options, const TimeFormat& tf) {
+  std::string out = "Keytab name: ";
+  out += keytab_name;
+  out += '\n';
+  const long width = tf.width();
+  if (options.timestamps) {
+    out += "KVNO Timestamp";
+    fill(out, width - 10 + 2, ' ');  // MIT: timestamp_width - sizeof("Timestamp") + 2
+    out += "Principal\n---- ";
+    fill(out, width, '-');
+    out += ' ';
+    fill(out, 78 - width - 5, '-');  // MIT: 78 - timestamp_width - sizeof("KVNO")
+    out += '\n';
+  } else {
+    out += "KVNO Principal\n";
+    out += "---- --------------------------------------------------------------------------\n";
+  }
+  for (const auto& entry : keytab.entries) {
+    char kvno[16];
+    std::snprintf(kvno, sizeof kvno, "%4d ", static_cast<int>(entry.kvno));
+    out += kvno;
+    if (options.timestamps) {
+      out += tf.format(entry.timestamp);
+      out += ' ';
+    }
+    out += unparse_principal(entry.principal);
+    if (options.enctypes) {
+      out += " (";
+      out += enctype_display(entry.key.enctype);
+      out += ") ";
+    }
+    if (options.keys) {
+      out += " (0x";
+      out += to_hex(entry.key.bytes.view());
+      out += ')';
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+bool cache_is_current(const ccache::CacheContents& contents, KerberosTime now) {
+  bool found_tgt = false, found_current_tgt = false, found_current_cred = false;
+  for (const auto& cred : contents.creds) {
+    const bool current = cred.endtime > now;
+    if (is_local_tgt(cred.server, contents.default_principal.realm)) {
+      found_tgt = true;
+      found_current_tgt = found_current_tgt || current;
+    } else if (current) {
+      found_current_cred = true;
+    }
+  }
+  return found_tgt ? found_current_tgt : found_current_cred;
+}
+
+Result<void> check_tgt_valid_for(std::string_view cache_name, const ccache::CacheContents& contents,
+                                 KerberosTime now, std::chrono::seconds needed) {
+  const std::string& realm = contents.default_principal.realm;
+  const std::string tgt_name = "krbtgt/" + realm + "@" + realm;
+  const Credentials* best = nullptr;
+  for (const auto& cred : contents.creds) {
+    if (!is_local_tgt(cred.server, realm) || !(cred.client == contents.default_principal)) continue;
+    if (effective_start(cred) > now) continue;  // postdated, not yet valid
+    if (best == nullptr || cred.endtime > best->endtime) best = &cred;
+  }
+  const std::string who = unparse_principal(contents.default_principal);
+  if (best == nullptr)
+    return Error{Errc::no_credentials, "no valid ticket-granting ticket " + tgt_name + " for " + who +
+                                           " in " + std::string(cache_name)};
+  const auto left = best->endtime - now;
+  if (left < needed) {
+    const std::string when =
+        left.count() <= 0 ? "expired at " + iso8601_utc(best->endtime)
+                          : "expires at " + iso8601_utc(best->endtime) + " (in " + human_duration(left) + ")";
+    return Error{Errc::credentials_expired, "ticket-granting ticket " + tgt_name + " for " + who + " in " +
+                                                std::string(cache_name) + " " + when + ", less than the " +
+                                                human_duration(needed) + " asked for"};
+  }
+  return success();
+}
+
+}  // namespace krbkit::present

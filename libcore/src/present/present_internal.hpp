@@ -1,0 +1,22 @@
+#pragma once
+// Helpers shared by the text and JSON presentations.
+
+#include <optional>
+#include <string>
+
+#include "krbkit/ccache/credentials.hpp"
+#include "krbkit/proto/messages.hpp"
+
+namespace krbkit::present {
+
+// The stored Ticket decoded (its enc-part etype and kvno, its server), or
+// nothing when the bytes are not a Ticket (config entries, damaged records).
+std::optional<Ticket> decoded_ticket(const Credentials& cred);
+// starttime, or authtime when the KDC sent none (as MIT displays it).
+KerberosTime effective_start(const Credentials& cred);
+// krbtgt/<realm>@<realm>.
+bool is_local_tgt(const Principal& server, const std::string& realm);
+// An address as klist -a shows it (numeric: no reverse lookup).
+std::string address_text(const HostAddress& address, bool numeric);
+
+}  // namespace krbkit::present

@@ -1,0 +1,312 @@
+// klist's presentation: MIT's text layout as golden strings (checked against
+// MIT klist 1.20 output in the C locale, TZ=UTC), the -s/--valid-for checks
+// and the JSON document.
+
+#include "krbkit/present/klist.hpp"
+
+#include <doctest/doctest.h>
+
+#include <clocale>
+#include <cstdlib>
+#include <ctime>
+
+#include "krbkit/proto/constants.hpp"
+#include "krbkit/proto/messages.hpp"
+#include "unit/crypto/mini_json.hpp"
+
+using namespace krbkit;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct UtcCLocale {
+  UtcCLocale() {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    std::setlocale(LC_ALL, "C");
+  }
+};
+const UtcCLocale utc_c_locale;
+
+constexpr KerberosTime at(std::int64_t epoch) { return KerberosTime{std::chrono::seconds{epoch}}; }
+// 2026-11-22 02:35:00 UTC
+constexpr std::int64_t kT0 = 1795314900;
+
+Principal princ(std::vector<std::string> comps, std::string realm = "KRBKIT.TEST") {
+  return Principal{NameType::principal, std::move(comps), std::move(realm)};
+}
+
+Bytes ticket_der(const Principal& server, Enctype etype, std::optional<std::uint32_t> kvno = 1) {
+  Ticket t;
+  t.realm = server.realm;
+  t.sname.name_type = NameType::srv_inst;
+  t.sname.name_string = server.components;
+  t.enc_part.etype = etype;
+  t.enc_part.kvno = kvno;
+  t.enc_part.cipher = Bytes(40, 0xAB);
+  return encode(t);
+}
+
+Credentials cred(const Principal& client, const Principal& server, Enctype skey, Enctype tkt,
+                 std::int64_t start, std::int64_t end, std::int64_t renew, std::uint32_t flags) {
+  Credentials c;
+  c.client = client;
+  c.server = server;
+  c.session_key = Key{skey, SecretBytes(std::string(32, 'k'))};
+  c.authtime = at(start);
+  c.starttime = at(start);
+  c.endtime = at(end);
+  c.renew_till = at(renew);
+  c.flags = flags;
+  c.ticket = ticket_der(server, tkt);
+  return c;
+}
+
+ccache::CacheContents sample_cache() {
+  namespace tf = ticket_flags;
+  ccache::CacheContents cc;
+  cc.default_principal = princ({"alice"});
+  const auto tgt = princ({"krbtgt", "KRBKIT.TEST"});
+  cc.creds.push_back(cred(cc.default_principal, tgt, Enctype::aes256_cts_hmac_sha1_96,
+                          Enctype::aes256_cts_hmac_sha1_96, kT0, kT0 + 36000, kT0 + 172800,
+                          tf::forwardable | tf::renewable | tf::initial | tf::pre_authent));
+  cc.creds.push_back(cred(cc.default_principal, princ({"svc-aes128-sha1", "server.krbkit.test"}),
+                          Enctype::aes256_cts_hmac_sha1_96, Enctype::aes128_cts_hmac_sha1_96, kT0,
+                          kT0 + 36000, 0, tf::forwardable | tf::pre_authent | tf::transited_policy_checked));
+  cc.config_entries.push_back(ccache::make_config_entry(cc.default_principal, "pa_type",
+                                                        "krbtgt/KRBKIT.TEST@KRBKIT.TEST", as_bytes("2")));
+  return cc;
+}
+
+const present::TimeFormat kC(17);
+
+}  // namespace
+
+TEST_CASE("TimeFormat chooses MIT's format and width for the C locale") {
+  const auto tf = present::TimeFormat::for_current_locale(at(kT0));
+  CHECK(tf.width() == 17);  // "%x %X" is the first of MIT's formats that fits 19 characters
+  CHECK(tf.format(at(kT0)) == "11/22/26 02:35:00");
+  // A wider column pads; a column too narrow for every format prints nothing, as MIT.
+  CHECK(present::TimeFormat(20).format(at(kT0)) == "22 Nov 2026 02:35:00");
+  CHECK(present::TimeFormat(22).format(at(kT0)) == "22 Nov 2026 02:35:00  ");
+  CHECK(present::TimeFormat(16).format(at(kT0)) == "11/22/26 02:35  ");  // "%x %R"
+  CHECK(present::TimeFormat(13).format(at(kT0)) == "202611220235 ");     // "%Y%m%d%H%M"
+  CHECK(present::TimeFormat(5).format(at(kT0)).empty());
+  CHECK(present::iso8601_utc(at(kT0)) == "2026-11-22T02:35:00Z");
+  CHECK(present::human_duration(3725s) == "1h 2m 5s");
+  CHECK(present::human_duration(0s) == "0s");
+  CHECK(present::human_duration(-90061s) == "-1d 1h 1m 1s");
+}
+
+TEST_CASE("cache_text: plain listing, as MIT klist") {
+  const auto text = present::cache_text("FILE:/tmp/cc", sample_cache(), {}, kC);
+  CHECK(text ==
+        "Ticket cache: FILE:/tmp/cc\n"
+        "Default principal: alice@KRBKIT.TEST\n"
+        "\n"
+        "Valid starting     Expires            Service principal\n"
+        "11/22/26 02:35:00  11/22/26 12:35:00  krbtgt/KRBKIT.TEST@KRBKIT.TEST\n"
+        "\trenew until 11/24/26 02:35:00\n"
+        "11/22/26 02:35:00  11/22/26 12:35:00  svc-aes128-sha1/server.krbkit.test@KRBKIT.TEST\n");
+}
+
+TEST_CASE("cache_text: -f -e -a -n -C, as MIT klist") {
+  present::CacheListOptions o;
+  o.flags = o.enctypes = o.addresses = o.numeric_addresses = o.config = true;
+  auto cc = sample_cache();
+  cc.creds[1].addresses = {HostAddress{2, {192, 0, 2, 7}}, HostAddress{24, Bytes(16, 0)},
+                           HostAddress{20, {1}}};
+  const auto text = present::cache_text("FILE:/tmp/cc", cc, o, kC);
+  CHECK(text ==
+        "Ticket cache: FILE:/tmp/cc\n"
+        "Default principal: alice@KRBKIT.TEST\n"
+        "\n"
+        "Valid starting     Expires            Service principal\n"
+        "config: pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 2\n"
+        "\tAddresses: (none)\n"
+        "11/22/26 02:35:00  11/22/26 12:35:00  krbtgt/KRBKIT.TEST@KRBKIT.TEST\n"
+        "\trenew until 11/24/26 02:35:00, Flags: FRIA\n"
+        "\tEtype (skey, tkt): aes256-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96 \n"
+        "\tAddresses: (none)\n"
+        "11/22/26 02:35:00  11/22/26 12:35:00  svc-aes128-sha1/server.krbkit.test@KRBKIT.TEST\n"
+        "\tFlags: FAT, Etype (skey, tkt): aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96 \n"
+        "\tAddresses: 192.0.2.7, ::, unknown addrtype 20\n");
+}
+
+TEST_CASE("cache_text: other client, referral ticket server, deprecated enctype, binary config data") {
+  auto cc = sample_cache();
+  Credentials other = cc.creds[1].clone();
+  other.client = princ({"bob"});
+  other.renew_till = at(kT0 + 1000);
+  other.session_key.enctype = Enctype::rc4_hmac;
+  other.ticket = ticket_der(princ({"krbtgt", "OTHER.TEST"}), Enctype::rc4_hmac);
+  cc.creds.clear();
+  cc.creds.push_back(std::move(other));
+  cc.config_entries.clear();
+  cc.config_entries.push_back(ccache::make_config_entry(cc.default_principal, "refresh_time", "",
+                                                        as_bytes(std::string_view("a b\x01\xff", 5))));
+  present::CacheListOptions o;
+  o.flags = o.enctypes = o.config = true;
+  CHECK(present::cache_text("DIR::/d/tktX", cc, o, kC) ==
+        "Ticket cache: DIR::/d/tktX\n"
+        "Default principal: alice@KRBKIT.TEST\n"
+        "\n"
+        "Valid starting     Expires            Service principal\n"
+        "config: refresh_time = a\\040b\\001\\377\n"
+        "11/22/26 02:35:00  11/22/26 12:35:00  svc-aes128-sha1/server.krbkit.test@KRBKIT.TEST\n"
+        "\tfor client bob@KRBKIT.TEST, renew until 11/22/26 02:51:40, Flags: FAT\n"
+        "\tEtype (skey, tkt): DEPRECATED:arcfour-hmac, DEPRECATED:arcfour-hmac \n"
+        "\tTicket server: krbtgt/OTHER.TEST@KRBKIT.TEST\n");
+}
+
+TEST_CASE("cache_text: long config values wrap after column 72, continuing at column 8, as MIT") {
+  ccache::CacheContents cc;
+  cc.default_principal = princ({"alice"});
+  cc.config_entries.push_back(
+      ccache::make_config_entry(cc.default_principal, "k", "", as_bytes(std::string(100, 'x'))));
+  present::CacheListOptions o;
+  o.config = true;
+  const auto text = present::cache_text("FILE:/c", cc, o, kC);
+  CHECK(text.substr(text.find("config:")) ==
+        "config: k = " + std::string(61, 'x') + "\n        " + std::string(39, 'x') + "\n");
+  // Without -C config entries are not shown.
+  CHECK(present::cache_text("FILE:/c", cc, {}, kC).find("config:") == std::string::npos);
+}
+
+TEST_CASE("collection_text: MIT's %-30.30s columns and (Expired)") {
+  std::vector<present::CollectionRow> rows = {
+      {"alice@KRBKIT.TEST", "DIR::/d/tktA", false, true},
+      {"a-very-long-principal-name-that-is-cut@KRBKIT.TEST", "DIR::/d/tktB", true, false}};
+  CHECK(present::collection_text(rows) ==
+        "Principal name                 Cache name\n"
+        "--------------                 ----------\n"
+        "alice@KRBKIT.TEST              DIR::/d/tktA\n"
+        "a-very-long-principal-name-tha DIR::/d/tktB (Expired)\n");
+}
+
+TEST_CASE("keytab_text: KVNO Principal table, -t -e -K as MIT") {
+  keytab::Keytab kt;
+  kt.entries.push_back({princ({"host", "server.krbkit.test"}), at(kT0 - 1), 1,
+                        Key{Enctype::aes128_cts_hmac_sha1_96, SecretBytes(Bytes{0x8c, 0xec, 0x0a})}});
+  kt.entries.push_back({princ({"host", "server.krbkit.test"}), at(kT0 - 1), 300,
+                        Key{Enctype::rc4_hmac, SecretBytes(Bytes{0xdc, 0x3e})}});
+  CHECK(present::keytab_text("FILE:/k", kt, {}, kC) ==
+        "Keytab name: FILE:/k\n"
+        "KVNO Principal\n"
+        "---- --------------------------------------------------------------------------\n"
+        "   1 host/server.krbkit.test@KRBKIT.TEST\n"
+        " 300 host/server.krbkit.test@KRBKIT.TEST\n");
+  present::KeytabListOptions o;
+  o.timestamps = o.keys = o.enctypes = true;
+  CHECK(present::keytab_text("FILE:/k", kt, o, kC) ==
+        "Keytab name: FILE:/k\n"
+        "KVNO Timestamp         Principal\n"
+        "---- ----------------- --------------------------------------------------------\n"
+        "   1 11/22/26 02:34:59 host/server.krbkit.test@KRBKIT.TEST (aes128-cts-hmac-sha1-96)  (0x8cec0a)\n"
+        " 300 11/22/26 02:34:59 host/server.krbkit.test@KRBKIT.TEST (DEPRECATED:arcfour-hmac)  (0xdc3e)\n");
+}
+
+TEST_CASE("cache_is_current: a local TGT decides; without one any current ticket") {
+  auto cc = sample_cache();
+  CHECK(present::cache_is_current(cc, at(kT0 + 100)));
+  CHECK_FALSE(present::cache_is_current(cc, at(kT0 + 36000)));  // endtime must be after now
+  // An expired TGT makes the cache expired even with a current service ticket.
+  cc.creds[0].endtime = at(kT0 + 10);
+  CHECK_FALSE(present::cache_is_current(cc, at(kT0 + 100)));
+  // No TGT: the service ticket counts.
+  cc.creds.erase(cc.creds.begin());
+  CHECK(present::cache_is_current(cc, at(kT0 + 100)));
+  cc.creds.clear();
+  CHECK_FALSE(present::cache_is_current(cc, at(kT0 + 100)));
+}
+
+TEST_CASE("check_tgt_valid_for: enough time left, too little, none") {
+  auto cc = sample_cache();
+  const auto now = at(kT0 + 3600);  // 9 h left
+  CHECK(present::check_tgt_valid_for("FILE:/c", cc, now, 9h).ok());
+  auto r = present::check_tgt_valid_for("FILE:/c", cc, now, 9h + 1s);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().is(Errc::credentials_expired));
+  CHECK(r.error().detail ==
+        "ticket-granting ticket krbtgt/KRBKIT.TEST@KRBKIT.TEST for alice@KRBKIT.TEST in FILE:/c expires at "
+        "2026-11-22T12:35:00Z (in 9h), less than the 9h 1s asked for");
+  r = present::check_tgt_valid_for("FILE:/c", cc, at(kT0 + 40000), 0s);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().detail.find("expired at 2026-11-22T12:35:00Z") != std::string::npos);
+  cc.creds.erase(cc.creds.begin());
+  r = present::check_tgt_valid_for("FILE:/c", cc, now, 1s);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().is(Errc::no_credentials));
+}
+
+TEST_CASE("cache_json: the documented schema, values from the cache") {
+  auto cc = sample_cache();
+  json::Writer w;
+  present::cache_json(w, "FILE:/tmp/cc", "FILE", cc, true, at(kT0 + 36000));
+  const auto text = w.finish();
+  CAPTURE(text);
+  const auto doc = minijson::parse(text);
+  CHECK(doc["cache"].str() == "FILE:/tmp/cc");
+  CHECK(doc["type"].str() == "FILE");
+  CHECK(doc["default_principal"].str() == "alice@KRBKIT.TEST");
+  const auto& creds = doc["credentials"].array();
+  REQUIRE(creds.size() == 2);
+  const auto& tgt = creds[0];
+  CHECK(tgt["client"].str() == "alice@KRBKIT.TEST");
+  CHECK(tgt["server"].str() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
+  CHECK(tgt["start"].str() == "2026-11-22T02:35:00Z");
+  CHECK(tgt["start_epoch"].integer() == kT0);
+  CHECK(tgt["end"].str() == "2026-11-22T12:35:00Z");
+  CHECK(tgt["end_epoch"].integer() == kT0 + 36000);
+  CHECK(tgt["renew_till"].str() == "2026-11-24T02:35:00Z");
+  CHECK(tgt["expired"].boolean());
+  REQUIRE(tgt["flags"].array().size() == 4);
+  CHECK(tgt["flags"].array()[0].str() == "forwardable");
+  CHECK(tgt["flag_letters"].str() == "FRIA");
+  CHECK(tgt["session_enctype"].str() == "aes256-cts-hmac-sha1-96");
+  CHECK(tgt["ticket_enctype"].str() == "aes256-cts-hmac-sha1-96");
+  CHECK(tgt["ticket_kvno"].integer() == 1);
+  CHECK_FALSE(tgt.has("ticket_server"));
+  CHECK(creds[1]["ticket_enctype"].str() == "aes128-cts-hmac-sha1-96");
+  CHECK(creds[1]["renew_till"].v.index() == 0);  // null: not renewable
+  CHECK(creds[1]["renew_till_epoch"].v.index() == 0);
+  const auto& config = doc["config"].array();
+  REQUIRE(config.size() == 1);
+  CHECK(config[0]["key"].str() == "pa_type");
+  CHECK(config[0]["principal"].str() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
+  CHECK(config[0]["value"].str() == "2");
+  CHECK(config[0]["value_hex"].str() == "32");
+
+  json::Writer without;
+  present::cache_json(without, "FILE:/tmp/cc", "FILE", cc, false, at(kT0));
+  CHECK_FALSE(minijson::parse(without.finish()).has("config"));
+}
+
+TEST_CASE("keytab_json and collection_json") {
+  keytab::Keytab kt;
+  kt.entries.push_back(
+      {princ({"host", "h"}), at(kT0), 7, Key{Enctype::aes128_cts_hmac_sha1_96, SecretBytes(Bytes{1, 2})}});
+  json::Writer w;
+  present::keytab_json(w, "FILE:/k", kt, false);
+  auto doc = minijson::parse(w.finish());
+  CHECK(doc["keytab"].str() == "FILE:/k");
+  REQUIRE(doc["entries"].array().size() == 1);
+  const auto& e = doc["entries"].array()[0];
+  CHECK(e["kvno"].integer() == 7);
+  CHECK(e["principal"].str() == "host/h@KRBKIT.TEST");
+  CHECK(e["enctype"].str() == "aes128-cts-hmac-sha1-96");
+  CHECK(e["timestamp_epoch"].integer() == kT0);
+  CHECK_FALSE(e.has("key"));
+  json::Writer wk;
+  present::keytab_json(wk, "FILE:/k", kt, true);
+  CHECK(minijson::parse(wk.finish())["entries"].array()[0]["key"].str() == "0102");
+
+  json::Writer wc;
+  present::collection_json(
+      wc, {{"alice@R", "DIR::/d/tktA", false, true}, {"bob@R", "DIR::/d/tktB", true, false}});
+  doc = minijson::parse(wc.finish());
+  REQUIRE(doc["caches"].array().size() == 2);
+  CHECK(doc["caches"].array()[0]["primary"].boolean());
+  CHECK(doc["caches"].array()[1]["expired"].boolean());
+  CHECK(doc["caches"].array()[1]["principal"].str() == "bob@R");
+}
