@@ -340,8 +340,10 @@ Result<Bytes> serialize(const CacheContents& contents, int version) {
     w.bytes().insert(w.bytes().end(), header.begin(), header.end());
   }
   w.principal(contents.default_principal);
-  for (const auto& c : contents.creds) w.credential(c);
+  // Config entries first, where MIT's kinit puts them, so a cache MIT wrote
+  // comes back byte for byte.
   for (const auto& c : contents.config_entries) w.credential(c);
+  for (const auto& c : contents.creds) w.credential(c);
   return finish(w);
 }
 

@@ -62,9 +62,9 @@ struct HeaderInfo {
 };
 Result<HeaderInfo> parse_header(BytesView data, std::string_view filename);
 
-// The whole file in `version` (1-4; 1 and 2 in host byte order). Credentials
-// first, then config entries. Errc::invalid_argument for another version or a
-// field too long for the format.
+// The whole file in `version` (1-4; 1 and 2 in host byte order). Config
+// entries first (as MIT's kinit writes them), then credentials. Errc::invalid_argument for another version or
+// a field too long for the format.
 Result<Bytes> serialize(const CacheContents& contents, int version = 4);
 // One credential record, for appending to an existing file of `version`.
 Result<Bytes> serialize_credential(const Credentials& cred, int version);
