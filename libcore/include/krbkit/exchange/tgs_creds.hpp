@@ -1,0 +1,113 @@
+#pragma once
+// Getting service tickets, as MIT's krb5_get_credentials does: look in the
+// cache first, else find a TGT for the service's realm (walking [capaths] or
+// the realm hierarchy, or following the KDC's referrals), run the TGS
+// exchange and store what was obtained in the cache, without duplicates.
+// Also S4U2Self / S4U2Proxy, user-to-user, and renew / validate (kinit -R/-v).
+//
+//   auto cache = ccache::open(name).value();
+//   TgsClient client(profile, *cache, kdc_transport(kdcs), tracer);
+//   KRBKIT_TRY(creds, client.get(server));                // ServiceOptions{} for the defaults
+//
+// Realms: a server principal with an empty realm ("referral realm", what
+// sname_to_principal gives for a host [domain_realm] does not map) is asked
+// for at the client's realm with canonicalize, and each krbtgt/OTHER@THIS
+// the KDC hands back is followed (at most ServiceOptions::max_referrals hops;
+// a realm seen twice is a loop). A server in another named realm is reached
+// through the realm path: [capaths] of the client's realm, else the
+// hierarchical path (A.B.C -> B.C -> D.B.C); at each realm the TGT for the
+// farthest realm on the path is asked first, then closer ones, as MIT does.
+// Cross-realm TGTs obtained on the way are cached.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "krbkit/base/result.hpp"
+#include "krbkit/base/trace.hpp"
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/config/profile.hpp"
+#include "krbkit/exchange/tgs_exchange.hpp"
+#include "krbkit/net/kdc_client.hpp"
+
+namespace krbkit::exchange {
+
+// Sends one request to a KDC of send.realm and returns the reply.
+using TgsTransport = std::function<Result<Bytes>(const TgsSend& send)>;
+// Over net::KdcClient (TCP when send.tcp_only); the client must outlive it.
+TgsTransport kdc_transport(const net::KdcClient& kdcs);
+
+// Runs one exchange to its result over `send`.
+Result<TgsResult> run_tgs(TgsExchange& tgs, const TgsTransport& send);
+
+struct ServiceOptions {
+  std::uint32_t kdc_options = 0;      // added to those copied from the TGT (forwardable, ...)
+  std::vector<Enctype> enctypes;      // wanted session key enctypes (kvno -e); also a cache match criterion
+  bool cached_only = false;           // kvno --cached-only: never ask a KDC
+  bool no_store = false;              // kvno --no-store: store nothing in the cache
+  bool reuse = true;                  // false: ask the KDC even when the cache has the ticket
+  bool canonicalize = false;          // ask for the canonical name (always on for the referral realm)
+  int max_referrals = 10;             // hops before giving up (MIT: KRB5_REFERRAL_MAXHOPS 10)
+  std::optional<Principal> for_user;  // S4U2Self: a ticket to `server` for this user
+  const Credentials* user_to_user = nullptr;  // the other user's TGT: enc-tkt-in-skey
+  const Credentials* evidence = nullptr;      // S4U2Proxy: the user's ticket to us
+};
+
+class TgsClient {
+ public:
+  // `cache` supplies the client (its default principal) and the TGT, and
+  // receives the tickets obtained.
+  TgsClient(const config::Profile& profile, ccache::Cache& cache, TgsTransport send, Tracer tracer = {});
+
+  Result<Credentials> get(const Principal& server, const ServiceOptions& options = {});
+
+  // The TGT for getting tickets in `realm`: krbtgt/realm@<client realm> or a
+  // cross-realm one, from the cache or obtained along the realm path.
+  Result<Credentials> tgt_for(const std::string& realm, const ServiceOptions& options = {});
+
+  const Principal& client() const { return client_; }
+  // Every credential obtained from a KDC by this client, in order.
+  const std::vector<Credentials>& obtained() const { return obtained_; }
+
+ private:
+  Result<void> load();
+  const Credentials* find_cached(const Principal& server, const ServiceOptions& options) const;
+  Result<TgsResult> ask(const Credentials& tgt, TgsRequest request);
+  Result<void> remember(const Credentials& creds, const ServiceOptions& options);
+  Result<Credentials> get_referral(const Principal& server, const ServiceOptions& options);
+  Result<Credentials> get_s4u_proxy(const Principal& server, const ServiceOptions& options);
+
+  const config::Profile& profile_;
+  ccache::Cache& cache_;
+  TgsTransport send_;
+  Tracer trace_;
+  std::optional<ccache::CacheContents> contents_;
+  Principal client_;
+  std::optional<config::LibDefaults> defaults_;
+  std::chrono::microseconds kdc_offset_{0};
+  std::vector<Credentials> obtained_;
+};
+
+// The realms from `client_realm` to `server_realm`, both included: the
+// [capaths] entry of client_realm for server_realm ("." means direct), else
+// the hierarchical path through the common parent domain.
+std::vector<std::string> realm_path(const config::Profile& profile, std::string_view client_realm,
+                                    std::string_view server_realm);
+
+// kinit -R: renews `creds` (the ticket itself authenticates the request).
+// Errc::invalid_argument when the ticket is not renewable or past its renew-till.
+Result<Credentials> renew_credentials(const config::Profile& profile, const Credentials& creds,
+                                      const TgsTransport& send, Tracer tracer = {});
+// kinit -v: validates a postdated ticket once its start time has come.
+Result<Credentials> validate_credentials(const config::Profile& profile, const Credentials& creds,
+                                         const TgsTransport& send, Tracer tracer = {});
+
+// The cache's TGT for its default principal's own realm (the one kinit -R/-v
+// act on), Errc::no_credentials naming the cache when there is none.
+Result<Credentials> find_local_tgt(const ccache::CacheContents& contents, std::string_view cache_name);
+
+}  // namespace krbkit::exchange

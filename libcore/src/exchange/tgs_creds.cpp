@@ -1,0 +1,367 @@
+// Service tickets through the cache: reuse, realm paths, referrals, S4U,
+// user-to-user, and renew/validate. The TGS exchange itself is in
+// tgs_exchange.cpp; this is the only part that sends (through a TgsTransport).
+
+#include "krbkit/exchange/tgs_creds.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "krbkit/ccache/format.hpp"
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace krbkit::exchange {
+
+using namespace std::chrono;
+
+namespace {
+
+std::string name_of(const Principal& p) { return unparse_principal(p); }
+
+bool looks_like_tgs_reply(BytesView data) {
+  auto type = peek_msg_type(data);
+  return type && (*type == MsgType::tgs_rep || *type == MsgType::krb_error);
+}
+
+KerberosTime now_seconds() { return floor<seconds>(system_clock::now()); }
+
+bool usable(const Credentials& c) { return c.endtime > now_seconds() && !(c.flags & ticket_flags::invalid); }
+
+bool server_matches(const Principal& wanted, const Principal& have) {
+  if (wanted.realm.empty()) return wanted.components == have.components;
+  return wanted == have;
+}
+
+std::vector<std::string> split_realm(std::string_view realm) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= realm.size()) {
+    auto dot = realm.find('.', start);
+    if (dot == std::string_view::npos) dot = realm.size();
+    parts.emplace_back(realm.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return parts;
+}
+
+std::string join_from(const std::vector<std::string>& parts, std::size_t from) {
+  std::string out;
+  for (std::size_t i = from; i < parts.size(); ++i) out += (out.empty() ? "" : ".") + parts[i];
+  return out;
+}
+
+Result<config::LibDefaults> defaults_for(const config::Profile& profile, std::string_view realm) {
+  return config::LibDefaults::from(profile, realm);
+}
+
+}  // namespace
+
+TgsTransport kdc_transport(const net::KdcClient& kdcs) {
+  return [&kdcs](const TgsSend& send) -> Result<Bytes> {
+    net::SendOptions options;
+    options.accept = looks_like_tgs_reply;
+    options.force_tcp = send.tcp_only;
+    KRBKIT_TRY(reply, kdcs.send(send.realm, send.request, options));
+    return std::move(reply.data);
+  };
+}
+
+Result<TgsResult> run_tgs(TgsExchange& tgs, const TgsTransport& send) {
+  KRBKIT_TRY(first, tgs.start());
+  TgsStep step = std::move(first);
+  for (int round = 0; round < 3; ++round) {
+    if (auto* done = std::get_if<TgsResult>(&step)) return std::move(*done);
+    KRBKIT_TRY(reply, send(std::get<TgsSend>(step)));
+    KRBKIT_TRY(next, tgs.on_reply(reply));
+    step = std::move(next);
+  }
+  if (auto* done = std::get_if<TgsResult>(&step)) return std::move(*done);
+  return Error{Errc::internal, "TGS exchange did not finish"};
+}
+
+std::vector<std::string> realm_path(const config::Profile& profile, std::string_view client_realm,
+                                    std::string_view server_realm) {
+  std::vector<std::string> path{std::string(client_realm)};
+  if (client_realm == server_realm) return path;
+  auto via = profile.get_all({"capaths", client_realm, server_realm});
+  if (!via.empty()) {
+    for (const auto& v : via)
+      if (v != "." && v != client_realm && v != server_realm) path.push_back(v);
+    path.emplace_back(server_realm);
+    return path;
+  }
+  // Hierarchical: up from the client to the common parent, then down.
+  auto c = split_realm(client_realm);
+  auto s = split_realm(server_realm);
+  std::size_t common = 0;
+  while (common < c.size() && common < s.size() && c[c.size() - 1 - common] == s[s.size() - 1 - common])
+    ++common;
+  if (common > 0) {
+    for (std::size_t i = 1; i + common <= c.size(); ++i) path.push_back(join_from(c, i));
+    for (std::size_t i = s.size() - common; i-- > 1;) path.push_back(join_from(s, i));
+  }
+  if (path.back() != server_realm) path.emplace_back(server_realm);
+  return path;
+}
+
+Result<Credentials> find_local_tgt(const ccache::CacheContents& contents, std::string_view cache_name) {
+  const Principal& me = contents.default_principal;
+  Principal tgs = krbtgt_principal(me.realm, me.realm);
+  const Credentials* found = nullptr;
+  for (const auto& c : contents.creds)
+    if (c.client == me && c.server == tgs) found = &c;
+  if (!found)
+    return Error{Errc::no_credentials,
+                 fmt::format("no TGT {} for {} in {}", name_of(tgs), name_of(me), cache_name)};
+  return found->clone();
+}
+
+TgsClient::TgsClient(const config::Profile& profile, ccache::Cache& cache, TgsTransport send, Tracer tracer)
+    : profile_(profile), cache_(cache), send_(std::move(send)), trace_(std::move(tracer)) {}
+
+Result<void> TgsClient::load() {
+  if (contents_) return success();
+  KRBKIT_TRY(contents, cache_.read());
+  client_ = contents.default_principal;
+  if (contents.kdc_offset)
+    kdc_offset_ = seconds(contents.kdc_offset->seconds) + microseconds(contents.kdc_offset->microseconds);
+  contents_ = std::move(contents);
+  KRBKIT_TRY(defaults, defaults_for(profile_, client_.realm));
+  defaults_ = std::move(defaults);
+  return success();
+}
+
+const Credentials* TgsClient::find_cached(const Principal& server, const ServiceOptions& options) const {
+  const Principal& who = options.for_user ? *options.for_user : client_;
+  const Credentials* found = nullptr;
+  for (const auto& c : contents_->creds) {
+    if (!(c.client == who) || !server_matches(server, c.server) || !usable(c)) continue;
+    if (!options.enctypes.empty() && std::find(options.enctypes.begin(), options.enctypes.end(),
+                                               c.session_key.enctype) == options.enctypes.end())
+      continue;
+    if (options.user_to_user ? (!c.is_skey || c.second_ticket != options.user_to_user->ticket) : c.is_skey)
+      continue;
+    found = &c;
+  }
+  return found;
+}
+
+Result<TgsResult> TgsClient::ask(const Credentials& tgt, TgsRequest request) {
+  TgsHooks hooks;
+  hooks.kdc_offset = kdc_offset_;
+  TgsExchange tgs(tgt, std::move(request), *defaults_, trace_, hooks);
+  return run_tgs(tgs, send_);
+}
+
+Result<void> TgsClient::remember(const Credentials& creds, const ServiceOptions& options) {
+  obtained_.push_back(creds.clone());
+  for (auto& c : contents_->creds)
+    if (ccache::same_slot(c, creds)) c = creds.clone();
+  if (std::none_of(contents_->creds.begin(), contents_->creds.end(),
+                   [&](const Credentials& c) { return ccache::same_slot(c, creds); }))
+    contents_->creds.push_back(creds.clone());
+  if (options.no_store) return success();
+  trace_("Storing {} -> {} in {}", name_of(creds.client), name_of(creds.server), cache_.name());
+  return cache_.replace(creds);
+}
+
+Result<Credentials> TgsClient::tgt_for(const std::string& realm, const ServiceOptions& options) {
+  KRBKIT_CHECK(load());
+  ServiceOptions plain;
+  plain.enctypes.clear();
+  const Principal local = krbtgt_principal(client_.realm, client_.realm);
+  const Credentials* have = find_cached(local, plain);
+  if (!have)
+    return Error{Errc::no_credentials, fmt::format("no valid TGT {} for {} in {}", name_of(local),
+                                                   name_of(client_), cache_.name())};
+  Credentials tgt = have->clone();
+  if (realm == client_.realm) return tgt;
+
+  const auto path = realm_path(profile_, client_.realm, realm);
+  trace_("Realm path from {} to {}: {}", client_.realm, realm, fmt::join(path, " -> "));
+  std::size_t at = 0;
+  while (path[at] != realm) {
+    bool moved = false;
+    std::optional<Error> last;
+    // The farthest realm first, then closer ones (MIT's get_creds.c).
+    for (std::size_t j = path.size() - 1; j > at && !moved; --j) {
+      Principal want = krbtgt_principal(path[j], path[at]);
+      if (const Credentials* cached = options.reuse ? find_cached(want, plain) : nullptr) {
+        trace_("Found cached cross-realm TGT {}", name_of(want));
+        tgt = cached->clone();
+        at = j;
+        moved = true;
+        break;
+      }
+      TgsRequest req;
+      req.server = want;
+      req.kdc_options = tgs_options_from_tgt(tgt, 0);
+      auto r = ask(tgt, std::move(req));
+      if (!r) {
+        last = std::move(r).error();
+        continue;
+      }
+      Credentials got = std::move(r->creds);
+      if (!is_krbtgt(got.server))
+        return Error{Errc::reply_mismatch, fmt::format("asked for {}, the KDC of {} sent {}", name_of(want),
+                                                       path[at], name_of(got.server))};
+      auto next =
+          std::find(path.begin() + static_cast<std::ptrdiff_t>(at) + 1, path.end(), got.server.components[1]);
+      if (next == path.end())
+        return Error{Errc::reply_mismatch,
+                     fmt::format("the KDC of {} sent {}, which is not on the path {}", path[at],
+                                 name_of(got.server), fmt::join(path, " -> "))};
+      KRBKIT_CHECK(remember(got, options));
+      tgt = std::move(got);
+      at = static_cast<std::size_t>(next - path.begin());
+      moved = true;
+    }
+    if (!moved) {
+      Error e = last ? *last : Error{Errc::no_credentials, ""};
+      e.context.push_back(fmt::format("getting a cross-realm TGT from {} towards {}", path[at], realm));
+      return e;
+    }
+  }
+  return tgt;
+}
+
+Result<Credentials> TgsClient::get(const Principal& server, const ServiceOptions& options) {
+  KRBKIT_CHECK(load());
+  if (options.reuse) {
+    if (const Credentials* c = find_cached(server, options)) {
+      trace_("Found cached ticket {} for {}", name_of(c->server), name_of(c->client));
+      return c->clone();
+    }
+  }
+  if (options.cached_only)
+    return Error{Errc::no_credentials,
+                 fmt::format("no ticket {} for {} in {}", name_of(server),
+                             name_of(options.for_user ? *options.for_user : client_), cache_.name())};
+  if (options.evidence) return get_s4u_proxy(server, options);
+  if (server.realm.empty()) return get_referral(server, options);
+
+  KRBKIT_TRY(tgt, tgt_for(server.realm, options));
+  TgsRequest req;
+  req.server = server;
+  req.kdc_options = tgs_options_from_tgt(tgt, options.kdc_options);
+  if (options.canonicalize) req.kdc_options |= kdc_options::canonicalize;
+  req.enctypes = options.enctypes;
+  req.for_user = options.for_user;
+  if (options.for_user) req.kdc_options |= kdc_options::forwardable;
+  if (options.user_to_user) {
+    req.kdc_options |= kdc_options::enc_tkt_in_skey;
+    req.additional_tickets.push_back(options.user_to_user->ticket);
+  }
+  KRBKIT_TRY(r, ask(tgt, std::move(req)));
+  if (r.referral)
+    return Error{Errc::reply_mismatch, fmt::format("the KDC of {} referred {} to {}", server.realm,
+                                                   name_of(server), r.referral_realm)};
+  KRBKIT_CHECK(remember(r.creds, options));
+  return std::move(r.creds);
+}
+
+Result<Credentials> TgsClient::get_referral(const Principal& server, const ServiceOptions& options) {
+  std::string realm = client_.realm;
+  KRBKIT_TRY(first_tgt, tgt_for(realm, options));
+  Credentials tgt = std::move(first_tgt);
+  std::vector<std::string> seen{realm};
+  for (int hop = 0; hop <= options.max_referrals; ++hop) {
+    TgsRequest req;
+    req.server = server;
+    req.server.realm = realm;
+    req.kdc_options = tgs_options_from_tgt(tgt, options.kdc_options) | kdc_options::canonicalize;
+    req.enctypes = options.enctypes;
+    req.for_user = options.for_user;
+    if (options.user_to_user) {
+      req.kdc_options |= kdc_options::enc_tkt_in_skey;
+      req.additional_tickets.push_back(options.user_to_user->ticket);
+    }
+    auto r = ask(tgt, std::move(req));
+    if (!r) {
+      // No referral from the first KDC: try the realm MIT would guess from
+      // the host name (its parent domain in upper case) over the realm path.
+      if (hop == 0 && server.components.size() == 2) {
+        std::string guess = config::fallback_host_realm(server.components[1]);
+        if (!guess.empty() && guess != client_.realm) {
+          trace_("No referral for {}; trying the fallback realm {}", name_of(server), guess);
+          Principal named = server;
+          named.realm = guess;
+          ServiceOptions direct = options;
+          direct.reuse = false;
+          auto fallback = get(named, direct);
+          if (fallback) return fallback;
+        }
+      }
+      return std::move(r).error();
+    }
+    if (!r->referral) {
+      KRBKIT_CHECK(remember(r->creds, options));
+      return std::move(r->creds);
+    }
+    const std::string next = r->referral_realm;
+    if (std::find(seen.begin(), seen.end(), next) != seen.end())
+      return Error{Errc::reply_mismatch, fmt::format("referral loop for {}: {} -> {}", name_of(server),
+                                                     fmt::join(seen, " -> "), next)};
+    trace_("Following referral for {} from {} to {}", name_of(server), realm, next);
+    KRBKIT_CHECK(remember(r->creds, options));
+    tgt = std::move(r->creds);
+    seen.push_back(next);
+    realm = next;
+  }
+  return Error{Errc::reply_mismatch, fmt::format("more than {} referrals for {}: {}", options.max_referrals,
+                                                 name_of(server), fmt::join(seen, " -> "))};
+}
+
+Result<Credentials> TgsClient::get_s4u_proxy(const Principal& server, const ServiceOptions& options) {
+  std::string realm = server.realm.empty() ? client_.realm : server.realm;
+  KRBKIT_TRY(tgt, tgt_for(realm, options));
+  TgsRequest req;
+  req.server = server;
+  req.server.realm = realm;
+  req.kdc_options = tgs_options_from_tgt(tgt, options.kdc_options) | kdc_options::cname_in_addl_tkt |
+                    kdc_options::canonicalize;
+  req.enctypes = options.enctypes;
+  req.additional_tickets.push_back(options.evidence->ticket);
+  req.evidence_client = options.evidence->client;
+  KRBKIT_TRY(r, ask(tgt, std::move(req)));
+  KRBKIT_CHECK(remember(r.creds, options));
+  return std::move(r.creds);
+}
+
+namespace {
+
+Result<Credentials> renew_or_validate(const config::Profile& profile, const Credentials& creds,
+                                      const TgsTransport& send, Tracer tracer, std::uint32_t option) {
+  KRBKIT_TRY(defaults, defaults_for(profile, creds.client.realm));
+  TgsRequest req;
+  req.server = creds.server;
+  req.kdc_options = tgs_options_from_tgt(creds, option);
+  if (option == kdc_options::renew) req.till = creds.renew_till;
+  TgsExchange tgs(creds, std::move(req), defaults, std::move(tracer));
+  KRBKIT_TRY(r, run_tgs(tgs, send));
+  return std::move(r.creds);
+}
+
+}  // namespace
+
+Result<Credentials> renew_credentials(const config::Profile& profile, const Credentials& creds,
+                                      const TgsTransport& send, Tracer tracer) {
+  if (!(creds.flags & ticket_flags::renewable))
+    return Error{Errc::invalid_argument,
+                 fmt::format("the ticket {} is not renewable", name_of(creds.server))};
+  if (creds.renew_till <= now_seconds())
+    return Error{Errc::credentials_expired,
+                 fmt::format("the renewable lifetime of {} has ended", name_of(creds.server))};
+  return renew_or_validate(profile, creds, send, std::move(tracer), kdc_options::renew)
+      .context("renewing credentials");
+}
+
+Result<Credentials> validate_credentials(const config::Profile& profile, const Credentials& creds,
+                                         const TgsTransport& send, Tracer tracer) {
+  return renew_or_validate(profile, creds, send, std::move(tracer), kdc_options::validate)
+      .context("validating credentials");
+}
+
+}  // namespace krbkit::exchange

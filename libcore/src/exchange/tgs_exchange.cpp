@@ -1,0 +1,310 @@
+// The TGS exchange (RFC 4120 3.3): the TGS-REQ with its PA-TGS-REQ and the
+// checks of the TGS-REP. No I/O here.
+
+#include "krbkit/exchange/tgs_exchange.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+
+#include "krbkit/config/values.hpp"
+#include "krbkit/crypto/crypto.hpp"
+#include "krbkit/der/writer.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace krbkit::exchange {
+
+using namespace std::chrono;
+
+namespace {
+
+constexpr int kResponseTooBig = 52;
+
+std::uint32_t random_nonce() {
+  std::uint32_t n = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&n), sizeof n);
+  return n & 0x7fffffffu;  // below 2^31: older peers decode nonces as signed
+}
+
+bool contains(const std::vector<Enctype>& list, Enctype e) {
+  return std::find(list.begin(), list.end(), e) != list.end();
+}
+
+std::string name_of(const Principal& p) { return unparse_principal(p); }
+
+std::string enctype_list(const std::vector<Enctype>& list) {
+  std::string out;
+  for (auto e : list) out += (out.empty() ? "" : ", ") + enctype_name(e);
+  return out;
+}
+
+std::vector<Enctype> default_list() {
+  auto d = config::default_enctypes();
+  return {d.begin(), d.end()};
+}
+
+Error mismatch(std::string what) { return Error{Errc::reply_mismatch, std::move(what)}; }
+
+}  // namespace
+
+std::string tgt_service_realm(const Credentials& tgt) {
+  if (is_krbtgt(tgt.server)) return tgt.server.components[1];
+  return tgt.server.realm;
+}
+
+std::uint32_t tgs_options_from_tgt(const Credentials& tgt, std::uint32_t extra) {
+  std::uint32_t options = extra;
+  if (tgt.flags & ticket_flags::forwardable) options |= kdc_options::forwardable;
+  if (tgt.flags & ticket_flags::proxiable) options |= kdc_options::proxiable;
+  if (tgt.flags & ticket_flags::renewable) options |= kdc_options::renewable;
+  return options;
+}
+
+Result<Bytes> encode_pa_for_user(const Principal& user, const Key& tgt_session_key) {
+  static constexpr std::string_view kAuthPackage = "Kerberos";
+  // S4UByteArray: name-type (32-bit little endian) || name components || realm || auth-package.
+  Bytes data;
+  auto type = static_cast<std::uint32_t>(user.type);
+  for (int shift = 0; shift < 32; shift += 8) data.push_back(static_cast<std::uint8_t>(type >> shift));
+  for (const auto& c : user.components) data.insert(data.end(), c.begin(), c.end());
+  data.insert(data.end(), user.realm.begin(), user.realm.end());
+  data.insert(data.end(), kAuthPackage.begin(), kAuthPackage.end());
+  KRBKIT_TRY(cksum, make_checksum(Cksumtype::hmac_md5_rc4, &tgt_session_key,
+                                  static_cast<std::int32_t>(KeyUsage::app_data_cksum), data));
+  der::Writer w;
+  w.sequence([&] {
+    w.field(0, [&] { w.raw(encode(to_principal_name(user))); });
+    w.field(1, [&] { w.general_string(user.realm); });
+    w.field(2, [&] { w.raw(encode(Checksum{Cksumtype::hmac_md5_rc4, cksum})); });
+    w.field(3, [&] { w.general_string(kAuthPackage); });
+  });
+  return w.take();
+}
+
+Credentials credentials_from_reply(const KdcRep& rep, EncKdcRepPart enc) {
+  Credentials c;
+  c.client = rep.client();
+  c.server = enc.server();
+  c.session_key = std::move(enc.key);
+  c.authtime = enc.authtime;
+  c.starttime = enc.starttime.value_or(enc.authtime);
+  c.endtime = enc.endtime;
+  c.renew_till = enc.renew_till.value_or(KerberosTime{});
+  c.flags = enc.flags;
+  c.addresses = std::move(enc.caddr);
+  c.ticket = encode(rep.ticket);
+  return c;
+}
+
+TgsExchange::TgsExchange(const Credentials& tgt, TgsRequest request, const config::LibDefaults& defaults,
+                         Tracer tracer, TgsHooks hooks)
+    : tgt_(tgt.clone()),
+      request_(std::move(request)),
+      defaults_(defaults),
+      trace_(std::move(tracer)),
+      hooks_(std::move(hooks)) {
+  if (!hooks_.now) hooks_.now = [] { return system_clock::now(); };
+  if (!hooks_.nonce) hooks_.nonce = random_nonce;
+  kdc_realm_ = tgt_service_realm(tgt_);
+  server_ = request_.server;
+  if (server_.realm.empty()) server_.realm = kdc_realm_;
+}
+
+Result<Bytes> TgsExchange::make_padata_ap_req(const Bytes& body_der) {
+  const Key& session = tgt_.session_key;
+  Cksumtype ctype = mandatory_checksum(session.enctype);
+  KRBKIT_TRY(
+      ck, make_checksum(ctype, &session, static_cast<std::int32_t>(KeyUsage::tgs_req_auth_cksum), body_der));
+  auto kdc_now = hooks_.now() + hooks_.kdc_offset;
+  auto micros = duration_cast<microseconds>(kdc_now.time_since_epoch()).count() % 1000000;
+  Authenticator auth;
+  auth.crealm = tgt_.client.realm;
+  auth.cname = to_principal_name(tgt_.client);
+  auth.cksum = Checksum{ctype, std::move(ck)};
+  auth.cusec = static_cast<std::int32_t>(micros);
+  auth.ctime = floor<seconds>(kdc_now);
+  if (request_.subkey) {
+    KRBKIT_TRY(key, random_key(session.enctype, CryptoPolicy{true}));
+    subkey_ = key.clone();
+    auth.subkey = std::move(key);
+  }
+  KRBKIT_TRY(enc_auth,
+             encrypt(session, static_cast<std::int32_t>(KeyUsage::tgs_req_authenticator), encode(auth)));
+  KRBKIT_TRY(ticket, decode_ticket(tgt_.ticket));
+  ApReq ap;
+  ap.ticket = std::move(ticket);
+  ap.authenticator = EncryptedData{session.enctype, std::nullopt, std::move(enc_auth)};
+  return encode(ap);
+}
+
+Result<TgsStep> TgsExchange::start() {
+  if (tgt_.ticket.empty()) return Error{Errc::invalid_argument, "no ticket to authenticate the TGS request"};
+  const std::uint32_t opts = request_.kdc_options;
+  if ((opts & kdc_options::enc_tkt_in_skey) && request_.additional_tickets.empty())
+    return Error{Errc::invalid_argument, "user-to-user (enc-tkt-in-skey) needs the other party's TGT"};
+
+  std::vector<Enctype> wanted = request_.enctypes;
+  if (wanted.empty()) wanted = defaults_.default_tgs_enctypes;
+  if (wanted.empty()) wanted = default_list();
+  enctypes_.clear();
+  for (auto e : wanted)
+    if (!contains(enctypes_, e) && enctype_info(e, CryptoPolicy{defaults_.allow_weak_crypto}).ok())
+      enctypes_.push_back(e);
+  if (enctypes_.empty())
+    return Error{Errc::unsupported_enctype,
+                 fmt::format("none of the requested enctypes ({}) is usable", enctype_list(wanted))};
+
+  body_ = KdcReqBody{};
+  body_.kdc_options = opts;
+  body_.realm = server_.realm;
+  body_.sname = to_principal_name(server_);
+  body_.from = request_.from;
+  body_.till = request_.till.value_or(tgt_.endtime);
+  if (opts & kdc_options::renewable) {
+    auto rtime = request_.rtime ? *request_.rtime : tgt_.renew_till;
+    if (rtime != KerberosTime{}) body_.rtime = rtime;
+  }
+  body_.nonce = hooks_.nonce();
+  body_.etype = enctypes_;
+  for (const auto& der : request_.additional_tickets) {
+    KRBKIT_TRY(t, decode_ticket(der));
+    body_.additional_tickets.push_back(std::move(t));
+  }
+  const Bytes body_der = encode(body_);
+
+  KdcReq req;
+  req.msg_type = MsgType::tgs_req;
+  KRBKIT_TRY(ap_req, make_padata_ap_req(body_der));
+  req.padata.push_back(PaData{PaType::tgs_req, std::move(ap_req)});
+  if (request_.for_user) {
+    KRBKIT_TRY(pa, encode_pa_for_user(*request_.for_user, tgt_.session_key));
+    req.padata.push_back(PaData{PaType::for_user, std::move(pa)});
+  }
+  req.req_body = body_;
+
+  trace_("Getting credentials {} -> {} using ccache TGT {}", name_of(tgt_.client), name_of(server_),
+         name_of(tgt_.server));
+  trace_("Requesting tickets for {}, referral {}", name_of(server_),
+         (opts & kdc_options::canonicalize) ? "on" : "off");
+  trace_("TGS request to {}: options {}; etypes {}{}", kdc_realm_, fmt::join(kdc_option_names(opts), ","),
+         enctype_list(enctypes_),
+         request_.for_user ? fmt::format("; PA-FOR-USER {}", name_of(*request_.for_user)) : "");
+  if (subkey_) trace_("Generated subkey for TGS request: {}", enctype_name(subkey_->enctype));
+  last_request_ = encode(req);
+  sent_ = true;
+  return TgsStep{TgsSend{last_request_, kdc_realm_, false}};
+}
+
+Result<TgsStep> TgsExchange::on_reply(BytesView reply) {
+  if (!sent_ || done_) return Error{Errc::internal, "TGS exchange: reply when no request is outstanding"};
+  KRBKIT_TRY(decoded, decode_kdc_reply(reply));
+  if (auto* err = std::get_if<KrbError>(&decoded)) {
+    trace_("TGS reply is an error: {}/{}", err->error_code, kdc_error(err->error_code).message());
+    if (err->error_code == kResponseTooBig) {
+      trace_("Request or response is too big for UDP; retrying with TCP");
+      return TgsStep{TgsSend{last_request_, kdc_realm_, true}};
+    }
+    done_ = true;
+    Error e = err->to_error();
+    std::string who = name_of(server_);
+    e.detail = e.detail.empty() ? who : who + ": " + e.detail;
+    return e;
+  }
+  auto& rep = std::get<KdcRep>(decoded);
+  if (rep.msg_type != MsgType::tgs_rep)
+    return mismatch(fmt::format("expected a TGS-REP, the KDC sent a {}", msg_type_name(rep.msg_type)));
+  done_ = true;
+  return on_tgs_rep(std::move(rep));
+}
+
+Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
+  // The KDC encrypts in the subkey when one was sent (usage 9), else in the
+  // TGT session key (usage 8).
+  std::optional<SecretBytes> plain;
+  std::int32_t usage = 0;
+  if (subkey_ && rep.enc_part.etype == subkey_->enctype) {
+    auto p =
+        decrypt(*subkey_, static_cast<std::int32_t>(KeyUsage::tgs_rep_enc_part_subkey), rep.enc_part.cipher);
+    if (p) {
+      plain = std::move(p).value();
+      usage = static_cast<std::int32_t>(KeyUsage::tgs_rep_enc_part_subkey);
+    }
+  }
+  if (!plain && rep.enc_part.etype == tgt_.session_key.enctype) {
+    auto p = decrypt(tgt_.session_key, static_cast<std::int32_t>(KeyUsage::tgs_rep_enc_part_session_key),
+                     rep.enc_part.cipher);
+    if (p) {
+      plain = std::move(p).value();
+      usage = static_cast<std::int32_t>(KeyUsage::tgs_rep_enc_part_session_key);
+    }
+  }
+  if (!plain)
+    return Error{
+        Errc::integrity,
+        fmt::format("TGS-REP for {} ({}) decrypts neither with the subkey (key usage 9) nor with the "
+                    "session key of {} (key usage 8)",
+                    name_of(server_), enctype_name(rep.enc_part.etype), name_of(tgt_.server))};
+  KRBKIT_TRY(enc, decode_enc_kdc_rep_part(plain->view()));
+  trace_("TGS reply decrypted with the {} (key usage {}); session key {}",
+         usage == 9 ? "subkey" : "session key", usage, enctype_name(enc.key.enctype));
+
+  // RFC 4120 3.3.4.
+  if (enc.nonce != body_.nonce)
+    return mismatch(fmt::format("TGS-REP nonce {} does not match the request's {}", enc.nonce, body_.nonce));
+  const Principal client = rep.client();
+  const Principal expected_client = request_.for_user          ? *request_.for_user
+                                    : request_.evidence_client ? *request_.evidence_client
+                                                               : tgt_.client;
+  if (!(client == expected_client))
+    return mismatch(
+        fmt::format("TGS-REP client {} is not the expected {}", name_of(client), name_of(expected_client)));
+  const Principal server = enc.server();
+  const Principal ticket_server = to_principal(rep.ticket.sname, rep.ticket.realm);
+  if (!(server == ticket_server))
+    return mismatch(fmt::format("TGS-REP ticket is for {} but its encrypted part names {}",
+                                name_of(ticket_server), name_of(server)));
+  const bool canon = (body_.kdc_options & kdc_options::canonicalize) != 0;
+  TgsResult result;
+  if (!(server == server_)) {
+    const bool referral = canon && is_krbtgt(server) && !is_krbtgt(server_) && server.realm == kdc_realm_ &&
+                          server.components[1] != kdc_realm_;
+    const bool renamed = canon && server.realm == server_.realm && is_krbtgt(server) == is_krbtgt(server_);
+    if (referral) {
+      result.referral = true;
+      result.referral_realm = server.components[1];
+      trace_("Received referral TGT {} for {}", name_of(server), name_of(server_));
+    } else if (!renamed) {
+      return mismatch(
+          fmt::format("TGS-REP server {} is not the requested {}", name_of(server), name_of(server_)));
+    }
+  }
+  if (!contains(enctypes_, enc.key.enctype)) {
+    auto permitted = defaults_.permitted_enctypes.empty() ? default_list() : defaults_.permitted_enctypes;
+    if (!contains(permitted, enc.key.enctype))
+      return mismatch(fmt::format("TGS-REP session key enctype {} was not requested ({})",
+                                  enctype_name(enc.key.enctype), enctype_list(enctypes_)));
+  }
+  if (enc.endtime > body_.till && !(body_.kdc_options & (kdc_options::renew | kdc_options::validate)))
+    return mismatch(
+        fmt::format("TGS-REP end time {:%Y-%m-%d %H:%M:%S} is after the requested {:%Y-%m-%d %H:%M:%S}",
+                    enc.endtime, body_.till));
+  if (enc.renew_till && body_.rtime && *enc.renew_till > *body_.rtime)
+    return mismatch("TGS-REP renew-till is after the requested renew-till");
+  if (body_.from && enc.starttime && *enc.starttime != *body_.from)
+    return mismatch("TGS-REP start time differs from the requested postdated start");
+
+  result.creds = credentials_from_reply(rep, std::move(enc));
+  Credentials& c = result.creds;
+  if (body_.kdc_options & kdc_options::enc_tkt_in_skey) {
+    c.is_skey = true;
+    c.second_ticket = request_.additional_tickets.front();
+  }
+  result.reply_key_usage = usage;
+  trace_("TGS reply checked: {} for {}, flags {}", name_of(c.server), name_of(c.client),
+         ticket_flag_letters(c.flags));
+  return TgsStep{std::move(result)};
+}
+
+}  // namespace krbkit::exchange

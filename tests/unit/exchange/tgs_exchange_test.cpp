@@ -1,0 +1,486 @@
+// The TGS exchange and the service-ticket client without a network: a fake
+// KDC in this file decrypts each TGS-REQ's authenticator with the TGT session
+// key, checks its body checksum, and answers with TGS-REPs or KRB-ERRORs.
+#include "krbkit/exchange/tgs_exchange.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <map>
+
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/crypto/crypto.hpp"
+#include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/proto/principal.hpp"
+
+using namespace krbkit;
+using namespace krbkit::exchange;
+using namespace std::chrono;
+
+namespace {
+
+const std::string kRealm = "TEST.REALM";
+const Enctype kAes = Enctype::aes256_cts_hmac_sha1_96;
+
+Principal alice() { return parse_principal("alice", kRealm).value(); }
+Principal princ(const std::string& text) { return parse_principal(text, kRealm).value(); }
+KerberosTime now_s() { return floor<seconds>(system_clock::now()); }
+
+// A ticket for `server` whose enc-part is a real EncTicketPart in `service_key`.
+Bytes make_ticket(const Principal& server, const Principal& client, const Key& session,
+                  const Key& service_key) {
+  EncTicketPart part;
+  part.key = session.clone();
+  part.crealm = client.realm;
+  part.cname = to_principal_name(client);
+  part.authtime = now_s();
+  part.endtime = now_s() + hours(10);
+  Ticket t;
+  t.realm = server.realm;
+  t.sname = to_principal_name(server);
+  t.enc_part = EncryptedData{service_key.enctype, 2, encrypt(service_key, 2, encode(part)).value()};
+  return encode(t);
+}
+
+Credentials make_tgt(const Principal& client, const std::string& issuer, const std::string& service_realm,
+                     const Key& krbtgt_key, std::uint32_t flags = ticket_flags::forwardable) {
+  Credentials c;
+  c.client = client;
+  c.server = krbtgt_principal(service_realm, issuer);
+  c.session_key = random_key(kAes);
+  c.authtime = c.starttime = now_s();
+  c.endtime = now_s() + hours(10);
+  c.renew_till = now_s() + hours(48);
+  c.flags = flags | ticket_flags::renewable;
+  c.ticket = make_ticket(c.server, client, c.session_key, krbtgt_key);
+  return c;
+}
+
+// What the fake KDC learned from a request.
+struct Seen {
+  KdcReq req;
+  Authenticator auth;
+  EncTicketPart tgt_part;
+  std::vector<PaData> padata;
+};
+
+// Decrypts and checks a TGS-REQ the way a KDC does.
+Seen kdc_read(BytesView request, const Key& krbtgt_key) {
+  auto req = decode_tgs_req(request);
+  REQUIRE_MESSAGE(req.ok(), req.error().message());
+  REQUIRE(!req->padata.empty());
+  REQUIRE(req->padata[0].padata_type == PaType::tgs_req);
+  auto ap = decode_ap_req(req->padata[0].padata_value);
+  REQUIRE(ap.ok());
+  auto tkt_plain = decrypt(krbtgt_key, 2, ap->ticket.enc_part.cipher);
+  REQUIRE_MESSAGE(tkt_plain.ok(), "the AP-REQ does not carry the TGT");
+  auto part = decode_enc_ticket_part(tkt_plain->view());
+  REQUIRE(part.ok());
+  auto auth_plain = decrypt(part->key, 7, ap->authenticator.cipher);
+  REQUIRE_MESSAGE(auth_plain.ok(), "authenticator not encrypted in the session key with usage 7");
+  auto auth = decode_authenticator(auth_plain->view());
+  REQUIRE(auth.ok());
+  REQUIRE(auth->cksum.has_value());
+  // The checksum covers the DER request body, keyed with the session key, usage 6.
+  auto ok = verify_checksum(auth->cksum->cksumtype, &part.value().key, 6, encode(req->req_body),
+                            auth->cksum->checksum);
+  CHECK_MESSAGE(ok.ok(), "authenticator checksum does not cover the request body");
+  Seen s{std::move(req).value(), std::move(auth).value(), std::move(part).value(), {}};
+  s.padata = s.req.padata;
+  return s;
+}
+
+struct ReplyShape {
+  std::optional<Principal> server{};  // default: the requested one
+  std::optional<Principal> client{};  // default: the TGT's client
+  std::optional<std::uint32_t> nonce{};
+  bool use_session_key = false;  // usage 8 instead of the subkey's 9
+  Enctype session = kAes;
+  std::optional<KerberosTime> endtime{};
+  const Key* ticket_key = nullptr;  // the issued ticket's key (default: a random one)
+};
+
+Bytes kdc_reply(const Seen& s, const ReplyShape& shape = {}) {
+  const auto& body = s.req.req_body;
+  Principal server = shape.server.value_or(to_principal(*body.sname, body.realm));
+  Principal client = shape.client.value_or(to_principal(s.tgt_part.cname, s.tgt_part.crealm));
+  EncKdcRepPart enc;
+  enc.application_tag = 26;
+  enc.key = random_key(shape.session);
+  enc.nonce = shape.nonce.value_or(body.nonce);
+  enc.flags = ticket_flags::forwardable & s.tgt_part.flags;
+  enc.authtime = now_s();
+  enc.endtime = shape.endtime.value_or(body.till);
+  enc.renew_till = body.rtime;
+  enc.srealm = server.realm;
+  enc.sname = to_principal_name(server);
+  KdcRep rep;
+  rep.msg_type = MsgType::tgs_rep;
+  rep.crealm = client.realm;
+  rep.cname = to_principal_name(client);
+  Key service_key = shape.ticket_key ? shape.ticket_key->clone() : random_key(kAes);
+  rep.ticket = decode_ticket(make_ticket(server, client, enc.key, service_key)).value();
+  const Key& reply_key = shape.use_session_key ? s.tgt_part.key : *s.auth.subkey;
+  int usage = shape.use_session_key ? 8 : 9;
+  rep.enc_part =
+      EncryptedData{reply_key.enctype, std::nullopt, encrypt(reply_key, usage, encode(enc)).value()};
+  return encode(rep);
+}
+
+Bytes kdc_error_reply(int code, const Principal& server) {
+  KrbError e;
+  e.stime = now_s();
+  e.error_code = code;
+  e.realm = server.realm;
+  e.sname = to_principal_name(server);
+  return encode(e);
+}
+
+const config::LibDefaults& defaults() {
+  static config::LibDefaults d;
+  return d;
+}
+
+TgsSend send_of(const Result<TgsStep>& step) {
+  REQUIRE_MESSAGE(step.ok(), step.error().message());
+  REQUIRE(std::holds_alternative<TgsSend>(step.value()));
+  return std::get<TgsSend>(step.value());
+}
+
+TgsResult result_of(Result<TgsStep> step) {
+  REQUIRE_MESSAGE(step.ok(), step.error().message());
+  REQUIRE(std::holds_alternative<TgsResult>(step.value()));
+  return std::move(std::get<TgsResult>(step.value()));
+}
+
+}  // namespace
+
+TEST_CASE("TGS-REQ: PA-TGS-REQ carries the TGT and an authenticator with body checksum and subkey") {
+  Key krbtgt = random_key(kAes);
+  Credentials tgt = make_tgt(alice(), kRealm, kRealm, krbtgt);
+  TgsRequest req;
+  req.server = princ("host/web.test.realm");
+  req.kdc_options = tgs_options_from_tgt(tgt, 0);
+  TgsHooks hooks;
+  hooks.nonce = [] { return 777u; };
+  TgsExchange tgs(tgt, req, defaults(), {}, hooks);
+  TgsSend send = send_of(tgs.start());
+  CHECK(send.realm == kRealm);
+  CHECK_FALSE(send.tcp_only);
+  Seen s = kdc_read(send.request, krbtgt);
+  CHECK(s.req.req_body.nonce == 777u);
+  CHECK(to_principal(*s.req.req_body.sname, s.req.req_body.realm) == req.server);
+  CHECK(s.req.req_body.till == tgt.endtime);                       // default: the TGT's end
+  CHECK((s.req.req_body.kdc_options & kdc_options::forwardable));  // copied from the TGT's flags
+  CHECK((s.req.req_body.kdc_options & kdc_options::renewable));
+  CHECK(s.req.req_body.rtime == tgt.renew_till);
+  REQUIRE(s.auth.subkey.has_value());
+  CHECK(s.auth.subkey->enctype == tgt.session_key.enctype);
+  CHECK_FALSE(s.auth.subkey->bytes == tgt.session_key.bytes);
+  CHECK(to_principal(s.auth.cname, s.auth.crealm) == alice());
+  CHECK(s.auth.cksum->cksumtype == Cksumtype::hmac_sha1_96_aes256);
+}
+
+TEST_CASE("TGS-REP decrypted with the subkey (9) or the session key (8), then checked") {
+  Key krbtgt = random_key(kAes);
+  Credentials tgt = make_tgt(alice(), kRealm, kRealm, krbtgt);
+  TgsRequest req;
+  req.server = princ("host/web.test.realm");
+
+  SUBCASE("subkey") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    TgsResult r = result_of(tgs.on_reply(kdc_reply(s)));
+    CHECK(r.reply_key_usage == 9);
+    CHECK_FALSE(r.referral);
+    CHECK(r.creds.client == alice());
+    CHECK(r.creds.server == req.server);
+    CHECK(r.creds.endtime == tgt.endtime);
+    CHECK(decode_ticket(r.creds.ticket).ok());
+  }
+  SUBCASE("session key") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    CHECK(result_of(tgs.on_reply(kdc_reply(s, {.use_session_key = true}))).reply_key_usage == 8);
+  }
+  SUBCASE("wrong nonce") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    auto r = tgs.on_reply(kdc_reply(s, {.nonce = s.req.req_body.nonce + 1}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::reply_mismatch));
+    CHECK(r.error().message().find("nonce") != std::string::npos);
+  }
+  SUBCASE("another client") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    auto r = tgs.on_reply(kdc_reply(s, {.client = princ("mallory")}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::reply_mismatch));
+  }
+  SUBCASE("end time beyond the request") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    auto r = tgs.on_reply(kdc_reply(s, {.endtime = tgt.endtime + hours(1)}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::reply_mismatch));
+  }
+  SUBCASE("a different server without canonicalize") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    auto r = tgs.on_reply(kdc_reply(s, {.server = princ("host/other.test.realm")}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::reply_mismatch));
+  }
+  SUBCASE("a referral TGT with canonicalize") {
+    req.kdc_options = kdc_options::canonicalize;
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    TgsResult r = result_of(tgs.on_reply(kdc_reply(s, {.server = krbtgt_principal("OTHER.REALM", kRealm)})));
+    CHECK(r.referral);
+    CHECK(r.referral_realm == "OTHER.REALM");
+  }
+  SUBCASE("KRB-ERROR") {
+    TgsExchange tgs(tgt, req, defaults());
+    (void)send_of(tgs.start());
+    auto r = tgs.on_reply(kdc_error_reply(7, req.server));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is_kdc(7));
+    CHECK(r.error().message().find("host/web.test.realm@TEST.REALM") != std::string::npos);
+  }
+  SUBCASE("RESPONSE_TOO_BIG: the same request over TCP") {
+    TgsExchange tgs(tgt, req, defaults());
+    TgsSend first = send_of(tgs.start());
+    TgsSend again = send_of(tgs.on_reply(kdc_error_reply(52, req.server)));
+    CHECK(again.tcp_only);
+    CHECK(again.request == first.request);
+  }
+}
+
+TEST_CASE("renew, validate and user-to-user options") {
+  Key krbtgt = random_key(kAes);
+  Credentials tgt = make_tgt(alice(), kRealm, kRealm, krbtgt);
+  SUBCASE("user-to-user needs the other TGT and marks the result") {
+    TgsRequest req;
+    req.server = princ("bob");
+    req.kdc_options = kdc_options::enc_tkt_in_skey;
+    CHECK_FALSE(TgsExchange(tgt, req, defaults()).start().ok());
+    Credentials bob_tgt = make_tgt(princ("bob"), kRealm, kRealm, krbtgt);
+    req.additional_tickets.push_back(bob_tgt.ticket);
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    REQUIRE(s.req.req_body.additional_tickets.size() == 1);
+    CHECK(encode(s.req.req_body.additional_tickets[0]) == bob_tgt.ticket);
+    TgsResult r = result_of(tgs.on_reply(kdc_reply(s)));
+    CHECK(r.creds.is_skey);
+    CHECK(r.creds.second_ticket == bob_tgt.ticket);
+  }
+  SUBCASE("renew may extend the end time past the old one") {
+    TgsRequest req;
+    req.server = tgt.server;
+    req.kdc_options = kdc_options::renew;
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    CHECK((s.req.req_body.kdc_options & kdc_options::renew));
+    TgsResult r = result_of(tgs.on_reply(kdc_reply(s, {.endtime = tgt.endtime + hours(5)})));
+    CHECK(r.creds.endtime == tgt.endtime + hours(5));
+  }
+}
+
+TEST_CASE("PA-FOR-USER: name, realm and an HMAC-MD5 checksum in the TGT session key") {
+  Key session = random_key(kAes);
+  Principal user = princ("alice");
+  auto der = encode_pa_for_user(user, session);
+  REQUIRE(der.ok());
+  // S4UByteArray for NT-PRINCIPAL alice@TEST.REALM
+  Bytes data = {1, 0, 0, 0};
+  for (char c : std::string("aliceTEST.REALMKerberos")) data.push_back(static_cast<std::uint8_t>(c));
+  auto expected = make_checksum(Cksumtype::hmac_md5_rc4, &session, 17, data);
+  REQUIRE(expected.ok());
+  std::string hex = to_hex(*der);
+  CHECK(hex.find(to_hex(*expected)) != std::string::npos);
+  CHECK(hex.find(to_hex(as_bytes("Kerberos"))) != std::string::npos);
+
+  Key krbtgt = random_key(kAes);
+  Credentials tgt = make_tgt(princ("host/svc.test.realm"), kRealm, kRealm, krbtgt);
+  TgsRequest req;
+  req.server = tgt.client;
+  req.for_user = user;
+  TgsExchange tgs(tgt, req, defaults());
+  Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+  REQUIRE(s.padata.size() == 2);
+  CHECK(s.padata[1].padata_type == PaType::for_user);
+  // The reply names the user, not the service that asked.
+  TgsResult r = result_of(tgs.on_reply(kdc_reply(s, {.client = user})));
+  CHECK(r.creds.client == user);
+}
+
+TEST_CASE("realm paths: [capaths] first, else the hierarchy") {
+  auto profile = config::Profile::parse(R"([capaths]
+    A.EXAMPLE = {
+        C.OTHER = B.EXAMPLE
+        C.OTHER = B.OTHER
+        D.OTHER = .
+    }
+)")
+                     .value();
+  using V = std::vector<std::string>;
+  CHECK(realm_path(profile, "A.EXAMPLE", "C.OTHER") == V{"A.EXAMPLE", "B.EXAMPLE", "B.OTHER", "C.OTHER"});
+  CHECK(realm_path(profile, "A.EXAMPLE", "D.OTHER") == V{"A.EXAMPLE", "D.OTHER"});
+  CHECK(realm_path(profile, "A.B.C", "D.B.C") == V{"A.B.C", "B.C", "D.B.C"});
+  CHECK(realm_path(profile, "KRBKIT.TEST", "OTHER.TEST") == V{"KRBKIT.TEST", "TEST", "OTHER.TEST"});
+  CHECK(realm_path(profile, "A.B.C", "B.C") == V{"A.B.C", "B.C"});
+  CHECK(realm_path(profile, "B.C", "X.A.B.C") == V{"B.C", "A.B.C", "X.A.B.C"});
+  CHECK(realm_path(profile, "ONE", "TWO") == V{"ONE", "TWO"});
+  CHECK(realm_path(profile, "SAME", "SAME") == V{"SAME"});
+}
+
+namespace {
+
+// A fake KDC for several realms: krbtgt keys per (service realm, issuer),
+// and a rule per realm for what it answers.
+struct FakeKdcs {
+  std::map<std::pair<std::string, std::string>, Key> krbtgt;  // (service realm, issuing realm)
+  std::function<Bytes(const Seen&, const std::string& realm)> answer;
+  int requests = 0;
+
+  Key& key(const std::string& service, const std::string& issuer) {
+    auto& k = krbtgt[{service, issuer}];
+    if (k.enctype == Enctype::null) k = random_key(kAes);
+    return k;
+  }
+  TgsTransport transport() {
+    return [this](const TgsSend& send) -> Result<Bytes> {
+      ++requests;
+      auto req = decode_tgs_req(send.request).value();
+      auto ap = decode_ap_req(req.padata[0].padata_value).value();
+      std::string service_realm = ap.ticket.sname.name_string.at(1);
+      CHECK(service_realm == send.realm);
+      Seen s = kdc_read(send.request, key(service_realm, ap.ticket.realm));
+      return answer(s, send.realm);
+    };
+  }
+};
+
+std::unique_ptr<ccache::Cache> memory_cache_with(const Credentials& tgt, const std::string& name) {
+  auto cache = ccache::open("MEMORY:" + name).value();
+  std::vector<Credentials> creds;
+  creds.push_back(tgt.clone());
+  REQUIRE(cache->initialize_and_store(tgt.client, creds).ok());
+  return cache;
+}
+
+}  // namespace
+
+TEST_CASE("TgsClient: cache reuse, no duplicates, referrals followed and loops detected") {
+  FakeKdcs kdcs;
+  Credentials tgt = make_tgt(alice(), kRealm, kRealm, kdcs.key(kRealm, kRealm));
+  config::Profile profile;
+  const Principal web = princ("host/web.test.realm");
+
+  SUBCASE("a second get is answered from the cache") {
+    kdcs.answer = [](const Seen& s, const std::string&) { return kdc_reply(s); };
+    auto cache = memory_cache_with(tgt, "tgs-reuse");
+    TgsClient client(profile, *cache, kdcs.transport());
+    REQUIRE(client.get(web).ok());
+    REQUIRE(client.get(web).ok());
+    CHECK(kdcs.requests == 1);
+    ServiceOptions fresh;
+    fresh.reuse = false;
+    REQUIRE(client.get(web, fresh).ok());
+    CHECK(kdcs.requests == 2);
+    auto contents = cache->read().value();
+    CHECK(contents.creds.size() == 2);  // the TGT and one web ticket, not two
+    ServiceOptions cached;
+    cached.cached_only = true;
+    auto none = client.get(princ("host/nothere.test.realm"), cached);
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.error().is(Errc::no_credentials));
+    CHECK(kdcs.requests == 2);
+  }
+  SUBCASE("--no-store leaves the cache alone") {
+    kdcs.answer = [](const Seen& s, const std::string&) { return kdc_reply(s); };
+    auto cache = memory_cache_with(tgt, "tgs-nostore");
+    TgsClient client(profile, *cache, kdcs.transport());
+    ServiceOptions opts;
+    opts.no_store = true;
+    REQUIRE(client.get(web, opts).ok());
+    auto contents = cache->read().value();
+    CHECK(contents.creds.size() == 1);
+  }
+  // Each realm's KDC refers to `refer[realm]` when set, else issues the ticket.
+  std::map<std::string, std::string> refer;
+  kdcs.answer = [&](const Seen& s, const std::string& realm) {
+    auto it = refer.find(realm);
+    if (it == refer.end()) return kdc_reply(s);
+    CHECK((s.req.req_body.kdc_options & kdc_options::canonicalize));
+    return kdc_reply(
+        s, {.server = krbtgt_principal(it->second, realm), .ticket_key = &kdcs.key(it->second, realm)});
+  };
+  Principal referral_web = web;
+  referral_web.realm.clear();
+
+  SUBCASE("referral realm: two hops, the service ticket from the last realm, cross-realm TGTs cached") {
+    refer = {{kRealm, "MID.REALM"}, {"MID.REALM", "FAR.REALM"}};
+    auto cache = memory_cache_with(tgt, "tgs-referral");
+    TgsClient client(profile, *cache, kdcs.transport());
+    auto r = client.get(referral_web);
+    REQUIRE_MESSAGE(r.ok(), r.error().message());
+    CHECK(r->server.realm == "FAR.REALM");
+    CHECK(r->server.components == web.components);
+    CHECK(kdcs.requests == 3);
+    int cross = 0;
+    auto contents = cache->read().value();
+    for (const auto& c : contents.creds)
+      if (c.server == krbtgt_principal("MID.REALM", kRealm) ||
+          c.server == krbtgt_principal("FAR.REALM", "MID.REALM"))
+        ++cross;
+    CHECK(cross == 2);
+    // Asked again: from the cache (any realm matches the referral realm).
+    REQUIRE(client.get(referral_web).ok());
+    CHECK(kdcs.requests == 3);
+  }
+  SUBCASE("a referral back to a realm already visited is a loop") {
+    refer = {{kRealm, "MID.REALM"}, {"MID.REALM", kRealm}};
+    auto cache = memory_cache_with(tgt, "tgs-loop");
+    TgsClient client(profile, *cache, kdcs.transport());
+    auto r = client.get(referral_web);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("referral loop") != std::string::npos);
+    CHECK(kdcs.requests == 2);
+  }
+  SUBCASE("hops are bounded") {
+    for (int i = 0; i < 20; ++i)
+      refer[i == 0 ? kRealm : "R" + std::to_string(i) + ".REALM"] = "R" + std::to_string(i + 1) + ".REALM";
+    auto cache = memory_cache_with(tgt, "tgs-hops");
+    TgsClient client(profile, *cache, kdcs.transport());
+    ServiceOptions opts;
+    opts.max_referrals = 4;
+    auto r = client.get(referral_web, opts);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("more than 4 referrals") != std::string::npos);
+    CHECK(kdcs.requests == 5);
+  }
+  SUBCASE("a named realm is reached over the realm path, farthest TGT first") {
+    auto capaths = config::Profile::parse("[capaths]\n TEST.REALM = {\n FAR.REALM = MID.REALM\n }\n").value();
+    int asked_far_directly = 0;
+    kdcs.answer = [&](const Seen& s, const std::string& realm) {
+      Principal want = to_principal(*s.req.req_body.sname, s.req.req_body.realm);
+      if (realm == kRealm && want == krbtgt_principal("FAR.REALM", kRealm)) {
+        ++asked_far_directly;
+        return kdc_error_reply(7, want);
+      }
+      if (is_krbtgt(want)) return kdc_reply(s, {.ticket_key = &kdcs.key(want.components[1], realm)});
+      return kdc_reply(s);
+    };
+    auto cache = memory_cache_with(tgt, "tgs-capaths");
+    TgsClient client(capaths, *cache, kdcs.transport());
+    Principal far_web = web;
+    far_web.realm = "FAR.REALM";
+    auto r = client.get(far_web);
+    REQUIRE_MESSAGE(r.ok(), r.error().message());
+    CHECK(r->server == far_web);
+    CHECK(asked_far_directly == 1);
+    CHECK(kdcs.requests == 4);  // FAR@TEST (refused), MID@TEST, FAR@MID, the service
+  }
+}
