@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/config/environment.hpp"
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/version.hpp"
 
 namespace krbkit::cli {
@@ -22,8 +27,7 @@ int exit_code_for(const Error& error) {
         return kExitClockSkew;
       case 23:  // KDC_ERR_KEY_EXPIRED
         return kExitPasswordExpired;
-      default:
-        return kExitFailure;
+      default: return kExitFailure;
     }
   }
   if (code.category() == lib_category()) {
@@ -46,9 +50,7 @@ int exit_code_for(const Error& error) {
   return kExitFailure;
 }
 
-std::string version_string(const std::string& prog) {
-  return fmt::format("{} (krbkit) {}", prog, kVersion);
-}
+std::string version_string(const std::string& prog) { return fmt::format("{} (krbkit) {}", prog, kVersion); }
 
 void add_version_flag(CLI::App& app, const std::string& prog) {
   app.set_version_flag("--version", version_string(prog), "Print the version and exit");
@@ -76,6 +78,18 @@ int run_main(const std::string& prog, const std::function<Result<void>()>& body)
   std::fflush(stdout);
   fmt::print(stderr, "{}: {}\n", prog, result.error().message());
   return exit_code_for(result.error());
+}
+
+Result<std::string> default_ccache_name() {
+  const char* env = std::getenv("KRB5CCNAME");
+  if (env != nullptr && *env != '\0') return ccache::default_cache_name();
+  const auto environment = Environment::from_process();
+  KRBKIT_TRY(profile, config::load_profile(environment));
+  return ccache::default_cache_name(config::libdefault(profile, {}, "default_ccache_name"));
+}
+
+KerberosTime now_seconds() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
 Result<void> not_supported_yet(const std::string& what) {

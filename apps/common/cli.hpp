@@ -7,6 +7,7 @@
 #include <string>
 
 #include "krbkit/base/result.hpp"
+#include "krbkit/proto/basic_types.hpp"
 
 namespace krbkit::cli {
 
@@ -15,15 +16,15 @@ namespace krbkit::cli {
 // Each man page lists them (EXIT STATUS).
 enum Exit : int {
   kExitOk = 0,
-  kExitFailure = 1,             // anything not listed below
-  kExitUsage = 2,               // bad options or arguments
-  kExitBadPassword = 3,         // password incorrect / preauthentication failed
-  kExitUnknownPrincipal = 4,    // client or server not found in the database
-  kExitKdcUnreachable = 5,      // no KDC answered
-  kExitClockSkew = 6,           // clock skew too great
-  kExitPasswordExpired = 7,     // password has expired
-  kExitNoCredentials = 8,       // no cache, or no valid/unexpired ticket in it
-  kExitCacheIo = 9,             // cache or keytab could not be read or written
+  kExitFailure = 1,           // anything not listed below
+  kExitUsage = 2,             // bad options or arguments
+  kExitBadPassword = 3,       // password incorrect / preauthentication failed
+  kExitUnknownPrincipal = 4,  // client or server not found in the database
+  kExitKdcUnreachable = 5,    // no KDC answered
+  kExitClockSkew = 6,         // clock skew too great
+  kExitPasswordExpired = 7,   // password has expired
+  kExitNoCredentials = 8,     // no cache, or no valid/unexpired ticket in it
+  kExitCacheIo = 9,           // cache or keytab could not be read or written
 };
 
 // The exit status that fits an error.
@@ -43,6 +44,14 @@ int parse(CLI::App& app, int argc, char** argv);
 // Runs the body of a command; prints "<prog>: <message>" for an error and
 // returns the exit status for it.
 int run_main(const std::string& prog, const std::function<Result<void>()>& body);
+
+// The default credential cache name: KRB5CCNAME, else krb5.conf
+// default_ccache_name (the profile is loaded only when KRB5CCNAME is unset,
+// which keeps klist's start-up short), else FILE:/tmp/krb5cc_<uid>.
+Result<std::string> default_ccache_name();
+
+// The current time, whole seconds.
+KerberosTime now_seconds();
 
 // What an app prints for an option whose issue has not landed yet.
 Result<void> not_supported_yet(const std::string& what);
