@@ -1,12 +1,101 @@
-// kdestroy: destroy Kerberos tickets.
-// Placeholder until its issue lands: answers --help and --version.
+// kdestroy: destroy Kerberos tickets (MIT's options, Heimdal's --all and
+// --cache too). libcore's destroy() overwrites the cache file with zeros
+// before unlinking it, so no ticket or session key stays readable.
+
+#include <fmt/format.h>
+
+#include <cstdio>
 
 #include "common/cli.hpp"
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/config/environment.hpp"
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace {
+
+using namespace krbkit;
+
+struct Options {
+  bool all = false, quiet = false;
+  std::string cache, principal;
+};
+
+Result<std::string> find_cache_of(const std::string& collection, const std::string& text) {
+  const auto env = Environment::from_process();
+  KRBKIT_TRY(profile, config::load_profile(env));
+  const auto realm = config::libdefault(profile, {}, "default_realm");
+  KRBKIT_TRY(principal, parse_principal(text, realm.value_or("")));
+  KRBKIT_TRY(found, ccache::find_in_collection(collection, principal));
+  if (!found)
+    return Error{Errc::ccache_not_found,
+                 fmt::format("no cache for {} in the collection of {}", text, collection)};
+  return *found;
+}
+
+// MIT: every cache of the collection; failures are reported, the rest go on.
+int destroy_all(const std::string& collection) {
+  auto names = ccache::list_collection(collection);
+  if (!names.ok()) {
+    fmt::print(stderr, "kdestroy: {} while listing credential caches\n", names.error().message());
+    return cli::exit_code_for(names.error());
+  }
+  int status = cli::kExitOk;
+  for (const auto& name : *names) {
+    auto cache = ccache::open(name);
+    auto result = cache.ok() ? (*cache)->destroy() : Result<void>(std::move(cache).error());
+    if (!result.ok() && !result.error().is(Errc::ccache_not_found)) {
+      fmt::print(stderr, "kdestroy: {} while destroying cache {}\n", result.error().message(), name);
+      status = cli::exit_code_for(result.error());
+    }
+  }
+  return status;
+}
+
+int run(const Options& o) {
+  auto collection = o.cache.empty() ? cli::default_ccache_name() : Result<std::string>(o.cache);
+  if (!collection.ok())
+    return cli::run_main("kdestroy", [&]() -> Result<void> { return collection.error(); });
+  if (o.all) return destroy_all(*collection);
+
+  auto name =
+      o.principal.empty() ? Result<std::string>(*collection) : find_cache_of(*collection, o.principal);
+  if (!name.ok()) {
+    fmt::print(stderr, "kdestroy: {} while finding cache for {}\n", name.error().message(), o.principal);
+    return cli::exit_code_for(name.error());
+  }
+  auto cache = ccache::open(*name);
+  auto result = cache.ok() ? (*cache)->destroy() : Result<void>(std::move(cache).error());
+  if (!result.ok()) {
+    fmt::print(stderr, "kdestroy: {} while destroying cache\n", result.error().message());
+    if (result.error().is(Errc::ccache_not_found)) return cli::kExitOk;  // nothing to destroy, as MIT
+    std::fputs(o.quiet ? "Ticket cache NOT destroyed!\n" : "Ticket cache \aNOT\a destroyed!\n", stderr);
+    return cli::exit_code_for(result.error());
+  }
+  if (!o.quiet && o.principal.empty()) {
+    auto rest = ccache::list_collection(*collection);
+    if (rest.ok() && !rest->empty())
+      std::fputs("Other credential caches present, use -A to destroy all\n", stderr);
+  }
+  return cli::kExitOk;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"kdestroy - destroy Kerberos tickets"};
-  krbkit::cli::add_version_flag(app, "kdestroy");
-  app.allow_extras();
-  if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
-  return krbkit::cli::run_main("kdestroy", [] { return krbkit::cli::not_supported_yet("kdestroy"); });
+  cli::add_version_flag(app, "kdestroy");
+  Options o;
+  app.add_flag("-A,--all", o.all, "Destroy every cache in the collection");
+  app.add_flag("-q", o.quiet, "Quiet: no beep, no warning about other caches");
+  app.add_option("-c,--cache", o.cache, "The cache to destroy (default: KRB5CCNAME, krb5.conf)")
+      ->type_name("CACHE");
+  app.add_option("-p", o.principal, "Destroy the collection's cache for this principal")
+      ->type_name("PRINCIPAL");
+  if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
+  if (o.all && !o.principal.empty()) {
+    std::fputs("kdestroy: -A option is exclusive with -p option\n", stderr);
+    return cli::kExitUsage;
+  }
+  return run(o);
 }

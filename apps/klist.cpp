@@ -1,12 +1,193 @@
-// klist: list cached Kerberos tickets and keytab entries.
-// Placeholder until its issue lands: answers --help and --version.
+// klist: list cached Kerberos tickets and keytab entries, as MIT's klist
+// does (same options, same layout), plus --json and --valid-for. The layout
+// and the checks live in libcore/present; this file picks what to show.
+
+#include "krbkit/present/klist.hpp"
+
+#include <fmt/format.h>
+
+#include <clocale>
+#include <cstdio>
+#include <optional>
 
 #include "common/cli.hpp"
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/config/environment.hpp"
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/values.hpp"
+#include "krbkit/keytab/keytab.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace {
+
+using namespace krbkit;
+
+struct Options {
+  bool cache_mode = false, keytab_mode = false, client_keytab = false;
+  bool list = false, all = false, status = false, version = false, json = false;
+  present::CacheListOptions show;
+  present::KeytabListOptions keys;
+  std::string valid_for, name;
+};
+
+struct Context {
+  const Options& o;
+  KerberosTime now;
+  present::TimeFormat tf;
+};
+
+void print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+// MIT's combinations: -t/-K only with -k; -f/-s/-a/-l/-A only for caches; -n only with -a.
+std::optional<std::string> usage_problem(const Options& o) {
+  if (o.cache_mode && o.keytab_mode) return "-c and -k cannot be used together";
+  if (o.show.numeric_addresses && !o.show.addresses) return "-n needs -a";
+  if (o.keytab_mode) {
+    if (o.show.flags || o.status || o.show.addresses || o.all || o.list || !o.valid_for.empty())
+      return "-f, -s, -a, -A, -l and --valid-for are for credential caches, not with -k";
+  } else {
+    if (o.keys.timestamps || o.keys.keys) return "-t and -K need -k";
+    if (o.all && o.list) return "-A and -l cannot be used together";
+    if (o.status && o.list) return "-s and -l cannot be used together";
+  }
+  return std::nullopt;
+}
+
+Result<void> list_keytab(const Context& c) {
+  std::string name = c.o.name;
+  if (name.empty()) {
+    const auto env = Environment::from_process();
+    KRBKIT_TRY(profile, config::load_profile(env));
+    const auto key = c.o.client_keytab ? "default_client_keytab_name" : "default_keytab_name";
+    KRBKIT_TRY(found, c.o.client_keytab
+                          ? keytab::default_client_keytab_name(config::libdefault(profile, {}, key))
+                          : keytab::default_keytab_name(config::libdefault(profile, {}, key)));
+    name = found;
+  }
+  // MIT shows the name with its type: a bare path is a FILE keytab.
+  const std::string shown =
+      name.find(':') == std::string::npos || name.front() == '/' ? "FILE:" + name : name;
+  KRBKIT_TRY(kt, keytab::read_keytab(name));
+  if (c.o.json) {
+    json::Writer w;
+    present::keytab_json(w, shown, kt, c.o.keys.keys);
+    print(w.finish());
+  } else {
+    print(present::keytab_text(shown, kt, {c.o.keys.timestamps, c.o.keys.keys, c.o.show.enctypes}, c.tf));
+  }
+  return success();
+}
+
+// One cache: listed (text or JSON), checked silently (-s), or checked for --valid-for.
+Result<void> show_cache(const Context& c, ccache::Cache& cache, json::Writer* w) {
+  auto contents = cache.read();
+  if (!contents.ok()) {
+    if (c.o.status) return Error{Errc::no_credentials};
+    return std::move(contents).error();
+  }
+  if (c.o.status)
+    return present::cache_is_current(*contents, c.now) ? success() : Result<void>(Errc::no_credentials);
+  if (!c.o.valid_for.empty()) {
+    const auto needed = config::parse_duration(c.o.valid_for);
+    if (!needed || needed->count() < 0)
+      return Error{Errc::invalid_argument, fmt::format("bad --valid-for duration '{}'", c.o.valid_for)};
+    return present::check_tgt_valid_for(cache.name(), *contents, c.now, *needed);
+  }
+  if (w != nullptr)
+    present::cache_json(*w, cache.name(), cache.type(), *contents, c.o.show.config, c.now);
+  else
+    print(present::cache_text(cache.name(), *contents, c.o.show, c.tf));
+  return success();
+}
+
+// -l and -A: every cache of the collection; success when at least one was
+// listed (MIT's exit status).
+Result<void> collection(const Context& c, const std::string& default_name) {
+  KRBKIT_TRY(names, ccache::list_collection(default_name));
+  std::vector<present::CollectionRow> rows;
+  std::optional<json::Writer> w;
+  if (c.o.json) w.emplace();
+  if (w && c.o.all) w->begin_object().key("caches").begin_array();
+  bool any = false;
+  for (const auto& name : names) {
+    auto cache = ccache::open(name);
+    if (!cache.ok()) continue;
+    if (c.o.all) {
+      if (!c.o.status && !c.o.json && any) print("\n");
+      any = show_cache(c, **cache, w ? &*w : nullptr).ok() || any;
+      continue;
+    }
+    auto contents = (*cache)->read();
+    if (!contents.ok()) continue;  // uninitialized or unreadable: MIT skips it too
+    rows.push_back({unparse_principal(contents->default_principal), (*cache)->name(),
+                    !present::cache_is_current(*contents, c.now), rows.empty()});
+    any = true;
+  }
+  if (w && c.o.all) w->end_array().end_object();
+  if (w && !c.o.all) present::collection_json(*w, rows);
+  if (w) print(w->finish());
+  if (!c.o.all && !w) print(present::collection_text(rows));
+  if (!any) return Error{Errc::no_credentials, "no credentials caches in the collection of " + default_name};
+  return success();
+}
+
+Result<void> run(const Options& o) {
+  const auto now = cli::now_seconds();
+  const Context c{o, now, present::TimeFormat::for_current_locale(now)};
+  if (o.keytab_mode) return list_keytab(c);
+  // A name argument replaces the default cache, collection included (as MIT).
+  std::string name = o.name;
+  if (name.empty()) {
+    KRBKIT_TRY(found, cli::default_ccache_name());
+    name = found;
+  }
+  if (o.list || o.all) return collection(c, name);
+  KRBKIT_TRY(cache, ccache::open(name));
+  std::optional<json::Writer> w;
+  if (o.json && o.valid_for.empty() && !o.status) w.emplace();
+  KRBKIT_CHECK(show_cache(c, *cache, w ? &*w : nullptr));
+  if (w) print(w->finish());
+  return success();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  std::setlocale(LC_TIME, "");  // times in the locale's format, as MIT's klist
   CLI::App app{"klist - list cached Kerberos tickets and keytab entries"};
-  krbkit::cli::add_version_flag(app, "klist");
-  app.allow_extras();
-  if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
-  return krbkit::cli::run_main("klist", [] { return krbkit::cli::not_supported_yet("klist"); });
+  cli::add_version_flag(app, "klist");
+  Options o;
+  app.add_flag("-c", o.cache_mode, "List a credential cache (the default)");
+  app.add_flag("-k", o.keytab_mode, "List a keytab");
+  app.add_flag("-i", o.client_keytab, "With -k and no name: the default client keytab");
+  app.add_flag("-l", o.list, "List the caches of the collection");
+  app.add_flag("-A", o.all, "List every cache of the collection");
+  app.add_flag("-s", o.status, "Print nothing; exit 0 if the cache holds a current TGT");
+  app.add_flag("-f", o.show.flags, "Show ticket flags");
+  app.add_flag("-e", o.show.enctypes, "Show session key and ticket enctypes");
+  app.add_flag("-a", o.show.addresses, "Show ticket addresses");
+  app.add_flag("-n", o.show.numeric_addresses, "With -a: show addresses numerically");
+  app.add_flag("-d", o.show.ad_types, "Show authorization data types");
+  app.add_flag("-C", o.show.config, "Include configuration entries");
+  app.add_flag("-t", o.keys.timestamps, "With -k: show entry timestamps");
+  app.add_flag("-K", o.keys.keys, "With -k: show key bytes");
+  app.add_flag("-V", o.version, "Print the version and exit");
+  app.add_flag("--json", o.json, "Print the cache, collection or keytab as JSON");
+  app.add_option("--valid-for", o.valid_for, "Exit non-zero unless the TGT stays valid this long")
+      ->type_name("DURATION");
+  app.add_option("name", o.name, "Cache or keytab name");
+  if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
+  if (o.version) {
+    std::puts(cli::version_string("klist").c_str());
+    return cli::kExitOk;
+  }
+  if (auto problem = usage_problem(o)) {
+    fmt::print(stderr, "klist: {}\n{}", *problem, app.help());
+    return cli::kExitUsage;
+  }
+  if (o.status) {  // -s: silent, exit 0 or 1 as MIT
+    auto r = run(o);
+    return r.ok() ? cli::kExitOk : cli::kExitFailure;
+  }
+  return cli::run_main("klist", [&] { return run(o); });
 }
