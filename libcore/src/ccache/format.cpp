@@ -158,21 +158,20 @@ class Parser {
 
   Principal principal(const std::string& role) {
     Principal p;
-    const std::size_t type_at = in_.offset();
     if (version_ != 1)
       p.type = static_cast<NameType>(in_.i32(role + " name type"));
     else
       p.type = NameType::unknown;
     const std::size_t count_at = in_.offset();
     std::uint32_t n = count(role + " component count", 4);
+    if (in_.failed()) return p;
     if (version_ == 1) {
-      if (!in_.failed() && n == 0) {
+      if (n == 0) {
         in_.fail(role + " component count", "0, but version 1 counts the realm", count_at);
         return p;
       }
       --n;
     }
-    (void)type_at;
     p.realm = text(role + " realm");
     p.components.reserve(n);
     for (std::uint32_t i = 0; i < n && !in_.failed(); ++i)

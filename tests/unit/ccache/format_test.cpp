@@ -356,3 +356,10 @@ TEST_CASE("parse_header gives the version and where credentials start") {
   CHECK(h->version == 4);
   CHECK(h->end_of_header == v4.size() - sample_cred_bytes(4).size());
 }
+
+TEST_CASE("damage: a v1 component count too big for the file does not wrap around (fuzzer find)") {
+  // 05 01, then a count of 0x365 components with a few bytes left.
+  const Bytes data = hex("0501650300000000000b4b520000");
+  const std::string e = error_of(data);
+  CHECK(e.find("default principal component count: count 869 is impossible") != std::string::npos);
+}
