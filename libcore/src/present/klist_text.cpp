@@ -153,7 +153,8 @@ void credential_text(std::string& out, const Credentials& cred, const std::strin
     out += ' ';
     ++extra_field;
   }
-  if (options.ad_types && !cred.authdata.empty()) {
+  // MIT reads an empty list from a cache file, not none, so the label always shows.
+  if (options.ad_types) {
     separator(out, extra_field);
     out += "AD types: ";
     for (std::size_t i = 0; i < cred.authdata.size(); ++i) {

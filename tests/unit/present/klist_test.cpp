@@ -173,6 +173,17 @@ TEST_CASE("cache_text: long config values wrap after column 72, continuing at co
   CHECK(present::cache_text("FILE:/c", cc, {}, kC).find("config:") == std::string::npos);
 }
 
+TEST_CASE("cache_text -d: AD types, the label even for none (MIT reads an empty list from files)") {
+  auto cc = sample_cache();
+  cc.creds[1].authdata = {AuthDataEntry{1, {}}, AuthDataEntry{128, {}}};
+  present::CacheListOptions o;
+  o.ad_types = true;
+  const auto text = present::cache_text("FILE:/c", cc, o, kC);
+  CHECK(text.find("\trenew until 11/24/26 02:35:00, AD types: \n") != std::string::npos);
+  CHECK(text.find("svc-aes128-sha1/server.krbkit.test@KRBKIT.TEST\n\tAD types: 1, 128\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("collection_text: MIT's %-30.30s columns and (Expired)") {
   std::vector<present::CollectionRow> rows = {
       {"alice@KRBKIT.TEST", "DIR::/d/tktA", false, true},

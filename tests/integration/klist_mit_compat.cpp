@@ -1,0 +1,205 @@
+// Our klist against MIT's, on caches and keytabs MIT's own tools wrote in the
+// test realm: the same text line for line (C locale, TZ=UTC), the same -s
+// status; plus --json (checked with python3's parser and by value),
+// --valid-for and a damaged cache.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "krbkit/ccache/format.hpp"
+#include "krbkit/proto/principal.hpp"
+#include "realm/realm.hpp"
+#include "unit/crypto/mini_json.hpp"
+
+using namespace krbkit;
+using namespace krbkit::test;
+
+namespace {
+
+const EnvChanges kFixedFormat = {{"LC_ALL", "C"}, {"TZ", "UTC"}, {"LANG", std::nullopt}};
+
+std::string path_of(const std::string& cache) { return cache.substr(cache.find(':') + 1); }
+
+// A cache with alice's forwardable, renewable TGT (MIT kinit) and a service
+// ticket for the aes128-sha1 service (MIT kvno): config entries included.
+std::string mit_cache(Realm& realm) {
+  const std::string cc = realm.fresh_ccache();
+  auto r = realm.run({"kinit", "-f", "-r", "2d", "-c", cc, realm.principal("alice")}, {},
+                     realm.password("alice") + "\n");
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  r = realm.run({"kvno", "-c", cc, realm.service_for("aes128-cts-hmac-sha1-96")});
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  return cc;
+}
+
+void same_as_mit(Realm& realm, std::vector<std::string> args) {
+  std::vector<std::string> mit = {"klist"}, ours = {krbkit_tool("klist")};
+  mit.insert(mit.end(), args.begin(), args.end());
+  ours.insert(ours.end(), args.begin(), args.end());
+  const auto expected = realm.run(mit, kFixedFormat);
+  const auto actual = realm.run(ours, kFixedFormat);
+  std::string joined;
+  for (const auto& a : args) joined += a + " ";
+  CAPTURE(joined);
+  REQUIRE_MESSAGE(expected.ok(), expected.err);
+  CHECK_MESSAGE(actual.exit_code == expected.exit_code, actual.err);
+  std::istringstream want(expected.out), got(actual.out);
+  std::string w, g;
+  int line = 0;
+  while (std::getline(want, w)) {
+    ++line;
+    CAPTURE(line);
+    REQUIRE_MESSAGE(std::getline(got, g), "our output ends early");
+    CHECK(g == w);
+  }
+  CHECK_MESSAGE(!std::getline(got, g), "extra line: " << g);
+  CHECK(actual.out == expected.out);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("klist prints an MIT-written cache exactly as MIT klist does") {
+  Realm& realm = Realm::shared();
+  const std::string cc = mit_cache(realm);
+  for (const auto& opts : std::vector<std::vector<std::string>>{
+           {}, {"-f"}, {"-e"}, {"-a", "-n"}, {"-C"}, {"-f", "-e", "-a", "-n", "-C"}, {"-fe"}, {"-d"}}) {
+    auto args = opts;
+    args.push_back("-c");
+    args.push_back(cc);
+    same_as_mit(realm, args);
+  }
+  // The default cache from KRB5CCNAME, and a bare path as the argument.
+  auto with_env = realm.run({krbkit_tool("klist")}, {{"KRB5CCNAME", cc}, {"LC_ALL", "C"}, {"TZ", "UTC"}});
+  auto mit_env = realm.run({"klist"}, {{"KRB5CCNAME", cc}, {"LC_ALL", "C"}, {"TZ", "UTC"}});
+  CHECK(with_env.out == mit_env.out);
+  same_as_mit(realm, {path_of(cc)});
+  // Another time zone moves every time the same way in both.
+  auto ny = realm.run({krbkit_tool("klist"), "-c", cc}, {{"LC_ALL", "C"}, {"TZ", "America/New_York"}});
+  auto mit_ny = realm.run({"klist", "-c", cc}, {{"LC_ALL", "C"}, {"TZ", "America/New_York"}});
+  CHECK(ny.out == mit_ny.out);
+}
+
+TEST_CASE("klist -k lists a keytab exactly as MIT klist -k") {
+  Realm& realm = Realm::shared();
+  for (const auto& opts :
+       std::vector<std::vector<std::string>>{{"-k"}, {"-k", "-t"}, {"-k", "-e"}, {"-k", "-t", "-K", "-e"}}) {
+    auto args = opts;
+    args.push_back(realm.host_keytab());
+    same_as_mit(realm, args);
+  }
+  auto fileprefixed = realm.get("SERVICES_KEYTAB");
+  same_as_mit(realm, {"-k", "-K", "FILE:" + fileprefixed});
+}
+
+TEST_CASE("klist -s and --valid-for exit statuses") {
+  Realm& realm = Realm::shared();
+  const std::string cc = mit_cache(realm);
+  for (const auto& tool : {std::string("klist"), krbkit_tool("klist")}) {
+    CAPTURE(tool);
+    auto r = realm.run({tool, "-s", "-c", cc});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.empty());
+    r = realm.run({tool, "-s", "-c", realm.fresh_ccache()});  // no such cache
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err.empty());
+  }
+  // An expired copy: same tickets with end times in the past.
+  auto contents = ccache::parse(as_bytes(read_file(path_of(cc))), cc);
+  REQUIRE(contents.ok());
+  for (auto& c : contents->creds) c.endtime = KerberosTime{std::chrono::seconds{1000000000}};
+  const std::string expired = realm.fresh_path("expired");
+  {
+    auto bytes = ccache::serialize(*contents);
+    REQUIRE(bytes.ok());
+    std::ofstream(expired, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  }
+  CHECK(realm.run({"klist", "-s", "-c", expired}).exit_code == 1);
+  CHECK(realm.run({krbkit_tool("klist"), "-s", "-c", expired}).exit_code == 1);
+
+  // Tickets last 10 h in the test realm.
+  auto r = realm.run({krbkit_tool("klist"), "--valid-for", "1h", "-c", cc});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out.empty());
+  r = realm.run({krbkit_tool("klist"), "--valid-for", "11h", "-c", cc});
+  CHECK(r.exit_code == 8);
+  CHECK(r.err.find("krbtgt/KRBKIT.TEST@KRBKIT.TEST") != std::string::npos);
+  CHECK(r.err.find("expires at") != std::string::npos);
+  r = realm.run({krbkit_tool("klist"), "--valid-for", "1m", "-c", expired});
+  CHECK(r.exit_code == 8);
+  CHECK(r.err.find("expired at 2001-09-09T01:46:40Z") != std::string::npos);
+  r = realm.run({krbkit_tool("klist"), "--valid-for", "soon", "-c", cc});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("klist --json: valid JSON with the cache's values") {
+  Realm& realm = Realm::shared();
+  const std::string cc = mit_cache(realm);
+  auto r = realm.run({krbkit_tool("klist"), "--json", "-C", "-c", cc});
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  auto check = run_process({"python3", "-m", "json.tool"}, {}, r.out);
+  CHECK_MESSAGE(check.ok(), check.err);
+
+  auto contents = ccache::parse(as_bytes(read_file(path_of(cc))), cc);
+  REQUIRE(contents.ok());
+  const auto doc = minijson::parse(r.out);
+  CHECK(doc["cache"].str() == cc);
+  CHECK(doc["type"].str() == "FILE");
+  CHECK(doc["default_principal"].str() == realm.principal("alice"));
+  const auto& creds = doc["credentials"].array();
+  REQUIRE(creds.size() == 2);
+  CHECK(creds[0]["server"].str() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
+  CHECK(creds[0]["end_epoch"].integer() == contents->creds[0].endtime.time_since_epoch().count());
+  CHECK(creds[0]["renew_till_epoch"].integer() == contents->creds[0].renew_till.time_since_epoch().count());
+  const auto& flags = creds[0]["flags"].array();
+  std::vector<std::string> names;
+  for (const auto& f : flags) names.push_back(f.str());
+  CAPTURE(r.out);
+  for (const auto* want : {"forwardable", "renewable", "initial", "pre-authent"})
+    CHECK(std::find(names.begin(), names.end(), want) != names.end());
+  CHECK(creds[0]["flag_letters"].str() == "FRIA");
+  CHECK(creds[1]["server"].str() == realm.service_for("aes128-cts-hmac-sha1-96"));
+  CHECK(creds[1]["session_enctype"].str() == "aes256-cts-hmac-sha1-96");
+  CHECK(creds[1]["ticket_enctype"].str() == "aes128-cts-hmac-sha1-96");  // the service's only key
+  CHECK(creds[1]["ticket_kvno"].integer() == 1);
+  CHECK_FALSE(creds[1]["expired"].boolean());
+  bool saw_pa_type = false;
+  for (const auto& e : doc["config"].array())
+    if (e["key"].str() == "pa_type") saw_pa_type = e["value"].str() == "2";  // encrypted timestamp
+  CHECK(saw_pa_type);
+
+  r = realm.run({krbkit_tool("klist"), "--json", "-k", "-K", realm.host_keytab()});
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  const auto kt = minijson::parse(r.out);
+  CHECK(kt["keytab"].str() == "FILE:" + realm.host_keytab());
+  REQUIRE_FALSE(kt["entries"].array().empty());
+  CHECK(kt["entries"].array()[0]["principal"].str() == realm.host_principal());
+  CHECK(kt["entries"].array()[0]["key"].str().size() >= 32);
+}
+
+TEST_CASE("klist on a damaged cache: one line naming the file and offset, exit 9") {
+  Realm& realm = Realm::shared();
+  const std::string cc = mit_cache(realm);
+  const std::string data = read_file(path_of(cc));
+  const std::string damaged = realm.fresh_path("damaged");
+  std::ofstream(damaged, std::ios::binary) << data.substr(0, data.size() - 7);
+  auto r = realm.run({krbkit_tool("klist"), "-c", damaged});
+  CHECK(r.exit_code == 9);
+  CHECK(r.err.find(damaged) != std::string::npos);
+  CHECK(r.err.find("byte ") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+
+  r = realm.run({krbkit_tool("klist"), "-c", realm.fresh_ccache()});
+  CHECK(r.exit_code == 8);
+  CHECK(r.err.find("klist: ") == 0);
+}
