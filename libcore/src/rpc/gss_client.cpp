@@ -1,0 +1,156 @@
+// RPCSEC_GSS client (RFC 2203 5).
+
+#include "krbkit/rpc/gss_client.hpp"
+
+#include <openssl/rand.h>
+
+#include "krbkit/rpc/xdr.hpp"
+
+namespace krbkit::rpc {
+namespace {
+
+constexpr std::uint32_t kRpcsecGssVersion = 1;
+
+Bytes be32(std::uint32_t v) {
+  Bytes b;
+  put_u32be(b, v);
+  return b;
+}
+
+}  // namespace
+
+Bytes encode_gss_cred(std::uint32_t proc, std::uint32_t seq, GssService service, BytesView handle) {
+  XdrWriter w;
+  w.u32(kRpcsecGssVersion);
+  w.u32(proc);
+  w.u32(seq);
+  w.u32(static_cast<std::uint32_t>(service));
+  w.opaque(handle);
+  return w.take();
+}
+
+Result<Reply> GssClient::exchange(BytesView message, std::uint32_t xid) {
+  KRBKIT_CHECK(write_record(*stream_, message));
+  KRBKIT_TRY(raw, read_record(*stream_));
+  KRBKIT_TRY(reply, decode_reply(raw));
+  if (reply.xid != xid)
+    return Error{RpcErrc::bad_reply, "reply xid " + std::to_string(reply.xid) + " does not match call xid " +
+                                         std::to_string(xid) + " from " + stream_->peer()};
+  if (!reply.accepted || reply.accept_stat != AcceptStat::success) return reply_error(reply, stream_->peer());
+  return reply;
+}
+
+Result<GssClient> GssClient::establish(std::unique_ptr<Stream> stream, gss::InitiatorContext ctx,
+                                       Options options) {
+  GssClient c(std::move(stream), std::move(ctx), options);
+  std::uint8_t r[4];
+  RAND_bytes(r, sizeof r);
+  c.xid_ = get_u32be(r);
+
+  const std::uint32_t xid = c.xid_++;
+  OpaqueAuth cred{flavor::rpcsec_gss, encode_gss_cred(gss_proc::init, 0, options.service, {})};
+  XdrWriter args;
+  args.opaque(c.ctx_.initial_token());
+  Bytes msg =
+      encode_call(encode_call_header(xid, options.prog, options.vers, 0, cred), OpaqueAuth{}, args.bytes());
+  KRBKIT_TRY(reply, c.exchange(msg, xid).context("while creating the RPCSEC_GSS context"));
+
+  XdrReader res(reply.results, "rpc_gss_init_res");
+  c.handle_ = res.opaque("handle", 400);
+  const std::uint32_t major = res.u32("gss_major");
+  const std::uint32_t minor = res.u32("gss_minor");
+  c.window_ = res.u32("seq_window");
+  Bytes token = res.opaque("gss_token");
+  if (auto st = res.finish(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
+  if (major != 0)
+    return Error{RpcErrc::auth_error, "GSS-API context creation failed at " + c.stream_->peer() + " (major " +
+                                          std::to_string(major) + ", minor " + std::to_string(minor) + ")"};
+  KRBKIT_CHECK(c.ctx_.accept_reply(token).context("while creating the RPCSEC_GSS context"));
+  if (reply.verf.flavor != flavor::rpcsec_gss)
+    return Error{RpcErrc::bad_verifier,
+                 "RPCSEC_GSS INIT reply from " + c.stream_->peer() + " has no GSS verifier"};
+  if (auto v = c.ctx_.verify_mic(be32(c.window_), reply.verf.body); !v.ok())
+    return Error{RpcErrc::bad_verifier,
+                 "INIT reply verifier from " + c.stream_->peer() + ": " + v.error().message()};
+  return c;
+}
+
+Result<SecretBytes> GssClient::control_or_data(std::uint32_t proc_kind, std::uint32_t proc, BytesView args) {
+  if (destroyed_) return Error{Errc::internal, "RPCSEC_GSS context was destroyed"};
+  const std::uint32_t seq = ++seq_;
+  const std::uint32_t xid = xid_++;
+  OpaqueAuth cred{flavor::rpcsec_gss, encode_gss_cred(proc_kind, seq, options_.service, handle_)};
+  Bytes header = encode_call_header(xid, options_.prog, options_.vers, proc, cred);
+  KRBKIT_TRY(mic, ctx_.get_mic(header));
+
+  // rpc_gss_data_t: the sequence number, then the arguments.
+  Bytes body;
+  XdrWriter w;
+  if (options_.service == GssService::none) {
+    w.raw(args);
+  } else {
+    SecretBytes data(4 + args.size());
+    put_u32be(body, seq);
+    std::copy(body.begin(), body.end(), data.data());
+    std::copy(args.begin(), args.end(), data.data() + 4);
+    if (options_.service == GssService::privacy) {
+      KRBKIT_TRY(wrapped, ctx_.wrap(data.view(), true));
+      w.opaque(wrapped);
+    } else {
+      KRBKIT_TRY(checksum, ctx_.get_mic(data.view()));
+      w.opaque(data.view());
+      w.opaque(checksum);
+    }
+  }
+  Bytes msg = encode_call(header, OpaqueAuth{flavor::rpcsec_gss, std::move(mic)}, w.bytes());
+  Bytes sent_body = w.take();
+  secure_wipe(sent_body.data(), sent_body.size());
+  auto reply = exchange(msg, xid);
+  secure_wipe(msg.data(), msg.size());
+  if (!reply.ok()) return std::move(reply).error();
+
+  if (reply->verf.flavor != flavor::rpcsec_gss)
+    return Error{RpcErrc::bad_verifier, "reply from " + stream_->peer() + " has no RPCSEC_GSS verifier"};
+  if (auto v = ctx_.verify_mic(be32(seq), reply->verf.body); !v.ok())
+    return Error{RpcErrc::bad_verifier,
+                 "reply verifier from " + stream_->peer() + ": " + v.error().message()};
+
+  if (options_.service == GssService::none) return SecretBytes(BytesView(reply->results));
+  XdrReader r(reply->results, "RPCSEC_GSS reply body");
+  SecretBytes data;
+  if (options_.service == GssService::privacy) {
+    Bytes token = r.opaque("databody_priv");
+    if (auto st = r.finish(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
+    auto plain = ctx_.unwrap(token, true);
+    if (!plain.ok())
+      return Error{RpcErrc::bad_verifier,
+                   "reply body from " + stream_->peer() + ": " + plain.error().message()};
+    data = std::move(plain).value();
+  } else {
+    Bytes databody = r.opaque("databody_integ");
+    Bytes checksum = r.opaque("checksum");
+    if (auto st = r.finish(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
+    if (auto v = ctx_.verify_mic(databody, checksum); !v.ok())
+      return Error{RpcErrc::bad_verifier,
+                   "reply body checksum from " + stream_->peer() + ": " + v.error().message()};
+    data = SecretBytes(BytesView(databody));
+  }
+  if (data.size() < 4 || get_u32be(data.data()) != seq)
+    return Error{RpcErrc::bad_reply,
+                 "reply body from " + stream_->peer() + " carries the wrong sequence number"};
+  return SecretBytes(data.view().subspan(4));
+}
+
+Result<SecretBytes> GssClient::call(std::uint32_t proc, BytesView args) {
+  return control_or_data(gss_proc::data, proc, args);
+}
+
+Result<void> GssClient::destroy() {
+  if (destroyed_) return success();
+  auto r = control_or_data(gss_proc::destroy, 0, {});
+  destroyed_ = true;
+  if (!r.ok()) return std::move(r).error();
+  return success();
+}
+
+}  // namespace krbkit::rpc
