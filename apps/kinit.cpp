@@ -1,12 +1,215 @@
-// kinit: obtain and cache Kerberos ticket-granting tickets.
-// Placeholder until its issue lands: answers --help and --version.
+// kinit: obtain and cache a Kerberos ticket-granting ticket (MIT's options).
+// Everything but the options and the prompt lives in libcore's exchange module.
+
+#include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "common/cli.hpp"
+#include "common/prompt.hpp"
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/config/environment.hpp"
+#include "krbkit/config/values.hpp"
+#include "krbkit/exchange/initial_creds.hpp"
+#include "krbkit/exchange/keytab_keys.hpp"
+#include "krbkit/keytab/keytab.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace {
+
+using namespace krbkit;
+
+struct Options {
+  bool verbose = false;
+  std::string lifetime, start_time, renewable_life;
+  bool forwardable = false, not_forwardable = false, proxiable = false, not_proxiable = false;
+  bool addresses = false, no_addresses = false, canonicalize = false, enterprise = false;
+  bool validate = false, renew = false, use_keytab = false, client_keytab = false, anonymous = false;
+  std::string keytab, cache, service, armor_cache;
+  std::vector<std::string> attributes;
+  bool request_pac = false, no_request_pac = false;
+  cli::SecretInput password;
+  std::string principal;
+};
+
+Result<std::chrono::seconds> duration_option(const std::string& text, const char* what) {
+  auto d = config::parse_duration(text);
+  if (!d || d->count() < 0)
+    return Error{Errc::invalid_argument, fmt::format("bad {} value '{}'", what, text)};
+  return *d;
+}
+
+// The principal: the argument, else the cache's, else host/<name> with -k
+// (as MIT), else the user's login name.
+Result<Principal> client_principal(const Options& o, const std::string& realm,
+                                   const std::optional<ccache::CacheContents>& old) {
+  PrincipalParseFlags flags;
+  flags.enterprise = o.enterprise;
+  if (!o.principal.empty()) return parse_principal(o.principal, realm, flags);
+  if (old && !old->default_principal.components.empty()) return old->default_principal;
+  if (o.use_keytab) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return host_service_principal("host", host, realm);
+  }
+  const passwd* pw = ::getpwuid(::getuid());
+  if (pw == nullptr) return Error{Errc::invalid_argument, "no principal given and no user name for this uid"};
+  return parse_principal(pw->pw_name, realm, flags);
+}
+
+Result<void> run(const Options& o, std::optional<Principal>& who) {
+  if (o.validate) return cli::not_supported_yet("kinit -v (validating a ticket needs the TGS exchange)");
+  if (o.renew) return cli::not_supported_yet("kinit -R (renewing needs the TGS exchange)");
+  if (o.anonymous) return cli::not_supported_yet("kinit -n (anonymous needs PKINIT)");
+  if (!o.armor_cache.empty()) return cli::not_supported_yet("kinit -T (FAST armor)");
+
+  Environment env = Environment::from_process();
+  Tracer trace = Tracer::from_process();
+  KRBKIT_TRY(profile, config::load_profile(env));
+  KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
+  const std::string realm = defaults.default_realm.value_or("");
+
+  // The cache: -c, else the default (KRB5CCNAME, default_ccache_name).
+  std::string cache_name = o.cache;
+  if (cache_name.empty()) {
+    KRBKIT_TRY(name, ccache::default_cache_name(defaults.default_ccache_name));
+    cache_name = name;
+  }
+  KRBKIT_TRY(cache, ccache::open(cache_name));
+  std::optional<ccache::CacheContents> old;
+  if (cache->exists())
+    if (auto contents = cache->read(); contents.ok()) old = std::move(contents).value();
+
+  KRBKIT_TRY(client, client_principal(o, realm, old));
+  const std::string client_text = unparse_principal(client);
+  who = client;
+  // Into a collection (DIR:) without -c: the cache already holding this
+  // principal, else a new one when the primary holds someone else (as MIT).
+  if (o.cache.empty() && cache->type() == "DIR") {
+    KRBKIT_TRY(found, ccache::find_in_collection(cache_name, client));
+    if (found && *found != cache->name()) {
+      KRBKIT_TRY(other, ccache::open(*found));
+      cache = std::move(other);
+    } else if (!found && old && !(old->default_principal == client)) {
+      KRBKIT_TRY(fresh, ccache::new_unique(cache_name));
+      cache = std::move(fresh);
+    }
+  }
+  if (o.verbose) {
+    fmt::print("Using {} cache: {}\n", o.cache.empty() ? "default" : "specified", cache->name());
+    fmt::print("Using principal: {}\n", client_text);
+  }
+
+  exchange::AsRequest req;
+  req.client = client;
+  if (!o.service.empty()) {
+    KRBKIT_TRY(service, parse_principal(o.service, client.realm));
+    req.server = service;
+  }
+  if (!o.lifetime.empty()) {
+    KRBKIT_TRY(d, duration_option(o.lifetime, "lifetime"));
+    req.lifetime = d;
+  }
+  if (!o.renewable_life.empty()) {
+    KRBKIT_TRY(d, duration_option(o.renewable_life, "renewable lifetime"));
+    req.renew_life = d;
+  }
+  if (!o.start_time.empty()) {
+    KRBKIT_TRY(d, duration_option(o.start_time, "start time"));
+    req.start_in = d;
+  }
+  if (o.forwardable || o.not_forwardable) req.forwardable = o.forwardable;
+  if (o.proxiable || o.not_proxiable) req.proxiable = o.proxiable;
+  if (o.addresses || o.no_addresses) req.with_addresses = o.addresses;
+  if (req.with_addresses.value_or(!defaults.noaddresses)) req.addresses = exchange::local_addresses();
+  if (o.request_pac || o.no_request_pac) req.request_pac = o.request_pac;
+  req.canonicalize = o.canonicalize || o.enterprise;
+  for (const auto& attr : o.attributes) trace("Ignoring pre-authentication attribute {}", attr);
+  if (old) req.cached_etype_info = exchange::cached_etype_info(*old, client);
+
+  CryptoPolicy policy{defaults.allow_weak_crypto};
+  std::unique_ptr<exchange::KeySource> keys;
+  if (o.use_keytab) {
+    std::string keytab = o.keytab;
+    if (keytab.empty() && o.client_keytab) {
+      KRBKIT_TRY(name, keytab::default_client_keytab_name(defaults.default_client_keytab_name));
+      keytab = name;
+    }
+    if (keytab.empty()) {
+      KRBKIT_TRY(name, keytab::default_keytab_name(defaults.default_keytab_name));
+      keytab = name;
+    }
+    if (o.verbose) fmt::print("Using keytab: {}\n", keytab);
+    KRBKIT_TRY(source, exchange::keytab_key_source(keytab, client));
+    keys = std::make_unique<exchange::KeytabKeySource>(std::move(source));
+  } else {
+    const cli::SecretInput input = o.password;
+    keys = std::make_unique<exchange::PasswordKeySource>(
+        client,
+        [input](const Principal& p) {
+          return cli::read_secret(input, fmt::format("Password for {}: ", unparse_principal(p)));
+        },
+        policy);
+  }
+
+  auto result = exchange::get_initial_credentials(profile, req, *keys, trace);
+  if (!result) return std::move(result).error();
+  trace("Storing {} -> {} in {}", unparse_principal(result->creds.client),
+        unparse_principal(result->creds.server), cache->name());
+  KRBKIT_CHECK(cache->write(exchange::cache_contents(*result), defaults.ccache_type)
+                   .context("storing credentials in " + cache->name()));
+  if (o.cache.empty() && cache->type() == "DIR") KRBKIT_CHECK(ccache::switch_to(cache->name()));
+  if (o.verbose) fmt::print("Authenticated to Kerberos v5\n");
+  return success();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kinit - obtain and cache Kerberos ticket-granting tickets"};
+  CLI::App app{"kinit - obtain and cache a Kerberos ticket-granting ticket"};
   krbkit::cli::add_version_flag(app, "kinit");
-  app.allow_extras();
+  Options o;
+  app.add_flag("-V", o.verbose, "Verbose output");
+  app.add_option("-l", o.lifetime, "Ticket lifetime (e.g. 10h, 1d2h, 36000)");
+  app.add_option("-s", o.start_time, "Postdate: the ticket becomes valid after this duration");
+  app.add_option("-r", o.renewable_life, "Renewable lifetime");
+  auto* f = app.add_flag("-f", o.forwardable, "Forwardable ticket");
+  app.add_flag("-F", o.not_forwardable, "Not forwardable")->excludes(f);
+  auto* p = app.add_flag("-p", o.proxiable, "Proxiable ticket");
+  app.add_flag("-P", o.not_proxiable, "Not proxiable")->excludes(p);
+  auto* a = app.add_flag("-a", o.addresses, "Include the local addresses");
+  app.add_flag("-A", o.no_addresses, "No addresses")->excludes(a);
+  app.add_flag("-C", o.canonicalize, "Ask the KDC to canonicalize the principal name");
+  app.add_flag("-E", o.enterprise, "Treat the principal as an enterprise name");
+  app.add_flag("-v", o.validate, "Validate a postdated ticket (not supported yet)");
+  app.add_flag("-R", o.renew, "Renew the ticket (not supported yet)");
+  app.add_flag("-k", o.use_keytab, "Use a keytab instead of a password");
+  app.add_flag("-i", o.client_keytab, "With -k: the default client keytab");
+  app.add_option("-t", o.keytab, "With -k: this keytab");
+  app.add_option("-c", o.cache, "Credential cache to use");
+  app.add_flag("-n", o.anonymous, "Anonymous (not supported yet)");
+  app.add_option("-S", o.service, "Service to get a ticket for instead of the TGT");
+  app.add_option("-T", o.armor_cache, "FAST armor cache (not supported yet)");
+  app.add_option("-X", o.attributes, "Pre-authentication attribute[=value] (accepted, ignored)");
+  auto* rp = app.add_flag("--request-pac", o.request_pac, "Ask for a PAC");
+  app.add_flag("--no-request-pac", o.no_request_pac, "Ask for no PAC")->excludes(rp);
+  auto* pf = app.add_option("--password-file", o.password.file, "Read the password from FILE (- for stdin)");
+  app.add_option("--password-fd", o.password.fd, "Read the password from file descriptor N")->excludes(pf);
+  app.add_option("principal", o.principal, "Client principal");
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
-  return krbkit::cli::run_main("kinit", [] { return krbkit::cli::not_supported_yet("kinit"); });
+
+  std::optional<Principal> client;
+  auto result = run(o, client);
+  if (result.ok()) return krbkit::cli::kExitOk;
+  std::fflush(stdout);
+  const auto& error = result.error();
+  // The AS exchange's errors read as MIT's kinit words them, naming the principal.
+  std::string line =
+      client ? krbkit::exchange::describe_initial_creds_error(error, *client) : error.message();
+  fmt::print(stderr, "kinit: {}\n", line);
+  return krbkit::cli::exit_code_for(error);
 }

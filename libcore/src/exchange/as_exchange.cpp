@@ -131,7 +131,8 @@ Result<AsStep> AsExchange::start() {
 
   trace_("Getting initial credentials for {}", name_of(request_.client));
   trace_("Requesting {} with options {}; etypes {}", name_of(server_),
-         fmt::join(kdc_option_names(body_.kdc_options), ","), enctype_list(enctypes_));
+         body_.kdc_options == 0 ? "(none)" : fmt::format("{}", fmt::join(kdc_option_names(body_.kdc_options), ",")),
+         enctype_list(enctypes_));
 
   // One round trip less: a password key made from last time's etype-info.
   if (keys_.is_password() && !retried_optimistic_) {

@@ -118,16 +118,15 @@ std::vector<HostAddress> local_addresses() {
 
 std::string describe_initial_creds_error(const Error& error, const Principal& client) {
   std::string who = unparse_principal(client);
-  std::string text;
+  std::string text, hint;
   std::string where = error.detail.empty() ? "" : fmt::format(" ({})", error.detail);
   if (error.is_kdc(24) || error.is_kdc(31) || error.is(Errc::integrity)) {
     text = "Password incorrect";
   } else if (error.is_kdc(6)) {
     text = fmt::format("Client '{}' not found in Kerberos database{}", who, where);
   } else if (error.is_kdc(23)) {
-    text = fmt::format(
-        "Password for '{}' has expired{}; changing it from kinit is not supported yet, use kpasswd", who,
-        where);
+    text = fmt::format("Password for '{}' has expired{}", who, where);
+    hint = "; change it with kpasswd (kinit cannot change it yet)";
   } else if (error.is_kdc(18)) {
     text = fmt::format("Client's credentials have been revoked (account of '{}' locked or disabled){}", who,
                        where);
@@ -137,7 +136,7 @@ std::string describe_initial_creds_error(const Error& error, const Principal& cl
     text = copy.message();
   }
   for (const auto& c : error.context) text += " while " + c;
-  return text;
+  return text + hint;
 }
 
 }  // namespace krbkit::exchange

@@ -1,0 +1,80 @@
+#include "common/prompt.hpp"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace krbkit::cli {
+
+namespace {
+constexpr std::size_t kMaxSecret = 4096;
+
+// Closes a descriptor on scope exit.
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+}  // namespace
+
+Result<SecretBytes> read_secret_line(int fd, const std::string& what) {
+  SecretBytes line(kMaxSecret);
+  std::size_t n = 0;
+  bool any = false;
+  for (;;) {
+    char c = 0;
+    ssize_t got = ::read(fd, &c, 1);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return Error{Errc::io, what + ": " + std::strerror(errno)};
+    }
+    if (got == 0) break;
+    any = true;
+    if (c == '\n') break;
+    if (n == kMaxSecret) return Error{Errc::invalid_argument, what + ": line longer than 4096 bytes"};
+    line[n++] = static_cast<std::uint8_t>(c);
+  }
+  if (!any) return Error{Errc::cancelled, what + ": no input"};
+  if (n > 0 && line[n - 1] == '\r') --n;
+  line.resize(n);
+  return line;
+}
+
+Result<SecretBytes> prompt_secret_no_echo(const std::string& prompt) {
+  std::fputs(prompt.c_str(), stdout);
+  std::fflush(stdout);
+  termios saved{};
+  bool restore = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (restore) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  auto line = read_secret_line(STDIN_FILENO, "terminal");
+  if (restore)
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  else
+    std::fputs("\n", stdout);
+  return line;
+}
+
+Result<SecretBytes> read_secret(const SecretInput& input, const std::string& prompt) {
+  if (!input.file.empty()) {
+    if (input.file == "-") return read_secret_line(STDIN_FILENO, "standard input");
+    int fd = ::open(input.file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Error{Errc::io, "password file " + input.file + ": " + std::strerror(errno)};
+    FdCloser closer{fd};
+    return read_secret_line(fd, "password file " + input.file);
+  }
+  if (input.fd >= 0) return read_secret_line(input.fd, "file descriptor " + std::to_string(input.fd));
+  if (::isatty(STDIN_FILENO)) return prompt_secret_no_echo(prompt);
+  return read_secret_line(STDIN_FILENO, "standard input");
+}
+
+}  // namespace krbkit::cli
