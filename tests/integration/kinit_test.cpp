@@ -1,0 +1,379 @@
+// krbkit's kinit against real KDCs: MIT's (the shared test realm) and
+// Heimdal's, by password and from keytabs, every enctype of the realm, the
+// ticket options, the error messages and exit codes, and the transport
+// faults (a closed or silent first KDC, TCP only, a KDC answering garbage or
+// nothing). MIT's klist and kvno read and use the caches kinit writes.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/proto/constants.hpp"
+#include "realm/realm.hpp"
+
+using krbkit::test::Realm;
+using krbkit::test::RunResult;
+using namespace std::chrono;
+
+namespace {
+
+std::string show(const RunResult& r) {
+  return fmt::format("exit {}\nstdout: {}\nstderr: {}", r.exit_code, r.out, r.err);
+}
+
+std::string kinit() { return krbkit::test::krbkit_tool("kinit"); }
+
+// kinit as `user` (alice, bob, ...) by password on standard input.
+RunResult kinit_pw(Realm& realm, const std::string& cache, const std::string& user,
+                   std::vector<std::string> extra = {}, const krbkit::test::EnvChanges& env = {}) {
+  std::vector<std::string> argv{kinit(), "-c", cache};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back(realm.principal(user));
+  return realm.run(argv, env, realm.password(user) + "\n");
+}
+
+krbkit::ccache::CacheContents read_cache(const std::string& name) {
+  auto cache = krbkit::ccache::open(name);
+  REQUIRE_MESSAGE(cache.ok(), cache.error().message());
+  auto contents = (*cache)->read();
+  REQUIRE_MESSAGE(contents.ok(), contents.error().message());
+  REQUIRE(!contents->creds.empty());  // the TGT first (MIT kvno may have added more)
+  return std::move(contents).value();
+}
+
+// MIT klist's "Flags: FRIA" letters for the first ticket.
+std::string mit_flags(Realm& realm, const std::string& cache) {
+  RunResult r = realm.run({"klist", "-f", "-c", cache});
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  std::smatch m;
+  REQUIRE_MESSAGE(std::regex_search(r.out, m, std::regex(R"(Flags: ([A-Za-z]*))")), r.out);
+  return m[1];
+}
+
+// A krb5.conf of our own for the realm, with these KDC lines.
+std::string write_config(Realm& realm, const std::vector<std::string>& kdcs,
+                         const std::string& libdefaults = {}) {
+  std::string path = realm.fresh_path("krb5.conf");
+  std::ofstream out(path);
+  out << "[libdefaults]\n  default_realm = " << realm.name()
+      << "\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  rdns = false\n"
+      << libdefaults << "\n[realms]\n  " << realm.name() << " = {\n";
+  for (const auto& k : kdcs) out << "    kdc = " << k << "\n";
+  out << "  }\n";
+  return path;
+}
+
+// A UDP+TCP port on 127.0.0.1 that is free now (and left closed).
+int free_port() {
+  for (int port = 20000 + getpid() % 5000;; ++port) {
+    int u = ::socket(AF_INET, SOCK_DGRAM, 0), t = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    bool ok = ::bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+              ::bind(t, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(u);
+    ::close(t);
+    if (ok) return port;
+  }
+}
+
+// A fake KDC on 127.0.0.1: reads UDP requests (and accepts TCP connections)
+// and either never answers or answers each UDP request with `answer`.
+class FakeKdc {
+ public:
+  explicit FakeKdc(std::optional<std::string> answer = std::nullopt) : answer_(std::move(answer)) {
+    port_ = free_port();
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port_));
+    udp_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    tcp_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(::bind(udp_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::bind(tcp_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(tcp_, 8) == 0);  // connections are queued, never answered
+    timeval tv{0, 100000};
+    ::setsockopt(udp_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        char buf[4096];
+        sockaddr_in from{};
+        socklen_t len = sizeof from;
+        ssize_t n = ::recvfrom(udp_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+        if (n <= 0) continue;
+        ++requests_;
+        if (answer_)
+          ::sendto(udp_, answer_->data(), answer_->size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+      }
+    });
+  }
+  ~FakeKdc() {
+    stop_ = true;
+    thread_.join();
+    ::close(udp_);
+    ::close(tcp_);
+  }
+  int port() const { return port_; }
+  int requests() const { return requests_; }
+
+ private:
+  std::optional<std::string> answer_;
+  int port_ = 0, udp_ = -1, tcp_ = -1;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> requests_{0};
+  std::thread thread_;
+};
+
+int count(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("alice (pre-authentication) and bob (none) get TGTs by password; MIT klist and kvno use them") {
+  Realm& realm = Realm::shared();
+  for (std::string user : {"alice", "bob"}) {
+    CAPTURE(user);
+    std::string cc = realm.fresh_ccache();
+    RunResult r = kinit_pw(realm, cc, user, {}, {{"KRB5_TRACE", "/dev/stderr"}});
+    REQUIRE_MESSAGE(r.ok(), show(r));
+    CHECK(r.out.empty());
+    CHECK((count(r.err, "Sending unauthenticated request") == 1));
+    CHECK((count(r.err, "Produced preauth for next request") == (user == "alice" ? 1 : 0)));
+
+    RunResult list = realm.run({"klist", "-c", cc});
+    REQUIRE_MESSAGE(list.ok(), show(list));
+    CHECK(list.out.find("Default principal: " + realm.principal(user)) != std::string::npos);
+    CHECK(list.out.find("krbtgt/" + realm.name() + "@" + realm.name()) != std::string::npos);
+    RunResult kvno = realm.run({"kvno", "-c", cc, realm.host_principal()});
+    CHECK_MESSAGE(kvno.ok(), show(kvno));
+    CHECK(kvno.out.find("kvno = 1") != std::string::npos);
+
+    auto contents = read_cache(cc);
+    CHECK(contents.default_principal.components == std::vector<std::string>{user});
+    CHECK(contents.kdc_offset.has_value());  // learned from the reply, as MIT writes it
+    bool pre = (contents.creds[0].flags & krbkit::ticket_flags::pre_authent) != 0;
+    CHECK(pre == (user == "alice"));
+  }
+}
+
+TEST_CASE("the etype-info kept in the cache saves a round trip the next time") {
+  Realm& realm = Realm::shared();
+  std::string cc = realm.fresh_ccache();
+  RunResult first = kinit_pw(realm, cc, "alice", {}, {{"KRB5_TRACE", "/dev/stderr"}});
+  REQUIRE_MESSAGE(first.ok(), show(first));
+  CHECK(count(first.err, "Sending request (") == 2);
+  RunResult second = kinit_pw(realm, cc, "alice", {}, {{"KRB5_TRACE", "/dev/stderr"}});
+  REQUIRE_MESSAGE(second.ok(), show(second));
+  CHECK(count(second.err, "Sending request (") == 1);
+  CHECK(second.err.find("Using cached etype-info for alice@") != std::string::npos);
+  RunResult list = realm.run({"klist", "-C", "-c", cc});
+  CHECK(list.out.find("config: pa_type(krbtgt/") != std::string::npos);
+}
+
+TEST_CASE("alice and bob from a keytab") {
+  Realm& realm = Realm::shared();
+  std::string keytab = realm.fresh_path("users.keytab");
+  RunResult add = realm.kadmin_local("ktadd -k " + keytab + " -norandkey alice\nktadd -k " + keytab +
+                                     " -norandkey bob\n");
+  REQUIRE_MESSAGE(add.ok(), show(add));
+  for (std::string user : {"alice", "bob"}) {
+    CAPTURE(user);
+    std::string cc = realm.fresh_ccache();
+    RunResult r = realm.run({kinit(), "-k", "-t", keytab, "-c", cc, realm.principal(user)});
+    REQUIRE_MESSAGE(r.ok(), show(r));
+    RunResult list = realm.run({"klist", "-c", cc});
+    CHECK(list.out.find("Default principal: " + realm.principal(user)) != std::string::npos);
+  }
+  RunResult none =
+      realm.run({kinit(), "-k", "-t", keytab, "-c", realm.fresh_ccache(), realm.principal("carol")});
+  CHECK(none.exit_code == 1);
+  CHECK(none.err.find("no key for carol@" + realm.name() + " in keytab " + keytab) != std::string::npos);
+}
+
+TEST_CASE("every enctype of the realm works when forced with default_tkt_enctypes") {
+  Realm& realm = Realm::shared();
+  for (const auto& enctype : realm.service_enctypes()) {
+    CAPTURE(enctype);
+    std::string conf = realm.fresh_path("enctype.conf");
+    std::ofstream(conf) << "[libdefaults]\n  default_tkt_enctypes = " << enctype << "\n";
+    krbkit::test::EnvChanges env{{"KRB5_CONFIG", conf + ":" + realm.config()}};
+    std::string cc = realm.fresh_ccache();
+    RunResult r = kinit_pw(realm, cc, "alice", {}, env);
+    REQUIRE_MESSAGE(r.ok(), show(r));
+    RunResult list = realm.run({"klist", "-e", "-c", cc});
+    REQUIRE_MESSAGE(list.ok(), show(list));
+    // MIT's KDC picks the session key from our (one-enctype) list.
+    CHECK_MESSAGE(
+        std::regex_search(list.out, std::regex("Etype \\(skey, tkt\\): (DEPRECATED:)?" + enctype + ",")),
+        list.out);
+  }
+}
+
+TEST_CASE("-l -r -f -F -p -P -a change the ticket") {
+  Realm& realm = Realm::shared();
+  auto get = [&](std::vector<std::string> flags) {
+    std::string cc = realm.fresh_ccache();
+    RunResult r = kinit_pw(realm, cc, "alice", flags);
+    REQUIRE_MESSAGE(r.ok(), show(r));
+    return cc;
+  };
+  {
+    auto c = read_cache(get({"-l", "1h"})).creds[0].clone();
+    CHECK(duration_cast<seconds>(c.endtime - c.starttime).count() == 3600);
+    CHECK((c.flags & krbkit::ticket_flags::renewable) == 0);
+  }
+  {
+    std::string cc = get({"-r", "2d"});
+    auto c = read_cache(cc).creds[0].clone();
+    CHECK((c.flags & krbkit::ticket_flags::renewable) != 0);
+    CHECK(duration_cast<seconds>(c.renew_till - c.starttime).count() == 2 * 86400);
+    CHECK(mit_flags(realm, cc).find('R') != std::string::npos);
+  }
+  CHECK(mit_flags(realm, get({"-f"})).find('F') != std::string::npos);
+  CHECK(mit_flags(realm, get({"-F"})).find('F') == std::string::npos);
+  CHECK(mit_flags(realm, get({"-p"})).find('P') != std::string::npos);
+  CHECK(mit_flags(realm, get({"-P"})).find('P') == std::string::npos);
+  {
+    std::string cc = get({"-a"});
+    auto c = read_cache(cc).creds[0].clone();
+    RunResult list = realm.run({"klist", "-a", "-c", cc});
+    if (c.addresses.empty()) {
+      MESSAGE("this host has no non-loopback address; -a sent none");
+    } else {
+      CHECK(list.out.find("Addresses: (none)") == std::string::npos);
+      CHECK(list.out.find("Addresses: ") != std::string::npos);
+    }
+    CHECK(read_cache(get({"-A"})).creds[0].addresses.empty());
+  }
+}
+
+TEST_CASE("wrong password, unknown principal and an expired password: message and exit code") {
+  Realm& realm = Realm::shared();
+  for (std::string user : {"alice", "bob"}) {
+    CAPTURE(user);
+    RunResult r =
+        realm.run({kinit(), "-c", realm.fresh_ccache(), realm.principal(user)}, {}, "not-the-password\n");
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == "kinit: Password incorrect while getting initial credentials\n");
+  }
+  RunResult unknown = realm.run({kinit(), "-c", realm.fresh_ccache(), "nosuchuser"}, {}, "x\n");
+  CHECK(unknown.exit_code == 4);
+  CHECK(unknown.err.find("kinit: Client 'nosuchuser@" + realm.name() + "' not found in Kerberos database") ==
+        0);
+  CHECK(unknown.err.find("while getting initial credentials") != std::string::npos);
+  RunResult dave = kinit_pw(realm, realm.fresh_ccache(), "dave");
+  CHECK(dave.exit_code == 7);
+  CHECK(dave.err.find("kinit: Password for 'dave@" + realm.name() + "' has expired") == 0);
+  RunResult renew = realm.run({kinit(), "-R"});
+  CHECK(renew.exit_code == 1);
+  CHECK(renew.err.find("not supported yet") != std::string::npos);
+}
+
+TEST_CASE("--password-file and --password-fd") {
+  Realm& realm = Realm::shared();
+  std::string file = realm.fresh_path("pw");
+  std::ofstream(file) << realm.password("alice") << "\n";
+  std::string cc = realm.fresh_ccache();
+  RunResult r = realm.run({kinit(), "--password-file", file, "-c", cc, realm.principal("alice")});
+  CHECK_MESSAGE(r.ok(), show(r));
+  RunResult fd = realm.sh(kinit() + " --password-fd 3 -c " + realm.fresh_ccache() + " alice 3<" + file);
+  CHECK_MESSAGE(fd.ok(), show(fd));
+}
+
+TEST_CASE("faults: a closed or silent first KDC, then the real one") {
+  Realm& realm = Realm::shared();
+  std::string real = "127.0.0.1:" + std::to_string(realm.kdc_port());
+  FakeKdc silent;  // bound first, so that the closed port below is another one
+  std::string closed = "127.0.0.1:" + std::to_string(free_port());
+  struct Case {
+    std::string what;
+    std::string first;
+  };
+  for (const Case& c :
+       {Case{"closed port", closed}, Case{"silent host", "127.0.0.1:" + std::to_string(silent.port())}}) {
+    CAPTURE(c.what);
+    std::string conf = write_config(realm, {c.first, real});
+    std::string cc = realm.fresh_ccache();
+    auto start = steady_clock::now();
+    RunResult r = kinit_pw(realm, cc, "alice", {}, {{"KRB5_CONFIG", conf}, {"KRB5_TRACE", "/dev/stderr"}});
+    auto ms = duration_cast<milliseconds>(steady_clock::now() - start).count();
+    REQUIRE_MESSAGE(r.ok(), show(r));
+    MESSAGE("kinit alice with a " << c.what << " as first KDC: " << ms << " ms");
+    // The pre-authenticated request goes straight to the KDC that answered.
+    CHECK(r.err.find("Sending the next request to the KDC that answered: " + real) != std::string::npos);
+  }
+  CHECK(silent.requests() == 1);  // only the first request went to the silent KDC
+}
+
+TEST_CASE("faults: udp_preference_limit = 1 forces TCP") {
+  Realm& realm = Realm::shared();
+  std::string conf =
+      write_config(realm, {"127.0.0.1:" + std::to_string(realm.kdc_port())}, "  udp_preference_limit = 1\n");
+  RunResult r = kinit_pw(realm, realm.fresh_ccache(), "alice", {},
+                         {{"KRB5_CONFIG", conf}, {"KRB5_TRACE", "/dev/stderr"}});
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  CHECK(count(r.err, "Sending TCP request") == 2);
+  CHECK(r.err.find("Sending initial UDP request") == std::string::npos);
+}
+
+TEST_CASE("faults: a KDC that answers garbage, or nothing, gives a clear error within the deadline") {
+  Realm& realm = Realm::shared();
+  FakeKdc garbage(std::string("this is not a Kerberos reply"));
+  FakeKdc silent;
+  struct Case {
+    std::string what;
+    int port;
+  };
+  for (const Case& c : {Case{"garbage", garbage.port()}, Case{"nothing", silent.port()}}) {
+    CAPTURE(c.what);
+    std::string conf =
+        write_config(realm, {"127.0.0.1:" + std::to_string(c.port)}, "  request_timeout = 3\n");
+    auto start = steady_clock::now();
+    RunResult r = kinit_pw(realm, realm.fresh_ccache(), "alice", {}, {{"KRB5_CONFIG", conf}});
+    auto ms = duration_cast<milliseconds>(steady_clock::now() - start).count();
+    MESSAGE("kinit against a KDC answering " << c.what << " (request_timeout = 3): " << ms << " ms, "
+                                             << r.err);
+    CHECK(r.exit_code == 5);
+    CHECK(r.err.find("kinit: Cannot contact any KDC for realm (" + realm.name() + "; tried: ") == 0);
+    CHECK(r.err.find("127.0.0.1:" + std::to_string(c.port)) != std::string::npos);
+  }
+  CHECK(garbage.requests() >= 1);
+}
+
+TEST_CASE("Heimdal's KDC: kinit by password and from a keytab") {
+  Realm* h = Realm::shared_heimdal();
+  if (h == nullptr) {
+    MESSAGE(*krbkit::test::heimdal_unavailable());
+    return;
+  }
+  for (std::string user : {"alice", "bob"}) {
+    CAPTURE(user);
+    std::string cc = h->fresh_ccache();
+    RunResult r = kinit_pw(*h, cc, user);
+    REQUIRE_MESSAGE(r.ok(), show(r));
+    auto contents = read_cache(cc);
+    CHECK(contents.creds[0].client.components == std::vector<std::string>{user});
+    RunResult wrong = h->run({kinit(), "-c", h->fresh_ccache(), h->principal(user)}, {}, "wrong\n");
+    CHECK(wrong.exit_code == 3);
+  }
+  std::string keytab = h->fresh_path("alice.keytab");
+  RunResult ext = h->kadmin_local("ext_keytab -k " + keytab + " alice\n");
+  REQUIRE_MESSAGE(ext.ok(), show(ext));
+  std::string cc = h->fresh_ccache();
+  RunResult r = h->run({kinit(), "-k", "-t", keytab, "-c", cc, h->principal("alice")});
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  CHECK(read_cache(cc).default_principal.components == std::vector<std::string>{"alice"});
+}
