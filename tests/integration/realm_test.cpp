@@ -151,3 +151,26 @@ TEST_CASE("Heimdal realm: MIT and Heimdal clients get tickets from Heimdal's KDC
                                    heimdal->host_principal()});
   CHECK_MESSAGE(keytab.ok(), show(keytab));
 }
+
+TEST_CASE("run_process: output, exit codes, input, environment, timeouts") {
+  using krbkit::test::run_process;
+  RunResult echo = run_process({"sh", "-c", "echo out; echo err >&2; exit 3"});
+  CHECK(echo.exit_code == 3);
+  CHECK(echo.out == "out\n");
+  CHECK(echo.err == "err\n");
+
+  RunResult cat = run_process({"cat"}, {}, "line one\nline two\n");
+  CHECK(cat.out == "line one\nline two\n");
+  // A command that never reads a large input: no SIGPIPE for the test binary.
+  RunResult ignores = run_process({"true"}, {}, std::string(1 << 20, 'x'));
+  CHECK(ignores.exit_code == 0);
+
+  RunResult env = run_process({"sh", "-c", "echo \"${KRBKIT_A-unset} ${HOME-unset}\""},
+                              {{"KRBKIT_A", "set"}, {"HOME", std::nullopt}});
+  CHECK(env.out == "set unset\n");
+
+  RunResult slow = run_process({"sleep", "10"}, {}, {}, std::chrono::milliseconds(200));
+  CHECK(slow.exit_code == 124);
+  RunResult missing = run_process({"krbkit-no-such-command"});
+  CHECK(missing.exit_code == 127);
+}
