@@ -1,0 +1,198 @@
+// The network side of password changes (see kpasswd_client.hpp): MIT's
+// order of servers and transports (lib/krb5/os/changepw.c), the changepw
+// ticket (lib/krb5/krb/gic_pwd.c make_chpw_options) and the expired-password
+// loop of krb5_get_init_creds_password.
+
+#include "krbkit/exchange/kpasswd_client.hpp"
+
+#include <fmt/format.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <memory>
+
+#include "krbkit/exchange/initial_creds.hpp"
+
+namespace krbkit::exchange {
+
+namespace {
+
+constexpr std::int32_t kAddrInet = 2;
+constexpr std::int32_t kAddrInet6 = 24;
+constexpr int kExpiredPasswordTries = 3;
+
+struct SocketCloser {
+  int fd;
+  ~SocketCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::optional<HostAddress> to_host_address(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(ss);
+    if (in.sin_addr.s_addr == 0) return std::nullopt;
+    const auto* b = reinterpret_cast<const std::uint8_t*>(&in.sin_addr);
+    return HostAddress{kAddrInet, Bytes(b, b + 4)};
+  }
+  if (ss.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(ss);
+    if (IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr)) return std::nullopt;
+    const auto* b = reinterpret_cast<const std::uint8_t*>(&in6.sin6_addr);
+    return HostAddress{kAddrInet6, Bytes(b, b + 16)};
+  }
+  return std::nullopt;
+}
+
+Result<KpasswdResult> send_kpasswd_to(KpasswdExchange& exchange, const net::KdcClient& client,
+                                      std::string_view realm, const net::KdcTarget& target,
+                                      const KpasswdSendOptions& options) {
+  KRBKIT_TRY(local, local_address_toward(target));
+  KRBKIT_TRY(request, exchange.request(local));
+  net::SendOptions send;
+  send.service = net::Service::kpasswd;
+  send.force_tcp = target.transport == net::Transport::tcp;
+  send.timeout = options.timeout;
+  // A reply is framed (length first) or an unframed KRB-ERROR.
+  send.accept = [](BytesView reply) {
+    return reply.size() >= 6 || peek_msg_type(reply) == MsgType::krb_error;
+  };
+  client.tracer()("Sending kpasswd request ({} bytes, version {:#06x}) to {}", request.size(),
+                  exchange.version(), net::to_string(target));
+  KRBKIT_TRY(reply, client.send_to(realm, {target}, request, send));
+  client.tracer()("Received kpasswd reply ({} bytes) from {}", reply.data.size(), reply.address);
+  KRBKIT_TRY(result, exchange.on_reply(reply.data));
+  client.tracer()("kpasswd result code {} ({}){}", result.code, kpasswd_code_name(result.code),
+                  result.message().empty() ? "" : ": " + result.message());
+  return result;
+}
+
+}  // namespace
+
+Result<HostAddress> local_address_toward(const net::KdcTarget& target) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(target.port);
+  if (int rc = ::getaddrinfo(target.host.c_str(), port.c_str(), &hints, &found); rc != 0 || !found)
+    return Error{Errc::no_kdc, fmt::format("{}: {}", target.host, rc ? ::gai_strerror(rc) : "no address")};
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, ::freeaddrinfo);
+  // Connecting a UDP socket sends nothing; it only makes the kernel pick the
+  // route and so our source address for that server.
+  for (const addrinfo* ai = list.get(); ai; ai = ai->ai_next) {
+    SocketCloser s{::socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
+    if (s.fd < 0 || ::connect(s.fd, ai->ai_addr, ai->ai_addrlen) != 0) continue;
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(s.fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) continue;
+    if (auto address = to_host_address(ss)) return *address;
+  }
+  // As MIT: the host's first address when the socket tells nothing.
+  auto mine = local_addresses();
+  if (!mine.empty()) return mine.front();
+  return Error{Errc::no_kdc, fmt::format("{}: no local address to reach it from", net::to_string(target))};
+}
+
+Result<KpasswdResult> send_kpasswd(const config::Profile& profile, KpasswdExchange& exchange,
+                                   const net::KdcClient& client, std::string_view realm,
+                                   const KpasswdSendOptions& options) {
+  std::vector<net::KdcTarget> servers = options.servers;
+  if (servers.empty()) {
+    net::LocateOptions locate;
+    locate.service = net::Service::kpasswd;
+    KRBKIT_TRY(found, net::locate(profile, realm, locate));
+    servers = std::move(found);
+  }
+  // MIT: TCP to every server first; UDP only when no server answered that way.
+  std::vector<std::string> tried;
+  for (net::Transport pass : {net::Transport::tcp, net::Transport::udp}) {
+    for (net::KdcTarget target : servers) {
+      if (target.transport != net::Transport::any && target.transport != pass) continue;
+      target.transport = pass;
+      auto result = send_kpasswd_to(exchange, client, realm, target, options);
+      if (result.ok()) return result;
+      const Error& e = result.error();
+      // Only an unreachable server moves us on; a reply that fails our checks
+      // or a server's KRB-ERROR is the answer.
+      if (!e.is(Errc::no_kdc) && !e.is(Errc::timeout)) return result;
+      tried.push_back(
+          fmt::format("{}: {}", net::to_string(target), e.detail.empty() ? e.message() : e.detail));
+    }
+  }
+  std::string detail = fmt::format("no password server for {} answered", realm);
+  for (const auto& t : tried) detail += "; " + t;
+  return Error{Errc::no_kdc, detail};
+}
+
+Result<Credentials> get_changepw_credentials(const config::Profile& profile, const Principal& client,
+                                             KeySource& keys, Tracer tracer) {
+  AsRequest request;
+  request.client = client;
+  request.server = Principal{NameType::srv_inst, {"kadmin", "changepw"}, client.realm};
+  request.lifetime = std::chrono::minutes(5);
+  request.renew_life = std::chrono::seconds(0);
+  request.forwardable = false;
+  request.proxiable = false;
+  request.with_addresses = false;
+  KRBKIT_TRY(result, get_initial_credentials(profile, std::move(request), keys, std::move(tracer)));
+  return std::move(result.creds);
+}
+
+Result<KpasswdResult> change_password(const config::Profile& profile, const Credentials& changepw_creds,
+                                      SecretBytes new_password, Tracer tracer,
+                                      const KpasswdSendOptions& options) {
+  KpasswdExchange exchange(changepw_creds.clone(), std::move(new_password), std::nullopt, options.hooks,
+                           options.force_set_password);
+  net::KdcClient client(profile, std::move(tracer));
+  return send_kpasswd(profile, exchange, client, changepw_creds.server.realm, options);
+}
+
+Result<KpasswdResult> set_password(const config::Profile& profile, const Credentials& changepw_creds,
+                                   const Principal& target, SecretBytes new_password, Tracer tracer,
+                                   const KpasswdSendOptions& options) {
+  KpasswdExchange exchange(changepw_creds.clone(), std::move(new_password), target, options.hooks);
+  net::KdcClient client(profile, std::move(tracer));
+  return send_kpasswd(profile, exchange, client, changepw_creds.server.realm, options);
+}
+
+Result<SecretBytes> change_expired_password(const config::Profile& profile, const Principal& client,
+                                            const SecretBytes& old_password, const NewPasswordPrompt& ask,
+                                            Tracer tracer, const KpasswdSendOptions& options) {
+  tracer("Principal expired; getting changepw ticket");
+  PasswordKeySource keys(client, old_password.clone());
+  KRBKIT_TRY(creds, get_changepw_credentials(profile, client, keys, tracer));
+
+  std::string banner = "Password expired.  You must change it now.";
+  Error last{Errc::password_rejected};
+  for (int tries = kExpiredPasswordTries; tries > 0; --tries) {
+    tracer("Attempting password change; {} tries remaining", tries);
+    KRBKIT_TRY(entered, ask(banner));
+    if (entered.first != entered.second) {
+      last = Error{Errc::password_mismatch};
+      banner = "Password mismatch.  Please try again.";
+      continue;
+    }
+    if (entered.first.empty()) {
+      last = Error{Errc::password_rejected, "New password cannot be zero length"};
+      banner = "New password cannot be zero length.  Please try again.";
+      continue;
+    }
+    KRBKIT_TRY(result, change_password(profile, creds, entered.first.clone(), tracer, options));
+    if (result.ok()) {
+      tracer("Password change succeeded");
+      return std::move(entered.first);
+    }
+    last = result.to_error();
+    // Only a soft error (the password did not satisfy the policy) is worth another try.
+    if (result.code != static_cast<std::uint16_t>(KpasswdCode::soft_error)) return last;
+    banner = result.describe() + ".  Please try again.";
+  }
+  return last;
+}
+
+}  // namespace krbkit::exchange
