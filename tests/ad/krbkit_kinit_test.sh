@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# krbkit's kinit and klist against the Samba AD DC: password and keytab
+# logins (AD salts from etype-info2, AS-REPs too big for UDP), a UPN login
+# with -E (canonicalised to the account), the RC4-only account, the machine
+# account, and klist -e showing the enctypes.
+set -euo pipefail
+src=${KRBKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+bin=${KRBKIT_BIN_DIR:-$src/build/apps}
+ad_sh=$src/tests/ad/ad.sh
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/krbkit-ad-XXXXXX")
+trap '"$ad_sh" stop "$dir"; rm -rf "$dir"' EXIT
+"$ad_sh" start "$dir" --owner $$
+# shellcheck source=/dev/null
+. "$dir/env"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+cc=FILE:$dir/cc-krbkit
+principal() { "$bin/klist" -c "$cc" | sed -n 's/^Default principal: //p'; }
+
+echo "$ALICE_PASSWORD" | "$bin/kinit" -c "$cc" "$ALICE_PRINCIPAL" >/dev/null || fail "kinit $ALICE_PRINCIPAL (password)"
+"$bin/klist" -e -c "$cc" | grep -q "Etype (skey, tkt): aes256-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96" ||
+  fail "alice's TGT is not aes256/aes256: $("$bin/klist" -e -c "$cc")"
+"$bin/kinit" -c "$cc" -k -t "$ALICE_KEYTAB" "$ALICE_PRINCIPAL" || fail "kinit -k -t $ALICE_KEYTAB"
+[[ $(principal) == "$ALICE_PRINCIPAL" ]] || fail "keytab login stored $(principal)"
+
+echo "$BOB_PASSWORD" | "$bin/kinit" -c "$cc" -E "$BOB_UPN" >/dev/null || fail "kinit -E $BOB_UPN (salt $BOB_SALT)"
+[[ $(principal) == "$BOB_PRINCIPAL" ]] || fail "UPN login stored $(principal), not $BOB_PRINCIPAL"
+
+echo "$RC4_PASSWORD" | "$bin/kinit" -c "$cc" "$RC4_PRINCIPAL" >/dev/null || fail "kinit $RC4_PRINCIPAL (RC4 pre-auth)"
+[[ $(principal) == "$RC4_PRINCIPAL" ]] || fail "rc4only login stored $(principal)"
+"$bin/kinit" -c "$cc" -k -t "$RC4_KEYTAB" "$RC4_PRINCIPAL" || fail "kinit -k -t $RC4_KEYTAB (RC4 key only)"
+
+"$bin/kinit" -c "$cc" -k -t "$MACHINE_KEYTAB" "$MACHINE_PRINCIPAL" || fail "kinit -k -t $MACHINE_KEYTAB $MACHINE_PRINCIPAL"
+[[ $(principal) == "$MACHINE_PRINCIPAL" ]] || fail "machine login stored $(principal)"
+
+if out=$(echo wrong-Pass-1 | "$bin/kinit" -c "$cc" "$ALICE_PRINCIPAL" 2>&1); then fail "a wrong password was accepted"; fi
+if out=$(echo "$DIS_PASSWORD" | "$bin/kinit" -c "$cc" "$DIS_PRINCIPAL" 2>&1); then fail "the disabled user logged in"; fi
+echo "krbkit kinit against AD passed"
