@@ -1,12 +1,219 @@
-// kvno: print key version numbers of Kerberos principals.
-// Placeholder until its issue lands: answers --help and --version.
+// kvno: get service tickets and print the key version numbers of their
+// services, as MIT's kvno does (same options, output and exit status:
+// 0 when every service worked, 1 otherwise), plus --json.
+
+#include <fmt/format.h>
+
+#include <optional>
 
 #include "common/cli.hpp"
+#include "krbkit/base/json.hpp"
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/config/environment.hpp"
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/crypto/enctypes.hpp"
+#include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace {
+
+using namespace krbkit;
+
+struct Options {
+  std::string cache, etype, keytab, sname, impersonate, enterprise, out_cache, u2u_cache;
+  bool quiet = false, unknown_type = false, proxy = false, cached_only = false, no_store = false,
+       json = false;
+  std::vector<std::string> services;
+};
+
+struct Outcome {
+  std::string name;  // as printed: the ticket's server, or the argument on failure
+  std::optional<exchange::TicketInfo> info;
+  std::optional<bool> keytab_valid;
+  std::string error;
+};
+
+Result<std::unique_ptr<ccache::Cache>> open_cache(const std::string& name, const config::LibDefaults& d) {
+  if (!name.empty()) return ccache::open(name);
+  KRBKIT_TRY(def, ccache::default_cache_name(d.default_ccache_name));
+  return ccache::open(def);
+}
+
+Result<Principal> service_principal(const Options& o, const std::string& arg, const config::Profile& profile,
+                                    const std::string& default_realm) {
+  if (!o.sname.empty()) {
+    // sname_to_principal: the host's realm from [domain_realm], else the
+    // referral realm (empty): the KDC says where the host lives.
+    std::string realm = config::host_realm(profile, arg).value_or("");
+    return host_service_principal(o.sname, arg, realm);
+  }
+  KRBKIT_TRY(p, parse_principal(arg, default_realm));
+  if (o.unknown_type) p.type = NameType::unknown;
+  return p;
+}
+
+Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
+  auto env = Environment::from_process();
+  KRBKIT_TRY(profile, config::load_profile(env));
+  KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
+  const std::string default_realm = defaults.default_realm.value_or("");
+  Tracer tracer = Tracer::from_process();
+  KRBKIT_TRY(cache, open_cache(o.cache, defaults));
+  net::KdcClient kdcs(profile, tracer);
+  exchange::TgsClient client(profile, *cache, exchange::kdc_transport(kdcs), tracer);
+
+  exchange::ServiceOptions opts;
+  opts.cached_only = o.cached_only;
+  opts.no_store = o.no_store || !o.out_cache.empty();
+  if (!o.etype.empty()) {
+    KRBKIT_TRY(e, enctype_from_name(o.etype));
+    opts.enctypes = {e};
+  }
+  std::optional<Credentials> u2u_tgt;
+  if (!o.u2u_cache.empty()) {
+    KRBKIT_TRY(other, ccache::open(o.u2u_cache));
+    KRBKIT_TRY(contents, other->read());
+    KRBKIT_TRY(tgt, exchange::find_local_tgt(contents, other->name()));
+    u2u_tgt = std::move(tgt);
+    opts.user_to_user = &*u2u_tgt;
+  }
+  std::optional<Credentials> evidence;
+  const std::string& user = o.impersonate.empty() ? o.enterprise : o.impersonate;
+  if (!user.empty()) {
+    PrincipalParseFlags flags;
+    flags.enterprise = !o.enterprise.empty();
+    KRBKIT_TRY(for_user, parse_principal(user, default_realm, flags));
+    if (o.proxy) {
+      // S4U2Self to ourselves gives the evidence ticket for S4U2Proxy.
+      exchange::ServiceOptions self = opts;
+      self.for_user = for_user;
+      self.enctypes.clear();
+      KRBKIT_TRY(cached, cache->read());
+      auto ev = client.get(cached.default_principal, self);
+      if (!ev) return std::move(ev).context("getting the S4U2Self evidence ticket for " + user).error();
+      evidence = std::move(ev).value();
+      opts.evidence = &*evidence;
+    } else {
+      opts.for_user = for_user;
+    }
+  }
+
+  std::unique_ptr<ccache::Cache> out;
+  std::vector<Credentials> for_out;
+  for (const auto& arg : o.services) {
+    Outcome res{arg, std::nullopt, std::nullopt, {}};
+    auto fail = [&](const Error& e, const std::string& doing) {
+      Error copy = e;
+      copy.context.push_back(doing);
+      res.error = copy.message();
+    };
+    auto server = service_principal(o, arg, profile, default_realm);
+    if (!server) {
+      fail(server.error(), "parsing principal name " + arg);
+      outcomes.push_back(std::move(res));
+      continue;
+    }
+    std::string shown = unparse_principal(*server);
+    auto creds = client.get(*server, opts);
+    if (!creds) {
+      fail(creds.error(), "getting credentials for " + shown);
+      outcomes.push_back(std::move(res));
+      continue;
+    }
+    auto info = exchange::ticket_info(*creds);
+    if (!info) {
+      fail(info.error(), "decoding ticket for " + shown);
+      outcomes.push_back(std::move(res));
+      continue;
+    }
+    res.name = unparse_principal(info->server);
+    res.info = *info;
+    if (!o.keytab.empty()) {
+      auto part = exchange::decrypt_ticket_with_keytab(*creds, o.keytab);
+      res.keytab_valid = part.ok();
+      if (!part) fail(part.error(), "decrypting ticket for " + res.name);
+    }
+    if (!o.out_cache.empty() && res.error.empty()) for_out.push_back(creds->clone());
+    outcomes.push_back(std::move(res));
+  }
+  if (!o.out_cache.empty()) {
+    KRBKIT_TRY(oc, ccache::open(o.out_cache));
+    Principal who = for_out.empty() ? client.client() : for_out.front().client;
+    if (!user.empty() && o.proxy && evidence) who = evidence->client;
+    KRBKIT_CHECK(oc->initialize_and_store(who, for_out));
+  }
+  return success();
+}
+
+void print(const Options& o, const std::vector<Outcome>& outcomes) {
+  if (o.json) {
+    json::Writer w;
+    w.begin_array();
+    for (const auto& r : outcomes) {
+      w.begin_object().member("service", r.name);
+      if (r.info) {
+        w.member("kvno", r.info->kvno)
+            .member("ticket_enctype", enctype_name(r.info->ticket_enctype))
+            .member("session_enctype", enctype_name(r.info->session_enctype));
+      }
+      if (r.keytab_valid) w.member("keytab_valid", *r.keytab_valid);
+      if (!r.error.empty()) w.member("error", r.error);
+      w.end_object();
+    }
+    w.end_array();
+    fmt::print("{}", w.finish());
+  }
+  for (const auto& r : outcomes) {
+    if (!r.error.empty()) {
+      std::fflush(stdout);
+      fmt::print(stderr, "kvno: {}\n", r.error);
+    } else if (!o.quiet && !o.json) {
+      fmt::print("{}: kvno = {}{}\n", r.name, r.info->kvno, r.keytab_valid ? ", keytab entry valid" : "");
+    }
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kvno - print key version numbers of Kerberos principals"};
+  CLI::App app{"kvno - get service tickets and print the key version numbers of the services"};
   krbkit::cli::add_version_flag(app, "kvno");
-  app.allow_extras();
+  Options o;
+  app.add_option("-c", o.cache, "Credentials cache to use")->option_text("CCACHE");
+  app.add_option("-e", o.etype, "Session key enctype to request")->option_text("ETYPE");
+  app.add_flag("-q", o.quiet, "Print nothing on success");
+  app.add_option("-k", o.keytab, "Check each ticket decrypts with this keytab")->option_text("KEYTAB");
+  auto* u = app.add_flag("-u", o.unknown_type, "Use the unknown name type for the services");
+  app.add_option("-S", o.sname, "Arguments are host names; build SNAME/host principals")
+      ->option_text("SNAME")
+      ->excludes(u);
+  auto* impersonate =
+      app.add_option("-I", o.impersonate, "S4U2Self: get the tickets for this user")->option_text("FOR_USER");
+  auto* enterprise = app.add_option("-U", o.enterprise, "As -I, with FOR_USER an enterprise name")
+                         ->option_text("FOR_USER")
+                         ->excludes(impersonate);
+  app.add_flag("-P", o.proxy, "S4U2Proxy: the services are reached by constrained delegation (with -I/-U)");
+  app.add_option("--u2u", o.u2u_cache, "User-to-user ticket with the TGT in this cache")
+      ->option_text("CCACHE")
+      ->excludes(impersonate)
+      ->excludes(enterprise);
+  app.add_flag("--cached-only", o.cached_only, "Only use tickets already in the cache");
+  app.add_flag("--no-store", o.no_store, "Do not store the tickets in the cache");
+  app.add_option("--out-cache", o.out_cache, "Initialize this cache and store the tickets there")
+      ->option_text("CCACHE");
+  app.add_flag("--json", o.json, "Print the results as JSON");
+  app.add_option("service", o.services, "Service principals (host names with -S)")->required();
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
-  return krbkit::cli::run_main("kvno", [] { return krbkit::cli::not_supported_yet("kvno"); });
+  if (o.proxy && o.impersonate.empty() && o.enterprise.empty()) {
+    fmt::print(stderr, "kvno: -P requires -I or -U\n");
+    return krbkit::cli::kExitUsage;
+  }
+
+  std::vector<Outcome> outcomes;
+  int rc = krbkit::cli::run_main("kvno", [&] { return run(o, outcomes); });
+  print(o, outcomes);
+  if (rc != 0) return 1;
+  for (const auto& r : outcomes)
+    if (!r.error.empty()) return 1;
+  return 0;
 }

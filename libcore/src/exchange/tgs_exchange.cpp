@@ -207,10 +207,7 @@ Result<TgsStep> TgsExchange::on_reply(BytesView reply) {
       return TgsStep{TgsSend{last_request_, kdc_realm_, true}};
     }
     done_ = true;
-    Error e = err->to_error();
-    std::string who = name_of(server_);
-    e.detail = e.detail.empty() ? who : who + ": " + e.detail;
-    return e;
+    return err->to_error();
   }
   auto& rep = std::get<KdcRep>(decoded);
   if (rep.msg_type != MsgType::tgs_rep)

@@ -246,7 +246,6 @@ TEST_CASE("TGS-REP decrypted with the subkey (9) or the session key (8), then ch
     auto r = tgs.on_reply(kdc_error_reply(7, req.server));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().is_kdc(7));
-    CHECK(r.error().message().find("host/web.test.realm@TEST.REALM") != std::string::npos);
   }
   SUBCASE("RESPONSE_TOO_BIG: the same request over TCP") {
     TgsExchange tgs(tgt, req, defaults());

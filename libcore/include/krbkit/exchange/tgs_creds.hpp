@@ -111,3 +111,21 @@ Result<Credentials> validate_credentials(const config::Profile& profile, const C
 Result<Credentials> find_local_tgt(const ccache::CacheContents& contents, std::string_view cache_name);
 
 }  // namespace krbkit::exchange
+
+namespace krbkit::exchange {
+
+// What kvno reports about a service ticket.
+struct TicketInfo {
+  Principal server;           // as the ticket names it
+  std::uint32_t kvno = 0;     // the service key's version (0 when the ticket has none: user-to-user)
+  Enctype ticket_enctype{};   // the ticket's encryption (the service key's enctype)
+  Enctype session_enctype{};  // the session key's
+};
+Result<TicketInfo> ticket_info(const Credentials& creds);
+
+// kvno -k: decrypts the ticket (key usage 2) with the keytab entry for its
+// server, kvno and enctype, as a service would. Errc::keytab_no_key when
+// the keytab has no such entry, Errc::integrity when the key is wrong.
+Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::string_view keytab_name);
+
+}  // namespace krbkit::exchange

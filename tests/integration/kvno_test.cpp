@@ -1,0 +1,190 @@
+// krbkit's kvno against the MIT realm: TGTs from MIT's kinit, service
+// tickets from our TGS exchange, checked with MIT's klist -e and keytabs.
+#include <doctest/doctest.h>
+
+#include <regex>
+
+#include "realm/realm.hpp"
+
+using namespace krbkit::test;
+
+namespace {
+
+const std::string kMitKinit = "/usr/bin/kinit";
+const std::string kMitKlist = "/usr/bin/klist";
+
+std::string tgt_for(Realm& realm, const std::string& user) {
+  std::string cc = realm.fresh_ccache();
+  auto r = realm.run({kMitKinit, "-c", cc, realm.principal(user)}, {}, realm.password(user) + "\n");
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  return cc;
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("kvno: the host service and one service per enctype, as MIT's klist -e sees them") {
+  Realm& realm = Realm::shared();
+  std::string cc = tgt_for(realm, "alice");
+  std::vector<std::string> argv = {krbkit_tool("kvno"), "-c", cc, realm.host_principal()};
+  for (const auto& e : realm.service_enctypes()) argv.push_back(realm.service_for(e));
+  auto r = realm.run(argv);
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  CHECK(r.out.find(realm.host_principal() + ": kvno = 1\n") != std::string::npos);
+  for (const auto& e : realm.service_enctypes()) {
+    CAPTURE(e);
+    CHECK(r.out.find(realm.service_for(e) + ": kvno = 1\n") != std::string::npos);
+  }
+  auto k = realm.run({kMitKlist, "-e", "-c", cc});
+  REQUIRE_MESSAGE(k.ok(), k.err);
+  for (const auto& e : realm.service_enctypes()) {
+    CAPTURE(e);
+    // "svc-...@R\n\tEtype (skey, tkt): <session>, <ticket enctype>"
+    std::regex line(std::regex_replace(realm.service_for(e), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                    R"(\n\s*(renew until [^,\n]*, )?Etype \(skey, tkt\): [^,]+, (DEPRECATED:)?)" + e);
+    CHECK_MESSAGE(std::regex_search(k.out, line), k.out);
+  }
+  // Asked again: answered from the cache, nothing stored twice.
+  auto again = realm.run(argv);
+  REQUIRE(again.ok());
+  CHECK(again.out == r.out);
+  auto k2 = realm.run({kMitKlist, "-c", cc});
+  CHECK(count(k2.out, realm.host_principal()) == 1);
+}
+
+TEST_CASE("kvno: errors and exit status as MIT's") {
+  Realm& realm = Realm::shared();
+  std::string cc = tgt_for(realm, "alice");
+  auto r = realm.run({krbkit_tool("kvno"), "-c", cc, "nope@" + realm.name(), realm.host_principal()});
+  CHECK(r.exit_code == 1);
+  CHECK_MESSAGE(r.err.find("Server not found in Kerberos database") != std::string::npos, r.err);
+  CHECK(r.err.find("while getting credentials for nope@" + realm.name()) != std::string::npos);
+  CHECK(r.out.find(realm.host_principal() + ": kvno = 1") != std::string::npos);  // the others still go
+
+  auto none = realm.run({krbkit_tool("kvno"), "-c", realm.fresh_ccache(), realm.host_principal()});
+  CHECK(none.exit_code == 1);
+  CHECK_FALSE(none.err.empty());
+  auto usage = realm.run({krbkit_tool("kvno"), "-c", cc});
+  CHECK(usage.exit_code != 0);
+}
+
+TEST_CASE("kvno -q, -S, -e, --json") {
+  Realm& realm = Realm::shared();
+  std::string cc = tgt_for(realm, "alice");
+  auto q = realm.run({krbkit_tool("kvno"), "-q", "-c", cc, realm.host_principal()});
+  CHECK(q.ok());
+  CHECK(q.out.empty());
+  auto s = realm.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", realm.get("SERVER_HOST")});
+  REQUIRE_MESSAGE(s.ok(), s.err);
+  CHECK(s.out == realm.host_principal() + ": kvno = 1\n");
+  std::string svc = realm.service_for("aes128-cts-hmac-sha1-96");
+  auto e = realm.run({krbkit_tool("kvno"), "-c", cc, "-e", "aes128-cts-hmac-sha1-96", svc});
+  REQUIRE_MESSAGE(e.ok(), e.err);
+  auto k = realm.run({kMitKlist, "-e", "-c", cc});
+  CHECK_MESSAGE(
+      k.out.find("Etype (skey, tkt): aes128-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96") != std::string::npos,
+      k.out);
+  auto j = realm.run({krbkit_tool("kvno"), "--json", "-c", cc, svc});
+  REQUIRE(j.ok());
+  CHECK(j.out.find("\"service\": \"" + svc + "\"") != std::string::npos);
+  CHECK(j.out.find("\"kvno\": 1") != std::string::npos);
+  CHECK(j.out.find("\"ticket_enctype\": \"aes128-cts-hmac-sha1-96\"") != std::string::npos);
+}
+
+TEST_CASE("kvno --cached-only, --no-store, --out-cache") {
+  Realm& realm = Realm::shared();
+  std::string cc = tgt_for(realm, "alice");
+  std::string svc = realm.service_for("aes256-cts-hmac-sha1-96");
+  auto cached = realm.run({krbkit_tool("kvno"), "--cached-only", "-c", cc, svc});
+  CHECK(cached.exit_code == 1);
+  auto nostore = realm.run({krbkit_tool("kvno"), "--no-store", "-c", cc, svc});
+  REQUIRE_MESSAGE(nostore.ok(), nostore.err);
+  CHECK(realm.run({kMitKlist, "-c", cc}).out.find(svc) == std::string::npos);
+  std::string out = realm.fresh_ccache();
+  auto oc = realm.run({krbkit_tool("kvno"), "--out-cache", out, "-c", cc, svc});
+  REQUIRE_MESSAGE(oc.ok(), oc.err);
+  auto ko = realm.run({kMitKlist, "-c", out});
+  CHECK(ko.out.find("Default principal: " + realm.principal("alice")) != std::string::npos);
+  CHECK(ko.out.find(svc) != std::string::npos);
+  CHECK(realm.run({kMitKlist, "-c", cc}).out.find(svc) == std::string::npos);
+  REQUIRE(realm.run({krbkit_tool("kvno"), "-c", cc, svc}).ok());
+  auto now_cached = realm.run({krbkit_tool("kvno"), "--cached-only", "-c", cc, svc});
+  CHECK_MESSAGE(now_cached.ok(), now_cached.err);
+}
+
+TEST_CASE("kvno -k: the ticket decrypts with the right keytab, not with a wrong one") {
+  Realm& realm = Realm::shared();
+  std::string cc = tgt_for(realm, "alice");
+  std::string svc = realm.service_for("aes256-cts-hmac-sha1-96");
+  auto ok = realm.run({krbkit_tool("kvno"), "-c", cc, "-k", realm.get("SERVICES_KEYTAB"), svc});
+  REQUIRE_MESSAGE(ok.ok(), ok.err);
+  CHECK(ok.out == svc + ": kvno = 1, keytab entry valid\n");
+
+  // Same principal, kvno and enctype, but a key from a password: wrong key.
+  std::string wrong = realm.fresh_path("wrong.keytab");
+  auto kt = realm.run({"/usr/bin/ktutil"}, {},
+                      "addent -password -p " + svc + " -k 1 -e aes256-cts-hmac-sha1-96\nnot-the-key\nwkt " +
+                          wrong + "\nquit\n");
+  REQUIRE_MESSAGE(kt.ok(), kt.err);
+  auto bad = realm.run({krbkit_tool("kvno"), "-c", cc, "-k", wrong, svc});
+  CHECK(bad.exit_code == 1);
+  CHECK_MESSAGE(bad.err.find("while decrypting ticket for " + svc) != std::string::npos, bad.err);
+  // A keytab without the principal at all.
+  auto missing = realm.run({krbkit_tool("kvno"), "-c", cc, "-k", realm.host_keytab(), svc});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("no aes256-cts-hmac-sha1-96 key for " + svc) != std::string::npos);
+}
+
+TEST_CASE("kvno --u2u: a user-to-user ticket in the other user's TGT session key") {
+  Realm& realm = Realm::shared();
+  std::string alice = tgt_for(realm, "alice");
+  std::string bob = tgt_for(realm, "bob");
+  auto r = realm.run({krbkit_tool("kvno"), "-c", alice, "--u2u", bob, realm.principal("bob")});
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  CHECK(r.out == realm.principal("bob") + ": kvno = 0\n");
+  // MIT's klist sees a ticket for bob in alice's cache.
+  CHECK(realm.run({kMitKlist, "-c", alice}).out.find(realm.principal("bob")) != std::string::npos);
+}
+
+TEST_CASE("kvno -I / -U: S4U2Self against MIT (ok_to_auth_as_delegate service)") {
+  Realm& realm = Realm::shared();
+  std::string svc = "s4u-svc/" + realm.get("SERVER_HOST") + "@" + realm.name();
+  std::string kt = realm.fresh_path("s4u.keytab");
+  auto add = realm.kadmin_local("addprinc -randkey +ok_to_auth_as_delegate " + svc + "\nktadd -k " + kt +
+                                " " + svc + "\n");
+  REQUIRE_MESSAGE(add.ok(), add.err);
+  std::string cc = realm.fresh_ccache();
+  auto ki = realm.run({kMitKinit, "-k", "-t", kt, "-c", cc, svc});
+  REQUIRE_MESSAGE(ki.ok(), ki.err);
+
+  std::string out = realm.fresh_ccache();
+  auto r = realm.run({krbkit_tool("kvno"), "-c", cc, "-I", "alice", "--out-cache", out, svc});
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  CHECK(r.out.find(svc + ": kvno = ") == 0);
+  // The ticket names alice as its client: MIT's klist of the out cache.
+  auto k = realm.run({kMitKlist, "-f", "-c", out});
+  CHECK_MESSAGE(k.out.find("Default principal: " + realm.principal("alice")) != std::string::npos, k.out);
+  CHECK(k.out.find(svc) != std::string::npos);
+  // ... and the service's own keytab decrypts it.
+  auto verify = realm.run({krbkit_tool("kvno"), "-c", cc, "-I", "alice", "-k", kt, svc});
+  CHECK_MESSAGE(verify.out.find("keytab entry valid") != std::string::npos, verify.err);
+  // -U: the user as an enterprise name.
+  // (MIT's KDC finds "bob" as an enterprise name; "bob@REALM" as one fails for MIT's kvno too.)
+  auto ent = realm.run({krbkit_tool("kvno"), "-c", cc, "-U", "bob", svc});
+  CHECK_MESSAGE(ent.ok(), ent.err);
+  // MIT's klist names the impersonated clients.
+  auto kc = realm.run({kMitKlist, "-c", cc});
+  CHECK_MESSAGE(kc.out.find("for client " + realm.principal("alice")) != std::string::npos, kc.out);
+  CHECK(kc.out.find("for client " + realm.principal("bob")) != std::string::npos);
+
+  // S4U2Proxy: MIT's DB2 backend cannot hold a delegation rule, so its KDC
+  // refuses constrained delegation; kvno reports the KDC's error.
+  auto proxy = realm.run({krbkit_tool("kvno"), "-c", cc, "-I", "alice", "-P", realm.host_principal()});
+  CHECK(proxy.exit_code == 1);
+  MESSAGE("S4U2Proxy against MIT DB2: " << proxy.err);
+}
