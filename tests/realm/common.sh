@@ -128,11 +128,11 @@ start_watchdog() {
 }
 
 # wait_for_kdc CONFIG REALM PORT: waits until the KDC answers an AS request
-# (made with MIT's kinit for a principal that does not exist, so that no
-# password is needed): proves the whole path works.
+# (made with MIT's kinit, never krbkit's, for a principal that does not
+# exist, so that no password is needed): proves the whole path works.
 wait_for_kdc() {
-  local i out kinit
-  kinit=$(command -v kinit || echo /usr/bin/kinit)
+  local i out kinit=/usr/bin/kinit
+  [[ -x $kinit ]] || kinit=$(command -v kinit) || die "MIT's kinit is not installed (krb5-user)"
   for ((i = 0; i < 100; i++)); do
     out=$(KRB5_CONFIG=$1 KRB5_TRACE=/dev/null "$kinit" -c "MEMORY:probe" "nobody-probe@$2" </dev/null 2>&1 || true)
     if [[ "$out" == *"not found in Kerberos database"* ]]; then

@@ -56,9 +56,11 @@ usage() {
   exit 2
 }
 
-find_tool() { # the MIT daemons live in /usr/sbin, which may not be on PATH
+# MIT's tools: the Debian paths first (krbkit's own kinit may come first on
+# PATH; the daemons live in /usr/sbin, which may not be on PATH at all).
+find_tool() {
   local t
-  for t in "$(command -v "$1" 2>/dev/null)" "/usr/sbin/$1" "/usr/bin/$1"; do
+  for t in "/usr/sbin/$1" "/usr/bin/$1" "$(command -v "$1" 2>/dev/null)"; do
     if [[ -n "$t" && -x "$t" ]]; then
       echo "$t"
       return
@@ -237,7 +239,6 @@ cmd_start() {
   local kdb5_util kadmin_local
   kdb5_util=$(find_tool kdb5_util)
   kadmin_local=$(find_tool kadmin.local)
-  kinit=$(find_tool kinit)
 
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
