@@ -7,11 +7,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "exchange/preauth.hpp"
 #include "exchange/util.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/crypto/crypto.hpp"
+#include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace krbkit::exchange {
@@ -23,6 +25,19 @@ using detail::name_of;
 using detail::PreauthMech;
 
 namespace {
+
+// Realms are compared without regard to case: Active Directory answers a
+// request for "ad.example.com" with "AD.EXAMPLE.COM", and MIT's and Heimdal's
+// KDCs never hold two realms that differ only in case.
+bool same_realm(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+bool same_name_any_realm_case(const Principal& a, const Principal& b) {
+  return a.components == b.components && same_realm(a.realm, b.realm);
+}
 
 constexpr int kPreauthRequired = 25;
 constexpr int kPreauthFailed = 24;
@@ -131,7 +146,8 @@ Result<AsStep> AsExchange::start() {
 
   trace_("Getting initial credentials for {}", name_of(request_.client));
   trace_("Requesting {} with options {}; etypes {}", name_of(server_),
-         body_.kdc_options == 0 ? "(none)" : fmt::format("{}", fmt::join(kdc_option_names(body_.kdc_options), ",")),
+         body_.kdc_options == 0 ? "(none)"
+                                : fmt::format("{}", fmt::join(kdc_option_names(body_.kdc_options), ",")),
          enctype_list(enctypes_));
 
   // One round trip less: a password key made from last time's etype-info.
@@ -219,6 +235,13 @@ Result<AsStep> AsExchange::on_error(const KrbError& err) {
     return send_with_preauth(*as_key_info_, pa_type_.value_or(PaType::enc_timestamp), true);
   }
   Error e = err.to_error();
+  if (err.e_data) {
+    if (auto status = pac::ntstatus_from_edata(*err.e_data)) {
+      e.ntstatus = *status;
+      e.ntstatus_text = pac::ntstatus_message(*status).value_or("");
+      trace_("KDC error carries NTSTATUS 0x{:08X} {}", *status, e.ntstatus_text);
+    }
+  }
   if (err.error_code == kSkew) {
     auto kdc_time = floor<seconds>(system_clock::time_point(err.stime.time_since_epoch()));
     auto diff = duration_cast<seconds>(kdc_time - floor<seconds>(now())).count();
@@ -324,10 +347,10 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
     return mismatch(fmt::format("AS-REP nonce {} does not match the request's {}", enc.nonce, body_.nonce));
   const Principal client = rep.client();
   const bool canon = (body_.kdc_options & kdc_options::canonicalize) != 0;
-  if (!canon && !(client == request_.client))
+  if (!canon && !same_name_any_realm_case(client, request_.client))
     return mismatch(
         fmt::format("AS-REP client {} is not the requested {}", name_of(client), name_of(request_.client)));
-  if (!canon && rep.crealm != request_.client.realm)
+  if (!canon && !same_realm(rep.crealm, request_.client.realm))
     return mismatch(
         fmt::format("AS-REP client realm {} is not the requested {}", rep.crealm, request_.client.realm));
   const Principal server = enc.server();
@@ -335,10 +358,10 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
   if (!(server == ticket_server))
     return mismatch(fmt::format("AS-REP ticket is for {} but its encrypted part names {}",
                                 name_of(ticket_server), name_of(server)));
-  if (!(server == server_) && !(canon && is_krbtgt(server) == is_krbtgt(server_)))
+  if (!same_name_any_realm_case(server, server_) && !(canon && is_krbtgt(server) == is_krbtgt(server_)))
     return mismatch(
         fmt::format("AS-REP server {} is not the requested {}", name_of(server), name_of(server_)));
-  if (!canon && enc.srealm != server_.realm)
+  if (!canon && !same_realm(enc.srealm, server_.realm))
     return mismatch(fmt::format("AS-REP server realm {} is not the requested {}", enc.srealm, server_.realm));
   if (!contains(enctypes_, enc.key.enctype) && !contains(permitted_, enc.key.enctype))
     return mismatch(fmt::format("AS-REP session key enctype {} is not permitted ({})",

@@ -127,6 +127,10 @@ std::string describe_initial_creds_error(const Error& error, const Principal& cl
   } else if (error.is_kdc(23)) {
     text = fmt::format("Password for '{}' has expired{}", who, where);
     hint = "; change it with kpasswd (kinit cannot change it yet)";
+  } else if (!error.ntstatus_text.empty()) {
+    // Active Directory said precisely what is wrong with the account.
+    text = fmt::format("{} for '{}' (NTSTATUS 0x{:08X}, {})", error.ntstatus_text, who, error.ntstatus,
+                       error.code.message());
   } else if (error.is_kdc(18)) {
     text = fmt::format("Client's credentials have been revoked (account of '{}' locked or disabled){}", who,
                        where);

@@ -10,6 +10,7 @@
 //   krbkit::lib_category()  failures found locally (Errc below)
 //   std::system_category()  errno from the operating system
 
+#include <cstdint>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -58,6 +59,11 @@ struct Error {
   std::error_code code;
   std::string detail;                // what was involved: file, principal, field path
   std::vector<std::string> context;  // innermost first: "while reading the cache"
+  // A Windows NTSTATUS that an Active Directory KDC put in the KRB-ERROR's
+  // e-data (KERB-EXT-ERROR), 0 when there is none. It says more than the
+  // RFC 4120 code: "Account disabled" rather than "credentials revoked".
+  std::uint32_t ntstatus = 0;
+  std::string ntstatus_text;  // its message, "" when unknown
 
   Error() = default;
   Error(std::error_code c, std::string d = {}) : code(c), detail(std::move(d)) {}
