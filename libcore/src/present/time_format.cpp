@@ -1,7 +1,9 @@
 #include "krbkit/present/time_format.hpp"
 
 #include <array>
+#include <clocale>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace krbkit::present {
@@ -20,11 +22,36 @@ constexpr std::array<const char*, 9> kFormats = {
     "%Y%m%d%H%M",
 };
 
+// In the C/POSIX locale "%c" (24 characters) and "%d %b %Y %T" (20) never
+// fit a column narrower than 20, and "%x %X" is "%m/%d/%y %H:%M:%S" (17):
+// printed directly, without three strftime calls per time (a third of
+// klist's time on a 1000-ticket cache). Same text, checked in the tests.
+bool c_time_locale() {
+  const char* name = std::setlocale(LC_TIME, nullptr);
+  return name != nullptr && (std::strcmp(name, "C") == 0 || std::strcmp(name, "POSIX") == 0 ||
+                             std::strcmp(name, "C.UTF-8") == 0 || std::strcmp(name, "C.utf8") == 0);
+}
+
+void two_digits(char* out, int v) {
+  out[0] = static_cast<char>('0' + v / 10 % 10);
+  out[1] = static_cast<char>('0' + v % 10);
+}
+
 // The first format whose result has at most `max_chars` characters, or "".
 std::string first_fitting(KerberosTime t, std::size_t max_chars) {
   const std::time_t tt = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
   if (localtime_r(&tt, &tm) == nullptr) return {};
+  if (max_chars >= 17 && max_chars < 20 && tm.tm_year >= 0 && tm.tm_year < 8100 && c_time_locale()) {
+    char out[17] = {'0', '0', '/', '0', '0', '/', '0', '0', ' ', '0', '0', ':', '0', '0', ':', '0', '0'};
+    two_digits(out, tm.tm_mon + 1);
+    two_digits(out + 3, tm.tm_mday);
+    two_digits(out + 6, tm.tm_year % 100);
+    two_digits(out + 9, tm.tm_hour);
+    two_digits(out + 12, tm.tm_min);
+    two_digits(out + 15, tm.tm_sec);
+    return std::string(out, sizeof out);
+  }
   char buf[256];
   for (const char* fmt : kFormats) {
     const std::size_t n = std::strftime(buf, sizeof buf, fmt, &tm);
@@ -70,8 +97,8 @@ std::string human_duration(std::chrono::seconds d) {
   bool any = false;
   for (int i = 0; i < 4; ++i) {
     if (parts[i] == 0) continue;
-    n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "%s%lld%c", any ? " " : "", parts[i],
-                       units[i]);
+    n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "%s%lld%c", any ? " " : "",
+                       parts[i], units[i]);
     any = true;
   }
   if (!any) n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "0s");

@@ -98,6 +98,19 @@ TEST_CASE("TimeFormat chooses MIT's format and width for the C locale") {
   CHECK(present::human_duration(-90061s) == "-1d 1h 1m 1s");
 }
 
+TEST_CASE("TimeFormat's C-locale fast path prints what strftime(\"%x %X\") prints") {
+  const present::TimeFormat tf(17);
+  for (std::int64_t t = -86400LL * 365 * 60; t < 86400LL * 365 * 400; t += 86400LL * 97 + 3661 * 7) {
+    CAPTURE(t);
+    const std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    REQUIRE(localtime_r(&tt, &tm) != nullptr);
+    char buf[64];
+    const auto n = std::strftime(buf, sizeof buf, "%x %X", &tm);
+    CHECK(tf.format(at(t)) == std::string(buf, n));
+  }
+}
+
 TEST_CASE("cache_text: plain listing, as MIT klist") {
   const auto text = present::cache_text("FILE:/tmp/cc", sample_cache(), {}, kC);
   CHECK(text ==
