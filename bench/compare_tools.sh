@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Compares krbkit's kinit, klist and kdestroy with MIT's against the same
+# throwaway loopback realm (tests/realm/realm.sh), with hyperfine.
+#
+#   bench/compare_tools.sh [BIN_DIR] [ROUNDS] [RUNS]
+#
+# BIN_DIR: krbkit's built tools (default $KRBKIT_BIN_DIR, else build/apps).
+# Each row runs ROUNDS (default 5) hyperfine rounds of RUNS (default 40) runs
+# per tool, alternating which tool goes first, and prints the median of all
+# runs of wall-clock time for each tool and the ratio krbkit/MIT (target:
+# <= 1.0), then the same for CPU time (user + system, the median of the
+# rounds' means), which a busy machine disturbs less.
+# Rows: kinit (password on stdin), klist (a TGT and one service ticket),
+# klist on a 1000-ticket cache, kdestroy (cache on the work directory's file
+# system, and on tmpfs). The kinit row is skipped while krbkit's kinit cannot
+# get a ticket from the realm. hyperfine's warnings go to a log in the work
+# directory; on a busy machine use more ROUNDS.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-${KRBKIT_BIN_DIR:-$src/build/apps}}
+rounds=${2:-5}
+runs=${3:-40}
+for tool in klist kdestroy; do
+  [[ -x $bin/$tool ]] || { echo "no $bin/$tool: build krbkit first (or pass BIN_DIR)" >&2; exit 2; }
+done
+command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 2; }
+mit_bin=$(dirname "$(command -v klist)")  # MIT's tools (Debian krb5-user)
+[[ $(klist -V 2>&1) == "Kerberos 5 version"* ]] || { echo "MIT klist is not first on PATH" >&2; exit 2; }
+
+work=$(mktemp -d)
+shm=""
+trap '"$src/tests/realm/realm.sh" stop "$work/realm" >/dev/null 2>&1 || true; rm -rf "$work" ${shm:+"$shm"}' EXIT
+mkdir "$work/realm"
+"$src/tests/realm/realm.sh" start "$work/realm" >/dev/null
+# shellcheck disable=SC1091
+. "$work/realm/env"
+printf '%s\n' "$ALICE_PASSWORD" >"$work/password"
+export LC_ALL=C TZ=UTC
+
+# The caches: a TGT plus one service ticket (MIT kinit + kvno), and 1000 tickets.
+export KRB5CCNAME="FILE:$work/small.cc"
+"$mit_bin/kinit" "$ALICE_PRINCIPAL" <"$work/password" >/dev/null
+"$mit_bin/kvno" "$SVC_AES256_SHA1" >/dev/null
+python3 "$src/bench/make_big_cache.py" "$work/small.cc" "$work/big.cc" 1000
+
+# bench NAME KRBKIT_CMD MIT_CMD [PREPARE]: rounds of hyperfine, alternating
+# order. Commands without shell syntax run without a shell (-N), so the
+# shell's own start-up does not blur the comparison.
+bench() {
+  local name=$1 ours=$2 theirs=$3 prepare=${4:-}
+  local -a prep=()
+  [[ -n $prepare ]] && prep=(--prepare "$prepare")
+  [[ $ours$theirs == *[\<\>=\|]* ]] || prep+=(-N)
+  for ((r = 0; r < rounds; r++)); do
+    local -a cmds=(-n krbkit "$ours" -n mit "$theirs")
+    ((r % 2)) && cmds=(-n mit "$theirs" -n krbkit "$ours")
+    hyperfine --style none --warmup 3 --runs "$runs" "${prep[@]}" --export-json "$work/$name.$r.json" \
+      "${cmds[@]}" >/dev/null 2>>"$work/hyperfine.log"
+  done
+  python3 - "$name" "$work"/"$name".*.json <<'PY'
+import json, statistics, sys
+name, files = sys.argv[1], sys.argv[2:]
+times = {"krbkit": [], "mit": []}
+cpu = {"krbkit": [], "mit": []}
+for f in files:
+    for res in json.load(open(f))["results"]:
+        times[res["command"]] += res["times"]
+        cpu[res["command"]].append(res["user"] + res["system"])
+k, m = statistics.median(times["krbkit"]) * 1e3, statistics.median(times["mit"]) * 1e3
+kc, mc = statistics.median(cpu["krbkit"]) * 1e3, statistics.median(cpu["mit"]) * 1e3
+print(f"{name:<16} {k:9.3f} {m:9.3f} {k / m:7.2f}   {kc:8.3f} {mc:8.3f} {kc / mc:7.2f}")
+PY
+}
+
+printf '%-16s %9s %9s %7s   %8s %8s %7s\n' "command" "krbkit ms" "MIT ms" "ratio" "cpu ms" "MIT cpu" "ratio"
+if KRB5CCNAME="FILE:$work/probe.cc" "$bin/kinit" "$ALICE_PRINCIPAL" <"$work/password" >/dev/null 2>&1 &&
+  "$mit_bin/klist" -s -c "FILE:$work/probe.cc"; then
+  bench kinit "KRB5CCNAME=FILE:$work/k.cc $bin/kinit $ALICE_PRINCIPAL < $work/password" \
+    "KRB5CCNAME=FILE:$work/m.cc $mit_bin/kinit $ALICE_PRINCIPAL < $work/password"
+else
+  printf '%-16s %s\n' kinit "skipped: krbkit's kinit cannot get a ticket yet"
+fi
+bench klist "$bin/klist -c $work/small.cc" "$mit_bin/klist -c $work/small.cc"
+bench klist-1000 "$bin/klist -c $work/big.cc" "$mit_bin/klist -c $work/big.cc"
+bench kdestroy "$bin/kdestroy -q -c $work/d.cc" "$mit_bin/kdestroy -q -c $work/d.cc" "cp $work/small.cc $work/d.cc"
+# krbkit's destroy overwrites the file with zeros and fsync()s before the
+# unlink (so the old blocks really are zeroed; MIT unlinks, then writes zeros
+# that never reach the disk). On tmpfs the fsync costs nothing: this row is
+# the tools' own cost.
+if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]]; then
+  shm=$(mktemp -d /dev/shm/krbkit-bench-XXXXXX)
+  bench kdestroy-tmpfs "$bin/kdestroy -q -c $shm/d.cc" "$mit_bin/kdestroy -q -c $shm/d.cc" "cp $work/small.cc $shm/d.cc"
+fi
