@@ -20,7 +20,7 @@ count() { kadmin.local -r "$REALM" -q "listprincs $1*" 2>/dev/null | grep -c "^$
 now() { date +%s.%N; }
 
 t0=$(now)
-requests kk | "$bin/kadmin" -p admin/admin -w "$ADMIN_PASSWORD" >/dev/null
+requests kk | "$bin/kadmin" -p admin/admin -w "$ADMIN_PASSWORD" >/dev/null 2>&1
 t1=$(now)
 ours=$(echo "$t1 - $t0" | bc)
 
