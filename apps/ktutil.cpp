@@ -1,12 +1,307 @@
-// ktutil: Kerberos keytab file maintenance utility.
-// Placeholder until its issue lands: answers --help and --version.
+// ktutil: keytab maintenance, MIT's commands at the "ktutil:  " prompt, read
+// from the terminal or (script mode) from standard input. A list of entries
+// is edited in memory: read_kt adds a keytab's entries, addent makes one from
+// a password or a hex key, delent and clear remove, write_kt appends the list
+// to a keytab file, list prints it exactly as MIT's ktutil does.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <sstream>
 
 #include "common/cli.hpp"
+#include "common/prompt.hpp"
+#include "krbkit/config/environment.hpp"
+#include "krbkit/config/libdefaults.hpp"
+#include "krbkit/crypto/crypto.hpp"
+#include "krbkit/exchange/key_source.hpp"
+#include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/keytab/keytab.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace {
+
+using namespace krbkit;
+using Args = std::vector<std::string>;
+
+constexpr std::string_view kPrompt = "ktutil:  ";
+
+// A secret: from the terminal without echo, else the next line of standard
+// input (script mode reads commands and secrets from the same stream).
+std::optional<std::string> read_secret_line(const std::string& prompt) {
+  if (::isatty(0)) {
+    auto secret = cli::prompt_secret_no_echo(prompt);
+    if (!secret) return std::nullopt;
+    return std::string(secret->chars());
+  }
+  fmt::print("{}", prompt);
+  std::fflush(stdout);
+  std::string line;
+  if (!std::getline(std::cin, line)) return std::nullopt;
+  return line;
+}
+
+std::string timestamp_text(KerberosTime t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::localtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%x %X", &tm);
+  return buf;
+}
+
+class Ktutil {
+ public:
+  // Runs one command line; false for quit.
+  bool execute(const std::string& line);
+
+ private:
+  void read_kt(const Args& a);
+  void write_kt(const Args& a);
+  void list(const Args& a) const;
+  void addent(const Args& a);
+  void delent(const Args& a);
+  Result<Key> make_key(const Args& a, const Principal& p, Enctype e, bool from_password,
+                       const std::string& salt, bool fetch);
+
+  std::vector<keytab::KeytabEntry> entries_;
+};
+
+void print_requests() {
+  fmt::print(
+      "Available ktutil requests:\n\n"
+      "clear_list, clear        Clear the current keylist.\n"
+      "read_kt, rkt             Read a krb5 keytab into the current keylist.\n"
+      "write_kt, wkt            Write the current keylist to a krb5 keytab.\n"
+      "add_entry, addent        Add an entry to the current keylist.\n"
+      "delete_entry, delent     Delete an entry from the current keylist.\n"
+      "list, l                  List the current keylist.\n"
+      "list_requests, lr, ?     List available requests.\n"
+      "quit, exit, q            Exit program.\n");
+}
+
+bool Ktutil::execute(const std::string& line) {
+  std::istringstream in(line);
+  Args a;
+  for (std::string w; in >> w;) a.push_back(w);
+  if (a.empty()) return true;
+  const std::string& c = a[0];
+  if (c == "quit" || c == "exit" || c == "q") return false;
+  if (c == "read_kt" || c == "rkt") {
+    read_kt(a);
+  } else if (c == "write_kt" || c == "wkt") {
+    write_kt(a);
+  } else if (c == "list" || c == "l") {
+    list(a);
+  } else if (c == "add_entry" || c == "addent") {
+    addent(a);
+  } else if (c == "delete_entry" || c == "delent") {
+    delent(a);
+  } else if (c == "clear_list" || c == "clear") {
+    entries_.clear();
+  } else if (c == "list_requests" || c == "lr" || c == "?") {
+    print_requests();
+  } else {
+    std::fflush(stdout);
+    fmt::print(stderr, "ktutil: Unknown request \"{}\".  Type \"?\" for a request list.\n", c);
+  }
+  return true;
+}
+
+void Ktutil::read_kt(const Args& a) {
+  if (a.size() != 2) {
+    fmt::print(stderr, "{}: must specify keytab to read\n", a[0]);
+    return;
+  }
+  auto kt = keytab::read_keytab(a[1]);
+  if (!kt) {
+    fmt::print(stderr, "{}: {} while reading keytab \"{}\"\n", a[0], kt.error().message(), a[1]);
+    return;
+  }
+  for (auto& e : kt->entries) entries_.push_back(std::move(e));
+}
+
+void Ktutil::write_kt(const Args& a) {
+  if (a.size() != 2) {
+    fmt::print(stderr, "{}: must specify keytab to write\n", a[0]);
+    return;
+  }
+  auto r = keytab::append(a[1], entries_);
+  if (!r) fmt::print(stderr, "{}: {} while writing keytab \"{}\"\n", a[0], r.error().message(), a[1]);
+}
+
+void Ktutil::list(const Args& a) const {
+  bool show_time = false, show_keys = false, show_etype = false;
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    if (a[i] == "-t" || a[i] == "-time") {
+      show_time = true;
+    } else if (a[i] == "-k" || a[i] == "-keys") {
+      show_keys = true;
+    } else if (a[i] == "-e" || a[i] == "-enctype") {
+      show_etype = true;
+    } else {
+      fmt::print(stderr, "{}: usage: {} [-t] [-k] [-e]\n", a[0], a[0]);
+      return;
+    }
+  }
+  if (show_time) {
+    fmt::print("slot KVNO Timestamp         Principal\n");
+    fmt::print("---- ---- ----------------- ---------------------------------------------------\n");
+  } else {
+    fmt::print("slot KVNO Principal\n");
+    fmt::print("---- ---- ---------------------------------------------------------------------\n");
+  }
+  int slot = 0;
+  for (const auto& e : entries_) {
+    std::string line = fmt::format("{:4} {:4} ", ++slot, e.kvno);
+    if (show_time) line += timestamp_text(e.timestamp) + " ";
+    line += fmt::format("{:>40}", unparse_principal(e.principal));
+    if (show_etype) line += fmt::format(" ({}) ", enctype_name(e.key.enctype));
+    if (show_keys) line += fmt::format(" (0x{})", to_hex(e.key.bytes.view()));
+    fmt::print("{}\n", line);
+  }
+}
+
+Result<Key> Ktutil::make_key(const Args& a, const Principal& p, Enctype e, bool from_password,
+                             const std::string& salt, bool fetch) {
+  const std::string name = unparse_principal(p);
+  if (!from_password) {
+    auto hex_key = read_secret_line(fmt::format("Key for {} (hex): ", name));
+    if (!hex_key) return Error{Errc::cancelled, "no key given"};
+    Bytes raw;
+    if (!from_hex(*hex_key, raw)) return Error{Errc::invalid_argument, "the key is not hex"};
+    KRBKIT_TRY(info, enctype_info(e, CryptoPolicy{true}));
+    if (raw.size() != info->key_bytes)
+      return Error{Errc::invalid_argument,
+                   fmt::format("a {} key is {} bytes, not {}", enctype_name(e), info->key_bytes, raw.size())};
+    Key key{e, SecretBytes(BytesView(raw))};
+    secure_wipe(raw.data(), raw.size());
+    return key;
+  }
+  auto pw = read_secret_line(fmt::format("Password for {}: ", name));
+  if (!pw) return Error{Errc::cancelled, "no password given"};
+  SecretBytes password{std::string_view(*pw)};
+  secure_wipe(pw->data(), pw->size());
+  std::string s = salt.empty() ? exchange::default_salt(p) : salt;
+  Bytes params;
+  if (fetch) {
+    auto env = Environment::from_process();
+    KRBKIT_TRY(profile, config::load_profile(env));
+    KRBKIT_TRY(info, exchange::fetch_etype_info(profile, p, e, Tracer::from_process()));
+    if (info.salt) s = *info.salt;
+    if (info.s2kparams) params = *info.s2kparams;
+  }
+  (void)a;
+  return string_to_key(e, password.chars(), as_bytes(s), params, CryptoPolicy{true});
+}
+
+void Ktutil::addent(const Args& a) {
+  const std::string usage =
+      "usage: addent (-password | -key) [-fetch] [-salt salt] -p principal -k kvno -e enctype";
+  std::string princ, kvno_text, etype, salt;
+  bool password = false, key = false, fetch = false;
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    const std::string& o = a[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= a.size()) return false;
+      out = a[++i];
+      return true;
+    };
+    bool ok = true;
+    if (o == "-password") {
+      password = true;
+    } else if (o == "-key") {
+      key = true;
+    } else if (o == "-f" || o == "-fetch") {
+      fetch = true;
+    } else if (o == "-p") {
+      ok = value(princ);
+    } else if (o == "-k") {
+      ok = value(kvno_text);
+    } else if (o == "-e") {
+      ok = value(etype);
+    } else if (o == "-s" || o == "-salt") {
+      ok = value(salt);
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      fmt::print(stderr, "{}\n", usage);
+      return;
+    }
+  }
+  if (password == key || princ.empty() || kvno_text.empty() || etype.empty()) {
+    fmt::print(stderr, "{}\n", usage);
+    return;
+  }
+  auto fail = [&](const Error& e, const std::string& doing) {
+    std::fflush(stdout);
+    fmt::print(stderr, "{}: {} while {}\n", a[0], e.message(), doing);
+  };
+  auto env = Environment::from_process();
+  std::string realm;
+  if (auto profile = config::load_profile(env))
+    if (auto d = config::LibDefaults::from(*profile)) realm = d->default_realm.value_or("");
+  auto p = parse_principal(princ, realm);
+  if (!p) return fail(p.error(), "parsing principal name " + princ);
+  auto e = enctype_from_name(etype);
+  if (!e) return fail(e.error(), "converting " + etype + " to an enctype");
+  std::uint32_t kvno = 0;
+  try {
+    kvno = static_cast<std::uint32_t>(std::stoul(kvno_text));
+  } catch (...) {
+    fmt::print(stderr, "{}\n", usage);
+    return;
+  }
+  auto k = make_key(a, *p, *e, password, salt, fetch);
+  if (!k) return fail(k.error(), "adding new entry");
+  keytab::KeytabEntry entry;
+  entry.principal = *p;
+  entry.kvno = kvno;
+  entry.timestamp = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  entry.key = std::move(k).value();
+  entries_.push_back(std::move(entry));
+}
+
+void Ktutil::delent(const Args& a) {
+  if (a.size() != 2) {
+    fmt::print(stderr, "{}: must specify entry to delete\n", a[0]);
+    return;
+  }
+  std::size_t slot = 0;
+  try {
+    slot = std::stoul(a[1]);
+  } catch (...) {
+  }
+  if (slot < 1 || slot > entries_.size()) {
+    fmt::print(stderr, "{}: bad slot number\n", a[0]);
+    return;
+  }
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(slot - 1));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"ktutil - Kerberos keytab file maintenance utility"};
+  CLI::App app{"ktutil - Kerberos keytab file maintenance utility (commands from the terminal or stdin)"};
   krbkit::cli::add_version_flag(app, "ktutil");
-  app.allow_extras();
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
-  return krbkit::cli::run_main("ktutil", [] { return krbkit::cli::not_supported_yet("ktutil"); });
+  Ktutil kt;
+  const bool echo = !::isatty(0);
+  std::string line;
+  for (;;) {
+    fmt::print("{}", kPrompt);
+    std::fflush(stdout);
+    if (!std::getline(std::cin, line)) {
+      fmt::print("\n");
+      break;
+    }
+    if (echo) fmt::print("{}\n", line);
+    std::fflush(stdout);
+    if (!kt.execute(line)) break;
+  }
+  return 0;
 }

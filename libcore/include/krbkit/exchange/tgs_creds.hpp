@@ -129,3 +129,15 @@ Result<TicketInfo> ticket_info(const Credentials& creds);
 Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::string_view keytab_name);
 
 }  // namespace krbkit::exchange
+
+namespace krbkit::exchange {
+
+// ktutil addent -f: the salt (and s2kparams) the KDC uses for `principal`'s
+// key of enctype `e`, asked with an AS-REQ without pre-authentication: from
+// the ETYPE-INFO2 (else ETYPE-INFO, PW-SALT) of the PREAUTH_REQUIRED error or
+// of the AS-REP; the default salt when the KDC names none. Any other KDC
+// error (an unknown client) is returned.
+Result<EtypeInfo2Entry> fetch_etype_info(const config::Profile& profile, const Principal& principal,
+                                         Enctype e, Tracer tracer = {});
+
+}  // namespace krbkit::exchange

@@ -1,0 +1,85 @@
+// krbkit's ktutil against MIT's: the same script gives the same listing for
+// MIT-written keytabs, and a keytab built by our ktutil from a password works
+// for MIT's kinit -k.
+#include <doctest/doctest.h>
+
+#include "realm/realm.hpp"
+
+using namespace krbkit::test;
+
+namespace {
+const std::string kMitKtutil = "/usr/bin/ktutil";
+}
+
+TEST_CASE("ktutil: MIT-written keytabs are listed exactly as MIT's ktutil lists them") {
+  Realm& realm = Realm::shared();
+  const std::string script = "rkt " + realm.host_keytab() + "\nl\nlist -e\nl -k\nl -t\nl -t -k -e\nrkt " +
+                             realm.get("SERVICES_KEYTAB") + "\ndelent 2\nl -e\nclear\nl\nbogus\nquit\n";
+  auto mit = realm.run({kMitKtutil}, {{"TZ", "UTC"}}, script);
+  auto ours = realm.run({krbkit_tool("ktutil")}, {{"TZ", "UTC"}}, script);
+  REQUIRE_MESSAGE(mit.ok(), mit.err);
+  REQUIRE_MESSAGE(ours.ok(), ours.err);
+  CHECK(ours.out == mit.out);
+  CHECK(ours.err == mit.err);
+  CHECK(ours.out.find("host/server.krbkit.test@" + realm.name() + " (aes256-cts-hmac-sha1-96)") !=
+        std::string::npos);
+}
+
+TEST_CASE("ktutil: a keytab from a password works for MIT's kinit -k, and MIT's ktutil reads it alike") {
+  Realm& realm = Realm::shared();
+  std::string alice = realm.principal("alice");
+  for (bool fetch : {false, true}) {
+    CAPTURE(fetch);
+    std::string kt = realm.fresh_path("alice.keytab");
+    std::string script = "addent -password -p " + alice + " -k 1 -e aes256-cts-hmac-sha1-96" +
+                         (fetch ? " -f" : "") + "\n" + realm.password("alice") + "\naddent -password -p " +
+                         alice + " -k 1 -e aes128-cts-hmac-sha256-128\n" + realm.password("alice") +
+                         "\nwkt " + kt + "\nq\n";
+    auto made = realm.run({krbkit_tool("ktutil")}, {}, script);
+    REQUIRE_MESSAGE(made.ok(), made.err);
+    CHECK(made.err.empty());
+    std::string cc = realm.fresh_ccache();
+    auto kinit = realm.run({"/usr/bin/kinit", "-k", "-t", kt, "-c", cc, alice});
+    CHECK_MESSAGE(kinit.ok(), kinit.err);
+    auto klist = realm.run({"/usr/bin/klist", "-c", cc});
+    CHECK(klist.out.find("Default principal: " + alice) != std::string::npos);
+
+    const std::string list = "rkt " + kt + "\nl -k -e\nq\n";
+    auto mit = realm.run({kMitKtutil}, {{"TZ", "UTC"}}, list);
+    auto ours = realm.run({krbkit_tool("ktutil")}, {{"TZ", "UTC"}}, list);
+    CHECK(ours.out == mit.out);
+  }
+  // A wrong password gives a keytab the KDC does not accept.
+  std::string bad = realm.fresh_path("bad.keytab");
+  REQUIRE(realm
+              .run({krbkit_tool("ktutil")}, {},
+                   "addent -password -p " + alice + " -k 1 -e aes256-cts-hmac-sha1-96\nwrong-pw\nwkt " + bad +
+                       "\nq\n")
+              .ok());
+  CHECK_FALSE(realm.run({"/usr/bin/kinit", "-k", "-t", bad, "-c", realm.fresh_ccache(), alice}).ok());
+}
+
+TEST_CASE("ktutil: -key takes a hex key; usage errors as MIT words them") {
+  Realm& realm = Realm::shared();
+  std::string svc = realm.service_for("aes128-cts-hmac-sha1-96");
+  // The service's real key, read back from the MIT keytab by our ktutil's list -k.
+  auto listed =
+      realm.run({krbkit_tool("ktutil")}, {}, "rkt " + realm.get("SERVICES_KEYTAB") + "\nl -k -e\nq\n");
+  auto line_at = listed.out.find(svc + " (aes128-cts-hmac-sha1-96)  (0x");
+  REQUIRE(line_at != std::string::npos);
+  auto hex_at = listed.out.find("(0x", line_at) + 3;
+  std::string hex = listed.out.substr(hex_at, listed.out.find(')', hex_at) - hex_at);
+  std::string kt = realm.fresh_path("svc.keytab");
+  auto made = realm.run(
+      {krbkit_tool("ktutil")}, {},
+      "addent -key -p " + svc + " -k 1 -e aes128-cts-hmac-sha1-96\n" + hex + "\nwkt " + kt + "\nq\n");
+  REQUIRE_MESSAGE(made.ok(), made.err);
+  std::string cc = realm.fresh_ccache();
+  REQUIRE(
+      realm.run({"/usr/bin/kinit", "-c", cc, realm.principal("bob")}, {}, realm.password("bob") + "\n").ok());
+  auto kvno = realm.run({krbkit_tool("kvno"), "-c", cc, "-k", kt, svc});
+  CHECK_MESSAGE(kvno.out == svc + ": kvno = 1, keytab entry valid\n", kvno.err);
+
+  auto usage = realm.run({krbkit_tool("ktutil")}, {}, "addent -p x\nq\n");
+  CHECK(usage.err.find("usage: addent") != std::string::npos);
+}

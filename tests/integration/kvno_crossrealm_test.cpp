@@ -1,0 +1,126 @@
+// krbkit's kvno across MIT realms: KRBKIT.TEST <-> OTHER.TEST <-> THIRD.TEST
+// (no direct trust between KRBKIT.TEST and THIRD.TEST). Services in
+// OTHER.TEST are reached directly and by the KDC's referrals, services in
+// THIRD.TEST through [capaths].
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "realm/realm.hpp"
+
+using namespace krbkit::test;
+
+namespace {
+
+std::string write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+struct ThreeRealms {
+  std::string kdc_conf_dir = [] {
+    char templ[] = "/tmp/krbkit-xrealm-XXXXXX";
+    return std::string(::mkdtemp(templ));
+  }();
+  // OTHER.TEST trusts both; THIRD.TEST checks the transit KRBKIT.TEST -> OTHER.TEST -> THIRD.TEST.
+  Realm other{RealmKind::mit, "OTHER.TEST", {"--trust", "KRBKIT.TEST", "--trust", "THIRD.TEST"}};
+  Realm third{RealmKind::mit,
+              "THIRD.TEST",
+              {"--trust", "OTHER.TEST", "--kdc-conf",
+               write_file(kdc_conf_dir + "/third.conf",
+                          "[capaths]\n    KRBKIT.TEST = {\n        THIRD.TEST = OTHER.TEST\n    }\n")}};
+  // KRBKIT.TEST's KDC refers hosts in .other.test to OTHER.TEST.
+  Realm home{RealmKind::mit,
+             "KRBKIT.TEST",
+             {"--trust", "OTHER.TEST", "--kdc-conf",
+              write_file(kdc_conf_dir + "/home.conf", "[domain_realm]\n    .other.test = OTHER.TEST\n")}};
+
+  ThreeRealms() {
+    REQUIRE(other.kadmin_local("addprinc -randkey host/server.other.test\n").ok());
+    REQUIRE(third.kadmin_local("addprinc -randkey host/server.third.test\n").ok());
+  }
+  ~ThreeRealms() { std::filesystem::remove_all(kdc_conf_dir); }
+
+  // The client's krb5.conf: the home realm's, plus where the other KDCs are,
+  // plus `extra` ([capaths], [domain_realm]).
+  std::string client_conf(const std::string& extra) {
+    std::string text = read_file(home.config());
+    text += "[realms]\n    OTHER.TEST = {\n        kdc = 127.0.0.1:" + std::to_string(other.kdc_port()) +
+            "\n    }\n    THIRD.TEST = {\n        kdc = 127.0.0.1:" + std::to_string(third.kdc_port()) +
+            "\n    }\n";
+    text += extra;
+    return write_file(home.fresh_path("client.conf"), text);
+  }
+
+  std::string alice_tgt(const std::string& conf) {
+    std::string cc = home.fresh_ccache();
+    auto r = home.run({"/usr/bin/kinit", "-c", cc, "alice"}, {{"KRB5_CONFIG", conf}},
+                      home.password("alice") + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    return cc;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cross-realm kvno: direct trust, referrals, capaths") {
+  static ThreeRealms realms;  // started once for the three subcases
+  Realm& home = realms.home;
+
+  SUBCASE("a named realm with direct trust") {
+    std::string conf = realms.client_conf("");
+    std::string cc = realms.alice_tgt(conf);
+    auto r = home.run({krbkit_tool("kvno"), "-c", cc, "host/server.other.test@OTHER.TEST"},
+                      {{"KRB5_CONFIG", conf}});
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(r.out == "host/server.other.test@OTHER.TEST: kvno = 1\n");
+    auto k = home.run({"/usr/bin/klist", "-c", cc}, {{"KRB5_CONFIG", conf}});
+    CHECK_MESSAGE(k.out.find("krbtgt/OTHER.TEST@KRBKIT.TEST") != std::string::npos, k.out);
+  }
+  SUBCASE("referrals: the client does not know the host's realm, KRBKIT.TEST's KDC does") {
+    std::string conf = realms.client_conf("");
+    std::string cc = realms.alice_tgt(conf);
+    auto r = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "server.other.test"},
+                      {{"KRB5_CONFIG", conf}, {"KRB5_TRACE", "/dev/stderr"}});
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(r.out == "host/server.other.test@OTHER.TEST: kvno = 1\n");
+    CHECK(r.err.find("Following referral for host/server.other.test") != std::string::npos);
+    // The cross-realm TGT from the referral is cached; asked again, nothing is sent.
+    auto k = home.run({"/usr/bin/klist", "-c", cc}, {{"KRB5_CONFIG", conf}});
+    CHECK(k.out.find("krbtgt/OTHER.TEST@KRBKIT.TEST") != std::string::npos);
+    auto again = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "server.other.test"},
+                          {{"KRB5_CONFIG", conf}, {"KRB5_TRACE", "/dev/stderr"}});
+    REQUIRE(again.ok());
+    CHECK(again.err.find("Sending request") == std::string::npos);
+  }
+  SUBCASE("capaths: THIRD.TEST through OTHER.TEST; without capaths there is no path") {
+    std::string with = realms.client_conf(
+        "[capaths]\n    KRBKIT.TEST = {\n        THIRD.TEST = OTHER.TEST\n    }\n"
+        "[domain_realm]\n    .third.test = THIRD.TEST\n");
+    std::string cc = realms.alice_tgt(with);
+    auto r =
+        home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "server.third.test"}, {{"KRB5_CONFIG", with}});
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(r.out == "host/server.third.test@THIRD.TEST: kvno = 1\n");
+    auto k = home.run({"/usr/bin/klist", "-c", cc}, {{"KRB5_CONFIG", with}});
+    CHECK_MESSAGE(k.out.find("krbtgt/OTHER.TEST@KRBKIT.TEST") != std::string::npos, k.out);
+    CHECK(k.out.find("krbtgt/THIRD.TEST@OTHER.TEST") != std::string::npos);
+
+    std::string without = realms.client_conf("[domain_realm]\n    .third.test = THIRD.TEST\n");
+    std::string cc2 = realms.alice_tgt(without);
+    auto no = home.run({krbkit_tool("kvno"), "-c", cc2, "host/server.third.test@THIRD.TEST"},
+                       {{"KRB5_CONFIG", without}});
+    CHECK(no.exit_code == 1);
+    CHECK_MESSAGE(
+        no.err.find("getting a cross-realm TGT from KRBKIT.TEST towards THIRD.TEST") != std::string::npos,
+        no.err);
+  }
+}
