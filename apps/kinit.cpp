@@ -16,6 +16,7 @@
 #include "krbkit/config/values.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
+#include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/proto/principal.hpp"
 
@@ -61,9 +62,22 @@ Result<Principal> client_principal(const Options& o, const std::string& realm,
   return parse_principal(pw->pw_name, realm, flags);
 }
 
+// kinit -R / -v: the cache's TGT, renewed or validated by the KDC (a TGS
+// exchange), replaces the cache's contents, as MIT's kinit does.
+Result<void> renew_or_validate(const Options& o, const config::Profile& profile, ccache::Cache& cache,
+                               const std::optional<ccache::CacheContents>& old, const Tracer& trace) {
+  if (!old) return Error{Errc::ccache_not_found, cache.name()};
+  KRBKIT_TRY(tgt, exchange::find_local_tgt(*old, cache.name()));
+  net::KdcClient kdcs(profile, trace);
+  auto send = exchange::kdc_transport(kdcs);
+  KRBKIT_TRY(fresh, o.renew ? exchange::renew_credentials(profile, tgt, send, trace)
+                            : exchange::validate_credentials(profile, tgt, send, trace));
+  std::vector<Credentials> creds;
+  creds.push_back(std::move(fresh));
+  return cache.initialize_and_store(old->default_principal, creds);
+}
+
 Result<void> run(const Options& o, std::optional<Principal>& who) {
-  if (o.validate) return cli::not_supported_yet("kinit -v (validating a ticket needs the TGS exchange)");
-  if (o.renew) return cli::not_supported_yet("kinit -R (renewing needs the TGS exchange)");
   if (o.anonymous) return cli::not_supported_yet("kinit -n (anonymous needs PKINIT)");
   if (!o.armor_cache.empty()) return cli::not_supported_yet("kinit -T (FAST armor)");
 
@@ -83,6 +97,7 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   std::optional<ccache::CacheContents> old;
   if (cache->exists())
     if (auto contents = cache->read(); contents.ok()) old = std::move(contents).value();
+  if (o.renew || o.validate) return renew_or_validate(o, profile, *cache, old, trace);
 
   KRBKIT_TRY(client, client_principal(o, realm, old));
   const std::string client_text = unparse_principal(client);
@@ -185,8 +200,8 @@ int main(int argc, char** argv) {
   app.add_flag("-A", o.no_addresses, "No addresses")->excludes(a);
   app.add_flag("-C", o.canonicalize, "Ask the KDC to canonicalize the principal name");
   app.add_flag("-E", o.enterprise, "Treat the principal as an enterprise name");
-  app.add_flag("-v", o.validate, "Validate a postdated ticket (not supported yet)");
-  app.add_flag("-R", o.renew, "Renew the ticket (not supported yet)");
+  app.add_flag("-v", o.validate, "Validate a postdated ticket");
+  app.add_flag("-R", o.renew, "Renew the ticket");
   app.add_flag("-k", o.use_keytab, "Use a keytab instead of a password");
   app.add_flag("-i", o.client_keytab, "With -k: the default client keytab");
   app.add_option("-t", o.keytab, "With -k: this keytab");
