@@ -39,4 +39,11 @@ echo "$RC4_PASSWORD" | "$bin/kinit" -c "$cc" "$RC4_PRINCIPAL" >/dev/null || fail
 
 if out=$(echo wrong-Pass-1 | "$bin/kinit" -c "$cc" "$ALICE_PRINCIPAL" 2>&1); then fail "a wrong password was accepted"; fi
 if out=$(echo "$DIS_PASSWORD" | "$bin/kinit" -c "$cc" "$DIS_PRINCIPAL" 2>&1); then fail "the disabled user logged in"; fi
+# AD's NTSTATUS says why, more precisely than KDC_ERR_CLIENT_REVOKED does.
+[[ $out == *"Account disabled for '$DIS_PRINCIPAL'"* ]] || fail "disabled user: $out"
+
+# A realm typed in lower case: AD answers with the canonical upper-case realm.
+lower_realm_principal="${ALICE_PRINCIPAL%@*}@${REALM,,}"
+echo "$ALICE_PASSWORD" | "$bin/kinit" -c "$cc" "$lower_realm_principal" >/dev/null ||
+  fail "kinit $lower_realm_principal (lower-case realm)"
 echo "krbkit kinit against AD passed"
