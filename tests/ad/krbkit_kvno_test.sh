@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# krbkit's kvno against the Samba AD DC: a service ticket for each SPN
+# account (AES only, RC4 only, AD's default), the ticket and session-key
+# enctypes as krbkit's klist -e shows them (and as MIT's klist names them),
+# the key version numbers MIT's kvno reports, and kvno -k with the keytabs
+# samba-tool exported (right keytab valid; another service's keytab and a
+# keytab with a wrong key refused).
+set -euo pipefail
+src=${KRBKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+bin=${KRBKIT_BIN_DIR:-$src/build/apps}
+ad_sh=$src/tests/ad/ad.sh
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/krbkit-ad-XXXXXX")
+trap '"$ad_sh" stop "$dir"; rm -rf "$dir"' EXIT
+"$ad_sh" start "$dir" --owner $$
+# shellcheck source=/dev/null
+. "$dir/env"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+cc=FILE:$dir/cc-krbkit
+echo "$ALICE_PASSWORD" | "$bin/kinit" -c "$cc" "$ALICE_PRINCIPAL" >/dev/null || fail "kinit $ALICE_PRINCIPAL"
+
+# etypes SERVICE: "skey, tkt" from krbkit's klist -e for SERVICE's ticket.
+etypes() {
+  "$bin/klist" -e -c "$cc" | awk -v s="$1" '$NF == s { getline; sub(/^[ \t]*Etype \(skey, tkt\): /, ""); sub(/ +$/, ""); print; exit }'
+}
+mit_etypes() {
+  /usr/bin/klist -e -c "$cc" | awk -v s="$1" '$NF == s { getline; sub(/^[ \t]*Etype \(skey, tkt\): /, ""); sub(/ +$/, ""); print; exit }'
+}
+
+# SERVICE  KEYTAB  expected "session key, ticket" enctypes
+check_service() {
+  local svc=$1 keytab=$2 want=$3 out mit_kvno
+  out=$("$bin/kvno" -c "$cc" "$svc" 2>&1) || fail "kvno $svc: $out"
+  # MIT's kvno on a cache of its own says which kvno the KDC has.
+  mit_kvno=$(KRB5CCNAME=FILE:$dir/cc-mit /usr/bin/kvno "$svc" | sed -n 's/.*: kvno = //p')
+  [[ -n $mit_kvno && $out == "$svc: kvno = $mit_kvno" ]] || fail "kvno $svc printed '$out', MIT's kvno says $mit_kvno"
+  [[ $(etypes "$svc") == "$want" ]] || fail "$svc: klist -e shows '$(etypes "$svc")', expected '$want'"
+  [[ $(mit_etypes "$svc") == "$want" ]] || fail "$svc: MIT's klist -e shows '$(mit_etypes "$svc")'"
+  # A second kvno reuses the cached ticket: still one entry for the service.
+  "$bin/kvno" -q -c "$cc" "$svc" || fail "second kvno $svc"
+  local n
+  n=$("$bin/klist" -c "$cc" | awk -v s="$svc" '$NF == s' | wc -l)
+  ((n == 1)) || fail "$svc appears $n times in the cache"
+  out=$("$bin/kvno" -c "$cc" -k "$keytab" "$svc" 2>&1) || fail "kvno -k $keytab $svc: $out"
+  [[ $out == "$svc: kvno = $mit_kvno, keytab entry valid" ]] || fail "kvno -k $keytab $svc printed '$out'"
+  last_kvno=$mit_kvno
+}
+
+echo "$ALICE_PASSWORD" | KRB5CCNAME=FILE:$dir/cc-mit /usr/bin/kinit "$ALICE_PRINCIPAL" >/dev/null
+# msDS-SupportedEncryptionTypes 24: AES ticket, AES session key.
+check_service "$SVC_AES" "$SVC_AES_KEYTAB" "aes256-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96"
+aes_kvno=$last_kvno
+# msDS-SupportedEncryptionTypes 4: RC4 ticket and RC4 session key.
+check_service "$SVC_RC4" "$SVC_RC4_KEYTAB" "DEPRECATED:arcfour-hmac, DEPRECATED:arcfour-hmac"
+# Attribute unset (AD's default): RC4 ticket, AES256 session key.
+check_service "$SVC_DEFAULT" "$SVC_DEFAULT_KEYTAB" "aes256-cts-hmac-sha1-96, DEPRECATED:arcfour-hmac"
+
+# The service account's own name (websvc has an SPN, so AD issues tickets to
+# it) is the same key as its SPN.
+out=$("$bin/kvno" -c "$cc" -k "$SVC_AES_KEYTAB" "websvc@$REALM" 2>&1) || fail "kvno -k websvc@$REALM: $out"
+[[ $out == *"websvc@$REALM: kvno = "*", keytab entry valid" ]] || fail "kvno websvc: $out"
+
+# --json names the enctypes as klist does (without MIT's DEPRECATED: prefix).
+json=$("$bin/kvno" --json -c "$cc" -k "$SVC_RC4_KEYTAB" "$SVC_RC4")
+got=$(echo "$json" | /usr/bin/python3 -c 'import json, sys
+r = json.load(sys.stdin)[0]
+print(r["ticket_enctype"], r["session_enctype"], r["keytab_valid"])')
+[[ $got == "arcfour-hmac arcfour-hmac True" ]] || fail "kvno --json $SVC_RC4: $json"
+
+# Another service's keytab has no key for this ticket.
+if out=$("$bin/kvno" -c "$cc" -k "$SVC_AES_KEYTAB" "$SVC_RC4" 2>&1); then
+  fail "kvno -k $SVC_AES_KEYTAB accepted the ticket for $SVC_RC4: $out"
+fi
+[[ $out == *"No suitable key found in keytab"*"$SVC_RC4"* ]] || fail "wrong keytab for $SVC_RC4: $out"
+
+# The right name, kvno and enctype, but a key made from another password.
+printf 'addent -password -p %s -k %s -e aes256-cts-hmac-sha1-96\nWrong-Pass-9\nwkt %s\nquit\n' \
+  "$SVC_AES" "$aes_kvno" "$dir/wrong.keytab" | /usr/bin/ktutil >/dev/null 2>&1
+[[ -s $dir/wrong.keytab ]] || fail "MIT's ktutil did not write $dir/wrong.keytab"
+if out=$("$bin/kvno" -c "$cc" -k "$dir/wrong.keytab" "$SVC_AES" 2>&1); then
+  fail "a keytab with a wrong key verified the ticket for $SVC_AES: $out"
+fi
+[[ $out == *"Decrypt integrity check failed"* ]] || fail "wrong key for $SVC_AES: $out"
+
+# An SPN AD does not know: the KDC's error, exit status 1.
+if out=$("$bin/kvno" -c "$cc" "HTTP/nowhere.$DNS_DOMAIN@$REALM" 2>&1); then fail "kvno of an unknown SPN succeeded"; fi
+[[ $out == *"not found in Kerberos database"* ]] || fail "unknown SPN: $out"
+echo "krbkit kvno against AD passed"
