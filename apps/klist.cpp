@@ -1,11 +1,14 @@
 // klist: list cached Kerberos tickets and keytab entries, as MIT's klist
 // does (same options, same layout), plus --json and --valid-for. The layout
 // and the checks live in libcore/present; this file picks what to show.
+// --decode -k KEYTAB [service] opens the cache's service tickets with the
+// service's keys and shows their EncTicketPart and PAC (libcore/pac/ticket.hpp).
 
 #include "krbkit/present/klist.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <clocale>
 #include <cstdio>
 #include <optional>
@@ -16,6 +19,7 @@
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/keytab/keytab.hpp"
+#include "krbkit/pac/ticket.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -24,10 +28,10 @@ using namespace krbkit;
 
 struct Options {
   bool cache_mode = false, keytab_mode = false, client_keytab = false;
-  bool list = false, all = false, status = false, version = false, json = false;
+  bool list = false, all = false, status = false, version = false, json = false, decode = false;
   present::CacheListOptions show;
   present::KeytabListOptions keys;
-  std::string valid_for, name;
+  std::string valid_for, name, service, krbtgt_keytab;
 };
 
 struct Context {
@@ -40,6 +44,15 @@ void print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), s
 
 // MIT's combinations: -t/-K only with -k; -f/-s/-a/-l/-A only for caches; -n only with -a.
 std::optional<std::string> usage_problem(const Options& o) {
+  if (o.decode) {
+    if (!o.keytab_mode) return "--decode needs -k [KEYTAB] (the service's keys)";
+    if (o.show.flags || o.status || o.show.addresses || o.all || o.list || !o.valid_for.empty() ||
+        o.keys.timestamps || o.keys.keys || o.client_keytab)
+      return "--decode goes with -k, --json and --krbtgt-keytab only";
+    return std::nullopt;
+  }
+  if (!o.service.empty()) return "a service argument goes with --decode only";
+  if (!o.krbtgt_keytab.empty()) return "--krbtgt-keytab goes with --decode";
   if (o.cache_mode && o.keytab_mode) return "-c and -k cannot be used together";
   if (o.show.numeric_addresses && !o.show.addresses) return "-n needs -a";
   if (o.keytab_mode) {
@@ -53,17 +66,23 @@ std::optional<std::string> usage_problem(const Options& o) {
   return std::nullopt;
 }
 
-Result<void> list_keytab(const Context& c) {
-  std::string name = c.o.name;
+// The keytab named on the command line, else the default (client) keytab.
+Result<std::string> keytab_name(const Options& o) {
+  std::string name = o.name;
   if (name.empty()) {
     const auto env = Environment::from_process();
     KRBKIT_TRY(profile, config::load_profile(env));
-    const auto key = c.o.client_keytab ? "default_client_keytab_name" : "default_keytab_name";
-    KRBKIT_TRY(found, c.o.client_keytab
+    const auto key = o.client_keytab ? "default_client_keytab_name" : "default_keytab_name";
+    KRBKIT_TRY(found, o.client_keytab
                           ? keytab::default_client_keytab_name(config::libdefault(profile, {}, key))
                           : keytab::default_keytab_name(config::libdefault(profile, {}, key)));
     name = found;
   }
+  return name;
+}
+
+Result<void> list_keytab(const Context& c) {
+  KRBKIT_TRY(name, keytab_name(c.o));
   // MIT shows the name with its type: a bare path is a FILE keytab.
   const std::string shown =
       name.find(':') == std::string::npos || name.front() == '/' ? "FILE:" + name : name;
@@ -150,6 +169,91 @@ Result<void> run(const Options& o) {
   return success();
 }
 
+// A keytab's entries as pac::open_ticket takes them.
+Result<std::vector<pac::ServiceKey>> keytab_keys(const std::string& name) {
+  KRBKIT_TRY(kt, keytab::read_keytab(name));
+  std::vector<pac::ServiceKey> keys;
+  for (const auto& e : kt.entries) keys.push_back({e.principal, e.kvno, e.key.clone()});
+  return keys;
+}
+
+// --decode: the cache's ticket for o.service, or every ticket whose server
+// has a key in the keytab, opened and checked. Prints each decoded ticket
+// even when a check fails; `problems` gets one line per failed check.
+Result<void> decode_tickets(const Options& o, std::vector<std::string>& problems) {
+  pac::DecodeOptions decode;
+  KRBKIT_TRY(kt_name, keytab_name(o));
+  decode.keytab_name = kt_name;
+  KRBKIT_TRY(keys, keytab_keys(kt_name));
+  decode.service_keys = std::move(keys);
+  if (!o.krbtgt_keytab.empty()) {
+    decode.krbtgt_keytab_name = o.krbtgt_keytab;
+    KRBKIT_TRY(krbtgt, keytab_keys(o.krbtgt_keytab));
+    decode.krbtgt_keys = std::move(krbtgt);
+  }
+  KRBKIT_TRY(cache_name, cli::default_ccache_name());
+  KRBKIT_TRY(cache, ccache::open(cache_name));
+  KRBKIT_TRY(contents, cache->read());
+  std::optional<Principal> wanted;
+  if (!o.service.empty()) {
+    const auto env = Environment::from_process();
+    KRBKIT_TRY(profile, config::load_profile(env));
+    KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
+    KRBKIT_TRY(p, parse_principal(o.service, defaults.default_realm.value_or("")));
+    wanted = std::move(p);
+  }
+  std::vector<const Credentials*> chosen;
+  for (const auto& creds : contents.creds) {
+    if (wanted ? creds.server == *wanted
+               : std::any_of(decode.service_keys.begin(), decode.service_keys.end(),
+                             [&](const pac::ServiceKey& k) { return k.principal == creds.server; }))
+      chosen.push_back(&creds);
+  }
+  if (chosen.empty())
+    return Error{Errc::no_credentials,
+                 wanted ? fmt::format("{} holds no ticket for {} (kvno gets one)", cache->name(),
+                                      unparse_principal(*wanted))
+                        : fmt::format("{} holds no ticket for a principal of {}", cache->name(), kt_name)};
+  std::optional<json::Writer> w;
+  if (o.json) {
+    w.emplace();
+    w->begin_object().member("cache", cache->name()).member("keytab", kt_name).key("tickets").begin_array();
+  }
+  std::optional<Error> first_error;
+  bool printed = false;
+  for (const auto* creds : chosen) {
+    decode.expected_client = creds->client;
+    decode.expected_session_key = creds->session_key.clone();
+    auto t = pac::open_ticket(creds->ticket, decode);
+    if (!t) {
+      if (!first_error) first_error = std::move(t).error();
+      continue;
+    }
+    for (auto& problem : t->problems()) problems.push_back(std::move(problem));
+    if (w) {
+      pac::ticket_json(*w, *t);
+    } else {
+      print((printed ? "\n" : "") + pac::ticket_text(*t));
+      printed = true;
+    }
+  }
+  if (w) {
+    w->end_array().end_object();
+    print(w->finish());
+  }
+  if (first_error) return std::move(*first_error);
+  return success();
+}
+
+int run_decode(const Options& o) {
+  std::vector<std::string> problems;
+  int rc = cli::run_main("klist", [&] { return decode_tickets(o, problems); });
+  std::fflush(stdout);
+  for (const auto& p : problems) fmt::print(stderr, "klist: {}\n", p);
+  if (rc == cli::kExitOk && !problems.empty()) rc = cli::kExitFailure;
+  return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,7 +279,13 @@ int main(int argc, char** argv) {
   app.add_flag("--json", o.json, "Print the cache, collection or keytab as JSON");
   app.add_option("--valid-for", o.valid_for, "Exit non-zero unless the TGT stays valid this long")
       ->type_name("DURATION");
+  app.add_flag("--decode", o.decode,
+               "With -k: decrypt the cache's service tickets with the keytab, print their contents and PAC");
+  app.add_option("--krbtgt-keytab", o.krbtgt_keytab,
+                 "With --decode: krbtgt's keys, to check the PAC's KDC signature")
+      ->type_name("KEYTAB");
   app.add_option("name", o.name, "Cache or keytab name");
+  app.add_option("service", o.service, "With --decode: the service whose ticket to decode");
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
   if (o.version) {
     std::puts(cli::version_string("klist").c_str());
@@ -185,6 +295,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "klist: {}\n{}", *problem, app.help());
     return cli::kExitUsage;
   }
+  if (o.decode) return run_decode(o);
   if (o.status) {  // -s: silent, exit 0 or 1 as MIT
     auto r = run(o);
     return r.ok() ? cli::kExitOk : cli::kExitFailure;

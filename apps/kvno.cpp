@@ -1,6 +1,8 @@
 // kvno: get service tickets and print the key version numbers of their
 // services, as MIT's kvno does (same options, output and exit status:
-// 0 when every service worked, 1 otherwise), plus --json.
+// 0 when every service worked, 1 otherwise), plus --json, and --decode: the
+// ticket opened with the service's keytab, its EncTicketPart and PAC shown
+// and checked (libcore/pac/ticket.hpp).
 
 #include <fmt/format.h>
 
@@ -13,6 +15,8 @@
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/keytab/keytab.hpp"
+#include "krbkit/pac/ticket.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -20,9 +24,9 @@ namespace {
 using namespace krbkit;
 
 struct Options {
-  std::string cache, etype, keytab, sname, impersonate, enterprise, out_cache, u2u_cache;
+  std::string cache, etype, keytab, sname, impersonate, enterprise, out_cache, u2u_cache, krbtgt_keytab;
   bool quiet = false, unknown_type = false, proxy = false, cached_only = false, no_store = false,
-       json = false;
+       json = false, decode = false;
   std::vector<std::string> services;
 };
 
@@ -30,8 +34,17 @@ struct Outcome {
   std::string name;  // as printed: the ticket's server, or the argument on failure
   std::optional<exchange::TicketInfo> info;
   std::optional<bool> keytab_valid;
+  std::optional<pac::DecodedTicket> decoded;  // --decode
   std::string error;
 };
+
+// A keytab's entries as pac::open_ticket takes them.
+Result<std::vector<pac::ServiceKey>> keytab_keys(const std::string& name) {
+  KRBKIT_TRY(kt, keytab::read_keytab(name));
+  std::vector<pac::ServiceKey> keys;
+  for (const auto& e : kt.entries) keys.push_back({e.principal, e.kvno, e.key.clone()});
+  return keys;
+}
 
 Result<std::unique_ptr<ccache::Cache>> open_cache(const std::string& name, const config::LibDefaults& d) {
   if (!name.empty()) return ccache::open(name);
@@ -98,10 +111,21 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
     }
   }
 
+  pac::DecodeOptions decode;
+  if (o.decode) {
+    decode.keytab_name = o.keytab;
+    KRBKIT_TRY(keys, keytab_keys(o.keytab));
+    decode.service_keys = std::move(keys);
+    if (!o.krbtgt_keytab.empty()) {
+      decode.krbtgt_keytab_name = o.krbtgt_keytab;
+      KRBKIT_TRY(krbtgt, keytab_keys(o.krbtgt_keytab));
+      decode.krbtgt_keys = std::move(krbtgt);
+    }
+  }
   std::unique_ptr<ccache::Cache> out;
   std::vector<Credentials> for_out;
   for (const auto& arg : o.services) {
-    Outcome res{arg, std::nullopt, std::nullopt, {}};
+    Outcome res{arg, std::nullopt, std::nullopt, std::nullopt, {}};
     auto fail = [&](const Error& e, const std::string& doing) {
       Error copy = e;
       copy.context.push_back(doing);
@@ -128,7 +152,18 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
     }
     res.name = unparse_principal(info->server);
     res.info = *info;
-    if (!o.keytab.empty()) {
+    if (o.decode) {
+      decode.expected_client = creds->client;
+      decode.expected_session_key = creds->session_key.clone();
+      auto t = pac::open_ticket(creds->ticket, decode);
+      res.keytab_valid = t.ok();
+      if (!t) {
+        fail(t.error(), "decoding the ticket for " + res.name);
+      } else {
+        for (const auto& problem : t->problems()) res.error += (res.error.empty() ? "" : "\n") + problem;
+        res.decoded = std::move(t).value();
+      }
+    } else if (!o.keytab.empty()) {
       auto part = exchange::decrypt_ticket_with_keytab(*creds, o.keytab);
       res.keytab_valid = part.ok();
       if (!part) fail(part.error(), "decrypting ticket for " + res.name);
@@ -157,6 +192,10 @@ void print(const Options& o, const std::vector<Outcome>& outcomes) {
             .member("session_enctype", enctype_name(r.info->session_enctype));
       }
       if (r.keytab_valid) w.member("keytab_valid", *r.keytab_valid);
+      if (r.decoded) {
+        w.key("decoded");
+        pac::ticket_json(w, *r.decoded);
+      }
       if (!r.error.empty()) w.member("error", r.error);
       w.end_object();
     }
@@ -164,10 +203,18 @@ void print(const Options& o, const std::vector<Outcome>& outcomes) {
     fmt::print("{}", w.finish());
   }
   for (const auto& r : outcomes) {
+    // A decoded ticket is shown even when a check failed: the admin sees what failed.
+    if (r.decoded && !o.json) {
+      if (!o.quiet) fmt::print("{}: kvno = {}, keytab entry valid\n", r.name, r.info->kvno);
+      fmt::print("{}\n", pac::ticket_text(*r.decoded));
+    }
     if (!r.error.empty()) {
       std::fflush(stdout);
-      fmt::print(stderr, "kvno: {}\n", r.error);
-    } else if (!o.quiet && !o.json) {
+      std::string text = r.error;
+      for (std::size_t at = 0; (at = text.find('\n', at)) != std::string::npos; at += 7)
+        text.replace(at, 1, "\nkvno: ");
+      fmt::print(stderr, "kvno: {}\n", text);
+    } else if (!o.quiet && !o.json && !r.decoded) {
       fmt::print("{}: kvno = {}{}\n", r.name, r.info->kvno, r.keytab_valid ? ", keytab entry valid" : "");
     }
   }
@@ -202,8 +249,21 @@ int main(int argc, char** argv) {
   app.add_option("--out-cache", o.out_cache, "Initialize this cache and store the tickets there")
       ->option_text("CCACHE");
   app.add_flag("--json", o.json, "Print the results as JSON");
+  app.add_flag("--decode", o.decode,
+               "With -k: decrypt each ticket and print its contents and PAC, with the signature checks");
+  app.add_option("--krbtgt-keytab", o.krbtgt_keytab,
+                 "With --decode: krbtgt's keys, to check the PAC's KDC signature")
+      ->option_text("KEYTAB");
   app.add_option("service", o.services, "Service principals (host names with -S)")->required();
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
+  if ((o.decode || !o.krbtgt_keytab.empty()) && o.keytab.empty()) {
+    fmt::print(stderr, "kvno: --decode needs -k KEYTAB (the service's keys)\n");
+    return krbkit::cli::kExitUsage;
+  }
+  if (!o.krbtgt_keytab.empty() && !o.decode) {
+    fmt::print(stderr, "kvno: --krbtgt-keytab goes with --decode\n");
+    return krbkit::cli::kExitUsage;
+  }
   if (o.proxy && o.impersonate.empty() && o.enterprise.empty()) {
     fmt::print(stderr, "kvno: -P requires -I or -U\n");
     return krbkit::cli::kExitUsage;

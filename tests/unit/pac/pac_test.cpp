@@ -2,116 +2,11 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "krbkit/crypto/crypto.hpp"
+#include "pac_fixture.hpp"
 
 using namespace krbkit;
-
-namespace {
-
-Bytes read_hex(const std::string& name) {
-  std::ifstream in(std::string(KRBKIT_TEST_DATA_DIR) + "/pac/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  Bytes out;
-  REQUIRE(from_hex(text, out));
-  return out;
-}
-
-void put32(Bytes& b, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-void put16(Bytes& b, std::uint16_t v) {
-  b.push_back(static_cast<std::uint8_t>(v));
-  b.push_back(static_cast<std::uint8_t>(v >> 8));
-}
-Bytes utf16(std::string_view ascii) {
-  Bytes b;
-  for (char c : ascii) put16(b, static_cast<std::uint16_t>(c));
-  return b;
-}
-
-// A PACTYPE around the given buffers (data 8-aligned, as AD lays it out).
-Bytes make_pac(const std::vector<std::pair<std::uint32_t, Bytes>>& buffers) {
-  Bytes out;
-  put32(out, static_cast<std::uint32_t>(buffers.size()));
-  put32(out, 0);
-  std::size_t offset = 8 + 16 * buffers.size();
-  std::vector<std::size_t> offsets;
-  for (const auto& [type, data] : buffers) {
-    offsets.push_back(offset);
-    put32(out, type);
-    put32(out, static_cast<std::uint32_t>(data.size()));
-    put32(out, static_cast<std::uint32_t>(offset));
-    put32(out, 0);
-    offset += (data.size() + 7) / 8 * 8;
-  }
-  for (const auto& [type, data] : buffers) {
-    out.insert(out.end(), data.begin(), data.end());
-    out.resize((out.size() + 7) / 8 * 8, 0);
-  }
-  return out;
-}
-
-Bytes signature_buffer(Cksumtype type, std::size_t len) {
-  Bytes b;
-  put32(b, static_cast<std::uint32_t>(to_int(type)));
-  b.resize(4 + len, 0);
-  return b;
-}
-
-// A signed PAC: Samba's LOGON_INFO, UPN_DNS_INFO, CLIENT_INFO, an AES256
-// server signature and an RC4 (HMAC-MD5) KDC signature.
-struct Signed {
-  Key service = random_key(Enctype::aes256_cts_hmac_sha1_96);
-  Key krbtgt = random_key(Enctype::rc4_hmac);
-  Bytes pac;
-};
-
-Signed make_signed() {
-  Signed s;
-  Bytes upn;
-  Bytes upn_name = utf16("alice@ad.krbkit.test"), dns = utf16("AD.KRBKIT.TEST");
-  put16(upn, static_cast<std::uint16_t>(upn_name.size()));
-  put16(upn, 12);  // after the 12-byte header
-  put16(upn, static_cast<std::uint16_t>(dns.size()));
-  put16(upn, static_cast<std::uint16_t>(12 + upn_name.size()));
-  put32(upn, 0);
-  upn.insert(upn.end(), upn_name.begin(), upn_name.end());
-  upn.insert(upn.end(), dns.begin(), dns.end());
-  Bytes client;
-  put32(client, 0x6d0a4000);
-  put32(client, 0x01dc5b5f);
-  Bytes name = utf16("alice");
-  put16(client, static_cast<std::uint16_t>(name.size()));
-  client.insert(client.end(), name.begin(), name.end());
-  Bytes pac = make_pac({{1, read_hex("logon_info_samba_ndr.hex")},
-                        {12, upn},
-                        {10, client},
-                        {6, signature_buffer(Cksumtype::hmac_sha1_96_aes256, 12)},
-                        {7, signature_buffer(Cksumtype::hmac_md5_rc4, 16)}});
-  // Sign as a KDC does: server signature over the zeroed PAC, then the KDC
-  // signature over the server signature.
-  auto unsigned_pac = pac::decode(pac);
-  if (!unsigned_pac) FAIL(unsigned_pac.error().message());
-  const auto& srv = *unsigned_pac->server_signature;
-  auto server_sig = make_checksum(Cksumtype::hmac_sha1_96_aes256, &s.service, 17, pac);
-  REQUIRE(server_sig);
-  std::copy(server_sig->begin(), server_sig->end(),
-            pac.begin() + static_cast<std::ptrdiff_t>(srv.signature_offset));
-  auto kdc_sig = make_checksum(Cksumtype::hmac_md5_rc4, &s.krbtgt, 17, *server_sig);
-  REQUIRE(kdc_sig);
-  std::copy(kdc_sig->begin(), kdc_sig->end(),
-            pac.begin() + static_cast<std::ptrdiff_t>(unsigned_pac->kdc_signature->signature_offset));
-  s.pac = std::move(pac);
-  return s;
-}
-
-}  // namespace
+using namespace krbkit::test_pac;
 
 TEST_CASE("LOGON_INFO marshalled by Samba's NDR decodes field for field") {
   auto info = pac::decode_logon_info(read_hex("logon_info_samba_ndr.hex"));
@@ -154,21 +49,27 @@ TEST_CASE("a signed PAC decodes and both signatures verify") {
   CHECK(pac::verify_server_signature(*p, s.service));
   CHECK(pac::verify_kdc_signature(*p, s.krbtgt));
 
-  pac::Checks checks{{pac::Check::State::verified, ""}, {pac::Check::State::verified, ""}};
+  pac::Checks checks{{pac::Check::State::verified, ""}, {pac::Check::State::verified, ""}, {}};
   std::string text = pac::to_text(*p, checks);
   CHECK(text.find("User SID:") != std::string::npos);
   CHECK(text.find("S-1-5-21-539438071-1224501385-2992420459-1102") != std::string::npos);
-  CHECK(text.find("\n    Group RIDs:          513, 1110\n") != std::string::npos);
-  CHECK(text.find("\n  Server signature:      checksum type 16: verified\n  KDC signature:         checksum "
-                  "type -138: verified\n") != std::string::npos);
-  CHECK(text.find("\n  Logon info:\n    Account:             alice\n") != std::string::npos);
+  CHECK(text.find(
+            "\n    Groups:                  513 Domain Users [0x7: mandatory, enabled by default, enabled]\n"
+            "                             1110 [0x7: mandatory, enabled by default, enabled]\n") !=
+        std::string::npos);
+  CHECK(text.find("\n  Server signature:          hmac-sha1-96-aes256: verified\n"
+                  "  KDC signature:             hmac-md5-rc4: verified\n") != std::string::npos);
+  CHECK(text.find("\n  Logon info:\n    Account:                 alice\n") != std::string::npos);
   json::Writer w(0);
   w.begin_object();
   pac::to_json(w, *p, checks);
   w.end_object();
   std::string js = w.finish();
   CHECK(js.find(R"("user_sid":"S-1-5-21-539438071-1224501385-2992420459-1102")") != std::string::npos);
-  CHECK(js.find(R"("server_signature":{"checksum_type":16,"state":"verified"})") != std::string::npos);
+  CHECK(
+      js.find(
+          R"("server_signature":{"checksum_type":16,"checksum_name":"hmac-sha1-96-aes256","state":"verified"})") !=
+      std::string::npos);
 }
 
 TEST_CASE("one changed byte anywhere in the PAC fails the server signature") {

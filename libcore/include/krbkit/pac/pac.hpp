@@ -162,11 +162,15 @@ struct Check {
 };
 struct Checks {
   Check server, kdc;
+  Check client;  // CLIENT_INFO against the ticket's client name and authtime
 };
 
-// Human-readable listing, one "name: value" line each, indented by `indent`.
+// Human-readable listing, one "name: value" line each (values from column
+// 26 + indent), indented by `indent`; groups with their attributes, names
+// of well-known RIDs and SIDs, flags spelled out.
 std::string to_text(const Pac& pac, const Checks& checks, int indent = 0);
-// Members of a JSON object {"version":..., "buffers":[...], "logon_info":{...}, ...}.
+// Members of a JSON object {"version":..., "buffers":[...], "logon_info":{...}, ...}
+// (the schema is in man/klist.1, "DECODED TICKETS").
 void to_json(json::Writer& w, const Pac& pac, const Checks& checks);
 
 // NTSTATUS codes that AD's KDC sends in KERB-EXT-ERROR (inside a PA-PW-SALT
