@@ -154,7 +154,7 @@ std::string ticket_text(const DecodedTicket& t) {
   } else if (!t.pac_error.empty()) {
     line(out, 1, "PAC", "damaged: " + t.pac_error);
   } else {
-    line(out, 1, "PAC", "no PAC (not an Active Directory ticket)");
+    line(out, 1, "PAC", "no PAC (the KDC put none in this ticket)");
   }
   return out;
 }

@@ -181,7 +181,7 @@ TEST_CASE("a ticket without a PAC (an MIT realm) shows its EncTicketPart and say
   CHECK(t->verified());
   std::string text = pac::ticket_text(*t);
   CHECK(text.find("  Authorization data:        none\n") != std::string::npos);
-  CHECK(text.find("  PAC:                       no PAC (not an Active Directory ticket)\n") !=
+  CHECK(text.find("  PAC:                       no PAC (the KDC put none in this ticket)\n") !=
         std::string::npos);
   json::Writer w(0);
   pac::ticket_json(w, *t);

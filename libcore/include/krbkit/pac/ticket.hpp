@@ -55,7 +55,7 @@ struct DecodedTicket {
   std::string keytab_name;     // what decrypted it
   std::uint32_t key_kvno = 0;  // the keytab entry used
   EncTicketPart part;
-  std::optional<Pac> pac;  // nullopt: the ticket has no PAC (an MIT realm), or it did not decode
+  std::optional<Pac> pac;  // nullopt: the ticket has no PAC, or it did not decode (pac_error)
   std::string pac_error;   // why a PAC present in the ticket did not decode
   Checks checks;           // server, KDC signature, client info
   // The ticket's client and session key differ from the cache entry's.
