@@ -235,3 +235,21 @@ TEST_CASE("names for the numbers an admin sees") {
   CHECK(pac::account_control_names(0x210) ==
         std::vector<std::string>{"normal account", "password never expires"});
 }
+
+TEST_CASE("ATTRIBUTES_INFO and REQUESTOR buffers are shown when present") {
+  Bytes attributes;
+  put32(attributes, 2);                     // FlagsLength in bits
+  put32(attributes, 1);                     // PAC_WAS_REQUESTED
+  Bytes requestor{1, 5, 0, 0, 0, 0, 0, 5};  // S-1-5-21-1-2-3-1105
+  for (std::uint32_t v : {21u, 1u, 2u, 3u, 1105u}) put32(requestor, v);
+  auto p = pac::decode(make_pac({{17, attributes}, {18, requestor}}));
+  REQUIRE(p);
+  std::string text = pac::to_text(*p, {});
+  CHECK(text.find("\n  Attributes:                0x1 (PAC requested)\n") != std::string::npos);
+  CHECK(text.find("\n  Requestor SID:             S-1-5-21-1-2-3-1105\n") != std::string::npos);
+  json::Writer w(0);
+  w.begin_object();
+  pac::to_json(w, *p, {});
+  w.end_object();
+  CHECK(w.finish().find(R"("attributes":1,"requestor_sid":"S-1-5-21-1-2-3-1105",)") != std::string::npos);
+}
