@@ -249,7 +249,10 @@ Result<Credentials> TgsClient::get(const Principal& server, const ServiceOptions
   if (options.canonicalize) req.kdc_options |= kdc_options::canonicalize;
   req.enctypes = options.enctypes;
   req.for_user = options.for_user;
-  if (options.for_user) req.kdc_options |= kdc_options::forwardable;
+  // S4U2Self: canonicalize, as MIT asks; forwardable only as the TGT is (a
+  // KDC refuses forwardable from a TGT that is not, and forwards the S4U2Self
+  // ticket only for a service trusted to authenticate for delegation).
+  if (options.for_user) req.kdc_options |= kdc_options::canonicalize;
   if (options.user_to_user) {
     req.kdc_options |= kdc_options::enc_tkt_in_skey;
     req.additional_tickets.push_back(options.user_to_user->ticket);
@@ -325,9 +328,27 @@ Result<Credentials> TgsClient::get_s4u_proxy(const Principal& server, const Serv
   req.enctypes = options.enctypes;
   req.additional_tickets.push_back(options.evidence->ticket);
   req.evidence_client = options.evidence->client;
-  KRBKIT_TRY(r, ask(tgt, std::move(req)));
-  KRBKIT_CHECK(remember(r.creds, options));
-  return std::move(r.creds);
+  // As MIT: say that resource-based constrained delegation is understood; a
+  // KDC that finds no such rule falls back to the classic one
+  // (msDS-AllowedToDelegateTo).
+  req.pac_options = pac_options::resource_based_delegation;
+  auto r = ask(tgt, std::move(req));
+  if (!r && r.error().is_kdc(13)) {
+    // KDC_ERR_BADOPTION is all a KDC says when it refuses the delegation.
+    Error e = std::move(r).error();
+    const bool forwardable = (options.evidence->flags & ticket_flags::forwardable) != 0;
+    e.detail =
+        fmt::format("constrained delegation refused: {} may not delegate {} to {}{}", name_of(client_),
+                    name_of(options.evidence->client), name_of(server),
+                    forwardable ? " (the service is not among those the account may delegate to: AD's "
+                                  "msDS-AllowedToDelegateTo, MIT's krbAllowedToDelegateTo)"
+                                : " (the evidence ticket is not forwardable: the account is not trusted to "
+                                  "authenticate for delegation, and no resource-based rule allows it)");
+    return e;
+  }
+  if (!r) return std::move(r).error();
+  KRBKIT_CHECK(remember(r->creds, options));
+  return std::move(r->creds);
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include "krbkit/config/values.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/der/writer.hpp"
+#include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace krbkit::exchange {
@@ -178,19 +179,40 @@ Result<TgsStep> TgsExchange::start() {
   req.msg_type = MsgType::tgs_req;
   KRBKIT_TRY(ap_req, make_padata_ap_req(body_der));
   req.padata.push_back(PaData{PaType::tgs_req, std::move(ap_req)});
+  s4u_sent_.reset();
   if (request_.for_user) {
+    // As MIT: PA-S4U-X509-USER (the nonce and the user, checksummed in the
+    // subkey), then PA-FOR-USER. A KDC that knows the first signs the
+    // user's canonical name in its reply; others ignore it.
+    if (request_.s4u_x509_user) {
+      S4uUserId id{body_.nonce, *request_.for_user, {}, s4u_options::use_reply_key_usage};
+      const Key& key = subkey_ ? *subkey_ : tgt_.session_key;
+      auto pa =
+          encode_pa_s4u_x509_user(id, key, static_cast<std::int32_t>(KeyUsage::pa_s4u_x509_user_request));
+      if (pa) {
+        KRBKIT_TRY(sent, decode_pa_s4u_x509_user(*pa));
+        s4u_checksum_ = std::move(sent.checksum.checksum);
+        s4u_sent_ = std::move(id);
+        req.padata.push_back(PaData{PaType::s4u_x509_user, std::move(pa).value()});
+      } else {
+        trace_("No PA-S4U-X509-USER: {}", pa.error().message());
+      }
+    }
     KRBKIT_TRY(pa, encode_pa_for_user(*request_.for_user, tgt_.session_key));
     req.padata.push_back(PaData{PaType::for_user, std::move(pa)});
   }
+  if (request_.pac_options != 0)
+    req.padata.push_back(PaData{PaType::pac_options, encode_pa_pac_options(request_.pac_options)});
   req.req_body = body_;
 
   trace_("Getting credentials {} -> {} using ccache TGT {}", name_of(tgt_.client), name_of(server_),
          name_of(tgt_.server));
   trace_("Requesting tickets for {}, referral {}", name_of(server_),
          (opts & kdc_options::canonicalize) ? "on" : "off");
-  trace_("TGS request to {}: options {}; etypes {}{}", kdc_realm_, fmt::join(kdc_option_names(opts), ","),
+  trace_("TGS request to {}: options {}; etypes {}{}{}", kdc_realm_, fmt::join(kdc_option_names(opts), ","),
          enctype_list(enctypes_),
-         request_.for_user ? fmt::format("; PA-FOR-USER {}", name_of(*request_.for_user)) : "");
+         request_.for_user ? fmt::format("; PA-FOR-USER {}", name_of(*request_.for_user)) : "",
+         s4u_sent_ ? " and PA-S4U-X509-USER" : "");
   if (subkey_) trace_("Generated subkey for TGS request: {}", enctype_name(subkey_->enctype));
   last_request_ = encode(req);
   sent_ = true;
@@ -207,7 +229,19 @@ Result<TgsStep> TgsExchange::on_reply(BytesView reply) {
       return TgsStep{TgsSend{last_request_, kdc_realm_, true}};
     }
     done_ = true;
-    return err->to_error();
+    Error e = err->to_error();
+    if (err->e_data) {
+      if (auto status = pac::ntstatus_from_edata(*err->e_data)) {
+        e.ntstatus = *status;
+        e.ntstatus_text = pac::ntstatus_message(*status).value_or("");
+        trace_("KDC error carries NTSTATUS 0x{:08X} {}", *status, e.ntstatus_text);
+        // No caller names it for a TGS error (kinit does for the AS): say it here.
+        std::string said = fmt::format("NTSTATUS 0x{:08X}{}{}", *status, e.ntstatus_text.empty() ? "" : " ",
+                                       e.ntstatus_text);
+        e.detail = e.detail.empty() ? said : e.detail + "; " + said;
+      }
+    }
+    return e;
   }
   auto& rep = std::get<KdcRep>(decoded);
   if (rep.msg_type != MsgType::tgs_rep)
@@ -251,9 +285,22 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
   if (enc.nonce != body_.nonce)
     return mismatch(fmt::format("TGS-REP nonce {} does not match the request's {}", enc.nonce, body_.nonce));
   const Principal client = rep.client();
-  const Principal expected_client = request_.for_user          ? *request_.for_user
-                                    : request_.evidence_client ? *request_.evidence_client
-                                                               : tgt_.client;
+  Principal expected_client = request_.for_user          ? *request_.for_user
+                              : request_.evidence_client ? *request_.evidence_client
+                                                         : tgt_.client;
+  bool s4u_signed = false;
+  if (s4u_sent_) {
+    const Key& key = subkey_ ? *subkey_ : tgt_.session_key;
+    KRBKIT_TRY(signed_user,
+               check_s4u_x509_reply(*s4u_sent_, s4u_checksum_, key, rep.padata, enc.encrypted_pa_data));
+    if (signed_user) {
+      trace_("KDC signed the S4U2Self user name {} (PA-S4U-X509-USER)", name_of(*signed_user));
+      expected_client = std::move(*signed_user);
+      s4u_signed = true;
+    } else {
+      trace_("KDC sent no PA-S4U-X509-USER (it does not support it); the client must be the requested user");
+    }
+  }
   if (!(client == expected_client))
     return mismatch(
         fmt::format("TGS-REP client {} is not the expected {}", name_of(client), name_of(expected_client)));
@@ -299,6 +346,7 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
     c.second_ticket = request_.additional_tickets.front();
   }
   result.reply_key_usage = usage;
+  result.s4u_user_signed = s4u_signed;
   trace_("TGS reply checked: {} for {}, flags {}", name_of(c.server), name_of(c.client),
          ticket_flag_letters(c.flags));
   return TgsStep{std::move(result)};

@@ -97,7 +97,9 @@ struct ReplyShape {
   bool use_session_key = false;  // usage 8 instead of the subkey's 9
   Enctype session = kAes;
   std::optional<KerberosTime> endtime{};
-  const Key* ticket_key = nullptr;  // the issued ticket's key (default: a random one)
+  const Key* ticket_key = nullptr;   // the issued ticket's key (default: a random one)
+  std::vector<PaData> padata{};      // the TGS-REP's padata
+  std::vector<PaData> enc_padata{};  // its encrypted-pa-data
 };
 
 Bytes kdc_reply(const Seen& s, const ReplyShape& shape = {}) {
@@ -114,8 +116,10 @@ Bytes kdc_reply(const Seen& s, const ReplyShape& shape = {}) {
   enc.renew_till = body.rtime;
   enc.srealm = server.realm;
   enc.sname = to_principal_name(server);
+  enc.encrypted_pa_data = shape.enc_padata;
   KdcRep rep;
   rep.msg_type = MsgType::tgs_rep;
+  rep.padata = shape.padata;
   rep.crealm = client.realm;
   rep.cname = to_principal_name(client);
   Key service_key = shape.ticket_key ? shape.ticket_key->clone() : random_key(kAes);
@@ -307,11 +311,131 @@ TEST_CASE("PA-FOR-USER: name, realm and an HMAC-MD5 checksum in the TGT session 
   req.for_user = user;
   TgsExchange tgs(tgt, req, defaults());
   Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
-  REQUIRE(s.padata.size() == 2);
-  CHECK(s.padata[1].padata_type == PaType::for_user);
+  REQUIRE(s.padata.size() == 3);
+  CHECK(s.padata[1].padata_type == PaType::s4u_x509_user);
+  CHECK(s.padata[2].padata_type == PaType::for_user);
   // The reply names the user, not the service that asked.
   TgsResult r = result_of(tgs.on_reply(kdc_reply(s, {.client = user})));
   CHECK(r.creds.client == user);
+  // A KDC that ignores PA-S4U-X509-USER (Samba's) signs nothing.
+  CHECK_FALSE(r.s4u_user_signed);
+}
+
+namespace {
+
+// What a KDC that knows PA-S4U-X509-USER does with the request's: checks
+// its checksum in the subkey (usage 26), then answers with the user's
+// canonical name signed with usage 27 and the request's nonce.
+PaData kdc_s4u_reply(const Seen& s, const Principal& canonical, std::optional<std::uint32_t> nonce = {}) {
+  const PaData* pa = find_padata(s.padata, PaType::s4u_x509_user);
+  REQUIRE(pa != nullptr);
+  auto got = decode_pa_s4u_x509_user(pa->padata_value);
+  REQUIRE_MESSAGE(got.ok(), got.error().message());
+  CHECK(got->user_id.nonce == s.req.req_body.nonce);
+  CHECK(got->user_id.options == s4u_options::use_reply_key_usage);
+  CHECK(got->checksum.cksumtype == Cksumtype::hmac_sha1_96_aes256);
+  auto ok =
+      verify_checksum(got->checksum.cksumtype, &*s.auth.subkey, 26, got->user_id_der, got->checksum.checksum);
+  CHECK_MESSAGE(ok.ok(), "PA-S4U-X509-USER is not checksummed in the subkey with key usage 26");
+  S4uUserId id = got->user_id;
+  id.user = canonical;
+  id.nonce = nonce.value_or(id.nonce);
+  return PaData{PaType::s4u_x509_user, encode_pa_s4u_x509_user(id, *s.auth.subkey, 27).value()};
+}
+
+}  // namespace
+
+TEST_CASE("PA-S4U-X509-USER: sent with PA-FOR-USER; the KDC's signed user name is checked and used") {
+  Key krbtgt = random_key(kAes);
+  Credentials tgt = make_tgt(princ("host/svc.test.realm"), kRealm, kRealm, krbtgt);
+  Principal asked =
+      parse_principal("Alice@test.realm", kRealm, PrincipalParseFlags{.enterprise = true}).value();
+  Principal canonical = princ("alice");
+  TgsRequest req;
+  req.server = tgt.client;
+  req.for_user = asked;
+
+  SUBCASE("signed canonical name: the reply's client must be it") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    auto got = decode_pa_s4u_x509_user(find_padata(s.padata, PaType::s4u_x509_user)->padata_value).value();
+    CHECK(got.user_id.user.components == asked.components);
+    CHECK(got.user_id.user.type == NameType::enterprise);
+    TgsResult r =
+        result_of(tgs.on_reply(kdc_reply(s, {.client = canonical, .padata = {kdc_s4u_reply(s, canonical)}})));
+    CHECK(r.s4u_user_signed);
+    CHECK(r.creds.client == canonical);
+  }
+  SUBCASE("a client other than the signed name is refused") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    auto r =
+        tgs.on_reply(kdc_reply(s, {.client = princ("mallory"), .padata = {kdc_s4u_reply(s, canonical)}}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::reply_mismatch));
+  }
+  SUBCASE("another nonce is refused") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    auto r = tgs.on_reply(kdc_reply(
+        s, {.client = canonical, .padata = {kdc_s4u_reply(s, canonical, s.req.req_body.nonce ^ 1)}}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("nonce") != std::string::npos);
+  }
+  SUBCASE("a name changed after signing is refused") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    PaData pa = kdc_s4u_reply(s, canonical);
+    // alice -> alicf inside the signed user-id.
+    std::string hex = to_hex(pa.padata_value);
+    auto at = hex.find(to_hex(as_bytes("alice")));
+    REQUIRE(at != std::string::npos);
+    pa.padata_value[at / 2 + 4] ^= 0x07;
+    auto r = tgs.on_reply(kdc_reply(s, {.client = princ("alicb"), .padata = {pa}}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::reply_mismatch));
+  }
+  SUBCASE("encrypted padata without the outer one is refused") {
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    auto r = tgs.on_reply(
+        kdc_reply(s, {.client = asked, .enc_padata = {PaData{PaType::s4u_x509_user, Bytes(24, 1)}}}));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::reply_mismatch));
+  }
+  SUBCASE("no PA-S4U-X509-USER when turned off") {
+    req.s4u_x509_user = false;
+    TgsExchange tgs(tgt, req, defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
+    CHECK(find_padata(s.padata, PaType::s4u_x509_user) == nullptr);
+    CHECK(find_padata(s.padata, PaType::for_user) != nullptr);
+  }
+}
+
+TEST_CASE("PA-S4U-X509-USER encoding; PA-PAC-OPTIONS flags") {
+  S4uUserId id{0x12345678, princ("alice"), {}, s4u_options::use_reply_key_usage};
+  Bytes der = encode_s4u_user_id(id);
+  // SEQUENCE { [0] 0x12345678, [1] alice, [2] "TEST.REALM", [4] BIT STRING 00 20 00 00 00 }
+  CHECK(to_hex(der).find("a006020412345678") != std::string::npos);
+  CHECK(to_hex(der).find("a40703050020000000") != std::string::npos);
+  Key rc4 = random_key(Enctype::rc4_hmac);
+  CHECK(s4u_x509_checksum_type(Enctype::rc4_hmac) == Cksumtype::rsa_md4);
+  CHECK(s4u_x509_checksum_type(kAes) == Cksumtype::hmac_sha1_96_aes256);
+  auto pa = encode_pa_s4u_x509_user(id, rc4, 26);
+  REQUIRE(pa.ok());
+  auto back = decode_pa_s4u_x509_user(*pa);
+  REQUIRE(back.ok());
+  CHECK(back->user_id_der == der);
+  CHECK(back->user_id.user == id.user);
+  CHECK(back->checksum.cksumtype == Cksumtype::rsa_md4);
+  // A user-id without a name (certificate-only requests) leaves out cname.
+  S4uUserId bare{1, Principal{NameType::principal, {}, kRealm}, {}, 0};
+  auto bare_back = decode_pa_s4u_x509_user(encode_pa_s4u_x509_user(bare, rc4, 26).value());
+  REQUIRE(bare_back.ok());
+  CHECK(bare_back->user_id.user.components.empty());
+  CHECK(bare_back->user_id.user.realm == kRealm);
+  // PA-PAC-OPTIONS { flags [0] BIT STRING }: resource-based delegation is bit 3.
+  CHECK(to_hex(encode_pa_pac_options(pac_options::resource_based_delegation)) == "3009a00703050010000000");
 }
 
 TEST_CASE("realm paths: [capaths] first, else the hierarchy") {

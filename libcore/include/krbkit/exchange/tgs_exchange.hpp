@@ -16,8 +16,8 @@
 // (default: the TGT's end and renew-till), a nonce and the enctypes;
 // PA-TGS-REQ = AP-REQ { the TGT, Authenticator { checksum over the DER
 // KDC-REQ-BODY (key usage 6, the session key's mandatory checksum), a fresh
-// subkey } encrypted in the TGT session key (usage 7) }; PA-FOR-USER for
-// S4U2Self.
+// subkey } encrypted in the TGT session key (usage 7) }; PA-S4U-X509-USER
+// and PA-FOR-USER for S4U2Self, PA-PAC-OPTIONS for S4U2Proxy (tgs_s4u.hpp).
 //
 // The reply (RFC 4120 3.3.4, MIT's krb5int_process_tgs_reply):
 //   KRB-ERROR RESPONSE_TOO_BIG   the same request over TCP
@@ -25,7 +25,8 @@
 //   TGS-REP                      enc-part decrypted with the subkey (usage 9),
 //                                else the session key (usage 8); then checked:
 //                                nonce; client (the TGT's, or the S4U2Self
-//                                user); server and realm as requested, or
+//                                user: the name the KDC signed in its
+//                                PA-S4U-X509-USER when it sent one); server and realm as requested, or
 //                                with canonicalize a referral TGT
 //                                krbtgt/OTHER@REALM or a renamed server in
 //                                the same realm; ticket and enc-part agree;
@@ -46,6 +47,7 @@
 #include "krbkit/base/trace.hpp"
 #include "krbkit/ccache/credentials.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/exchange/tgs_s4u.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange {
@@ -65,8 +67,13 @@ struct TgsRequest {
   // DER Tickets for additional-tickets: the other user's TGT with
   // enc_tkt_in_skey (user-to-user), the evidence ticket for S4U2Proxy.
   std::vector<Bytes> additional_tickets;
-  // S4U2Self: the user to get a ticket for (PA-FOR-USER).
+  // S4U2Self: the user to get a ticket for (PA-FOR-USER, and with
+  // s4u_x509_user also PA-S4U-X509-USER, as MIT sends both).
   std::optional<Principal> for_user;
+  bool s4u_x509_user = true;
+  // PA-PAC-OPTIONS flags (pac_options::*) to send; 0 sends none. S4U2Proxy
+  // sends resource_based_delegation, as MIT does.
+  std::uint32_t pac_options = 0;
   // S4U2Proxy (kdc_options::cname_in_addl_tkt): the evidence ticket's client,
   // whom the reply must name.
   std::optional<Principal> evidence_client;
@@ -96,6 +103,9 @@ struct TgsResult {
   std::string referral_realm;
   // Which key decrypted the reply (9: subkey, 8: session key).
   std::int32_t reply_key_usage = 0;
+  // S4U2Self: the KDC confirmed the user's name in a signed PA-S4U-X509-USER
+  // (MIT's KDC, Windows); false when it sent none (Samba's KDC).
+  bool s4u_user_signed = false;
 };
 
 using TgsStep = std::variant<TgsSend, TgsResult>;
@@ -130,6 +140,8 @@ class TgsExchange {
   std::vector<Enctype> enctypes_;
   KdcReqBody body_;
   std::optional<Key> subkey_;
+  std::optional<S4uUserId> s4u_sent_;  // the PA-S4U-X509-USER user-id sent
+  Bytes s4u_checksum_;                 // ... and its checksum
   Bytes last_request_;
   bool sent_ = false;
   bool done_ = false;
