@@ -94,7 +94,7 @@ class FileCache final : public Cache {
       if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         return fileio::errno_error(Errc::ccache_io, "cannot create directory", dir, errno);
     }
-    return fileio::replace_atomically(target, bytes, Errc::ccache_io, temp_template(target));
+    return replace_file(target, bytes, temp_template(target));
   }
 
   Result<void> store(const Credentials& cred) override {
@@ -128,18 +128,22 @@ class FileCache final : public Cache {
       (is_config_principal(add->server) ? contents.config_entries : contents.creds).push_back(add->clone());
     KRBKIT_TRY(bytes, serialize(contents, contents.version));
     KRBKIT_TRY(target, write_target());
-    KRBKIT_CHECK(fileio::replace_atomically(target, bytes, Errc::ccache_io, temp_template(target)));
+    KRBKIT_CHECK(replace_file(target, bytes, temp_template(target)));
     return dropped;
   }
 
   Result<void> destroy() override {
     KRBKIT_TRY(fd, open_existing(O_RDWR, LockMode::exclusive));
     struct stat st {};
-    if (::fstat(fd.get(), &st) == 0 && st.st_nlink == 1 && st.st_size > 0) {
-      // Overwrite before unlinking so the key material is gone, not just unnamed.
+    if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) {
+      // Overwrite before unlinking, as MIT does, so no ticket stays readable
+      // through another hard link or a descriptor someone still holds. No
+      // fsync() (MIT has none either): on a disk it costs several times the
+      // rest of kdestroy, and the zeros replace the tickets in the page cache
+      // at once; what reaches the platters of a journalling or copy-on-write
+      // file system is beyond a user-space overwrite anyway.
       Bytes zeros(static_cast<std::size_t>(st.st_size), 0);
       KRBKIT_CHECK(fileio::pwrite_all(fd.get(), zeros, 0, path_, Errc::ccache_io));
-      ::fsync(fd.get());
     }
     if (::unlink(path_.c_str()) != 0) {
       if (errno == ENOENT) return not_found(path_);
@@ -213,6 +217,23 @@ class FileCache final : public Cache {
 };
 
 }  // namespace
+
+Result<void> replace_file(const std::string& path, BytesView data, std::string tmp) {
+  if (tmp.empty()) tmp = path + ".XXXXXX";
+  const int raw = ::mkostemp(tmp.data(), O_CLOEXEC);  // O_CREAT | O_EXCL, mode 0600
+  if (raw < 0) return fileio::errno_error(Errc::ccache_io, "cannot create", tmp, errno);
+  Fd fd(raw);
+  ::fchmod(fd.get(), 0600);  // whatever a default ACL on the directory says
+  auto fail = [&](Error e) -> Result<void> {
+    ::unlink(tmp.c_str());
+    return e;
+  };
+  if (auto r = fileio::write_all(fd.get(), data, tmp, Errc::ccache_io); !r) return fail(std::move(r).error());
+  fd.reset();
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail(fileio::errno_error(Errc::ccache_io, "cannot replace", path, errno));
+  return success();
+}
 
 std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_name, std::string type) {
   return std::make_unique<FileCache>(std::move(path), std::move(display_name), std::move(type));

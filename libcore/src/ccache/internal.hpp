@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "krbkit/base/bytes.hpp"
+#include "krbkit/base/result.hpp"
 #include "krbkit/ccache/cache.hpp"
 
 namespace krbkit::ccache::detail {
@@ -13,6 +15,15 @@ namespace krbkit::ccache::detail {
 // "DIR::/d/tkt"), `type` "FILE" or "DIR". A DIR member's temporary files are
 // hidden (".tmp-..."), so collection listings never show them.
 std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_name, std::string type);
+
+// Writes `data` to a new 0600 file `tmp` (a template ending in XXXXXX, by
+// default "<path>.XXXXXX", in the same directory) and renames it over `path`:
+// a reader sees the old or the new file, never a mix. Like MIT, no fsync():
+// a credential cache is not worth a disk flush on every kinit (ext4 starts
+// writing the data out when a rename replaces a file, auto_da_alloc; after a
+// crash the worst case is a cache to kinit again). The temporary's name comes
+// from mkostemp(), not OpenSSL's DRBG, whose set-up a kinit would pay for.
+Result<void> replace_file(const std::string& path, BytesView data, std::string tmp = {});
 
 std::unique_ptr<Cache> make_memory_cache(std::string name);
 std::vector<std::string> memory_cache_names();  // every MEMORY: cache of this process, full names

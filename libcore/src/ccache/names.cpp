@@ -51,7 +51,7 @@ Result<std::string> read_primary(const std::string& dir) {
 
 Result<void> write_primary(const std::string& dir, const std::string& member) {
   const std::string text = member + "\n";
-  return fileio::replace_atomically(primary_path(dir), as_bytes(text), Errc::ccache_io);
+  return detail::replace_file(primary_path(dir), as_bytes(text));
 }
 
 struct DirMember {

@@ -205,6 +205,22 @@ TEST_CASE("FILE cache: write creates 0600, read back, store appends, replace, re
   CHECK(cache->destroy().error().is(Errc::ccache_not_found));
 }
 
+TEST_CASE("FILE cache: destroy leaves no ticket readable through another hard link") {
+  TempDir dir;
+  auto cache = must_open("FILE:" + dir / "cc");
+  must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt")), {}, 4));
+  REQUIRE(::link((dir / "cc").c_str(), (dir / "other").c_str()) == 0);
+  const auto size = fs::file_size(dir / "other");
+  REQUIRE(size > 0);
+  must(cache->destroy());
+  CHECK_FALSE(fs::exists(dir / "cc"));
+  // As with MIT's kdestroy: the other name still exists, but holds only zeros.
+  std::ifstream in(dir / "other", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(bytes.size() == size);
+  CHECK(bytes.find_first_not_of('\0') == std::string::npos);
+}
+
 TEST_CASE("store keeps the file's own version (v3 stays v3)") {
   TempDir dir;
   auto cache = must_open(dir / "cc3");
