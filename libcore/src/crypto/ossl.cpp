@@ -7,12 +7,14 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/provider.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 
 #include "krbkit/base/secret.hpp"
 
@@ -42,83 +44,123 @@ std::string openssl_error(std::string_view what) {
   return msg;
 }
 
-// Everything fetched once. Never freed: it lives as long as the process.
+// Each algorithm is fetched on its first use and kept for the life of the
+// process (never freed). Fetching all of them up front cost a kinit more than
+// the work itself: the legacy provider alone dlopen()s a second libcrypto.
+template <typename T>
+struct Slot {
+  std::once_flag once;
+  T* value = nullptr;
+};
+
+template <typename T, typename Make>
+T* get(Slot<T>& slot, Make&& make) {
+  std::call_once(slot.once, [&] { slot.value = make(); });
+  return slot.value;
+}
+
 struct Algorithms {
+  std::once_flag legacy_once;
   OSSL_LIB_CTX* legacy_ctx = nullptr;
   std::string legacy_error;
-  std::array<EVP_MD*, static_cast<std::size_t>(Md::count)> mds{};
-  std::array<EVP_CIPHER*, static_cast<std::size_t>(Cipher::count)> ciphers{};
-  EVP_MAC* hmac = nullptr;
-  EVP_MAC* cmac = nullptr;
-  EVP_KDF* pbkdf2 = nullptr;
-  EVP_KDF* krb5kdf = nullptr;
-  EVP_KDF* kbkdf = nullptr;
+  std::array<Slot<EVP_MD>, static_cast<std::size_t>(Md::count)> mds;
+  std::array<Slot<EVP_CIPHER>, static_cast<std::size_t>(Cipher::count)> ciphers;
+  Slot<EVP_MAC> hmac, cmac;
+  Slot<EVP_KDF> pbkdf2, krb5kdf, kbkdf;
   // MAC contexts with the digest/cipher already set; each call dups one and
   // sets the key, so no call looks an algorithm up by name.
-  std::array<EVP_MAC_CTX*, static_cast<std::size_t>(Md::count)> hmac_templates{};
-  std::array<EVP_MAC_CTX*, static_cast<std::size_t>(Cipher::count)> cmac_templates{};
+  std::array<Slot<EVP_MAC_CTX>, static_cast<std::size_t>(Md::count)> hmac_templates;
+  std::array<Slot<EVP_MAC_CTX>, static_cast<std::size_t>(Cipher::count)> cmac_templates;
 
-  Algorithms() {
-    // A private library context for RC4 and MD4: the legacy provider (plus the
-    // default one, which the legacy algorithms' HMAC etc. do not need but
-    // property queries expect) is loaded only there.
-    legacy_ctx = OSSL_LIB_CTX_new();
-    if (legacy_ctx == nullptr || OSSL_PROVIDER_load(legacy_ctx, "legacy") == nullptr ||
-        OSSL_PROVIDER_load(legacy_ctx, "default") == nullptr) {
-      legacy_error = openssl_error("OpenSSL legacy provider not available");
-    }
-    for (std::size_t i = 0; i < mds.size(); ++i) {
-      OSSL_LIB_CTX* ctx = is_legacy(static_cast<Md>(i)) ? legacy_ctx : nullptr;
-      if (ctx == nullptr && is_legacy(static_cast<Md>(i))) continue;
-      mds[i] = EVP_MD_fetch(ctx, kMdNames[i], nullptr);
-    }
-    for (std::size_t i = 0; i < ciphers.size(); ++i) {
-      OSSL_LIB_CTX* ctx = is_legacy(static_cast<Cipher>(i)) ? legacy_ctx : nullptr;
-      if (ctx == nullptr && is_legacy(static_cast<Cipher>(i))) continue;
-      ciphers[i] = EVP_CIPHER_fetch(ctx, kCipherNames[i], nullptr);
-    }
-    hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    cmac = EVP_MAC_fetch(nullptr, "CMAC", nullptr);
-    pbkdf2 = EVP_KDF_fetch(nullptr, "PBKDF2", nullptr);
-    krb5kdf = EVP_KDF_fetch(nullptr, "KRB5KDF", nullptr);
-    kbkdf = EVP_KDF_fetch(nullptr, "KBKDF", nullptr);
-    for (std::size_t i = 0; i < hmac_templates.size(); ++i) {
-      if (hmac == nullptr || is_legacy(static_cast<Md>(i))) continue;
-      EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac);
-      OSSL_PARAM params[] = {
-          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(kMdNames[i]), 0),
-          OSSL_PARAM_construct_end()};
-      if (ctx != nullptr && EVP_MAC_CTX_set_params(ctx, params) == 1) {
-        hmac_templates[i] = ctx;
-      } else {
-        EVP_MAC_CTX_free(ctx);
+  // A private library context for RC4 and MD4: the legacy provider (plus the
+  // default one, which the legacy algorithms' HMAC etc. do not need but
+  // property queries expect) is loaded only there, and only when one of them
+  // is first used.
+  OSSL_LIB_CTX* legacy() {
+    std::call_once(legacy_once, [this] {
+      OSSL_LIB_CTX* ctx = OSSL_LIB_CTX_new();
+      if (ctx == nullptr || OSSL_PROVIDER_load(ctx, "legacy") == nullptr ||
+          OSSL_PROVIDER_load(ctx, "default") == nullptr) {
+        legacy_error = openssl_error("OpenSSL legacy provider not available");
+        OSSL_LIB_CTX_free(ctx);
+        return;
       }
-    }
-    for (Cipher c :
-         {Cipher::camellia128_cbc, Cipher::camellia256_cbc, Cipher::aes128_cbc, Cipher::aes256_cbc}) {
-      if (cmac == nullptr) break;
-      EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(cmac);
-      auto i = static_cast<std::size_t>(c);
+      legacy_ctx = ctx;
+    });
+    return legacy_ctx;
+  }
+
+  // Fetches `name` into `slot` once; a legacy algorithm from the private context.
+  template <typename T, typename Fetch>
+  T* fetch(Slot<T>& slot, Fetch fetch_fn, const char* name, bool in_legacy = false) {
+    return get(slot, [&]() -> T* {
+      OSSL_LIB_CTX* ctx = nullptr;
+      if (in_legacy && (ctx = legacy()) == nullptr) return nullptr;
+      T* out = fetch_fn(ctx, name, nullptr);
+      ERR_clear_error();
+      return out;
+    });
+  }
+  EVP_MD* md(Md m) {
+    const auto i = static_cast<std::size_t>(m);
+    return fetch(mds[i], EVP_MD_fetch, kMdNames[i], is_legacy(m));
+  }
+  EVP_CIPHER* cipher(Cipher c) {
+    const auto i = static_cast<std::size_t>(c);
+    return fetch(ciphers[i], EVP_CIPHER_fetch, kCipherNames[i], is_legacy(c));
+  }
+  EVP_MAC* hmac_mac() { return fetch(hmac, EVP_MAC_fetch, "HMAC"); }
+  EVP_MAC* cmac_mac() { return fetch(cmac, EVP_MAC_fetch, "CMAC"); }
+  EVP_KDF* pbkdf2_kdf() { return fetch(pbkdf2, EVP_KDF_fetch, "PBKDF2"); }
+  EVP_KDF* krb5kdf_kdf() { return fetch(krb5kdf, EVP_KDF_fetch, "KRB5KDF"); }
+  EVP_KDF* kbkdf_kdf() { return fetch(kbkdf, EVP_KDF_fetch, "KBKDF"); }
+
+  EVP_MAC_CTX* hmac_template(Md m) {
+    return get(hmac_templates[static_cast<std::size_t>(m)], [&]() -> EVP_MAC_CTX* {
+      EVP_MAC* mac = hmac_mac();
+      if (mac == nullptr || is_legacy(m)) return nullptr;
+      EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
       OSSL_PARAM params[] = {
-          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, const_cast<char*>(kCipherNames[i]), 0),
+          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                           const_cast<char*>(kMdNames[static_cast<std::size_t>(m)]), 0),
+          OSSL_PARAM_construct_end()};
+      if (ctx == nullptr || EVP_MAC_CTX_set_params(ctx, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = nullptr;
+      }
+      ERR_clear_error();
+      return ctx;
+    });
+  }
+
+  // Only for the CBC ciphers CMAC is used with (AES, Camellia).
+  EVP_MAC_CTX* cmac_template(Cipher c) {
+    return get(cmac_templates[static_cast<std::size_t>(c)], [&]() -> EVP_MAC_CTX* {
+      EVP_MAC* mac = cmac_mac();
+      const EVP_CIPHER* ciph = cipher(c);
+      if (mac == nullptr || ciph == nullptr) return nullptr;
+      EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+      OSSL_PARAM params[] = {
+          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
+                                           const_cast<char*>(kCipherNames[static_cast<std::size_t>(c)]), 0),
           OSSL_PARAM_construct_end()};
       // OpenSSL cannot duplicate a CMAC context that has no key yet, so the
       // template is keyed with zeros; each use re-keys its copy.
       static const unsigned char zero_key[32] = {};
-      auto key_len = static_cast<std::size_t>(EVP_CIPHER_get_key_length(ciphers[i]));
-      if (ctx != nullptr && ciphers[i] != nullptr && EVP_MAC_CTX_set_params(ctx, params) == 1 &&
-          EVP_MAC_init(ctx, zero_key, key_len, nullptr) == 1) {
-        cmac_templates[i] = ctx;
-      } else {
+      auto key_len = static_cast<std::size_t>(EVP_CIPHER_get_key_length(ciph));
+      if (ctx == nullptr || EVP_MAC_CTX_set_params(ctx, params) != 1 ||
+          EVP_MAC_init(ctx, zero_key, key_len, nullptr) != 1) {
         EVP_MAC_CTX_free(ctx);
+        ctx = nullptr;
       }
-    }
-    ERR_clear_error();
+      ERR_clear_error();
+      return ctx;
+    });
   }
 };
 
-const Algorithms& algs() {
-  static const Algorithms instance;
+Algorithms& algs() {
+  static Algorithms instance;
   return instance;
 }
 
@@ -139,7 +181,7 @@ Error missing(std::string_view name) {
   std::string detail = "OpenSSL algorithm ";
   detail += name;
   detail += " not available";
-  if (!algs().legacy_error.empty() && (name == "RC4" || name == "MD4"))
+  if ((name == "RC4" || name == "MD4") && !algs().legacy_error.empty())
     detail += " (" + algs().legacy_error + ")";
   return Error{Errc::unsupported_enctype, detail};
 }
@@ -183,9 +225,12 @@ OSSL_PARAM utf8(const char* key, const char* value) {
 
 std::string_view md_name(Md md) { return kMdNames[static_cast<std::size_t>(md)]; }
 std::string_view cipher_name(Cipher c) { return kCipherNames[static_cast<std::size_t>(c)]; }
-bool available(Md md) { return algs().mds[static_cast<std::size_t>(md)] != nullptr; }
-bool available(Cipher c) { return algs().ciphers[static_cast<std::size_t>(c)] != nullptr; }
-const std::string& legacy_provider_error() { return algs().legacy_error; }
+bool available(Md md) { return algs().md(md) != nullptr; }
+bool available(Cipher c) { return algs().cipher(c) != nullptr; }
+const std::string& legacy_provider_error() {
+  algs().legacy();
+  return algs().legacy_error;
+}
 
 std::size_t md_size(Md md) {
   switch (md) {
@@ -201,7 +246,7 @@ std::size_t md_size(Md md) {
 
 Result<void> run_cipher(Cipher c, bool encrypt, BytesView key, const std::uint8_t* iv, const std::uint8_t* in,
                         std::size_t len, std::uint8_t* out) {
-  const EVP_CIPHER* cipher = algs().ciphers[static_cast<std::size_t>(c)];
+  const EVP_CIPHER* cipher = algs().cipher(c);
   if (cipher == nullptr) return missing(cipher_name(c));
   if (static_cast<int>(key.size()) != EVP_CIPHER_get_key_length(cipher))
     return Error{Errc::invalid_argument, std::string(cipher_name(c)) + ": wrong key length"};
@@ -223,7 +268,7 @@ Result<void> run_cipher(Cipher c, bool encrypt, BytesView key, const std::uint8_
 Result<void> run_cipher_split(Cipher c, bool encrypt, BytesView key, BytesView in1, std::uint8_t* out1,
                               BytesView in2, std::uint8_t* out2) {
   if (c == Cipher::rc4) {
-    const EVP_CIPHER* cipher = algs().ciphers[static_cast<std::size_t>(c)];
+    const EVP_CIPHER* cipher = algs().cipher(c);
     if (cipher == nullptr) return missing(cipher_name(c));
     CipherCtx ctx{EVP_CIPHER_CTX_new()};
     int n1 = 0, n2 = 0;
@@ -256,15 +301,15 @@ Result<void> run_cipher_split(Cipher c, bool encrypt, BytesView key, BytesView i
 }
 
 Result<void> hmac(Md md, BytesView key, std::initializer_list<BytesView> parts, std::uint8_t* out) {
-  return mac_run(algs().hmac_templates[static_cast<std::size_t>(md)], md_name(md), key, parts, out);
+  return mac_run(algs().hmac_template(md), md_name(md), key, parts, out);
 }
 
 Result<void> cmac(Cipher cbc, BytesView key, std::initializer_list<BytesView> parts, std::uint8_t* out) {
-  return mac_run(algs().cmac_templates[static_cast<std::size_t>(cbc)], cipher_name(cbc), key, parts, out);
+  return mac_run(algs().cmac_template(cbc), cipher_name(cbc), key, parts, out);
 }
 
 Result<void> digest(Md md, std::initializer_list<BytesView> parts, std::uint8_t* out) {
-  const EVP_MD* m = algs().mds[static_cast<std::size_t>(md)];
+  const EVP_MD* m = algs().md(md);
   if (m == nullptr) return missing(md_name(md));
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   bool ok = ctx != nullptr && EVP_DigestInit_ex2(ctx, m, nullptr) == 1;
@@ -285,14 +330,14 @@ Result<void> pbkdf2(Md md, BytesView password, BytesView salt, std::uint32_t ite
                          utf8(OSSL_KDF_PARAM_DIGEST, kMdNames[static_cast<std::size_t>(md)]),
                          OSSL_PARAM_construct_int(OSSL_KDF_PARAM_PKCS5, &pkcs5),
                          OSSL_PARAM_construct_end()};
-  return kdf_run(algs().pbkdf2, "PBKDF2", params, out, len);
+  return kdf_run(algs().pbkdf2_kdf(), "PBKDF2", params, out, len);
 }
 
 Result<void> krb5kdf(Cipher cbc, BytesView key, BytesView constant, std::uint8_t* out, std::size_t len) {
   OSSL_PARAM params[] = {utf8(OSSL_KDF_PARAM_CIPHER, kCipherNames[static_cast<std::size_t>(cbc)]),
                          octets(OSSL_KDF_PARAM_KEY, key), octets(OSSL_KDF_PARAM_CONSTANT, constant),
                          OSSL_PARAM_construct_end()};
-  return kdf_run(algs().krb5kdf, "KRB5KDF", params, out, len);
+  return kdf_run(algs().krb5kdf_kdf(), "KRB5KDF", params, out, len);
 }
 
 Result<void> kbkdf_hmac(Md md, BytesView key, BytesView label, BytesView context, std::uint8_t* out,
@@ -304,7 +349,7 @@ Result<void> kbkdf_hmac(Md md, BytesView key, BytesView label, BytesView context
                          octets(OSSL_KDF_PARAM_SALT, label),
                          octets(OSSL_KDF_PARAM_INFO, context),
                          OSSL_PARAM_construct_end()};
-  return kdf_run(algs().kbkdf, "KBKDF", params, out, len);
+  return kdf_run(algs().kbkdf_kdf(), "KBKDF", params, out, len);
 }
 
 Result<void> kbkdf_cmac_feedback(Cipher cbc, BytesView key, BytesView label, std::uint8_t* out,
@@ -317,13 +362,22 @@ Result<void> kbkdf_cmac_feedback(Cipher cbc, BytesView key, BytesView label, std
                          octets(OSSL_KDF_PARAM_SALT, label),
                          octets(OSSL_KDF_PARAM_SEED, BytesView{zero_iv, sizeof zero_iv}),
                          OSSL_PARAM_construct_end()};
-  return kdf_run(algs().kbkdf, "KBKDF", params, out, len);
+  return kdf_run(algs().kbkdf_kdf(), "KBKDF", params, out, len);
 }
 
+// The kernel's CSPRNG, as MIT's default "os" PRNG uses: OpenSSL's
+// RAND_bytes() would first set up its DRBG (fetching AES-256-CTR and
+// seeding), which costs a short-lived tool more than all its own crypto.
 void random_bytes(std::uint8_t* out, std::size_t len) {
-  if (len > 0 && RAND_bytes(out, static_cast<int>(len)) != 1) {
-    // The CSPRNG failing is not something a caller can handle.
-    std::abort();
+  while (len > 0) {
+    ssize_t n = ::getrandom(out, len, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // The CSPRNG failing is not something a caller can handle.
+      std::abort();
+    }
+    out += n;
+    len -= static_cast<std::size_t>(n);
   }
 }
 

@@ -1,8 +1,9 @@
 #include "exchange/util.hpp"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "krbkit/config/values.hpp"
 #include "krbkit/crypto/enctypes.hpp"
@@ -11,8 +12,13 @@
 namespace krbkit::exchange::detail {
 
 std::uint32_t random_nonce() {
+  // The kernel's CSPRNG: OpenSSL's RAND_bytes() would set up its DRBG first,
+  // costing a kinit more than its key derivation (a short read cannot happen
+  // for 4 bytes; a failure leaves a zero nonce, which the reply check still
+  // compares).
   std::uint32_t n = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&n), sizeof n);
+  while (::getrandom(&n, sizeof n, 0) < 0 && errno == EINTR) {
+  }
   return n & 0x7fffffffu;
 }
 
