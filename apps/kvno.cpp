@@ -36,6 +36,8 @@ struct Outcome {
   std::optional<bool> keytab_valid;
   std::optional<pac::DecodedTicket> decoded;  // --decode
   std::string error;
+  std::vector<std::string> problems;  // --decode: the checks that failed
+  bool failed() const { return !error.empty() || !problems.empty(); }
 };
 
 // A keytab's entries as pac::open_ticket takes them.
@@ -125,7 +127,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
   std::unique_ptr<ccache::Cache> out;
   std::vector<Credentials> for_out;
   for (const auto& arg : o.services) {
-    Outcome res{arg, std::nullopt, std::nullopt, std::nullopt, {}};
+    Outcome res{arg, std::nullopt, std::nullopt, std::nullopt, {}, {}};
     auto fail = [&](const Error& e, const std::string& doing) {
       Error copy = e;
       copy.context.push_back(doing);
@@ -160,7 +162,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
       if (!t) {
         fail(t.error(), "decoding the ticket for " + res.name);
       } else {
-        for (const auto& problem : t->problems()) res.error += (res.error.empty() ? "" : "\n") + problem;
+        res.problems = t->problems();
         res.decoded = std::move(t).value();
       }
     } else if (!o.keytab.empty()) {
@@ -196,7 +198,11 @@ void print(const Options& o, const std::vector<Outcome>& outcomes) {
         w.key("decoded");
         pac::ticket_json(w, *r.decoded);
       }
-      if (!r.error.empty()) w.member("error", r.error);
+      if (r.failed()) {
+        std::string error = r.error;
+        for (const auto& p : r.problems) error += (error.empty() ? "" : "; ") + p;
+        w.member("error", error);
+      }
       w.end_object();
     }
     w.end_array();
@@ -208,12 +214,10 @@ void print(const Options& o, const std::vector<Outcome>& outcomes) {
       if (!o.quiet) fmt::print("{}: kvno = {}, keytab entry valid\n", r.name, r.info->kvno);
       fmt::print("{}\n", pac::ticket_text(*r.decoded));
     }
-    if (!r.error.empty()) {
+    if (r.failed()) {
       std::fflush(stdout);
-      std::string text = r.error;
-      for (std::size_t at = 0; (at = text.find('\n', at)) != std::string::npos; at += 7)
-        text.replace(at, 1, "\nkvno: ");
-      fmt::print(stderr, "kvno: {}\n", text);
+      if (!r.error.empty()) fmt::print(stderr, "kvno: {}\n", r.error);
+      for (const auto& p : r.problems) fmt::print(stderr, "kvno: {}\n", p);
     } else if (!o.quiet && !o.json && !r.decoded) {
       fmt::print("{}: kvno = {}{}\n", r.name, r.info->kvno, r.keytab_valid ? ", keytab entry valid" : "");
     }
@@ -274,6 +278,6 @@ int main(int argc, char** argv) {
   print(o, outcomes);
   if (rc != 0) return 1;
   for (const auto& r : outcomes)
-    if (!r.error.empty()) return 1;
+    if (r.failed()) return 1;
   return 0;
 }

@@ -189,6 +189,15 @@ grep -qE "^    Server signature: +hmac-sha1-96-aes256: FAILED \(does not verify 
   fail "text for the changed PAC: $out"
 [[ $err == "klist: ticket for $SVC_AES: PAC server signature FAILED: does not verify with the service's aes256-cts-hmac-sha1-96 key: the PAC was changed" ]] ||
   fail "stderr for the changed PAC: $err"
+# kvno --decode on the same cached ticket: decoded, refused, exit status 1.
+set +e
+kout=$(KRB5CCNAME=FILE:$dir/cc-pac-changed "$bin/kvno" --cached-only --decode -k "$SVC_AES_KEYTAB" "$SVC_AES" 2>"$dir/err")
+rc=$?
+set -e
+((rc == 1)) || fail "kvno --decode on a changed PAC gave exit status $rc"
+grep -qE "Groups: +512 Domain Admins" <<<"$kout" || fail "kvno --decode does not show the changed PAC: $kout"
+[[ $(<"$dir/err") == "kvno: ticket for $SVC_AES: PAC server signature FAILED: does not verify with the service's aes256-cts-hmac-sha1-96 key: the PAC was changed" ]] ||
+  fail "kvno stderr for the changed PAC: $(<"$dir/err")"
 # The unchanged copy still verifies: the failure is the byte, not the copying.
 KRB5CCNAME=FILE:$one "$bin/klist" --decode -k "$SVC_AES_KEYTAB" >/dev/null || fail "the unchanged copy fails"
 
