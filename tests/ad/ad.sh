@@ -37,6 +37,7 @@ ALICE_PASSWORD='Alice-Pass-1'
 BOB_PASSWORD='Bob-Pass-1'
 BOB_UPN='bob.smith@corp.krbkit.test'
 CAROL_PASSWORD='Carol-Pass-1'
+DAVE_PASSWORD='Dave-Pass-1'
 RC4_PASSWORD='Rc4only-Pass-1'
 EXP_PASSWORD='Exp-Pass-1'
 DIS_PASSWORD='Dis-Pass-1'
@@ -107,12 +108,13 @@ provision() { # provision and populate the DC in $tpl (samba not running)
   tool user create alice "$ALICE_PASSWORD" "${H[@]}" --use-username-as-cn
   tool user create bob "$BOB_PASSWORD" "${H[@]}" --use-username-as-cn
   tool user create carol "$CAROL_PASSWORD" "${H[@]}" --use-username-as-cn
+  tool user create dave "$DAVE_PASSWORD" "${H[@]}" --use-username-as-cn
   tool user create rc4only "$RC4_PASSWORD" "${H[@]}" --use-username-as-cn
   tool user create expuser "$EXP_PASSWORD" "${H[@]}" --use-username-as-cn --must-change-at-next-login
   tool user create disuser "$DIS_PASSWORD" "${H[@]}" --use-username-as-cn
   tool user disable disuser "${H[@]}"
   local s
-  for s in websvc defsvc legacysvc; do
+  for s in websvc defsvc legacysvc delegsvc kcdsvc; do
     tool user create "$s" "$SVC_PASSWORD" "${H[@]}" --use-username-as-cn
   done
   tool computer create WS1 "${H[@]}" --service-principal-name=host/ws1.$DNS_DOMAIN
@@ -123,32 +125,18 @@ provision() { # provision and populate the DC in $tpl (samba not running)
   # Attributes in one LDIF: SPNs, supported enctypes, bob's UPN.
   local base
   base=$(echo "$DNS_DOMAIN" | sed 's/^/DC=/; s/\./,DC=/g')
-  cat >"$tpl/attrs.ldif" <<EOF
+  spn() { # spn ACCOUNT SPN [msDS-SupportedEncryptionTypes]
+    printf 'dn: CN=%s,CN=Users,%s\nchangetype: modify\nreplace: servicePrincipalName\nservicePrincipalName: %s\n' \
+      "$1" "$base" "$2"
+    [[ -z ${3:-} ]] || printf -- '-\nreplace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: %s\n' "$3"
+    echo
+  }
+  {
+    cat <<EOF
 dn: CN=bob,CN=Users,$base
 changetype: modify
 replace: userPrincipalName
 userPrincipalName: $BOB_UPN
-
-dn: CN=websvc,CN=Users,$base
-changetype: modify
-replace: servicePrincipalName
-servicePrincipalName: HTTP/web.$DNS_DOMAIN
--
-replace: msDS-SupportedEncryptionTypes
-msDS-SupportedEncryptionTypes: 24
-
-dn: CN=defsvc,CN=Users,$base
-changetype: modify
-replace: servicePrincipalName
-servicePrincipalName: HTTP/default.$DNS_DOMAIN
-
-dn: CN=legacysvc,CN=Users,$base
-changetype: modify
-replace: servicePrincipalName
-servicePrincipalName: HTTP/legacy.$DNS_DOMAIN
--
-replace: msDS-SupportedEncryptionTypes
-msDS-SupportedEncryptionTypes: 4
 
 dn: CN=rc4only,CN=Users,$base
 changetype: modify
@@ -159,10 +147,23 @@ dn: CN=WS1,CN=Computers,$base
 changetype: modify
 replace: msDS-SupportedEncryptionTypes
 msDS-SupportedEncryptionTypes: 28
+
 EOF
+    spn websvc "HTTP/web.$DNS_DOMAIN" 24
+    spn defsvc "HTTP/default.$DNS_DOMAIN"
+    spn legacysvc "HTTP/legacy.$DNS_DOMAIN" 4
+    spn delegsvc "HTTP/deleg.$DNS_DOMAIN" 24
+    spn kcdsvc "HTTP/kcd.$DNS_DOMAIN" 24
+  } >"$tpl/attrs.ldif"
   if ! out=$(ldbmodify -H "$tpl/private/sam.ldb" "$tpl/attrs.ldif" 2>&1); then
     die "ldbmodify of $tpl/attrs.ldif failed: $out"
   fi
+  # Constrained delegation to HTTP/web only: delegsvc with protocol
+  # transition (TRUSTED_TO_AUTH_FOR_DELEGATION: its S4U2Self tickets are
+  # forwardable evidence), kcdsvc without (Kerberos-only delegation).
+  tool delegation add-service delegsvc "HTTP/web.$DNS_DOMAIN" "${H[@]}"
+  tool delegation for-any-protocol delegsvc on "${H[@]}"
+  tool delegation add-service kcdsvc "HTTP/web.$DNS_DOMAIN" "${H[@]}"
   # bob's password again, now that the UPN differs: the salt comes from it.
   tool user setpassword bob "${H[@]}" --newpassword="$BOB_PASSWORD"
   # rc4only: only the NT hash (pdbedit drops the AES keys).
@@ -180,6 +181,10 @@ print(samba.crypto.md4_hash_blob(sys.argv[1].encode("utf-16-le")).hex().upper())
   tool domain exportkeytab "$tpl/websvc.keytab" --principal=websvc
   tool domain exportkeytab "$tpl/defsvc.keytab" --principal="HTTP/default.$DNS_DOMAIN"
   tool domain exportkeytab "$tpl/legacysvc.keytab" --principal="HTTP/legacy.$DNS_DOMAIN"
+  tool domain exportkeytab "$tpl/delegsvc.keytab" --principal="HTTP/deleg.$DNS_DOMAIN"
+  tool domain exportkeytab "$tpl/delegsvc.keytab" --principal=delegsvc
+  tool domain exportkeytab "$tpl/kcdsvc.keytab" --principal="HTTP/kcd.$DNS_DOMAIN"
+  tool domain exportkeytab "$tpl/kcdsvc.keytab" --principal=kcdsvc
   tool domain exportkeytab "$tpl/ws1.keytab" --principal='WS1$'
   tool domain exportkeytab "$tpl/ws1.keytab" --principal="host/ws1.$DNS_DOMAIN"
   # LDAP's TLS key, made now rather than by samba on every first start.
@@ -318,6 +323,8 @@ write_env() {
     put BOB_SALT "${REALM}bob.smith"
     put CAROL_PRINCIPAL "carol@$REALM"
     put CAROL_PASSWORD "$CAROL_PASSWORD"
+    put DAVE_PRINCIPAL "dave@$REALM"
+    put DAVE_PASSWORD "$DAVE_PASSWORD"
     put RC4_PRINCIPAL "rc4only@$REALM"
     put RC4_PASSWORD "$RC4_PASSWORD"
     put RC4_KEYTAB "$dir/rc4only.keytab"
@@ -331,6 +338,12 @@ write_env() {
     put SVC_DEFAULT_KEYTAB "$dir/defsvc.keytab"
     put SVC_RC4 "HTTP/legacy.$DNS_DOMAIN@$REALM"
     put SVC_RC4_KEYTAB "$dir/legacysvc.keytab"
+    put SVC_DELEG "HTTP/deleg.$DNS_DOMAIN@$REALM"
+    put SVC_DELEG_ACCOUNT "delegsvc@$REALM"
+    put SVC_DELEG_KEYTAB "$dir/delegsvc.keytab"
+    put SVC_KCD "HTTP/kcd.$DNS_DOMAIN@$REALM"
+    put SVC_KCD_ACCOUNT "kcdsvc@$REALM"
+    put SVC_KCD_KEYTAB "$dir/kcdsvc.keytab"
     put SVC_PASSWORD "$SVC_PASSWORD"
     put MACHINE_PRINCIPAL "WS1\$@$REALM"
     put MACHINE_HOST_PRINCIPAL "host/ws1.$DNS_DOMAIN@$REALM"

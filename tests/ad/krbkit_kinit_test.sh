@@ -3,21 +3,8 @@
 # logins (AD salts from etype-info2, AS-REPs too big for UDP), a UPN login
 # with -E (canonicalised to the account), the RC4-only account, the machine
 # account, and klist -e showing the enctypes.
-set -euo pipefail
-src=${KRBKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${KRBKIT_BIN_DIR:-$src/build/apps}
-ad_sh=$src/tests/ad/ad.sh
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/krbkit-ad-XXXXXX")
-trap '"$ad_sh" stop "$dir"; rm -rf "$dir"' EXIT
-"$ad_sh" start "$dir" --owner $$
-# shellcheck source=/dev/null
-. "$dir/env"
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=test_lib.sh
+. "$(dirname "$0")/test_lib.sh"
 cc=FILE:$dir/cc-krbkit
 principal() { "$bin/klist" -c "$cc" | sed -n 's/^Default principal: //p'; }
 

@@ -5,31 +5,18 @@
 # the key version numbers MIT's kvno reports, and kvno -k with the keytabs
 # samba-tool exported (right keytab valid; another service's keytab and a
 # keytab with a wrong key refused).
-set -euo pipefail
-src=${KRBKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${KRBKIT_BIN_DIR:-$src/build/apps}
-ad_sh=$src/tests/ad/ad.sh
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/krbkit-ad-XXXXXX")
-trap '"$ad_sh" stop "$dir"; rm -rf "$dir"' EXIT
-"$ad_sh" start "$dir" --owner $$
-# shellcheck source=/dev/null
-. "$dir/env"
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=test_lib.sh
+. "$(dirname "$0")/test_lib.sh"
 cc=FILE:$dir/cc-krbkit
 echo "$ALICE_PASSWORD" | "$bin/kinit" -c "$cc" "$ALICE_PRINCIPAL" >/dev/null || fail "kinit $ALICE_PRINCIPAL"
 
-# etypes SERVICE: "skey, tkt" from krbkit's klist -e for SERVICE's ticket.
+# etypes SERVICE [KLIST]: "skey, tkt" from klist -e (krbkit's by default)
+# for SERVICE's ticket.
 etypes() {
-  "$bin/klist" -e -c "$cc" | awk -v s="$1" '$NF == s { getline; sub(/^[ \t]*Etype \(skey, tkt\): /, ""); sub(/ +$/, ""); print; exit }'
+  "${2:-$bin/klist}" -e -c "$cc" |
+    awk -v s="$1" '$1 ~ /\// && $NF == s { getline; sub(/^[ \t]*Etype \(skey, tkt\): /, ""); sub(/ +$/, ""); print; exit }'
 }
-mit_etypes() {
-  /usr/bin/klist -e -c "$cc" | awk -v s="$1" '$NF == s { getline; sub(/^[ \t]*Etype \(skey, tkt\): /, ""); sub(/ +$/, ""); print; exit }'
-}
+mit_etypes() { etypes "$1" /usr/bin/klist; }
 
 # SERVICE  KEYTAB  expected "session key, ticket" enctypes
 check_service() {

@@ -336,14 +336,20 @@ Result<Credentials> TgsClient::get_s4u_proxy(const Principal& server, const Serv
   if (!r && r.error().is_kdc(13)) {
     // KDC_ERR_BADOPTION is all a KDC says when it refuses the delegation.
     Error e = std::move(r).error();
-    const bool forwardable = (options.evidence->flags & ticket_flags::forwardable) != 0;
-    e.detail =
-        fmt::format("constrained delegation refused: {} may not delegate {} to {}{}", name_of(client_),
-                    name_of(options.evidence->client), name_of(server),
-                    forwardable ? " (the service is not among those the account may delegate to: AD's "
-                                  "msDS-AllowedToDelegateTo, MIT's krbAllowedToDelegateTo)"
-                                : " (the evidence ticket is not forwardable: the account is not trusted to "
-                                  "authenticate for delegation, and no resource-based rule allows it)");
+    std::string why;
+    if (options.evidence->flags & ticket_flags::forwardable)
+      why =
+          "the service is not among those the account may delegate to: AD's msDS-AllowedToDelegateTo, "
+          "MIT's krbAllowedToDelegateTo";
+    else if (!(tgt.flags & ticket_flags::forwardable))
+      why = fmt::format("the evidence ticket is not forwardable because the TGT of {} is not: kinit -f",
+                        name_of(client_));
+    else
+      why =
+          "the evidence ticket is not forwardable: the account is not trusted to authenticate for "
+          "delegation (protocol transition), and no resource-based rule allows it";
+    e.detail = fmt::format("constrained delegation refused: {} may not delegate {} to {} ({})",
+                           name_of(client_), name_of(options.evidence->client), name_of(server), why);
     return e;
   }
   if (!r) return std::move(r).error();
