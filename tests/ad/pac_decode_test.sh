@@ -93,6 +93,7 @@ samba_tool domain exportkeytab "$dir/krbtgt.keytab" --principal=krbtgt >/dev/nul
 kdc=$("$bin/klist" --decode --json -k "$SVC_AES_KEYTAB" --krbtgt-keytab "$dir/krbtgt.keytab" "$SVC_AES") ||
   fail "klist --decode --krbtgt-keytab"
 [[ $(jpath '.tickets[0].pac.kdc_signature.state' <<<"$kdc") == verified ]] || fail "KDC signature: $kdc"
+[[ $(jpath '.tickets[0].pac.full_signature.state' <<<"$kdc") == verified ]] || fail "full signature: $kdc"
 
 # RC4 services: HMAC-MD5 server signatures.
 for pair in "$SVC_RC4=$SVC_RC4_KEYTAB" "$SVC_DEFAULT=$SVC_DEFAULT_KEYTAB"; do
@@ -117,11 +118,13 @@ KRB5CCNAME=FILE:$one "$bin/klist" --decode -k "$SVC_AES_KEYTAB" >/dev/null || fa
 key=$(/usr/bin/klist -kKe "$SVC_AES_KEYTAB" | awk -v p="$SVC_AES" '$2 == p && $3 == "(aes256-cts-hmac-sha1-96)" { print $4 }' | tr -d '()')
 [[ $key == 0x* ]] || fail "no aes256 key for $SVC_AES in MIT's klist -kKe $SVC_AES_KEYTAB"
 
-# tamper.py CACHE cipher|pac KEYHEX: the cache holds one ticket (kvno
+# tamper.py CACHE cipher|pac|forge KEYHEX: the cache holds one ticket (kvno
 # --out-cache): its ticket is the last record but the empty second ticket.
 # `cipher` flips a byte of the ticket's ciphertext; `pac` decrypts it with the
 # service key, turns the group RID 513 (Domain Users) into 512 (Domain Admins),
-# one byte, and encrypts it again with the same key.
+# one byte, and encrypts it again with the same key; `forge` also signs the
+# changed PAC again with the service key (a "silver ticket": only krbtgt's
+# signatures can tell).
 cat >"$dir/tamper.py" <<'EOF'
 import struct, sys
 from samba.tests.krb5 import kcrypto
@@ -161,6 +164,22 @@ else:
     at = plain.find(struct.pack("<II", 513, 7))  # GroupIds: RID 513, attributes 7
     assert at > 0, "no Domain Users group membership in the PAC"
     plain[at] = 0x00                               # 513 -> 512
+    if mode == "forge":
+        # The PAC: cBuffers, Version 0, then the first buffer, LOGON_INFO,
+        # inside an OCTET STRING with a two-byte length.
+        pac = plain.find(b"\x00\x00\x00\x00\x01\x00\x00\x00") - 4
+        assert plain[pac - 4] == 0x04 and plain[pac - 3] == 0x82, "the PAC is not where expected"
+        pac_len = int.from_bytes(plain[pac - 2:pac], "big")
+        buffers = {}
+        for i in range(struct.unpack("<I", plain[pac:pac + 4])[0]):
+            btype, bsize, boff = struct.unpack("<IIQ", plain[pac + 8 + 16 * i:pac + 24 + 16 * i])
+            buffers[btype] = pac + boff
+        server, kdc = buffers[6], buffers[7]
+        zeroed = bytearray(plain[pac:pac + pac_len])
+        zeroed[server - pac + 4:server - pac + 16] = bytes(12)
+        zeroed[kdc - pac + 4:kdc - pac + 16] = bytes(12)
+        ctype = struct.unpack("<i", plain[server:server + 4])[0]
+        plain[server + 4:server + 16] = kcrypto.make_checksum(ctype, key, 17, bytes(zeroed))
     again = kcrypto.encrypt(key, 2, bytes(plain))
     assert len(again) == size
     data[off:off + size] = again
@@ -198,6 +217,22 @@ set -e
 grep -qE "Groups: +512 Domain Admins" <<<"$kout" || fail "kvno --decode does not show the changed PAC: $kout"
 [[ $(<"$dir/err") == "kvno: ticket for $SVC_AES: PAC server signature FAILED: does not verify with the service's aes256-cts-hmac-sha1-96 key: the PAC was changed" ]] ||
   fail "kvno stderr for the changed PAC: $(<"$dir/err")"
+# The same change signed again with the service key: the server signature
+# verifies, krbtgt's KDC and full signatures do not.
+cp "$one" "$dir/cc-forged"
+/usr/bin/python3 "$dir/tamper.py" "$dir/cc-forged" forge "$key"
+set +e
+fjson=$(KRB5CCNAME=FILE:$dir/cc-forged "$bin/klist" --decode --json -k "$SVC_AES_KEYTAB" --krbtgt-keytab "$dir/krbtgt.keytab" 2>"$dir/err")
+rc=$?
+set -e
+((rc == 1)) || fail "a forged PAC gave exit status $rc: $(<"$dir/err")"
+[[ $(jpath '.tickets[0].pac.server_signature.state' <<<"$fjson") == verified ]] || fail "the forged PAC's server signature: $fjson"
+[[ $(jpath '.tickets[0].pac.kdc_signature.state' <<<"$fjson") == failed ]] || fail "the forged PAC's KDC signature: $fjson"
+[[ $(jpath '.tickets[0].pac.full_signature.state' <<<"$fjson") == failed ]] || fail "the forged PAC's full signature: $fjson"
+[[ $(jpath '.tickets[0].pac.logon_info.groups[].name' <<<"$fjson") == *"Domain Admins"* ]] || fail "forged groups: $fjson"
+grep -q "PAC full signature FAILED: does not verify with the 1 aes256-cts-hmac-sha1-96 key in $dir/krbtgt.keytab" "$dir/err" ||
+  fail "stderr for the forged PAC: $(<"$dir/err")"
+
 # The unchanged copy still verifies: the failure is the byte, not the copying.
 KRB5CCNAME=FILE:$one "$bin/klist" --decode -k "$SVC_AES_KEYTAB" >/dev/null || fail "the unchanged copy fails"
 

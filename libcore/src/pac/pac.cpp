@@ -87,10 +87,12 @@ Result<ClientInfo> decode_client_info(const Buffer& b) {
   return c;
 }
 
-// The PAC with the server and KDC signature fields zeroed.
-Bytes zeroed_for_server_signature(const Pac& pac) {
+// The PAC with the server and KDC (and for the full signature, the full)
+// signature fields zeroed.
+Bytes zeroed_signatures(const Pac& pac, bool full_too) {
   Bytes copy = pac.raw;
-  for (const auto* s : {&pac.server_signature, &pac.kdc_signature}) {
+  for (const auto* s : {&pac.server_signature, &pac.kdc_signature, &pac.full_signature}) {
+    if (s == &pac.full_signature && !full_too) continue;
     if (*s)
       std::fill(copy.begin() + static_cast<std::ptrdiff_t>((*s)->signature_offset),
                 copy.begin() + static_cast<std::ptrdiff_t>((*s)->signature_offset + (*s)->signature.size()),
@@ -223,13 +225,18 @@ Result<Pac> decode(BytesView bytes) {
 
 Result<void> verify_server_signature(const Pac& pac, const Key& service_key) {
   if (!pac.server_signature) return Error{Errc::parse, "PAC has no SERVER_CHECKSUM buffer"};
-  return verify(*pac.server_signature, service_key, zeroed_for_server_signature(pac), "server");
+  return verify(*pac.server_signature, service_key, zeroed_signatures(pac, false), "server");
 }
 
 Result<void> verify_kdc_signature(const Pac& pac, const Key& krbtgt_key) {
   if (!pac.server_signature) return Error{Errc::parse, "PAC has no SERVER_CHECKSUM buffer"};
   if (!pac.kdc_signature) return Error{Errc::parse, "PAC has no KDC_CHECKSUM buffer"};
   return verify(*pac.kdc_signature, krbtgt_key, pac.server_signature->signature, "KDC");
+}
+
+Result<void> verify_full_signature(const Pac& pac, const Key& krbtgt_key) {
+  if (!pac.full_signature) return Error{Errc::parse, "PAC has no FULL_CHECKSUM buffer"};
+  return verify(*pac.full_signature, krbtgt_key, zeroed_signatures(pac, true), "full");
 }
 
 Result<std::optional<Bytes>> find_pac(const AuthorizationData& authorization_data) {

@@ -177,7 +177,7 @@ void signature_text(TextOut& t, std::string_view name, const std::optional<Signa
   if (!sig) return;
   t.line(1, name,
          fmt::format("{}: {}", cksumtype_name(sig->type),
-                     c ? check_text(*c) : "not checked (keyed with krbtgt's key)"));
+                     c ? check_text(*c) : "not checked (krbkit does not check it)"));
 }
 
 }  // namespace
@@ -217,7 +217,7 @@ std::string to_text(const Pac& pac, const Checks& checks, int indent) {
   signature_text(t, "Server signature", pac.server_signature, &checks.server);
   signature_text(t, "KDC signature", pac.kdc_signature, &checks.kdc);
   signature_text(t, "Ticket signature", pac.ticket_signature, nullptr);
-  signature_text(t, "Full signature", pac.full_signature, nullptr);
+  signature_text(t, "Full signature", pac.full_signature, &checks.full);
   return t.take();
 }
 
@@ -293,7 +293,7 @@ void to_json(json::Writer& w, const Pac& pac, const Checks& checks) {
   check_json(w, "server_signature", pac.server_signature, &checks.server);
   check_json(w, "kdc_signature", pac.kdc_signature, &checks.kdc);
   check_json(w, "ticket_signature", pac.ticket_signature, nullptr);
-  check_json(w, "full_signature", pac.full_signature, nullptr);
+  check_json(w, "full_signature", pac.full_signature, &checks.full);
 }
 
 }  // namespace krbkit::pac

@@ -63,20 +63,22 @@ Check server_check(const Pac& pac, const Key& key) {
                                             enctype_name(key.enctype))};
 }
 
-Check kdc_check(const Pac& pac, const DecodeOptions& o) {
-  if (!pac.kdc_signature) return {Check::State::failed, "the PAC has no KDC signature"};
+// A signature keyed with krbtgt's key (KDC, full): every krbtgt key of the
+// enctype its checksum type needs is tried.
+using KrbtgtVerify = Result<void> (*)(const Pac&, const Key&);
+Check krbtgt_check(const Pac& pac, const Signature& sig, KrbtgtVerify verify, const DecodeOptions& o) {
   if (o.krbtgt_keys.empty()) return {Check::State::not_checked, "needs the KDC's key"};
-  const auto wanted = enctype_for_checksum(pac.kdc_signature->type);
+  const auto wanted = enctype_for_checksum(sig.type);
   int tried = 0;
   for (const auto& k : o.krbtgt_keys) {
     if (!wanted || k.key.enctype != *wanted) continue;
     ++tried;
-    if (verify_kdc_signature(pac, k.key)) return {Check::State::verified, "with krbtgt's key"};
+    if (verify(pac, k.key)) return {Check::State::verified, "with krbtgt's key"};
   }
   if (tried == 0)
     return {Check::State::not_checked,
             fmt::format("{} has no {} key", o.krbtgt_keytab_name,
-                        wanted ? enctype_name(*wanted) : cksumtype_name(pac.kdc_signature->type))};
+                        wanted ? enctype_name(*wanted) : cksumtype_name(sig.type))};
   return {Check::State::failed,
           fmt::format("does not verify with the {} {} key{} in {}", tried, enctype_name(*wanted),
                       tried == 1 ? "" : "s", o.krbtgt_keytab_name)};
@@ -167,7 +169,10 @@ Result<DecodedTicket> open_ticket(BytesView ticket_der, const DecodeOptions& o) 
     return t;
   }
   t.checks.server = server_check(*pac, used->key);
-  t.checks.kdc = kdc_check(*pac, o);
+  t.checks.kdc = pac->kdc_signature ? krbtgt_check(*pac, *pac->kdc_signature, verify_kdc_signature, o)
+                                    : Check{Check::State::failed, "the PAC has no KDC signature"};
+  // Only KDCs patched for CVE-2022-37967 add it.
+  if (pac->full_signature) t.checks.full = krbtgt_check(*pac, *pac->full_signature, verify_full_signature, o);
   t.checks.client = client_check(*pac, t.part);
   t.pac = std::move(pac).value();
   return t;
@@ -188,6 +193,7 @@ std::vector<std::string> DecodedTicket::problems() const {
   add(checks.server, "PAC server signature");
   add(checks.kdc, "PAC KDC signature");
   add(checks.client, "PAC client info");
+  add(checks.full, "PAC full signature");
   return out;
 }
 

@@ -76,7 +76,9 @@ struct Signed {
   Bytes pac;
 };
 
-inline Signed make_signed() {
+// With `full`, also a FULL_CHECKSUM (krbtgt's key, over the PAC with the
+// three signatures zeroed), made first, as Windows and MIT do.
+inline Signed make_signed(bool full = false) {
   Signed s;
   Bytes upn;
   Bytes upn_name = utf16("alice@ad.krbkit.test"), dns = utf16("AD.KRBKIT.TEST");
@@ -93,16 +95,25 @@ inline Signed make_signed() {
   Bytes name = utf16("alice");
   put16(client, static_cast<std::uint16_t>(name.size()));
   client.insert(client.end(), name.begin(), name.end());
-  Bytes pac = make_pac({{1, read_hex("logon_info_samba_ndr.hex")},
-                        {12, upn},
-                        {10, client},
-                        {6, signature_buffer(Cksumtype::hmac_sha1_96_aes256, 12)},
-                        {7, signature_buffer(Cksumtype::hmac_md5_rc4, 16)}});
+  std::vector<std::pair<std::uint32_t, Bytes>> buffers{
+      {1, read_hex("logon_info_samba_ndr.hex")},
+      {12, upn},
+      {10, client},
+      {6, signature_buffer(Cksumtype::hmac_sha1_96_aes256, 12)},
+      {7, signature_buffer(Cksumtype::hmac_md5_rc4, 16)}};
+  if (full) buffers.emplace_back(19, signature_buffer(Cksumtype::hmac_md5_rc4, 16));
+  Bytes pac = make_pac(buffers);
   // Sign as a KDC does: server signature over the zeroed PAC, then the KDC
   // signature over the server signature.
   auto unsigned_pac = pac::decode(pac);
   if (!unsigned_pac) FAIL(unsigned_pac.error().message());
   const auto& srv = *unsigned_pac->server_signature;
+  if (full) {
+    auto full_sig = make_checksum(Cksumtype::hmac_md5_rc4, &s.krbtgt, 17, pac);
+    REQUIRE(full_sig);
+    std::copy(full_sig->begin(), full_sig->end(),
+              pac.begin() + static_cast<std::ptrdiff_t>(unsigned_pac->full_signature->signature_offset));
+  }
   auto server_sig = make_checksum(Cksumtype::hmac_sha1_96_aes256, &s.service, 17, pac);
   REQUIRE(server_sig);
   std::copy(server_sig->begin(), server_sig->end(),

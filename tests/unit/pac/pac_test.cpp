@@ -49,7 +49,7 @@ TEST_CASE("a signed PAC decodes and both signatures verify") {
   CHECK(pac::verify_server_signature(*p, s.service));
   CHECK(pac::verify_kdc_signature(*p, s.krbtgt));
 
-  pac::Checks checks{{pac::Check::State::verified, ""}, {pac::Check::State::verified, ""}, {}};
+  pac::Checks checks{{pac::Check::State::verified, ""}, {pac::Check::State::verified, ""}, {}, {}};
   std::string text = pac::to_text(*p, checks);
   CHECK(text.find("User SID:") != std::string::npos);
   CHECK(text.find("S-1-5-21-539438071-1224501385-2992420459-1102") != std::string::npos);

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/proto/constants.hpp"
 #include "pac_fixture.hpp"
@@ -137,6 +139,48 @@ TEST_CASE("the KDC signature is checked with krbtgt's keys when given") {
   REQUIRE(t);
   CHECK(t->checks.kdc.state == pac::Check::State::verified);
   CHECK(t->verified());
+}
+
+TEST_CASE("the full signature (CVE-2022-37967) is checked with krbtgt's keys, and catches a changed byte") {
+  Signed s = make_signed(true);
+  auto o = options(s.service, 3);
+  auto t = pac::open_ticket(make_ticket(make_part(s.pac), s.service, 3), o);
+  REQUIRE(t);
+  CHECK(t->checks.full.state == pac::Check::State::not_checked);
+  CHECK(pac::ticket_text(*t).find(
+            "    Full signature:          hmac-md5-rc4: not checked (needs the KDC's key)\n") !=
+        std::string::npos);
+  o.krbtgt_keytab_name = "krbtgt.keytab";
+  o.krbtgt_keys.push_back(
+      {Principal{NameType::principal, {"krbtgt"}, "AD.KRBKIT.TEST"}, 1, s.krbtgt.clone()});
+  t = pac::open_ticket(make_ticket(make_part(s.pac), s.service, 3), o);
+  REQUIRE(t);
+  CHECK(t->checks.server.state == pac::Check::State::verified);
+  CHECK(t->checks.kdc.state == pac::Check::State::verified);
+  CHECK(t->checks.full.state == pac::Check::State::verified);
+  CHECK(t->verified());
+  // A PAC re-signed with the service key only (a forger who has it, not
+  // krbtgt's): the server signature verifies, the full signature does not.
+  Bytes forged = s.pac;
+  const Bytes name = utf16("alice");
+  auto at = std::search(forged.begin(), forged.end(), name.begin(), name.end());
+  REQUIRE(at != forged.end());
+  *at ^= 0x02;  // the account "alice" becomes "clice"
+  auto p = pac::decode(forged);
+  REQUIRE(p);
+  Bytes zeroed = forged;
+  for (const auto* sig : {&p->server_signature, &p->kdc_signature})
+    std::fill_n(zeroed.begin() + static_cast<std::ptrdiff_t>((*sig)->signature_offset),
+                (*sig)->signature.size(), 0);
+  auto server_sig = make_checksum(Cksumtype::hmac_sha1_96_aes256, &s.service, 17, zeroed);
+  REQUIRE(server_sig);
+  std::copy(server_sig->begin(), server_sig->end(),
+            forged.begin() + static_cast<std::ptrdiff_t>(p->server_signature->signature_offset));
+  t = pac::open_ticket(make_ticket(make_part(forged), s.service, 3), o);
+  REQUIRE(t);
+  CHECK(t->checks.server.state == pac::Check::State::verified);
+  CHECK(t->checks.full.state == pac::Check::State::failed);
+  CHECK_FALSE(t->verified());
 }
 
 TEST_CASE("a PAC changed by one byte inside a validly encrypted ticket fails the server signature") {

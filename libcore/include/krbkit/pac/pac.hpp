@@ -150,6 +150,9 @@ Result<LogonInfo> decode_logon_info(BytesView buffer);
 Result<void> verify_server_signature(const Pac& pac, const Key& service_key);
 // The KDC signature over the server signature, keyed with krbtgt's key.
 Result<void> verify_kdc_signature(const Pac& pac, const Key& krbtgt_key);
+// The full signature (MS-PAC 2.8.5, after CVE-2022-37967): over the whole PAC
+// with the server, KDC and full signature fields zeroed, keyed with krbtgt's key.
+Result<void> verify_full_signature(const Pac& pac, const Key& krbtgt_key);
 
 // The PAC inside a ticket's authorization data (AD-IF-RELEVANT ->
 // AD-WIN2K-PAC), nullopt when there is none.
@@ -163,6 +166,7 @@ struct Check {
 struct Checks {
   Check server, kdc;
   Check client;  // CLIENT_INFO against the ticket's client name and authtime
+  Check full;    // FULL_CHECKSUM, with krbtgt's key
 };
 
 // Human-readable listing, one "name: value" line each (values from column

@@ -11,9 +11,9 @@
 // Checks: the ticket decrypts (its own integrity check), the PAC's server
 // signature verifies with the key that decrypted the ticket, the PAC's
 // CLIENT_INFO names the ticket's client and its authtime, and (only when
-// krbtgt keys are given) the KDC signature verifies. The ticket and full
-// checksums (MS-PAC 2.8.3/2.8.5) are keyed with krbtgt's key and cover the
-// re-encoded ticket; they are listed, not checked.
+// krbtgt keys are given) the KDC and full signatures (MS-PAC 2.8.2, 2.8.5)
+// verify. The ticket signature (MS-PAC 2.8.3, krbtgt's key over the
+// re-encoded EncTicketPart) is listed, not checked.
 
 #include <cstdint>
 #include <optional>
