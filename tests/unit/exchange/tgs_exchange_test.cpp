@@ -607,3 +607,27 @@ TEST_CASE("TgsClient: cache reuse, no duplicates, referrals followed and loops d
     CHECK(kdcs.requests == 4);  // FAR@TEST (refused), MID@TEST, FAR@MID, the service
   }
 }
+
+TEST_CASE("a TGS error with an AD NTSTATUS (KERB-EXT-ERROR in PA-PW-SALT) says it") {
+  Key krbtgt = random_key(kAes);
+  Credentials tgt = make_tgt(princ("host/svc.test.realm"), kRealm, kRealm, krbtgt);
+  TgsRequest req;
+  req.server = tgt.client;
+  req.for_user = princ("disuser");
+  TgsExchange tgs(tgt, req, defaults());
+  (void)send_of(tgs.start());
+  KrbError e;
+  e.stime = now_s();
+  e.error_code = 18;  // KDC_ERR_CLIENT_REVOKED
+  e.realm = kRealm;
+  e.sname = to_principal_name(tgt.client);
+  // STATUS_ACCOUNT_DISABLED, reserved, flags 1 (little endian).
+  Bytes ext = {0x72, 0x00, 0x00, 0xC0, 0, 0, 0, 0, 1, 0, 0, 0};
+  e.e_data = encode_method_data({PaData{PaType::pw_salt, ext}});
+  auto r = tgs.on_reply(encode(e));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().is_kdc(18));
+  CHECK(r.error().ntstatus == 0xC0000072);
+  CHECK_MESSAGE(r.error().message().find("NTSTATUS 0xC0000072 Account disabled") != std::string::npos,
+                r.error().message());
+}
