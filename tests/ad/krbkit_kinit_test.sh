@@ -4,12 +4,12 @@
 # with -E (canonicalised to the account), the RC4-only account, the machine
 # account, and klist -e showing the enctypes.
 # shellcheck source-path=SCRIPTDIR source=test_lib.sh
-. "$(dirname "$0")/test_lib.sh"
+. "$(dirname "$0")/test_lib.sh" || exit 1
 cc=FILE:$dir/cc-krbkit
 principal() { "$bin/klist" -c "$cc" | sed -n 's/^Default principal: //p'; }
 
 echo "$ALICE_PASSWORD" | "$bin/kinit" -c "$cc" "$ALICE_PRINCIPAL" >/dev/null || fail "kinit $ALICE_PRINCIPAL (password)"
-"$bin/klist" -e -c "$cc" | grep -q "Etype (skey, tkt): aes256-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96" ||
+[[ $("$bin/klist" -e -c "$cc") == *"Etype (skey, tkt): aes256-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96"* ]] ||
   fail "alice's TGT is not aes256/aes256: $("$bin/klist" -e -c "$cc")"
 "$bin/kinit" -c "$cc" -k -t "$ALICE_KEYTAB" "$ALICE_PRINCIPAL" || fail "kinit -k -t $ALICE_KEYTAB"
 [[ $(principal) == "$ALICE_PRINCIPAL" ]] || fail "keytab login stored $(principal)"

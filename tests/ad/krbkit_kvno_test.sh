@@ -6,7 +6,7 @@
 # samba-tool exported (right keytab valid; another service's keytab and a
 # keytab with a wrong key refused).
 # shellcheck source-path=SCRIPTDIR source=test_lib.sh
-. "$(dirname "$0")/test_lib.sh"
+. "$(dirname "$0")/test_lib.sh" || exit 1
 cc=FILE:$dir/cc-krbkit
 echo "$ALICE_PASSWORD" | "$bin/kinit" -c "$cc" "$ALICE_PRINCIPAL" >/dev/null || fail "kinit $ALICE_PRINCIPAL"
 

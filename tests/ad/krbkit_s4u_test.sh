@@ -8,7 +8,7 @@
 # outside the allowed list, a non-forwardable TGT and an account without
 # protocol transition are refused with the reason.
 # shellcheck source-path=SCRIPTDIR source=test_lib.sh
-. "$(dirname "$0")/test_lib.sh"
+. "$(dirname "$0")/test_lib.sh" || exit 1
 # ticket_line CACHE SERVICE: the line after SERVICE's entry in klist -f
 # ("for client ..., Flags: ...").
 ticket_line() {
@@ -36,7 +36,7 @@ mit=$(/usr/bin/klist -c "FILE:$dir/cc-alice-self")
 # -U: an enterprise name, the UPN that differs from bob's account name. AD
 # finds bob by it and names the client as it was asked (as for MIT's kvno -U).
 out=$("$bin/kvno" -c "$cc" -U "$BOB_UPN" "$SVC_DELEG" 2>&1) || fail "kvno -U $BOB_UPN: $out"
-"$bin/klist" -c "$cc" | grep -qF "for client ${BOB_UPN/@/\\@}@$REALM" ||
+[[ $("$bin/klist" -c "$cc") == *"for client ${BOB_UPN/@/\\@}@$REALM"* ]] ||
   fail "no ticket for client $BOB_UPN: $("$bin/klist" -c "$cc")"
 out=$("$bin/kvno" -c "$cc" -k "$SVC_DELEG_KEYTAB" -U "$BOB_UPN" "$SVC_DELEG" 2>&1) || fail "kvno -k -U: $out"
 [[ $out == *", keytab entry valid" ]] || fail "kvno -k -U $BOB_UPN: $out"
@@ -62,11 +62,17 @@ mit=$(KRB5CCNAME=FILE:$dir/cc-alice /usr/bin/kvno -k "$SVC_AES_KEYTAB" "$SVC_AES
   fail "MIT's kvno -k with the delegated ticket: $mit"
 [[ $mit == *"keytab entry valid"* ]] || fail "MIT's kvno -k: $mit"
 
+# -U -P: bob by his UPN, delegated the same way (the client named as asked, as MIT's kvno does).
+out=$("$bin/kvno" -c "$cc" -k "$SVC_AES_KEYTAB" -U "$BOB_UPN" -P "$SVC_AES" 2>&1) || fail "kvno -U -P: $out"
+[[ $out == *", keytab entry valid" ]] || fail "kvno -k -U $BOB_UPN -P: $out"
+[[ $("$bin/klist" -c "$cc") == *"$SVC_AES"$'\n\t'"for client ${BOB_UPN/@/\\@}@$REALM"* ]] ||
+  fail "no delegated ticket for $BOB_UPN: $("$bin/klist" -c "$cc")"
+
 # A service outside msDS-AllowedToDelegateTo: refused, and kvno says why.
 if out=$("$bin/kvno" -c "$cc" -I alice -P "$SVC_RC4" 2>&1); then fail "delegation to $SVC_RC4 was allowed"; fi
 [[ $out == *"constrained delegation refused: $SVC_DELEG_ACCOUNT may not delegate $alice to $SVC_RC4"* &&
   $out == *"msDS-AllowedToDelegateTo"* ]] || fail "refused delegation to $SVC_RC4: $out"
-"$bin/klist" -c "$cc" | grep -qF "$SVC_RC4" && fail "a ticket for $SVC_RC4 was stored"
+[[ $("$bin/klist" -c "$cc") != *"$SVC_RC4"* ]] || fail "a ticket for $SVC_RC4 was stored"
 
 # A TGT that is not forwardable gives a non-forwardable S4U2Self ticket (no
 # error: kvno asks forwardable only as the TGT is), which cannot be evidence.
