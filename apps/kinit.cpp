@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "krbkit/config/values.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
+#include "krbkit/exchange/kpasswd_client.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/proto/principal.hpp"
@@ -60,6 +62,28 @@ Result<Principal> client_principal(const Options& o, const std::string& realm,
   const passwd* pw = ::getpwuid(::getuid());
   if (pw == nullptr) return Error{Errc::invalid_argument, "no principal given and no user name for this uid"};
   return parse_principal(pw->pw_name, realm, flags);
+}
+
+// The password prompt; what was typed is kept in `entered` for the change of
+// an expired password.
+Result<SecretBytes> ask_password(const cli::SecretInput& input, const Principal& client,
+                                 std::optional<SecretBytes>& entered) {
+  KRBKIT_TRY(pw, cli::read_secret(input, fmt::format("Password for {}: ", unparse_principal(client))));
+  entered = pw.clone();
+  return pw;
+}
+
+// MIT's prompts for a new password after KEY_EXPIRED: the banner, then twice
+// from the terminal (or the next lines of stdin / --password-fd; a
+// --password-file holds only the old password, so stdin then).
+exchange::NewPasswordPrompt ask_new_password(cli::SecretInput input) {
+  if (!input.file.empty() && input.file != "-") input = {};
+  return [input](const std::string& banner) -> Result<exchange::NewPassword> {
+    fmt::print("{}\n", banner);
+    KRBKIT_TRY(first, cli::read_secret(input, "Enter new password: "));
+    KRBKIT_TRY(second, cli::read_secret(input, "Enter it again: "));
+    return exchange::NewPassword{std::move(first), std::move(second)};
+  };
 }
 
 // kinit -R / -v: the cache's TGT, renewed or validated by the KDC (a TGS
@@ -148,6 +172,7 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
 
   CryptoPolicy policy{defaults.allow_weak_crypto};
   std::unique_ptr<exchange::KeySource> keys;
+  auto entered = std::make_shared<std::optional<SecretBytes>>();
   if (o.use_keytab) {
     std::string keytab = o.keytab;
     if (keytab.empty() && o.client_keytab) {
@@ -162,16 +187,29 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
     KRBKIT_TRY(source, exchange::keytab_key_source(keytab, client));
     keys = std::make_unique<exchange::KeytabKeySource>(std::move(source));
   } else {
-    const cli::SecretInput input = o.password;
     keys = std::make_unique<exchange::PasswordKeySource>(
-        client,
-        [input](const Principal& p) {
-          return cli::read_secret(input, fmt::format("Password for {}: ", unparse_principal(p)));
-        },
-        policy);
+        client, [&o, entered](const Principal& p) { return ask_password(o.password, p, *entered); }, policy);
   }
 
   auto result = exchange::get_initial_credentials(profile, req, *keys, trace);
+  if (!result && result.error().is_kdc(23) && !o.use_keytab) {
+    // KEY_EXPIRED: as MIT, ask for a new password twice, change it, try again
+    // with it. A principal without pre-authentication hears KEY_EXPIRED
+    // before any password was asked for: ask for the old one first then.
+    if (!*entered) {
+      auto asked = ask_password(o.password, client, *entered);
+      if (!asked)
+        return asked.error().is(Errc::cancelled) ? std::move(result).error() : std::move(asked).error();
+    }
+    auto fresh =
+        exchange::change_expired_password(profile, client, **entered, ask_new_password(o.password), trace);
+    // No new password to read (stdin ended after the old one): a script
+    // learns that the password has expired (exit 7), not that input ran out.
+    if (!fresh && fresh.error().is(Errc::cancelled)) return std::move(result).error();
+    if (!fresh) return std::move(fresh).error();
+    exchange::PasswordKeySource fresh_keys(client, std::move(*fresh), policy);
+    result = exchange::get_initial_credentials(profile, req, fresh_keys, trace);
+  }
   if (!result) return std::move(result).error();
   trace("Storing {} -> {} in {}", unparse_principal(result->creds.client),
         unparse_principal(result->creds.server), cache->name());

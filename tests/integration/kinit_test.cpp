@@ -277,9 +277,47 @@ TEST_CASE("wrong password, unknown principal and an expired password: message an
   RunResult dave = kinit_pw(realm, realm.fresh_ccache(), "dave");
   CHECK(dave.exit_code == 7);
   CHECK(dave.err.find("kinit: Password for 'dave@" + realm.name() + "' has expired") == 0);
-  RunResult renew = realm.run({kinit(), "-R"});
-  CHECK(renew.exit_code == 1);
-  CHECK(renew.err.find("not supported yet") != std::string::npos);
+  CHECK(dave.err.find("while getting initial credentials") != std::string::npos);
+}
+
+TEST_CASE("an expired password: kinit asks for a new one twice, changes it, and gets the TGT") {
+  Realm& realm = Realm::shared();
+  const std::string user = "kinit-expired";
+  RunResult add = realm.kadmin_local("addprinc +needchange -pw old-pw-1 " + user + "\n");
+  REQUIRE_MESSAGE(add.ok(), show(add));
+  const std::string principal = user + "@" + realm.name();
+
+  {  // the two new passwords differ: nothing changes
+    RunResult r =
+        realm.run({kinit(), "-c", realm.fresh_ccache(), user}, {}, "old-pw-1\nnew-pw-a\nnew-pw-b\n");
+    // As MIT's kinit: the banner asks again; stdin has run out, so the
+    // password is still expired (exit 7).
+    CHECK(r.out.find("Password mismatch.  Please try again.") != std::string::npos);
+    CHECK_MESSAGE(r.exit_code == 7, show(r));
+    RunResult still = realm.run({"kinit", "-c", realm.fresh_ccache(), user}, {}, "old-pw-1\n");
+    CHECK(still.out.find("Password expired") != std::string::npos);  // MIT's kinit: still expired
+  }
+  {  // the change
+    const std::string cc = realm.fresh_ccache();
+    RunResult r = realm.run({kinit(), "-c", cc, user}, {}, "old-pw-1\nnew-pw-2\nnew-pw-2\n");
+    REQUIRE_MESSAGE(r.ok(), show(r));
+    CHECK(r.out.find("Password expired.  You must change it now.") != std::string::npos);
+    CHECK(r.out == "Password expired.  You must change it now.\n");  // prompts only on a terminal
+    RunResult list = realm.run({"klist", "-c", cc});  // MIT's klist reads the TGT we stored
+    CHECK(list.out.find("Default principal: " + principal) != std::string::npos);
+    CHECK(list.out.find("krbtgt/" + realm.name() + "@" + realm.name()) != std::string::npos);
+    // MIT's kinit takes the new password, and the old one is gone.
+    CHECK(realm.run({"kinit", "-c", realm.fresh_ccache(), user}, {}, "new-pw-2\n").ok());
+    CHECK_FALSE(realm.run({"kinit", "-c", realm.fresh_ccache(), user}, {}, "old-pw-1\n").ok());
+  }
+}
+
+TEST_CASE("kinit -R without a cache: no credentials (exit 8), naming the cache") {
+  Realm& realm = Realm::shared();
+  const std::string cc = realm.fresh_ccache();
+  RunResult renew = realm.run({kinit(), "-R", "-c", cc});
+  CHECK(renew.exit_code == 8);
+  CHECK_MESSAGE(renew.err.find(cc.substr(cc.find(':') + 1)) != std::string::npos, show(renew));
 }
 
 TEST_CASE("--password-file and --password-fd") {

@@ -126,7 +126,7 @@ std::string describe_initial_creds_error(const Error& error, const Principal& cl
     text = fmt::format("Client '{}' not found in Kerberos database{}", who, where);
   } else if (error.is_kdc(23)) {
     text = fmt::format("Password for '{}' has expired{}", who, where);
-    hint = "; change it with kpasswd (kinit cannot change it yet)";
+    hint = "; change it with kpasswd";
   } else if (!error.ntstatus_text.empty()) {
     // Active Directory said precisely what is wrong with the account.
     text = fmt::format("{} for '{}' (NTSTATUS 0x{:08X}, {})", error.ntstatus_text, who, error.ntstatus,

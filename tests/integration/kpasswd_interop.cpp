@@ -1,0 +1,212 @@
+// kpasswd against the real password services of the test realms: MIT's
+// kadmind (RFC 3244 over TCP and UDP) and Heimdal's kpasswdd (UDP). Every
+// new password is proven with MIT's own kinit, so a change that only krbkit
+// believes in fails here.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "krbkit/config/environment.hpp"
+#include "krbkit/config/profile.hpp"
+#include "krbkit/exchange/kpasswd_client.hpp"
+#include "krbkit/proto/principal.hpp"
+#include "realm/realm.hpp"
+
+using namespace krbkit;
+using namespace krbkit::test;
+
+namespace {
+
+// kpasswd changes passwords, so it gets a realm of its own rather than the shared one.
+Realm& mit_realm() {
+  static Realm realm;
+  return realm;
+}
+
+RunResult kpasswd(const Realm& realm, const std::vector<std::string>& args, const std::string& input) {
+  std::vector<std::string> argv{krbkit_tool("kpasswd")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return realm.run(argv, {}, input);
+}
+
+std::string lines(std::initializer_list<std::string> l) {
+  std::string out;
+  for (const auto& s : l) out += s + "\n";
+  return out;
+}
+
+// Whether MIT's kinit (or Heimdal's, in a Heimdal realm) accepts the password.
+bool password_works(Realm& realm, const std::string& user, const std::string& password) {
+  const std::string cc = realm.fresh_ccache();
+  if (realm.kind() == RealmKind::heimdal)
+    return realm
+        .sh("$HEIMDAL_BIN/kinit --password-file=STDIN -c " + cc + " " + realm.principal(user), {},
+            password + "\n")
+        .ok();
+  return realm.run({"kinit", "-c", cc, realm.principal(user)}, {}, password + "\n").ok();
+}
+
+void add_user(Realm& realm, const std::string& user, const std::string& password) {
+  auto r = realm.kind() == RealmKind::heimdal
+               ? realm.kadmin_local("add --password=" + password + " --use-defaults " + user + "\n")
+               : realm.kadmin_local("addprinc -policy default -pw " + password + " " + user + "\n");
+  REQUIRE_MESSAGE(r.ok(), r.err);
+}
+
+config::Profile profile_of(const Realm& realm) {
+  return config::load_profile(Environment::from_map({{"KRB5_CONFIG", realm.config()}})).value();
+}
+
+}  // namespace
+
+TEST_CASE("MIT kadmind: carol changes her password, the new one works, and back") {
+  Realm& realm = mit_realm();
+  const std::string old_pw = realm.password("carol"), new_pw = "carol-new-pw-2";
+  auto r = kpasswd(realm, {"carol"}, lines({old_pw, new_pw, new_pw}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == "Password changed.\n");  // prompts only on a terminal, as kinit's
+  CHECK(r.out.find("Password changed.") != std::string::npos);
+  CHECK(password_works(realm, "carol", new_pw));
+  CHECK_FALSE(password_works(realm, "carol", old_pw));
+
+  // And back, read from --password-file this time.
+  const std::string file = realm.fresh_path("pwfile");
+  std::ofstream(file) << lines({new_pw, old_pw, old_pw});
+  r = kpasswd(realm, {"--password-file", file, "carol"}, "");
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(password_works(realm, "carol", old_pw));
+}
+
+TEST_CASE("MIT kadmind: the policy's reason for a too-short password") {
+  Realm& realm = mit_realm();
+  add_user(realm, "kp-short", "short-pw-1");
+  auto r = kpasswd(realm, {"kp-short"}, lines({"short-pw-1", "abc", "abc"}));
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.out.find("Password change rejected: New password is too short.") != std::string::npos,
+                r.out);
+  CHECK(r.out.find("at least 8 characters") != std::string::npos);
+  CHECK(password_works(realm, "kp-short", "short-pw-1"));
+
+  {  // as JSON
+    r = kpasswd(realm, {"--json", "kp-short"}, lines({"short-pw-1", "abc", "abc"}));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("\"changed\": false") != std::string::npos);
+    CHECK(r.out.find("\"result_code\": 4") != std::string::npos);
+    CHECK(r.out.find("\"result_name\": \"KRB5_KPASSWD_SOFTERROR\"") != std::string::npos);
+    CHECK(r.out.find("\"message\": \"New password is too short.") != std::string::npos);
+  }
+}
+
+TEST_CASE("MIT kadmind: wrong old password, mismatched new ones") {
+  Realm& realm = mit_realm();
+  add_user(realm, "kp-wrong", "wrong-pw-1");
+  auto r = kpasswd(realm, {"kp-wrong"}, lines({"not-the-password", "whatever-1", "whatever-1"}));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "kpasswd: Password incorrect while getting initial ticket\n");
+  CHECK(r.out.find("Enter new password") == std::string::npos);  // never asked
+
+  r = kpasswd(realm, {"kp-wrong"}, lines({"wrong-pw-1", "new-pw-aaaa", "new-pw-bbbb"}));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "kpasswd: Password mismatch while reading password\n");
+  CHECK(password_works(realm, "kp-wrong", "wrong-pw-1"));
+}
+
+TEST_CASE("MIT kadmind: set-password by an admin, refused for others") {
+  Realm& realm = mit_realm();
+  add_user(realm, "kp-erin", "erin-pw-1");
+  auto r = kpasswd(realm, {"--admin-principal", "admin/admin", "kp-erin"},
+                   lines({realm.password("admin"), "erin-set-pw-2", "erin-set-pw-2"}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == "Password changed.\n");
+  CHECK(password_works(realm, "kp-erin", "erin-set-pw-2"));
+
+  add_user(realm, "kp-mallory", "mallory-pw-1");
+  r = kpasswd(realm, {"--admin-principal", "kp-mallory", "kp-erin"},
+              lines({"mallory-pw-1", "erin-evil-pw", "erin-evil-pw"}));
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.out.find("Access denied") != std::string::npos, r.out);
+  CHECK(password_works(realm, "kp-erin", "erin-set-pw-2"));
+}
+
+TEST_CASE("MIT kadmind: the expired-password user changes it") {
+  Realm& realm = mit_realm();
+  CHECK_FALSE(password_works(realm, "dave", realm.password("dave")));  // KEY_EXPIRED
+  auto r = kpasswd(realm, {"dave"}, lines({realm.password("dave"), "dave-new-pw-2", "dave-new-pw-2"}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(password_works(realm, "dave", "dave-new-pw-2"));
+}
+
+TEST_CASE("library: UDP only, and a closed server before the real one") {
+  Realm& realm = mit_realm();
+  add_user(realm, "kp-udp", "udp-pw-1");
+  const auto profile = profile_of(realm);
+  const auto client = parse_principal("kp-udp", realm.name()).value();
+  exchange::PasswordKeySource keys(client, SecretBytes(std::string_view("udp-pw-1")));
+  auto creds = exchange::get_changepw_credentials(profile, client, keys);
+  REQUIRE_MESSAGE(creds.ok(), creds.error().message());
+  const auto port = static_cast<std::uint16_t>(realm.kpasswd_port());
+
+  exchange::KpasswdSendOptions udp;
+  udp.servers = {net::KdcTarget{"127.0.0.1", port, net::Transport::udp}};
+  auto result =
+      exchange::change_password(profile, *creds, SecretBytes(std::string_view("udp-pw-2")), {}, udp);
+  REQUIRE_MESSAGE(result.ok(), result.error().message());
+  CHECK(result->ok());
+  CHECK(password_works(realm, "kp-udp", "udp-pw-2"));
+
+  // Port 1 on loopback refuses at once; the real server answers next.
+  exchange::KpasswdSendOptions two;
+  two.servers = {net::KdcTarget{"127.0.0.1", 1, net::Transport::any},
+                 net::KdcTarget{"127.0.0.1", port, net::Transport::any}};
+  exchange::PasswordKeySource keys2(client, SecretBytes(std::string_view("udp-pw-2")));
+  auto creds2 = exchange::get_changepw_credentials(profile, client, keys2);
+  REQUIRE(creds2.ok());
+  result = exchange::change_password(profile, *creds2, SecretBytes(std::string_view("udp-pw-3")), {}, two);
+  REQUIRE_MESSAGE(result.ok(), result.error().message());
+  CHECK(result->ok());
+  CHECK(password_works(realm, "kp-udp", "udp-pw-3"));
+
+  {  // RFC 3244 set-password for oneself
+    exchange::PasswordKeySource keys3(client, SecretBytes(std::string_view("udp-pw-3")));
+    auto creds3 = exchange::get_changepw_credentials(profile, client, keys3);
+    REQUIRE(creds3.ok());
+    exchange::KpasswdSendOptions self;
+    self.force_set_password = true;
+    result = exchange::change_password(profile, *creds3, SecretBytes(std::string_view("udp-pw-4")), {}, self);
+    REQUIRE(result.ok());
+    CHECK_MESSAGE(result->ok(), result->describe());
+    CHECK(password_works(realm, "kp-udp", "udp-pw-4"));
+  }
+
+  {  // nobody answers
+    exchange::KpasswdSendOptions none;
+    none.servers = {net::KdcTarget{"127.0.0.1", 1, net::Transport::tcp}};
+    auto r = exchange::change_password(profile, *creds2, SecretBytes(std::string_view("udp-pw-9")), {}, none);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::no_kdc));
+    CHECK(r.error().detail.find("no password server for " + realm.name() + " answered") != std::string::npos);
+  }
+}
+
+TEST_CASE("Heimdal kpasswdd: change, the new one works, too short is refused") {
+  Realm* realm = Realm::shared_heimdal();
+  if (realm == nullptr) {
+    MESSAGE(*heimdal_unavailable());
+    return;
+  }
+  add_user(*realm, "kp-hcarol", "hcarol-pw-1");
+  auto r = kpasswd(*realm, {"kp-hcarol"}, lines({"hcarol-pw-1", "hcarol-pw-2", "hcarol-pw-2"}));
+  CHECK_MESSAGE(r.exit_code == 0, (r.err + r.out));
+  CHECK(r.out.find("Password changed.") != std::string::npos);
+  CHECK(password_works(*realm, "kp-hcarol", "hcarol-pw-2"));
+
+  r = kpasswd(*realm, {"kp-hcarol"}, lines({"hcarol-pw-2", "abc", "abc"}));
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.out.find("Password change rejected: ") != std::string::npos, (r.out + r.err));
+  CHECK(password_works(*realm, "kp-hcarol", "hcarol-pw-2"));
+
+  r = kpasswd(*realm, {"kp-hcarol"}, lines({"wrong-old-pw", "hcarol-pw-3", "hcarol-pw-3"}));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "kpasswd: Password incorrect while getting initial ticket\n");
+}
