@@ -41,6 +41,11 @@ out=$("$bin/kvno" -c "$cc" -U "$BOB_UPN" "$SVC_DELEG" 2>&1) || fail "kvno -U $BO
 out=$("$bin/kvno" -c "$cc" -k "$SVC_DELEG_KEYTAB" -U "$BOB_UPN" "$SVC_DELEG" 2>&1) || fail "kvno -k -U: $out"
 [[ $out == *", keytab entry valid" ]] || fail "kvno -k -U $BOB_UPN: $out"
 
+# S4U2Self is for the requesting service itself: AD refuses another service.
+if out=$("$bin/kvno" -c "$cc" -I alice "$SVC_RC4" 2>&1); then fail "S4U2Self to $SVC_RC4 worked"; fi
+[[ $out == *"S4U2Self gives tickets to the requesting service only: $SVC_DELEG_ACCOUNT asked for $SVC_RC4"* ]] ||
+  fail "S4U2Self to another service: $out"
+
 # A user AD does not have.
 if out=$("$bin/kvno" -c "$cc" -I nosuchuser "$SVC_DELEG" 2>&1); then fail "S4U2Self for an unknown user worked"; fi
 [[ $out == *"Client not found in Kerberos database"* ]] || fail "S4U2Self for an unknown user: $out"

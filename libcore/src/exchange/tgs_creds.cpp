@@ -257,7 +257,15 @@ Result<Credentials> TgsClient::get(const Principal& server, const ServiceOptions
     req.kdc_options |= kdc_options::enc_tkt_in_skey;
     req.additional_tickets.push_back(options.user_to_user->ticket);
   }
-  KRBKIT_TRY(r, ask(tgt, std::move(req)));
+  auto asked = ask(tgt, std::move(req));
+  if (!asked && options.for_user && asked.error().is_kdc(36) && !(server == client_)) {
+    // KRB_AP_ERR_BADMATCH is what AD says when S4U2Self names another service.
+    Error e = std::move(asked).error();
+    e.detail = fmt::format("S4U2Self gives tickets to the requesting service only: {} asked for {}",
+                           name_of(client_), name_of(server));
+    return e;
+  }
+  KRBKIT_TRY(r, std::move(asked));
   if (r.referral)
     return Error{Errc::reply_mismatch, fmt::format("the KDC of {} referred {} to {}", server.realm,
                                                    name_of(server), r.referral_realm)};
