@@ -46,19 +46,22 @@ Result<SecretBytes> read_secret_line(int fd, const std::string& what) {
 }
 
 Result<SecretBytes> prompt_secret_no_echo(const std::string& prompt) {
-  std::fputs(prompt.c_str(), stdout);
-  std::fflush(stdout);
+  // Echo goes off before the prompt shows, and without discarding input
+  // (TCSANOW, as MIT's prompter): whatever is typed once the prompt is
+  // visible is read, and never echoed.
   termios saved{};
   bool restore = ::tcgetattr(STDIN_FILENO, &saved) == 0;
   if (restore) {
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
   }
+  std::fputs(prompt.c_str(), stdout);
+  std::fflush(stdout);
   auto line = read_secret_line(STDIN_FILENO, "terminal");
   if (restore)
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
   else
     std::fputs("\n", stdout);
   return line;
