@@ -22,10 +22,10 @@ std::string tag::describe(std::uint8_t t) {
   return fmt::format("tag 0x{:02x}", t);
 }
 
-Reader::Reader(BytesView data, std::string what) : state_(&own_), data_(data), path_(std::move(what)) {}
+Reader::Reader(BytesView data, std::string what) : state_(&own_), data_(data), root_name_(std::move(what)) {}
 
-Reader::Reader(State* state, BytesView data, std::string path, unsigned depth)
-    : state_(state), data_(data), path_(std::move(path)), depth_(depth) {}
+Reader::Reader(State* state, BytesView data, const Reader* parent, Where where, unsigned depth)
+    : state_(state), data_(data), parent_(parent), where_(where), depth_(depth) {}
 
 Reader::~Reader() { check_end(); }
 
@@ -34,12 +34,28 @@ void Reader::check_end() {
     fail(fmt::format("{} unexpected byte(s) after the last element", data_.size() - pos_));
 }
 
-void Reader::fail(std::string_view message) { fail_at(path_, message); }
+void Reader::fail(std::string_view message) { fail_at({}, message); }
 
-void Reader::fail_at(std::string_view path, std::string_view message) {
+void Reader::fail_at(Where where, std::string_view message) {
   if (!ok()) return;
+  const std::string path = path_of(where);
   std::string detail = path.empty() ? std::string(message) : fmt::format("{}: {}", path, message);
   state_->error = Error{Errc::parse, std::move(detail)};
+}
+
+std::string Reader::path() const { return parent_ ? parent_->path_of(where_) : root_name_; }
+
+// The path of a field or item of this reader ("<path>.<name>", "<path>[i]"),
+// or of this reader itself.
+std::string Reader::path_of(Where where) const {
+  std::string out = path();
+  if (where.index != kNoIndex) {
+    out += fmt::format("[{}]", where.index);
+  } else if (!where.name.empty()) {
+    if (!out.empty()) out += '.';
+    out += where.name;
+  }
+  return out;
 }
 
 std::optional<std::uint8_t> Reader::peek_tag() const {
@@ -47,7 +63,7 @@ std::optional<std::uint8_t> Reader::peek_tag() const {
   return data_[pos_];
 }
 
-std::optional<Reader::Header> Reader::read_header(std::string_view where) {
+std::optional<Reader::Header> Reader::read_header(Where where) {
   if (!ok()) return std::nullopt;
   if (pos_ >= data_.size()) {
     fail_at(where, "missing");
@@ -106,60 +122,48 @@ std::optional<Reader::Header> Reader::read_header(std::string_view where) {
   return h;
 }
 
-std::string Reader::child_path(std::string_view name) const {
-  if (name.empty()) return path_;
-  if (path_.empty()) return std::string(name);
-  return fmt::format("{}.{}", path_, name);
-}
-
-Reader Reader::child(std::uint8_t tag_byte, std::string_view name, std::string_view expected) {
+Reader Reader::child(std::uint8_t tag_byte, std::string_view name) {
   // Failures are named after the field that was looked for.
-  std::string path = child_path(name);
-  auto h = read_header(path);
+  const Where where{name};
+  auto h = read_header(where);
   if (h && h->tag != tag_byte) {
-    fail_at(path, fmt::format("expected {}, found {}", expected, tag::describe(h->tag)));
+    fail_at(where, fmt::format("expected {}, found {}", tag::describe(tag_byte), tag::describe(h->tag)));
     h.reset();
   }
   if (h && depth_ + 1 > kMaxDepth) {
-    fail_at(path, fmt::format("nested deeper than {} levels", kMaxDepth));
+    fail_at(where, fmt::format("nested deeper than {} levels", kMaxDepth));
     h.reset();
   }
-  if (!h) return Reader(state_, {}, std::move(path), depth_ + 1);
+  if (!h) return Reader(state_, {}, this, where, depth_ + 1);
   BytesView content = data_.subspan(pos_ + h->header_size, h->length);
   pos_ += h->header_size + h->length;
-  return Reader(state_, content, std::move(path), depth_ + 1);
+  return Reader(state_, content, this, where, depth_ + 1);
 }
 
-Reader Reader::field(unsigned n, std::string_view name) {
-  return child(tag::context(n), name, tag::describe(tag::context(n)));
-}
+Reader Reader::field(unsigned n, std::string_view name) & { return child(tag::context(n), name); }
 
-Reader Reader::sequence() { return child(tag::sequence, {}, "SEQUENCE"); }
+Reader Reader::sequence() & { return child(tag::sequence, {}); }
 
-Reader Reader::application(unsigned n, std::string_view name) {
-  return child(tag::application(n), name, tag::describe(tag::application(n)));
-}
+Reader Reader::application(unsigned n, std::string_view name) & { return child(tag::application(n), name); }
 
-Reader Reader::constructed(std::uint8_t tag_byte, std::string_view name) {
-  return child(tag_byte, name, tag::describe(tag_byte));
-}
+Reader Reader::constructed(std::uint8_t tag_byte, std::string_view name) & { return child(tag_byte, name); }
 
-Reader Reader::item() {
-  std::string path = fmt::format("{}[{}]", path_, items_++);
+Reader Reader::item() & {
+  const Where where{{}, items_++};
   BytesView element;
-  if (auto h = read_header(path)) element = data_.subspan(pos_, h->header_size + h->length);
+  if (auto h = read_header(where)) element = data_.subspan(pos_, h->header_size + h->length);
   pos_ += element.size();
-  return Reader(state_, element, std::move(path), depth_);
+  return Reader(state_, element, this, where, depth_);
 }
 
 BytesView Reader::peek_element() {
-  auto h = read_header(path_);
+  auto h = read_header({});
   if (!h) return {};
   return data_.subspan(pos_, h->header_size + h->length);
 }
 
 BytesView Reader::primitive(std::uint8_t tag_byte, const char* type_name) {
-  auto h = read_header(path_);
+  auto h = read_header({});
   if (!h) return {};
   if (h->tag != tag_byte) {
     fail(fmt::format("expected {}, found {}", type_name, tag::describe(h->tag)));

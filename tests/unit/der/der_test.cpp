@@ -197,6 +197,43 @@ TEST_CASE("SEQUENCE OF items are numbered in error paths") {
   CHECK(v == std::vector<std::int32_t>{1, 2, 0});
 }
 
+TEST_CASE("error paths through fields, items and nested sequences; path() on a child") {
+  // MSG ::= [APPLICATION 3] SEQUENCE { list [1] SEQUENCE OF SEQUENCE { x [0] INTEGER } }
+  // with the second item's x an OCTET STRING.
+  der::Writer w;
+  w.application(3, [&] {
+    w.sequence([&] {
+      w.field(1, [&] {
+        w.sequence([&] {
+          w.sequence([&] { w.field(0, [&] { w.int32(7); }); });
+          w.sequence([&] { w.field(0, [&] { w.octet_string(to_bytes("no")); }); });
+        });
+      });
+    });
+  });
+  const Bytes bytes = w.take();
+  der::Reader in(bytes, "MSG");
+  std::vector<std::string> paths;
+  {
+    auto app = in.application(3, "");
+    auto seq = app.sequence();
+    auto list = seq.field(1, "list");
+    auto items = list.sequence();
+    while (!items.at_end()) {
+      auto item = items.item();
+      paths.push_back(item.path());
+      auto inner = item.sequence();
+      (void)inner.field(0, "x").int32();
+    }
+  }
+  CHECK(paths == std::vector<std::string>{"MSG.list[0]", "MSG.list[1]"});
+  CHECK(in.finish().error().detail == "MSG.list[1].x: expected INTEGER, found OCTET STRING");
+
+  // Bytes left over in a nested element are reported when its reader ends.
+  const Bytes trailing = hex("3007a0050201010500");
+  CHECK(read_pair(trailing).error().detail == "PAIR.a: 2 unexpected byte(s) after the last element");
+}
+
 TEST_CASE("BOOLEAN, GeneralString, BIT STRING") {
   der::Writer w;
   w.boolean(true);

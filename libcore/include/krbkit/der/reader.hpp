@@ -27,10 +27,14 @@
 // constructed element (including the message), BOOLEAN other than 00/FF, and
 // GeneralizedTime other than YYYYMMDDHHMMSSZ.
 //
-// Lifetime: a child refers to its root's error state, so the root Reader must
-// outlive its children (declare the root first, as above). Children may be
-// temporaries (`seq.field(0, "etype").int32()`): a child checks in its
-// destructor that nothing follows what was read.
+// Lifetime: a child refers to its root's error state and to its parent (its
+// path is built from the chain of parents, and only when an error is
+// reported: formatting it for every field read cost more than the decoding),
+// so a parent must outlive its children and a field name must outlive the
+// child read under it (pass string literals). Children may be temporaries
+// (`seq.field(0, "etype").int32()`), but a temporary cannot have children:
+// the child-making calls are for named readers only (`&`-qualified). A child
+// checks in its destructor that nothing follows what was read.
 
 #include <chrono>
 #include <cstddef>
@@ -61,7 +65,8 @@ class Reader {
   bool ok() const { return !state_->error.has_value(); }
   // True when every element has been read (or after a failure).
   bool at_end() const { return !ok() || pos_ >= data_.size(); }
-  const std::string& path() const { return path_; }
+  // "AS-REP.enc-part.cipher": the root's name and the fields down to here.
+  std::string path() const;
   // Records "<path>: <message>" unless an earlier failure is already recorded.
   void fail(std::string_view message);
 
@@ -71,13 +76,13 @@ class Reader {
   bool has_field(unsigned n) const { return next_is(tag::context(n)); }
 
   // Children. Each consumes one element of this reader.
-  Reader field(unsigned n, std::string_view name);  // [n] EXPLICIT
-  Reader sequence();                                // SEQUENCE / SEQUENCE OF
-  Reader application(unsigned n, std::string_view name);
-  Reader constructed(std::uint8_t tag_byte, std::string_view name);
+  Reader field(unsigned n, std::string_view name) &;  // [n] EXPLICIT
+  Reader sequence() &;                                // SEQUENCE / SEQUENCE OF
+  Reader application(unsigned n, std::string_view name) &;
+  Reader constructed(std::uint8_t tag_byte, std::string_view name) &;
   // The next element as a reader of its own, named "<path>[index]" (for the
   // items of a SEQUENCE OF); the child reads that single element.
-  Reader item();
+  Reader item() &;
 
   // The whole encoding (tag, length, value) of the next element, without
   // consuming it; empty on error. For keeping a Ticket's original bytes.
@@ -112,27 +117,36 @@ class Reader {
   struct State {
     std::optional<Error> error;
   };
+  // Where a failure is reported, relative to a reader: the reader itself
+  // (no name, no index), its field `name`, or its item `index`.
+  static constexpr std::size_t kNoIndex = ~std::size_t{0};
+  struct Where {
+    std::string_view name;
+    std::size_t index = kNoIndex;
+  };
   struct Header {
     std::uint8_t tag = 0;
     std::size_t header_size = 0;
     std::size_t length = 0;
   };
 
-  Reader(State* state, BytesView data, std::string path, unsigned depth);
+  Reader(State* state, BytesView data, const Reader* parent, Where where, unsigned depth);
   // Parses and validates the next header without consuming it; failures are
   // reported under `where`.
-  std::optional<Header> read_header(std::string_view where);
-  void fail_at(std::string_view path, std::string_view message);
+  std::optional<Header> read_header(Where where);
+  void fail_at(Where where, std::string_view message);
+  std::string path_of(Where where) const;
   BytesView primitive(std::uint8_t tag_byte, const char* type_name);
-  Reader child(std::uint8_t tag_byte, std::string_view name, std::string_view expected);
-  std::string child_path(std::string_view name) const;
+  Reader child(std::uint8_t tag_byte, std::string_view name);
   void check_end();
 
   State own_;
   State* state_;
   BytesView data_;
   std::size_t pos_ = 0;
-  std::string path_;
+  std::string root_name_;           // the root's `what`
+  const Reader* parent_ = nullptr;  // null for the root
+  Where where_;                     // this reader, relative to parent_
   unsigned depth_ = 0;
   unsigned items_ = 0;
 };
