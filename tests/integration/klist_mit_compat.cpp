@@ -88,6 +88,47 @@ TEST_CASE("klist prints an MIT-written cache exactly as MIT klist does") {
   CHECK(ny.out == mit_ny.out);
 }
 
+TEST_CASE("klist -C shows config entries where they sit in the file, as MIT klist -C") {
+  // MIT's kinit writes its config entries (fast_avail, pa_type) before the
+  // TGT; one set on an existing cache (krb5_cc_set_config) is appended after
+  // the tickets. The same records MIT wrote, with the config entries moved
+  // between and after the tickets.
+  Realm& realm = Realm::shared();
+  const std::string cc = mit_cache(realm);
+  const std::string data = read_file(path_of(cc));
+  auto contents = ccache::parse(as_bytes(data), cc);
+  auto header = ccache::parse_header(as_bytes(data), cc);
+  REQUIRE(contents.ok());
+  REQUIRE(header.ok());
+  REQUIRE(contents->creds.size() == 2);
+  REQUIRE_MESSAGE(contents->config_entries.size() >= 2, "MIT's kinit wrote fast_avail and pa_type");
+  std::string mixed = data.substr(0, header->end_of_header);
+  auto append = [&](const Credentials& c) {
+    auto record = ccache::serialize_credential(c, contents->version);
+    REQUIRE(record.ok());
+    mixed.append(reinterpret_cast<const char*>(record->data()), record->size());
+  };
+  append(contents->creds[0]);
+  append(contents->config_entries[0]);
+  append(contents->creds[1]);
+  for (std::size_t i = 1; i < contents->config_entries.size(); ++i) append(contents->config_entries[i]);
+  const std::string moved = "FILE:" + realm.fresh_path("config-moved");
+  std::ofstream(path_of(moved), std::ios::binary) << mixed;
+  for (const auto& opts : std::vector<std::vector<std::string>>{{"-C"}, {"-C", "-f", "-e", "-a", "-n"}, {}}) {
+    auto args = opts;
+    args.push_back("-c");
+    args.push_back(moved);
+    same_as_mit(realm, args);
+  }
+  // Our listing really differs from "config first" here.
+  auto ours = realm.run({krbkit_tool("klist"), "-C", "-c", moved}, kFixedFormat);
+  REQUIRE_MESSAGE(ours.ok(), ours.err);
+  const auto tgt_line = ours.out.find("krbtgt/KRBKIT.TEST@KRBKIT.TEST\n");
+  const auto first_config = ours.out.find("config: ");
+  CHECK(tgt_line != std::string::npos);
+  CHECK(first_config > tgt_line);
+}
+
 TEST_CASE("klist -k lists a keytab exactly as MIT klist -k") {
   Realm& realm = Realm::shared();
   for (const auto& opts :

@@ -58,12 +58,13 @@ class Parser {
     out.default_principal = principal("default principal");
     if (in_.failed()) return error();
     for (int n = 1; !in_.at_end(); ++n) {
-      where_ = fmt::format("credential {}", n);
+      credential_no_ = n;
       Credentials c = credential();
       if (in_.failed()) return error();
-      if (is_config_principal(c.server))
+      if (is_config_principal(c.server)) {
         out.config_entries.push_back(std::move(c));
-      else
+        out.config_after.push_back(out.creds.size());
+      } else
         out.creds.push_back(std::move(c));
     }
     return out;
@@ -78,8 +79,16 @@ class Parser {
   }
 
  private:
+  // The failed field's full name ("credential 3 server component 2") is put
+  // together only here: building it for every field read cost more than the
+  // reading.
   Error error() const {
-    std::string field = where_.empty() ? in_.failure_field() : where_ + " " + in_.failure_field();
+    std::string field;
+    if (credential_no_ > 0) field = fmt::format("credential {} ", credential_no_);
+    if (failed_role_ != nullptr) (field += failed_role_) += ' ';
+    field += in_.failure_field();
+    if (failed_role_ != nullptr && in_.failure_field() == kComponent)
+      field += fmt::format(" {}", component_no_);
     return Error{Errc::ccache_format, fmt::format("{}: byte {}: {}: {}", filename_, in_.failure_offset(),
                                                   field, in_.failure_problem())};
   }
@@ -156,27 +165,35 @@ class Parser {
     return n;
   }
 
-  Principal principal(const std::string& role) {
+  // `role` ("client") is prefixed to the field names of a failure inside.
+  Principal principal(const char* role) {
     Principal p;
+    read_principal(p);
+    if (in_.failed() && failed_role_ == nullptr) failed_role_ = role;
+    return p;
+  }
+
+  void read_principal(Principal& p) {
     if (version_ != 1)
-      p.type = static_cast<NameType>(in_.i32(role + " name type"));
+      p.type = static_cast<NameType>(in_.i32("name type"));
     else
       p.type = NameType::unknown;
     const std::size_t count_at = in_.offset();
-    std::uint32_t n = count(role + " component count", 4);
-    if (in_.failed()) return p;
+    std::uint32_t n = count("component count", 4);
+    if (in_.failed()) return;
     if (version_ == 1) {
       if (n == 0) {
-        in_.fail(role + " component count", "0, but version 1 counts the realm", count_at);
-        return p;
+        in_.fail("component count", "0, but version 1 counts the realm", count_at);
+        return;
       }
       --n;
     }
-    p.realm = text(role + " realm");
+    p.realm = text("realm");
     p.components.reserve(n);
-    for (std::uint32_t i = 0; i < n && !in_.failed(); ++i)
-      p.components.push_back(text(fmt::format("{} component {}", role, i + 1)));
-    return p;
+    for (std::uint32_t i = 0; i < n && !in_.failed(); ++i) {
+      component_no_ = i + 1;
+      p.components.push_back(text(kComponent));
+    }
   }
 
   Credentials credential() {
@@ -219,9 +236,13 @@ class Parser {
     return c;
   }
 
+  static constexpr std::string_view kComponent = "component";
+
   BinaryReader in_;
   std::string_view filename_;
-  std::string where_;
+  int credential_no_ = 0;              // the credential being read, from 1
+  const char* failed_role_ = nullptr;  // the principal a failure is in
+  std::uint32_t component_no_ = 0;     // the principal component being read, from 1
   int version_ = 0;
 };
 
@@ -305,6 +326,7 @@ CacheContents CacheContents::clone() const {
   c.other_header_tags = other_header_tags;
   for (const auto& cr : creds) c.creds.push_back(cr.clone());
   for (const auto& cr : config_entries) c.config_entries.push_back(cr.clone());
+  c.config_after = config_after;
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -223,11 +224,23 @@ std::string cache_text(std::string_view cache_name, const ccache::CacheContents&
   out += "Expires";
   fill(out, width - 8 + 3, ' ');
   out += "Service principal\n";
-  // MIT lists the records in file order; its kinit writes the config
-  // entries before the tickets.
-  if (options.config)
-    for (const auto& cred : contents.config_entries) credential_text(out, cred, default_name, options, tf);
-  for (const auto& cred : contents.creds) credential_text(out, cred, default_name, options, tf);
+  // MIT lists the records in file order (its kinit writes the config
+  // entries before the tickets; one set later is appended after them).
+  const auto& config = contents.config_entries;
+  std::size_t next_config = 0;
+  auto config_before = [&](std::size_t ticket) {
+    for (; next_config < config.size(); ++next_config) {
+      const std::size_t after =
+          next_config < contents.config_after.size() ? contents.config_after[next_config] : 0;
+      if (after > ticket) break;
+      if (options.config) credential_text(out, config[next_config], default_name, options, tf);
+    }
+  };
+  for (std::size_t i = 0; i < contents.creds.size(); ++i) {
+    config_before(i);
+    credential_text(out, contents.creds[i], default_name, options, tf);
+  }
+  config_before(SIZE_MAX);  // the rest, whatever config_after says
   return out;
 }
 

@@ -324,6 +324,16 @@ TEST_CASE("damage: unknown version, garbage, impossible lengths and counts") {
   CHECK(error_of(addr).find("credential 1 address count: count 268435457 is impossible") !=
         std::string::npos);
 
+  // A cut inside a principal names the principal and the component (the
+  // offset is that of the length field).
+  Bytes comp = file_bytes(4);
+  const std::size_t server_at = comp.size() - cred.size() + (4 + 4 + 4 + 11 + 4 + 5);
+  comp.resize(server_at + 4 + 4 + 4 + 11 + 4 + 6 + 4 + 3);
+  CHECK(error_of(comp).find("byte " + std::to_string(server_at + 33) +
+                            ": credential 1 server component 2: ") != std::string::npos);
+  comp.resize(server_at + 4 + 4 + 4 + 5);
+  CHECK(error_of(comp).find(": credential 1 server realm: ") != std::string::npos);
+
   // is_skey must be 0 or 1.
   Bytes skey = file_bytes(4);
   skey[addr_at - 5] = 7;

@@ -146,6 +146,29 @@ TEST_CASE("cache_text: -f -e -a -n -C, as MIT klist") {
         "\tAddresses: 192.0.2.7, ::, unknown addrtype 20\n");
 }
 
+TEST_CASE("cache_text -C: config entries where they sit in the file, as MIT klist") {
+  present::CacheListOptions o;
+  o.config = true;
+  auto cc = sample_cache();
+  cc.config_entries.push_back(
+      ccache::make_config_entry(cc.default_principal, "refresh_time", "", as_bytes("1")));
+  cc.config_entries.push_back(ccache::make_config_entry(cc.default_principal, "k", "", as_bytes("x")));
+  cc.config_after = {1, 2, 7};  // after the TGT, after the service ticket, and a stale count
+  const auto text = present::cache_text("FILE:/tmp/cc", cc, o, kC);
+  CHECK(text.substr(text.find("Service principal\n") + 18) ==
+        "11/22/26 02:35:00  11/22/26 12:35:00  krbtgt/KRBKIT.TEST@KRBKIT.TEST\n"
+        "\trenew until 11/24/26 02:35:00\n"
+        "config: pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 2\n"
+        "11/22/26 02:35:00  11/22/26 12:35:00  svc-aes128-sha1/server.krbkit.test@KRBKIT.TEST\n"
+        "config: refresh_time = 1\n"
+        "config: k = x\n");
+  // Without positions (contents built in memory) they come first, as written.
+  cc.config_after.clear();
+  const auto first = present::cache_text("FILE:/tmp/cc", cc, o, kC);
+  CHECK(first.substr(first.find("Service principal\n") + 18, 8) == "config: ");
+  CHECK(first.find("config: k = x\n11/22/26") != std::string::npos);
+}
+
 TEST_CASE("cache_text: other client, referral ticket server, deprecated enctype, binary config data") {
   auto cc = sample_cache();
   Credentials other = cc.creds[1].clone();

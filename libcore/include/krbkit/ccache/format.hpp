@@ -44,6 +44,12 @@ struct CacheContents {
   std::vector<HeaderTag> other_header_tags;
   std::vector<Credentials> creds;           // tickets, in file order
   std::vector<Credentials> config_entries;  // X-CACHECONF: records, in file order
+  // Where each config entry sat among the tickets: config_after[i] tickets
+  // came before config_entries[i] in the file (so a listing can show the
+  // records in file order, as MIT's klist -C does). Filled by parse(); may be
+  // shorter than config_entries (contents built in memory), and the missing
+  // ones count as 0, which is also where serialize() writes them.
+  std::vector<std::size_t> config_after;
 
   CacheContents clone() const;
 };
