@@ -25,8 +25,8 @@ using namespace krbkit;
 
 struct Options {
   std::string cache, etype, keytab, sname, impersonate, enterprise, out_cache, u2u_cache, krbtgt_keytab;
-  bool quiet = false, unknown_type = false, proxy = false, cached_only = false, no_store = false,
-       json = false, decode = false;
+  bool quiet = false, unknown_type = false, canonicalize = false, proxy = false, cached_only = false,
+       no_store = false, json = false, decode = false;
   std::vector<std::string> services;
 };
 
@@ -79,6 +79,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
 
   exchange::ServiceOptions opts;
   opts.cached_only = o.cached_only;
+  opts.canonicalize = o.canonicalize;
   opts.no_store = o.no_store || !o.out_cache.empty();
   if (!o.etype.empty()) {
     KRBKIT_TRY(e, enctype_from_name(o.etype));
@@ -216,6 +217,9 @@ void print(const Options& o, const std::vector<Outcome>& outcomes) {
     }
     if (r.failed()) {
       std::fflush(stdout);
+      // MIT's line before the error when the ticket does not decrypt with the keytab.
+      if (r.keytab_valid && !*r.keytab_valid && !o.quiet && !o.json)
+        fmt::print(stderr, "{}: kvno = {}, keytab entry invalid\n", r.name, r.info->kvno);
       if (!r.error.empty()) fmt::print(stderr, "kvno: {}\n", r.error);
       for (const auto& p : r.problems) fmt::print(stderr, "kvno: {}\n", p);
     } else if (!o.quiet && !o.json && !r.decoded) {
@@ -234,6 +238,7 @@ int main(int argc, char** argv) {
   app.add_option("-e", o.etype, "Session key enctype to request")->option_text("ETYPE");
   app.add_flag("-q", o.quiet, "Print nothing on success");
   app.add_option("-k", o.keytab, "Check each ticket decrypts with this keytab")->option_text("KEYTAB");
+  app.add_flag("-C", o.canonicalize, "Ask the KDC to canonicalize the service principal names");
   auto* u = app.add_flag("-u", o.unknown_type, "Use the unknown name type for the services");
   app.add_option("-S", o.sname, "Arguments are host names; build SNAME/host principals")
       ->option_text("SNAME")

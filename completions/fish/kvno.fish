@@ -1,4 +1,5 @@
 # fish completion for krbkit's kvno
+complete -c kvno -s C -d 'Canonicalize the service names'
 complete -c kvno -s c -r -F -d 'Credentials cache'
 complete -c kvno -s e -x -a 'aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 aes256-cts-hmac-sha384-192 aes128-cts-hmac-sha256-128 camellia256-cts-cmac camellia128-cts-cmac arcfour-hmac' -d 'Session key enctype'
 complete -c kvno -s k -r -F -d 'Check tickets with this keytab'

@@ -73,7 +73,7 @@ TEST_CASE("kvno: errors and exit status as MIT's") {
   CHECK(usage.exit_code != 0);
 }
 
-TEST_CASE("kvno -q, -S, -e, --json") {
+TEST_CASE("kvno -q, -S, -e, -C, --json") {
   Realm& realm = Realm::shared();
   std::string cc = tgt_for(realm, "alice");
   auto q = realm.run({krbkit_tool("kvno"), "-q", "-c", cc, realm.host_principal()});
@@ -89,6 +89,18 @@ TEST_CASE("kvno -q, -S, -e, --json") {
   CHECK_MESSAGE(
       k.out.find("Etype (skey, tkt): aes128-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96") != std::string::npos,
       k.out);
+  // -C: the canonicalize KDC option (MIT's kvno -C); same output as MIT's.
+  std::string camellia = realm.service_for("camellia128-cts-cmac");
+  auto c = realm.run({krbkit_tool("kvno"), "-C", "-c", cc, camellia}, {{"KRB5_TRACE", "/dev/stderr"}});
+  REQUIRE_MESSAGE(c.ok(), c.err);
+  CHECK(c.out == camellia + ": kvno = 1\n");
+  CHECK(c.out == realm.run({"/usr/bin/kvno", "-C", "-c", cc, camellia}).out);
+  CHECK_MESSAGE(std::regex_search(c.err, std::regex("TGS request to [^:]*: options [^;]*canonicalize")),
+                c.err);
+  auto plain = realm.run({krbkit_tool("kvno"), "-c", cc, realm.service_for("camellia256-cts-cmac")},
+                         {{"KRB5_TRACE", "/dev/stderr"}});
+  REQUIRE_MESSAGE(plain.ok(), plain.err);
+  CHECK_MESSAGE(plain.err.find("canonicalize") == std::string::npos, plain.err);
   auto j = realm.run({krbkit_tool("kvno"), "--json", "-c", cc, svc});
   REQUIRE(j.ok());
   CHECK(j.out.find("\"service\": \"" + svc + "\"") != std::string::npos);
@@ -134,6 +146,16 @@ TEST_CASE("kvno -k: the ticket decrypts with the right keytab, not with a wrong 
   auto bad = realm.run({krbkit_tool("kvno"), "-c", cc, "-k", wrong, svc});
   CHECK(bad.exit_code == 1);
   CHECK_MESSAGE(bad.err.find("while decrypting ticket for " + svc) != std::string::npos, bad.err);
+  // MIT's line first, on stderr, as MIT's kvno prints it; not with -q.
+  auto mit = realm.run({"/usr/bin/kvno", "-c", cc, "-k", wrong, svc});
+  CHECK(mit.exit_code == 1);
+  const std::string invalid = svc + ": kvno = 1, keytab entry invalid\n";
+  CHECK_MESSAGE(mit.err.rfind(invalid, 0) == 0, mit.err);
+  CHECK_MESSAGE(bad.err.rfind(invalid, 0) == 0, bad.err);
+  CHECK(bad.out.empty());
+  auto quiet = realm.run({krbkit_tool("kvno"), "-q", "-c", cc, "-k", wrong, svc});
+  CHECK(quiet.exit_code == 1);
+  CHECK(quiet.err.find("keytab entry invalid") == std::string::npos);
   // A keytab without the principal at all.
   auto missing = realm.run({krbkit_tool("kvno"), "-c", cc, "-k", realm.host_keytab(), svc});
   CHECK(missing.exit_code == 1);
