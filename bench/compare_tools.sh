@@ -83,10 +83,8 @@ fi
 bench klist "$bin/klist -c $work/small.cc" "$mit_bin/klist -c $work/small.cc"
 bench klist-1000 "$bin/klist -c $work/big.cc" "$mit_bin/klist -c $work/big.cc"
 bench kdestroy "$bin/kdestroy -q -c $work/d.cc" "$mit_bin/kdestroy -q -c $work/d.cc" "cp $work/small.cc $work/d.cc"
-# krbkit's destroy overwrites the file with zeros and fsync()s before the
-# unlink (so the old blocks really are zeroed; MIT unlinks, then writes zeros
-# that never reach the disk). On tmpfs the fsync costs nothing: this row is
-# the tools' own cost.
+# Both tools overwrite the file with zeros and unlink it, without fsync();
+# the tmpfs row leaves the disk out altogether: the tools' own cost.
 if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]]; then
   shm=$(mktemp -d /dev/shm/krbkit-bench-XXXXXX)
   bench kdestroy-tmpfs "$bin/kdestroy -q -c $shm/d.cc" "$mit_bin/kdestroy -q -c $shm/d.cc" "cp $work/small.cc $shm/d.cc"
