@@ -109,6 +109,8 @@ Result<FramedToken> unframe_token(BytesView t) {
     std::size_t n = t[pos++] & 0x7f;
     if (n == 0 || n > 4 || pos + n > t.size()) return bad;
     for (std::size_t i = 0; i < n; ++i) len = (len << 8) | t[pos++];
+    // DER: the shortest form only (no leading zero octet, no long form below 128).
+    if (len < 0x80 || (len >> (8 * (n - 1))) == 0) return bad;
   }
   if (len != t.size() - pos) return Error{Errc::parse, "GSS-API token: length does not match the token"};
   BytesView body = t.subspan(pos);

@@ -45,6 +45,21 @@ TEST_CASE("initial context tokens carry the krb5 mechanism OID and TOK_ID") {
     CHECK(f[1] == 0x82);
     CHECK(unframe_token(f)->inner.size() == 300);
   }
+  SUBCASE("a length not in its shortest DER form is refused (found by fuzz_gss_tokens)") {
+    // 0x81 0x10 and 0x82 0x00 0x10 for 16, 0x82 0x00 0x81 for 129.
+    Bytes long_form = {0x60, 0x81, 0x10};
+    long_form.insert(long_form.end(), framed.begin() + 2, framed.end());
+    CHECK(unframe_token(long_form).error().is(Errc::parse));
+    Bytes zero_lead = {0x60, 0x82, 0x00, 0x10};
+    zero_lead.insert(zero_lead.end(), framed.begin() + 2, framed.end());
+    CHECK(unframe_token(zero_lead).error().is(Errc::parse));
+    Bytes big = frame_token(tok_id::ap_rep, Bytes(116, 0xaa));  // 129 bytes after the length
+    REQUIRE(big[1] == 0x81);
+    Bytes padded = {0x60, 0x82, 0x00};
+    padded.insert(padded.end(), big.begin() + 2, big.end());
+    CHECK(unframe_token(padded).error().is(Errc::parse));
+    CHECK(unframe_token(big).ok());
+  }
   SUBCASE("another mechanism is refused") {
     framed[6] ^= 1;
     CHECK(unframe_token(framed).error().is(Errc::parse));
