@@ -89,7 +89,10 @@ Result<Reply> decode_reply(BytesView message) {
     rep.accepted = true;
     rep.verf.flavor = r.u32("verf.flavor");
     rep.verf.body = r.opaque("verf.body", 400);
-    rep.accept_stat = static_cast<AcceptStat>(r.u32("accept_stat"));
+    const std::uint32_t accept_stat = r.u32("accept_stat");
+    if (accept_stat > static_cast<std::uint32_t>(AcceptStat::system_err))
+      r.fail("accept_stat", "unknown value");
+    rep.accept_stat = static_cast<AcceptStat>(accept_stat);
     if (rep.accept_stat == AcceptStat::success) {
       BytesView rest = r.rest();
       rep.results.assign(rest.begin(), rest.end());
@@ -103,14 +106,18 @@ Result<Reply> decode_reply(BytesView message) {
     if (reject == 0) {
       rep.low = r.u32("mismatch_info.low");
       rep.high = r.u32("mismatch_info.high");
-    } else {
+    } else if (reject == 1) {
       rep.auth_error = true;
       rep.auth_stat = static_cast<AuthStat>(r.u32("auth_stat"));
+    } else {
+      r.fail("reject_stat", "neither RPC_MISMATCH nor AUTH_ERROR");
     }
   } else {
     r.fail("reply_stat", "neither MSG_ACCEPTED nor MSG_DENIED");
   }
-  if (auto st = r.status(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
+  // Only a successful reply's results run to the end; any other reply ends
+  // where its last field does.
+  if (auto st = r.finish(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
   return rep;
 }
 

@@ -155,6 +155,32 @@ TEST_CASE("call header and replies") {
     REQUIRE(r.ok());
     CHECK(reply_error(*r, "k").code == make_error_code(RpcErrc::proc_unavail));
   }
+  SUBCASE("strict: unknown reject_stat or accept_stat, bytes after a refusal") {
+    // reject_stat 7 is neither RPC_MISMATCH (0) nor AUTH_ERROR (1).
+    CHECK(decode_reply(hex("00000001"
+                           "00000001"
+                           "00000001"
+                           "00000007"
+                           "00000005"))
+              .error()
+              .detail == "RPC reply.reject_stat: neither RPC_MISMATCH nor AUTH_ERROR");
+    CHECK(decode_reply(hex("00000001"
+                           "00000001"
+                           "00000000"
+                           "00000000"
+                           "00000000"
+                           "00000009"))
+              .error()
+              .code == make_error_code(RpcErrc::bad_reply));
+    CHECK(decode_reply(hex("00000001"
+                           "00000001"
+                           "00000001"
+                           "00000001"
+                           "00000005"
+                           "00000000"))
+              .error()
+              .detail == "RPC reply: 4 unexpected bytes at the end");
+  }
   SUBCASE("garbage") {
     CHECK(decode_reply(hex("00000001"
                            "00000000"))
