@@ -2,8 +2,8 @@
 
 #include <arpa/nameser.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <resolv.h>
 
 #include <algorithm>
@@ -29,7 +29,10 @@ Result<std::vector<SrvRecord>> parse_srv_answer(BytesView answer) {
     rec.weight = get_u16be(rdata + 2);
     rec.port = get_u16be(rdata + 4);
     char name[NS_MAXDNAME];
-    if (ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg), rdata + 6, name, sizeof name) < 0)
+    // The target name must fill the rest of the RDATA exactly (it may point
+    // elsewhere through compression, but not run past RDLENGTH or stop short).
+    const int used = ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg), rdata + 6, name, sizeof name);
+    if (used < 0 || static_cast<std::size_t>(used) + 6 != ns_rr_rdlen(rr))
       return Error{Errc::parse, fmt::format("DNS SRV answer: bad target name in record {}", i)};
     rec.target = name;
     while (!rec.target.empty() && rec.target.back() == '.') rec.target.pop_back();

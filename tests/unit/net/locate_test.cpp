@@ -163,4 +163,16 @@ TEST_CASE("DNS SRV answers are ordered by priority, then weight") {
   Bytes cut(answer.begin(), answer.begin() + static_cast<std::ptrdiff_t>(answer.size() - 5));
   CHECK(parse_srv_answer(cut).error().is(Errc::parse));
   CHECK_FALSE(parse_srv_answer(Bytes{1, 2, 3}).ok());
+  // Strict: a target name that does not fill its RDATA (RDLENGTH counts two
+  // bytes more than the record holds) is refused, not read up to its end.
+  Bytes one = srv_response({{0, 0, 88, "kdc.krbkit.test"}});
+  REQUIRE(parse_srv_answer(one).ok());
+  const std::size_t rdlen_at = one.size() - (6 + 17) - 2;  // 6 fixed bytes, 17 of name
+  REQUIRE(krbkit::get_u16be(one.data() + rdlen_at) == 6 + 17);
+  one[rdlen_at + 1] += 2;
+  one.push_back(0);
+  one.push_back(0);
+  auto longer = parse_srv_answer(one);
+  REQUIRE_FALSE(longer.ok());
+  CHECK(longer.error().detail == "DNS SRV answer: bad target name in record 0");
 }
