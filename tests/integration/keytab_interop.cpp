@@ -3,7 +3,9 @@
 // written by krbkit is listed by MIT klist -k and works for MIT kinit -k.
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -70,7 +72,71 @@ std::string ktutil_addent(Realm& realm, const std::string& principal, const std:
   return path;
 }
 
+// `klist -k [-i]` by `klist` (MIT's or krbkit's) with KRB5_CONFIG=conf and
+// no keytab variables: what it printed, and the keytab it named ("Keytab
+// name: FILE:..." on stdout; krbkit names a missing keytab only on stderr).
+struct KeytabListing {
+  RunResult run;
+  std::string name;
+};
+KeytabListing list_default_keytab(const std::string& klist, bool client, const std::string& conf) {
+  std::vector<std::string> argv{klist, "-k"};
+  if (client) argv.push_back("-i");
+  KeytabListing out{
+      run_process(argv, {{"KRB5_CONFIG", conf}, {"KRB5_KTNAME", {}}, {"KRB5_CLIENT_KTNAME", {}}}), ""};
+  std::smatch m;
+  if (std::regex_search(out.run.out, m, std::regex("^Keytab name: (\\S+)"))) out.name = m[1];
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("default and default client keytab names are the ones MIT's tools use") {
+  const std::string mit_klist = "/usr/bin/klist";
+  REQUIRE_MESSAGE(::access(mit_klist.c_str(), X_OK) == 0, "MIT's klist is missing (scripts/bootstrap)");
+  const std::string euid = std::to_string(::geteuid());
+
+  // Built in (an empty krb5.conf): MIT names the keytab even when it is missing.
+  const KeytabListing mit_default = list_default_keytab(mit_klist, false, "/dev/null");
+  const KeytabListing mit_client = list_default_keytab(mit_klist, true, "/dev/null");
+  REQUIRE_MESSAGE(!mit_default.name.empty(), mit_default.run.out << mit_default.run.err);
+  REQUIRE_MESSAGE(!mit_client.name.empty(), mit_client.run.out << mit_client.run.err);
+  CHECK(default_keytab_name().value() == mit_default.name);
+  CHECK(default_client_keytab_name().value() == mit_client.name);
+  // krbkit's klist looks in the same place (the path is in its error when the file is missing).
+  const KeytabListing ours = list_default_keytab(krbkit_tool("klist"), true, "/dev/null");
+  if (!std::filesystem::exists(mit_client.name.substr(5))) {
+    CHECK(ours.run.exit_code != 0);
+    CHECK_MESSAGE(ours.run.err.find("'" + mit_client.name.substr(5) + "'") != std::string::npos,
+                  ours.run.err);
+  } else {
+    CHECK(ours.name == mit_client.name);
+  }
+
+  // From krb5.conf, with %{} tokens: both tools list the same (empty) keytabs.
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("krbkit-ktnames-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir + "/" + euid);
+  for (const std::string& file :
+       {dir + "/k-" + std::to_string(::getuid()) + ".keytab", dir + "/" + euid + "/c.keytab"})
+    std::ofstream(file, std::ios::binary) << std::string("\x05\x02", 2);
+  const std::string conf = dir + "/krb5.conf";
+  std::ofstream(conf) << "[libdefaults]\n"
+                      << "  default_keytab_name = FILE:" << dir << "/k-%{uid}.keytab\n"
+                      << "  default_client_keytab_name = FILE:" << dir << "/%{euid}/c.keytab\n";
+  for (bool client : {false, true}) {
+    CAPTURE(client);
+    const KeytabListing mit = list_default_keytab(mit_klist, client, conf);
+    const KeytabListing krbkit = list_default_keytab(krbkit_tool("klist"), client, conf);
+    REQUIRE_MESSAGE(mit.run.ok(), mit.run.err);
+    CHECK_MESSAGE(krbkit.run.ok(), krbkit.run.err);
+    CHECK(mit.name ==
+          "FILE:" + dir +
+              (client ? "/" + euid + "/c.keytab" : "/k-" + std::to_string(::getuid()) + ".keytab"));
+    CHECK(krbkit.run.out == mit.run.out);
+  }
+  std::filesystem::remove_all(dir);
+}
 
 TEST_CASE("the host keytab MIT kadmin ktadd wrote is read with MIT's keys") {
   Realm& realm = Realm::shared();

@@ -64,8 +64,11 @@ Result<std::string> default_keytab_name(const std::optional<std::string>& config
   return default_name("KRB5_KTNAME", configured, "FILE:/etc/krb5.keytab", "default_keytab_name");
 }
 
+// MIT's DEFCKTNAME is $(localstatedir)/krb5/user/%{euid}/client.keytab, and
+// Debian builds it with localstatedir=/etc: the libkrb5 that Debian's kinit,
+// klist and GSSAPI users load says FILE:/etc/krb5/user/%{euid}/client.keytab.
 Result<std::string> default_client_keytab_name(const std::optional<std::string>& configured) {
-  return default_name("KRB5_CLIENT_KTNAME", configured, "FILE:/var/lib/krb5/user/%{euid}/client.keytab",
+  return default_name("KRB5_CLIENT_KTNAME", configured, "FILE:/etc/krb5/user/%{euid}/client.keytab",
                       "default_client_keytab_name");
 }
 

@@ -306,7 +306,7 @@ TEST_CASE("keytab names and defaults") {
   CHECK(*default_keytab_name() == "FILE:/etc/krb5.keytab");
   CHECK(*default_keytab_name(std::string("FILE:/etc/%{uid}.keytab")) ==
         "FILE:/etc/" + std::to_string(::getuid()) + ".keytab");
-  CHECK(*default_client_keytab_name() == "FILE:/var/lib/krb5/user/" + euid + "/client.keytab");
+  CHECK(*default_client_keytab_name() == "FILE:/etc/krb5/user/" + euid + "/client.keytab");
   CHECK(*default_client_keytab_name(std::string("FILE:/k/%{euid}")) == "FILE:/k/" + euid);
   ::setenv("KRB5_KTNAME", "FILE:/env.keytab", 1);
   ::setenv("KRB5_CLIENT_KTNAME", "FILE:/envc.keytab", 1);

@@ -66,7 +66,7 @@ Result<Bytes> serialize_record(const KeytabEntry& entry, int version);
 // KRB5_KTNAME, else `configured` (default_keytab_name, %{} expanded), else FILE:/etc/krb5.keytab.
 Result<std::string> default_keytab_name(const std::optional<std::string>& configured = std::nullopt);
 // KRB5_CLIENT_KTNAME, else `configured` (default_client_keytab_name), else
-// FILE:/var/lib/krb5/user/%{euid}/client.keytab; %{} expanded.
+// FILE:/etc/krb5/user/%{euid}/client.keytab (Debian MIT's); %{} expanded.
 Result<std::string> default_client_keytab_name(const std::optional<std::string>& configured = std::nullopt);
 
 // The file path of FILE:p, WRFILE:p or a bare path; Errc::unsupported for other types.
