@@ -31,7 +31,7 @@ struct Options {
   bool list = false, all = false, status = false, version = false, json = false, decode = false;
   present::CacheListOptions show;
   present::KeytabListOptions keys;
-  std::string valid_for, name, service, krbtgt_keytab;
+  std::string valid_for, name, service, krbtgt_keytab, cache_name;
 };
 
 struct Context {
@@ -262,12 +262,14 @@ int main(int argc, char** argv) {
   cli::add_version_flag(app, "klist");
   Options o;
   app.add_flag("-c", o.cache_mode, "List a credential cache (the default)");
+  app.add_option("--cache", o.cache_name, "List this credential cache (Heimdal's spelling of -c NAME)")
+      ->type_name("CACHE");
   app.add_flag("-k", o.keytab_mode, "List a keytab");
   app.add_flag("-i", o.client_keytab, "With -k and no name: the default client keytab");
-  app.add_flag("-l", o.list, "List the caches of the collection");
-  app.add_flag("-A", o.all, "List every cache of the collection");
-  app.add_flag("-s", o.status, "Print nothing; exit 0 if the cache holds a current TGT");
-  app.add_flag("-f", o.show.flags, "Show ticket flags");
+  app.add_flag("-l,--list-all,--list-caches", o.list, "List the caches of the collection");
+  app.add_flag("-A,--all-content", o.all, "List every cache of the collection");
+  app.add_flag("-s,--test", o.status, "Print nothing; exit 0 if the cache holds a current TGT");
+  app.add_flag("-f,--flags", o.show.flags, "Show ticket flags");
   app.add_flag("-e", o.show.enctypes, "Show session key and ticket enctypes");
   app.add_flag("-a", o.show.addresses, "Show ticket addresses");
   app.add_flag("-n", o.show.numeric_addresses, "With -a: show addresses numerically");
@@ -287,6 +289,14 @@ int main(int argc, char** argv) {
   app.add_option("name", o.name, "Cache or keytab name");
   app.add_option("service", o.service, "With --decode: the service whose ticket to decode");
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
+  if (!o.cache_name.empty()) {  // Heimdal's --cache NAME: MIT's -c NAME
+    if (!o.name.empty()) {
+      fmt::print(stderr, "klist: --cache names the cache already; no name argument with it\n{}", app.help());
+      return cli::kExitUsage;
+    }
+    o.name = o.cache_name;
+    o.cache_mode = true;
+  }
   if (o.version) {
     std::puts(cli::version_string("klist").c_str());
     return cli::kExitOk;

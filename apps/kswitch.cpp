@@ -40,8 +40,10 @@ int main(int argc, char** argv) {
   CLI::App app{"kswitch - switch the primary ticket cache of a collection"};
   cli::add_version_flag(app, "kswitch");
   std::string cache, principal;
-  auto* c = app.add_option("-c", cache, "Make this cache the primary of its collection")->type_name("CACHE");
-  auto* p = app.add_option("-p", principal, "Make the collection's cache for this principal the primary")
+  auto* c = app.add_option("-c,--cache", cache, "Make this cache the primary of its collection")
+                ->type_name("CACHE");
+  auto* p = app.add_option("-p,--principal", principal,
+                           "Make the collection's cache for this principal the primary")
                 ->type_name("PRINCIPAL");
   c->excludes(p);
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;

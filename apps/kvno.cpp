@@ -234,10 +234,11 @@ int main(int argc, char** argv) {
   CLI::App app{"kvno - get service tickets and print the key version numbers of the services"};
   krbkit::cli::add_version_flag(app, "kvno");
   Options o;
-  app.add_option("-c", o.cache, "Credentials cache to use")->option_text("CCACHE");
-  app.add_option("-e", o.etype, "Session key enctype to request")->option_text("ETYPE");
-  app.add_flag("-q", o.quiet, "Print nothing on success");
-  app.add_option("-k", o.keytab, "Check each ticket decrypts with this keytab")->option_text("KEYTAB");
+  app.add_option("-c,--cache", o.cache, "Credentials cache to use")->option_text("CCACHE");
+  app.add_option("-e,--enctype", o.etype, "Session key enctype to request")->option_text("ETYPE");
+  app.add_flag("-q,--quiet", o.quiet, "Print nothing on success");
+  app.add_option("-k,--keytab", o.keytab, "Check each ticket decrypts with this keytab")
+      ->option_text("KEYTAB");
   app.add_flag("-C", o.canonicalize, "Ask the KDC to canonicalize the service principal names");
   auto* u = app.add_flag("-u", o.unknown_type, "Use the unknown name type for the services");
   app.add_option("-S", o.sname, "Arguments are host names; build SNAME/host principals")

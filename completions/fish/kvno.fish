@@ -1,9 +1,9 @@
 # fish completion for krbkit's kvno
 complete -c kvno -s C -d 'Canonicalize the service names'
-complete -c kvno -s c -r -F -d 'Credentials cache'
-complete -c kvno -s e -x -a 'aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 aes256-cts-hmac-sha384-192 aes128-cts-hmac-sha256-128 camellia256-cts-cmac camellia128-cts-cmac arcfour-hmac' -d 'Session key enctype'
-complete -c kvno -s k -r -F -d 'Check tickets with this keytab'
-complete -c kvno -s q -d 'Quiet'
+complete -c kvno -s c -l cache -r -F -d 'Credentials cache'
+complete -c kvno -s e -l enctype -x -a 'aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 aes256-cts-hmac-sha384-192 aes128-cts-hmac-sha256-128 camellia256-cts-cmac camellia128-cts-cmac arcfour-hmac' -d 'Session key enctype'
+complete -c kvno -s k -l keytab -r -F -d 'Check tickets with this keytab'
+complete -c kvno -s q -l quiet -d 'Quiet'
 complete -c kvno -s u -d 'Unknown name type'
 complete -c kvno -s S -x -d 'Service name; arguments are hosts'
 complete -c kvno -s I -x -d 'S4U2Self for this user'
