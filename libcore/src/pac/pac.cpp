@@ -239,16 +239,29 @@ Result<void> verify_full_signature(const Pac& pac, const Key& krbtgt_key) {
   return verify(*pac.full_signature, krbtgt_key, zeroed_signatures(pac, true), "full");
 }
 
-Result<std::optional<Bytes>> find_pac(const AuthorizationData& authorization_data) {
+namespace {
+// AD puts the PAC one AD-IF-RELEVANT deep; each level is decoded (a copy), so
+// the depth is bounded to keep a deeply nested ticket linear in its size.
+constexpr int kMaxIfRelevantDepth = 8;
+
+Result<std::optional<Bytes>> find_pac_at(const AuthorizationData& authorization_data, int depth) {
   for (const auto& entry : authorization_data) {
     if (entry.type == ad_type::win2k_pac) return std::optional<Bytes>(entry.data);
     if (entry.type == ad_type::if_relevant) {
+      if (depth >= kMaxIfRelevantDepth)
+        return Error{Errc::parse,
+                     fmt::format("AD-IF-RELEVANT nested more than {} deep", kMaxIfRelevantDepth)};
       KRBKIT_TRY(inner, decode_authorization_data(entry.data, "AD-IF-RELEVANT"));
-      KRBKIT_TRY(found, find_pac(inner));
+      KRBKIT_TRY(found, find_pac_at(inner, depth + 1));
       if (found) return found;
     }
   }
   return std::optional<Bytes>{};
+}
+}  // namespace
+
+Result<std::optional<Bytes>> find_pac(const AuthorizationData& authorization_data) {
+  return find_pac_at(authorization_data, 0);
 }
 
 std::optional<std::uint32_t> ntstatus_from_edata(BytesView e_data) {

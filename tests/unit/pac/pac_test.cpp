@@ -121,3 +121,23 @@ TEST_CASE("NTSTATUS in a KRB-ERROR's e-data (Samba's disabled-account reply)") {
   CHECK_FALSE(pac::ntstatus_from_edata(encode_method_data(salt)));
   CHECK_FALSE(pac::ntstatus_message(0x12345678u));
 }
+
+TEST_CASE("the PAC is found inside AD-IF-RELEVANT, but not 100 levels deep") {
+  // A deep nest used to be decoded level by level, each level a copy of the
+  // rest: an EncTicketPart of 20000 levels (490 KB) took more than 2 GB in
+  // fuzz_pac_ticket (a crafted input: the fuzz runs stay below 4 KB).
+  const AuthorizationData pac{{ad_type::win2k_pac, Bytes(8, 0)}};
+  auto nest = [&](int depth) {
+    AuthorizationData ad = pac;
+    for (int i = 0; i < depth; ++i) ad = {{ad_type::if_relevant, encode_authorization_data(ad)}};
+    return ad;
+  };
+  auto one = pac::find_pac(nest(1));
+  REQUIRE(one.ok());
+  REQUIRE(one->has_value());
+  CHECK(**one == Bytes(8, 0));
+  CHECK(pac::find_pac(nest(8)).ok());
+  auto deep = pac::find_pac(nest(100));
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.error().detail == "AD-IF-RELEVANT nested more than 8 deep");
+}
