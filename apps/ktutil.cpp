@@ -40,7 +40,9 @@ std::optional<std::string> read_secret_line(const std::string& prompt) {
   fmt::print("{}", prompt);
   std::fflush(stdout);
   std::string line;
-  if (!std::getline(std::cin, line)) return std::nullopt;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  fmt::print("\n");  // as MIT's: the line end the unechoed answer did not print
+  if (!got) return std::nullopt;
   return line;
 }
 
@@ -64,8 +66,10 @@ class Ktutil {
   void list(const Args& a) const;
   void addent(const Args& a);
   void delent(const Args& a);
-  Result<Key> make_key(const Args& a, const Principal& p, Enctype e, bool from_password,
-                       const std::string& salt, bool fetch);
+  Result<keytab::KeytabEntry> make_entry(const Principal& p, std::optional<Enctype> e, bool from_password,
+                                         const std::string& salt, bool fetch);
+  static Result<Key> make_key(const Principal& p, Enctype e, bool from_password, const std::string& salt,
+                              const Bytes& params);
 
   std::vector<keytab::KeytabEntry> entries_;
 };
@@ -165,8 +169,30 @@ void Ktutil::list(const Args& a) const {
   }
 }
 
-Result<Key> Ktutil::make_key(const Args& a, const Principal& p, Enctype e, bool from_password,
-                             const std::string& salt, bool fetch) {
+// The entry's key: from a hex key or a password; with `fetch`, the salt (and,
+// when `e` is not given, the enctype) the KDC names for the principal.
+Result<keytab::KeytabEntry> Ktutil::make_entry(const Principal& p, std::optional<Enctype> e,
+                                               bool from_password, const std::string& salt, bool fetch) {
+  const std::string name = unparse_principal(p);
+  std::string s = salt.empty() ? exchange::default_salt(p) : salt;
+  Bytes params;
+  if (fetch) {
+    auto env = Environment::from_process();
+    KRBKIT_TRY(profile, config::load_profile(env));
+    KRBKIT_TRY(info, exchange::fetch_etype_info(profile, p, e, Tracer::from_process()));
+    e = info.etype;
+    if (info.salt) s = *info.salt;
+    if (info.s2kparams) params = *info.s2kparams;
+  }
+  keytab::KeytabEntry entry;
+  entry.principal = p;
+  KRBKIT_TRY(key, make_key(p, *e, from_password, s, params));
+  entry.key = std::move(key);
+  return entry;
+}
+
+Result<Key> Ktutil::make_key(const Principal& p, Enctype e, bool from_password, const std::string& s,
+                             const Bytes& params) {
   const std::string name = unparse_principal(p);
   if (!from_password) {
     auto hex_key = read_secret_line(fmt::format("Key for {} (hex): ", name));
@@ -185,22 +211,11 @@ Result<Key> Ktutil::make_key(const Args& a, const Principal& p, Enctype e, bool 
   if (!pw) return Error{Errc::cancelled, "no password given"};
   SecretBytes password{std::string_view(*pw)};
   secure_wipe(pw->data(), pw->size());
-  std::string s = salt.empty() ? exchange::default_salt(p) : salt;
-  Bytes params;
-  if (fetch) {
-    auto env = Environment::from_process();
-    KRBKIT_TRY(profile, config::load_profile(env));
-    KRBKIT_TRY(info, exchange::fetch_etype_info(profile, p, e, Tracer::from_process()));
-    if (info.salt) s = *info.salt;
-    if (info.s2kparams) params = *info.s2kparams;
-  }
-  (void)a;
   return string_to_key(e, password.chars(), as_bytes(s), params, CryptoPolicy{true});
 }
 
 void Ktutil::addent(const Args& a) {
-  const std::string usage =
-      "usage: addent (-password | -key) [-fetch] [-salt salt] -p principal -k kvno -e enctype";
+  const std::string usage = "usage: addent (-key | -password) -p principal -k kvno [-e enctype] [-f|-s salt]";
   std::string princ, kvno_text, etype, salt;
   bool password = false, key = false, fetch = false;
   for (std::size_t i = 1; i < a.size(); ++i) {
@@ -233,8 +248,13 @@ void Ktutil::addent(const Args& a) {
       return;
     }
   }
-  if (password == key || princ.empty() || kvno_text.empty() || etype.empty()) {
+  if (password == key || princ.empty() || kvno_text.empty()) {
     fmt::print(stderr, "{}\n", usage);
+    return;
+  }
+  // -e may be left out with -f: the KDC's enctype then (MIT 1.19+).
+  if (etype.empty() && !fetch) {
+    fmt::print(stderr, "enctype must be specified if not using -f\n");
     return;
   }
   auto fail = [&](const Error& e, const std::string& doing) {
@@ -247,8 +267,12 @@ void Ktutil::addent(const Args& a) {
     if (auto d = config::LibDefaults::from(*profile)) realm = d->default_realm.value_or("");
   auto p = parse_principal(princ, realm);
   if (!p) return fail(p.error(), "parsing principal name " + princ);
-  auto e = enctype_from_name(etype);
-  if (!e) return fail(e.error(), "converting " + etype + " to an enctype");
+  std::optional<Enctype> e;
+  if (!etype.empty()) {
+    auto named = enctype_from_name(etype);
+    if (!named) return fail(named.error(), "converting " + etype + " to an enctype");
+    e = *named;
+  }
   std::uint32_t kvno = 0;
   try {
     kvno = static_cast<std::uint32_t>(std::stoul(kvno_text));
@@ -256,14 +280,11 @@ void Ktutil::addent(const Args& a) {
     fmt::print(stderr, "{}\n", usage);
     return;
   }
-  auto k = make_key(a, *p, *e, password, salt, fetch);
-  if (!k) return fail(k.error(), "adding new entry");
-  keytab::KeytabEntry entry;
-  entry.principal = *p;
-  entry.kvno = kvno;
-  entry.timestamp = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  entry.key = std::move(k).value();
-  entries_.push_back(std::move(entry));
+  auto entry = make_entry(*p, e, password, salt, fetch);
+  if (!entry) return fail(entry.error(), "adding new entry");
+  entry->kvno = kvno;
+  entry->timestamp = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  entries_.push_back(std::move(entry).value());
 }
 
 void Ktutil::delent(const Args& a) {

@@ -83,3 +83,32 @@ TEST_CASE("ktutil: -key takes a hex key; usage errors as MIT words them") {
   auto usage = realm.run({krbkit_tool("ktutil")}, {}, "addent -p x\nq\n");
   CHECK(usage.err.find("usage: addent") != std::string::npos);
 }
+
+TEST_CASE("ktutil: addent -f without -e takes the KDC's enctype and salt, output as MIT's, keys work") {
+  Realm& realm = Realm::shared();
+  // alice needs pre-authentication (etype-info in the error), bob not (in the AS-REP).
+  const std::string alice = realm.principal("alice"), bob = realm.principal("bob");
+  auto script = [&](const std::string& kt) {
+    return "addent -password -p " + alice + " -k 1 -f\n" + realm.password("alice") +
+           "\naddent -password -p " + bob + " -k 2 -f\n" + realm.password("bob") + "\naddent -password -p " +
+           alice + " -k 1\nl -e -k\nwkt " + kt + "\nq\n";
+  };
+  std::string ours_kt = realm.fresh_path("fetched.keytab"), mit_kt = realm.fresh_path("mit-fetched.keytab");
+  auto ours = realm.run({krbkit_tool("ktutil")}, {{"TZ", "UTC"}}, script(ours_kt));
+  auto mit = realm.run({kMitKtutil}, {{"TZ", "UTC"}}, script(mit_kt));
+  REQUIRE_MESSAGE(ours.ok(), ours.err);
+  REQUIRE_MESSAGE(mit.ok(), mit.err);
+  // Same listing, prompts (each followed by a line end) and keys; the same refusal without -e or -f.
+  CHECK(ours.out.find("Password for " + alice + ": \n") != std::string::npos);
+  CHECK(ours.out.find(alice + " (aes256-cts-hmac-sha1-96)") != std::string::npos);
+  std::string mit_out = mit.out;
+  mit_out.replace(mit_out.find(mit_kt), mit_kt.size(), ours_kt);  // "wkt <its own file>"
+  CHECK(ours.out == mit_out);
+  CHECK(ours.err == "enctype must be specified if not using -f\n");
+  CHECK(ours.err == mit.err);
+  for (const std::string& who : {alice, bob}) {
+    CAPTURE(who);
+    auto kinit = realm.run({"/usr/bin/kinit", "-k", "-t", ours_kt, "-c", realm.fresh_ccache(), who});
+    CHECK_MESSAGE(kinit.ok(), kinit.err);
+  }
+}

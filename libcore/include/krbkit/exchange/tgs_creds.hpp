@@ -136,8 +136,10 @@ namespace krbkit::exchange {
 // key of enctype `e`, asked with an AS-REQ without pre-authentication: from
 // the ETYPE-INFO2 (else ETYPE-INFO, PW-SALT) of the PREAUTH_REQUIRED error or
 // of the AS-REP; the default salt when the KDC names none. Any other KDC
-// error (an unknown client) is returned.
+// error (an unknown client) is returned. Without `e` (MIT's addent -f
+// without -e) the request offers the configured enctypes (default_tkt_enctypes)
+// and the KDC's first choice is returned, enctype included.
 Result<EtypeInfo2Entry> fetch_etype_info(const config::Profile& profile, const Principal& principal,
-                                         Enctype e, Tracer tracer = {});
+                                         std::optional<Enctype> e, Tracer tracer = {});
 
 }  // namespace krbkit::exchange
