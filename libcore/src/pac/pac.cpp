@@ -159,6 +159,11 @@ Result<Pac> decode(BytesView bytes) {
   if (!r.failed() && count > r.remaining() / 16) {
     return Error{Errc::parse, fmt::format("PAC: {} buffers do not fit in {} bytes", count, bytes.size())};
   }
+  // MS-PAC 2.4: the data follows the header, each buffer 8-aligned; buffers
+  // do not share bytes, so together they fit in what follows the header
+  // (which also keeps the copies below linear in the PAC's size).
+  const std::uint64_t header = 8 + 16 * std::uint64_t{count};
+  std::uint64_t total = 0;
   for (std::uint32_t i = 0; i < count && !r.failed(); ++i) {
     Buffer b;
     b.type = r.u32("ulType");
@@ -170,6 +175,14 @@ Result<Pac> decode(BytesView bytes) {
                    fmt::format("PAC: buffer {} ({}) at offset {} size {} runs past the end ({} bytes)", i,
                                buffer_type_name(b.type), b.offset, size, bytes.size())};
     }
+    if (b.offset < header || b.offset % 8 != 0)
+      return Error{Errc::parse,
+                   fmt::format("PAC: buffer {} ({}) at offset {}: not 8-aligned after the {}-byte header", i,
+                               buffer_type_name(b.type), b.offset, header)};
+    total += size;
+    if (total > bytes.size() - header)
+      return Error{Errc::parse, fmt::format("PAC: buffers of {} bytes and more overlap in {} bytes of data",
+                                            total, bytes.size() - header)};
     b.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(b.offset),
                   bytes.begin() + static_cast<std::ptrdiff_t>(b.offset + size));
     pac.buffers.push_back(std::move(b));

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "krbkit/crypto/crypto.hpp"
 #include "pac_fixture.hpp"
 
@@ -140,4 +144,43 @@ TEST_CASE("the PAC is found inside AD-IF-RELEVANT, but not 100 levels deep") {
   auto deep = pac::find_pac(nest(100));
   REQUIRE_FALSE(deep.ok());
   CHECK(deep.error().detail == "AD-IF-RELEVANT nested more than 8 deep");
+}
+
+TEST_CASE("PAC buffers: 8-aligned after the header, not sharing bytes (MS-PAC 2.4)") {
+  Bytes li = read_hex("logon_info_samba_ndr.hex");
+  Bytes good = make_pac({{1, li}, {10, Bytes(16, 0)}});
+  REQUIRE(pac::decode(good).ok());
+  auto set_offset = [](Bytes pac, std::size_t buffer, std::uint32_t offset) {
+    for (std::size_t i = 0; i < 4; ++i)
+      pac.at(8 + 16 * buffer + 8 + i) = static_cast<std::uint8_t>(offset >> (8 * i));
+    return pac;
+  };
+  CHECK(pac::decode(set_offset(good, 1, 20)).error().detail ==
+        "PAC: buffer 1 (CLIENT_INFO) at offset 20: not 8-aligned after the 40-byte header");
+  CHECK(pac::decode(set_offset(good, 1, 44)).error().detail ==
+        "PAC: buffer 1 (CLIENT_INFO) at offset 44: not 8-aligned after the 40-byte header");
+  // Both buffers on the same 849 bytes: every such entry would be copied out
+  // again (the amplification a PAC of thousands of entries would give).
+  Bytes twice = set_offset(make_pac({{1, li}, {1, Bytes{}}}), 1, 40);
+  for (std::size_t i = 0; i < 4; ++i)
+    twice.at(8 + 16 + 4 + i) = static_cast<std::uint8_t>(li.size() >> (8 * i));
+  CHECK(pac::decode(twice).error().detail.find("overlap") != std::string::npos);
+}
+
+TEST_CASE("the PACs Samba AD issued decode (tests/data/fuzz-seeds/pac)") {
+  int n = 0;
+  for (const auto& f :
+       std::filesystem::directory_iterator(std::string(KRBKIT_TEST_DATA_DIR) + "/fuzz-seeds/pac")) {
+    std::ifstream in(f.path(), std::ios::binary);
+    Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto p = pac::decode(bytes);
+    INFO(f.path().string());
+    REQUIRE(p.ok());
+    CHECK(p->logon_info);
+    CHECK(p->upn_dns_info);
+    CHECK(p->server_signature);
+    CHECK(p->kdc_signature);
+    ++n;
+  }
+  CHECK(n >= 9);
 }
