@@ -2,7 +2,9 @@
 // (NDR), CLIENT_INFO, UPN_DNS_INFO, ATTRIBUTES_INFO, REQUESTOR and the
 // signatures, then the text and JSON renderings klist/kvno --decode print.
 // Seed corpus: tests/data/fuzz-seeds/pac (PACs from Samba AD tickets).
-// Properties: decoding is deterministic; whatever decodes renders, with every
+// Properties: decoding is deterministic and its buffers are laid out as
+// MS-PAC 2.4 says (so no input is copied out more than once); whatever
+// decodes renders, with every
 // check state, to valid UTF-8 (the names come from UTF-16), the same text on
 // every run; the signature checks run with fixed keys without crashing.
 
@@ -50,6 +52,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (first->raw != Bytes(in.begin(), in.end()) || first->buffers.size() != second->buffers.size())
     std::abort();
+  // Strict layout (MS-PAC 2.4): 8-aligned data after the header, no byte shared.
+  std::size_t total = 0;
+  for (const auto& b : first->buffers) {
+    total += b.data.size();
+    if (b.offset % 8 != 0 || b.offset < 8 + 16 * first->buffers.size()) std::abort();
+  }
+  if (total > size) std::abort();
 
   pac::Checks checks;
   const std::string plain = render(*first, checks);
