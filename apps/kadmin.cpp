@@ -151,7 +151,11 @@ Result<void> run(const Options& o, int& failures) {
   io.out = [](std::string_view s) { std::cout << s; };
   io.err = [&](std::string_view s) {
     std::cout.flush();
-    if (batch) std::cerr << "kadmin: line " << line_no << ": ";
+    if (batch) {
+      // One "kadmin: " per line: "kadmin: line 3: Unknown request ...", not "... line 3: kadmin: ...".
+      if (s.substr(0, 8) == "kadmin: ") s.remove_prefix(8);
+      std::cerr << "kadmin: line " << line_no << ": ";
+    }
     std::cerr << s << "\n";
   };
   io.new_password = read_new_password;

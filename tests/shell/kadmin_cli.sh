@@ -95,6 +95,25 @@ has "getstrs bob" "No string attributes" || fail "delstr not visible"
 ours -q "purgekeys -all svc-k/web.krbkit.test" >/dev/null || fail "purgekeys -all"
 has "getprinc svc-k/web.krbkit.test" "Number of keys: 0" || fail "purgekeys not visible"
 
+# addprinc with the options not used above, each checked with kadmin.local.
+ours -q 'addprinc -nokey -kvno 5 -clearpolicy -maxrenewlife 2d -expire "2031-02-03 04:05:06 UTC" -pwexpire "2030-01-01 GMT" +allow_svr opt1' >/dev/null ||
+  fail "addprinc -nokey -kvno -expire ... UTC"
+out=$(local_ "getprinc opt1")
+grep -q "Number of keys: 0" <<<"$out" || fail "addprinc -nokey: $out"
+grep -q "Expiration date: Mon Feb 03 04:05:06 UTC 2031" <<<"$out" || fail "addprinc -expire with UTC: $out"
+grep -q "Password expiration date: Tue Jan 01 00:00:00 UTC 2030" <<<"$out" || fail "addprinc -pwexpire with GMT: $out"
+grep -q "Maximum renewable life: 2 days 00:00:00" <<<"$out" || fail "addprinc -maxrenewlife: $out"
+grep -q "Policy: \[none\]" <<<"$out" || fail "addprinc -clearpolicy: $out"
+ours -q "addprinc -e aes128-cts-hmac-sha1-96:normal -pw opt2-pw-1 -policy default opt2" >/dev/null || fail "addprinc -e"
+out=$(local_ "getprinc opt2")
+grep -q "Number of keys: 1" <<<"$out" && grep -q "Key: vno 1, aes128-cts-hmac-sha1-96" <<<"$out" || fail "addprinc -e: $out"
+echo opt2-pw-1 | kinit -c "FILE:$dir/cc-opt2" "opt2@$REALM" >/dev/null || fail "kinit with the -e principal"
+ours -q "modprinc -expire tomorrow opt2" >/dev/null || fail "modprinc -expire tomorrow"
+has "getprinc opt2" "Expiration date: $(date -u -d tomorrow '+%a %b %d')" || fail "modprinc -expire tomorrow: $(local_ "getprinc opt2")"
+# lock/unlock: the remote protocol has no database lock; the same answers as MIT's client.
+same "lock" "lock"
+same "unlock" "unlock"
+
 # Batch: one session, per-line errors, the batch goes on, non-zero exit.
 set +e
 printf 'addprinc -pw batch-pw-1 batch1\ngetprinc nobody\naddprinc -pw batch-pw-2 batch2\n' | ours >"$dir/batch.out" 2>"$dir/batch.err"
@@ -103,6 +122,9 @@ set -e
 ((rc != 0)) || fail "a batch with a failed request exited 0"
 grep -q 'kadmin: line 2: get_principal: Principal does not exist while retrieving "nobody@' "$dir/batch.err" ||
   fail "batch error line: $(cat "$dir/batch.err")"
+printf 'bogus\n' | ours >/dev/null 2>"$dir/bogus.err" || true
+[[ "$(<"$dir/bogus.err")" == 'kadmin: line 1: Unknown request "bogus".  Type "?" for a request list.' ]] ||
+  fail "batch unknown request: $(cat "$dir/bogus.err")"
 has "getprinc batch2" "Principal: batch2@" || fail "the batch stopped after an error"
 printf 'getprinc nobody\naddprinc -pw batch-pw-3 batch3\n' | ours --stop-on-error >/dev/null 2>&1 && fail "--stop-on-error exit 0"
 has "getprinc batch3" "Principal does not exist" || fail "--stop-on-error went on"

@@ -197,7 +197,8 @@ std::optional<std::int64_t> parse_deltat(std::string_view text) {
   return neg ? -total : total;
 }
 
-std::optional<std::time_t> local_time(int y, int mo, int d, int h, int mi, int sec) {
+// The time of a calendar date: local time, or UTC when `utc` ("... UTC").
+std::optional<std::time_t> local_time(int y, int mo, int d, int h, int mi, int sec, bool utc = false) {
   std::tm tm{};
   tm.tm_year = y - 1900;
   tm.tm_mon = mo - 1;
@@ -207,22 +208,28 @@ std::optional<std::time_t> local_time(int y, int mo, int d, int h, int mi, int s
   tm.tm_sec = sec;
   tm.tm_isdst = -1;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  std::time_t t = std::mktime(&tm);
+  std::time_t t = utc ? ::timegm(&tm) : std::mktime(&tm);
   if (t == static_cast<std::time_t>(-1)) return std::nullopt;
   return t;
 }
 
 // Absolute dates: "YYYY-MM-DD", "YYYY/MM/DD", "MM/DD/YYYY", optionally followed by "HH:MM[:SS]";
-// "YYYYMMDDHHMMSS".
+// "YYYYMMDDHHMMSS"; local time unless a zone "UTC" / "GMT" / "Z" follows.
 std::optional<std::time_t> parse_absolute(std::string_view text) {
   auto w = words(text);
+  bool utc = false;
+  if (w.size() >= 2) {
+    const std::string zone = normalize(w.back());
+    utc = zone == "utc" || zone == "gmt" || zone == "ut" || zone == "z";
+    if (utc) w.pop_back();
+  }
   if (w.empty() || w.size() > 2) return std::nullopt;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   char c1 = 0, c2 = 0;
   const std::string& date = w[0];
   if (date.size() == 14 && all_digits(date)) {
     if (std::sscanf(date.c_str(), "%4d%2d%2d%2d%2d%2d", &y, &mo, &d, &h, &mi, &sec) != 6) return std::nullopt;
-    return w.size() == 1 ? local_time(y, mo, d, h, mi, sec) : std::nullopt;
+    return w.size() == 1 ? local_time(y, mo, d, h, mi, sec, utc) : std::nullopt;
   }
   int n = 0;
   if (std::sscanf(date.c_str(), "%d%c%d%c%d%n", &y, &c1, &mo, &c2, &d, &n) == 5 &&
@@ -247,7 +254,7 @@ std::optional<std::time_t> parse_absolute(std::string_view text) {
       return std::nullopt;
     }
   }
-  return local_time(y, mo, d, h, mi, sec);
+  return local_time(y, mo, d, h, mi, sec, utc);
 }
 
 }  // namespace
@@ -333,6 +340,10 @@ Result<std::int32_t> parse_duration(std::string_view text, std::time_t now) {
 Result<std::int32_t> parse_date(std::string_view text, std::time_t now) {
   const std::string t = trim(text);
   if (normalize(t) == "never") return 0;
+  // getdate's day words: the same time of day, a day apart.
+  if (normalize(t) == "today") return static_cast<std::int32_t>(now);
+  if (normalize(t) == "tomorrow") return static_cast<std::int32_t>(now + 86400);
+  if (normalize(t) == "yesterday") return static_cast<std::int32_t>(now - 86400);
   if (auto r = parse_relative(t)) return static_cast<std::int32_t>(now + *r);
   if (auto a = parse_absolute(t)) return static_cast<std::int32_t>(*a);
   return Error{Errc::invalid_argument, "Invalid date specification \"" + t + "\"."};

@@ -179,6 +179,17 @@ TEST_CASE("durations, dates and attribute names") {
   CHECK(parse_date("01/02/2030", now).value() == 1893542400);
   CHECK(parse_date("now + 1 day", now).value() == now + 86400);
   CHECK(parse_date("never", now).value() == 0);
+  CHECK(parse_date("tomorrow", now).value() == now + 86400);
+  CHECK(parse_date("today", now).value() == now);
+  // A zone after the date: UTC whatever the local time zone is.
+  setenv("TZ", "EST5", 1);  // POSIX form: no tz database needed
+  tzset();
+  CHECK(parse_date("2030-01-02 03:04:05 UTC", now).value() == 1893553445);
+  CHECK(parse_date("2030-01-02 GMT", now).value() == 1893542400);
+  CHECK(parse_date("2030-01-02 03:04:05", now).value() == 1893553445 + 5 * 3600);
+  CHECK_FALSE(parse_date("2030-01-02 03:04:05 PST8", now).ok());
+  setenv("TZ", "UTC", 1);
+  tzset();
 
   std::int32_t a = 0;
   REQUIRE(apply_flag_spec("-allow_tix", a).ok());
