@@ -1,7 +1,7 @@
 #include "krbkit/base/file_io.hpp"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,7 +93,14 @@ Result<Fd> create_unique(std::string& template_path, Errc kind) {
   const std::size_t base = template_path.size() - 6;
   for (int attempt = 0; attempt < 100; ++attempt) {
     unsigned char rnd[6];
-    if (RAND_bytes(rnd, sizeof rnd) != 1) return Error{Errc::internal, "no random bytes for a file name"};
+    // getrandom() rather than OpenSSL: base/ does not link libcrypto, so the
+    // tools that need no crypto (kdestroy, kswitch, klist) do not either.
+    ssize_t got = 0;
+    do {
+      got = ::getrandom(rnd, sizeof rnd, 0);
+    } while (got < 0 && errno == EINTR);
+    if (got != static_cast<ssize_t>(sizeof rnd))
+      return Error{Errc::internal, "no random bytes for a file name"};
     for (int i = 0; i < 6; ++i) template_path[base + i] = kChars[rnd[i] % (sizeof kChars - 1)];
     int fd = ::open(template_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) {

@@ -1,9 +1,11 @@
 #include "krbkit/base/secret.hpp"
 
-#include <openssl/crypto.h>
+#include <string.h>  // explicit_bzero (glibc 2.25+): a wipe the compiler may not drop
 
 namespace krbkit {
 
-void secure_wipe(void* data, std::size_t size) { OPENSSL_cleanse(data, size); }
+void secure_wipe(void* data, std::size_t size) {
+  if (data != nullptr && size != 0) ::explicit_bzero(data, size);
+}
 
 }  // namespace krbkit

@@ -44,7 +44,8 @@ Result<Bytes> unkeyed(crypto_detail::Md md, BytesView data) {
 Result<Key> string_to_key(Enctype e, std::string_view password, BytesView salt, BytesView s2kparams,
                           CryptoPolicy policy) {
   KRBKIT_TRY(info, enctype_info(e, policy));
-  return info->profile->string_to_key(*info, password, salt, s2kparams);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->string_to_key(*info, password, salt, s2kparams);
 }
 
 Key random_key(Enctype e) {
@@ -56,19 +57,22 @@ Result<Key> random_key(Enctype e, CryptoPolicy policy) {
   KRBKIT_TRY(info, enctype_info(e, policy));
   SecretBytes seed(info->seed_bytes);
   crypto_detail::random_bytes(seed.data(), seed.size());
-  return info->profile->random_to_key(*info, seed.view());
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->random_to_key(*info, seed.view());
 }
 
 Result<Key> random_to_key(Enctype e, BytesView seed, CryptoPolicy policy) {
   KRBKIT_TRY(info, enctype_info(e, policy));
-  return info->profile->random_to_key(*info, seed);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->random_to_key(*info, seed);
 }
 
 Result<Bytes> encrypt(const Key& key, std::int32_t usage, BytesView plaintext) {
   KRBKIT_TRY(info, key_info(key));
   std::uint8_t confounder[16];
   crypto_detail::random_bytes(confounder, info->confounder_bytes);
-  return info->profile->encrypt(*info, key, usage, {confounder, info->confounder_bytes}, plaintext);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->encrypt(*info, key, usage, {confounder, info->confounder_bytes}, plaintext);
 }
 
 Result<Bytes> encrypt_with_confounder(const Key& key, std::int32_t usage, BytesView confounder,
@@ -77,17 +81,20 @@ Result<Bytes> encrypt_with_confounder(const Key& key, std::int32_t usage, BytesV
   if (confounder.size() != info->confounder_bytes)
     return Error{Errc::invalid_argument, std::string(info->name) + ": confounder must be " +
                                              std::to_string(info->confounder_bytes) + " bytes"};
-  return info->profile->encrypt(*info, key, usage, confounder, plaintext);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->encrypt(*info, key, usage, confounder, plaintext);
 }
 
 Result<SecretBytes> decrypt(const Key& key, std::int32_t usage, BytesView ciphertext) {
   KRBKIT_TRY(info, key_info(key));
-  return info->profile->decrypt(*info, key, usage, ciphertext);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->decrypt(*info, key, usage, ciphertext);
 }
 
 Result<std::size_t> ciphertext_size(Enctype e, std::size_t plaintext_size) {
   KRBKIT_TRY(info, enctype_info(e));
-  return info->profile->ciphertext_size(*info, plaintext_size);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->ciphertext_size(*info, plaintext_size);
 }
 
 Result<Bytes> make_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data) {
@@ -111,7 +118,8 @@ Result<Bytes> make_checksum(Cksumtype c, const Key* key, std::int32_t usage, Byt
     return Error{Errc::invalid_argument, std::string(ck->name) + " needs a " + enctype_name(ck->enctype) +
                                              " key, not " + enctype_name(key->enctype)};
   KRBKIT_TRY(info, key_info(*key));
-  return info->profile->checksum(*info, *key, usage, data);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->checksum(*info, *key, usage, data);
 }
 
 Result<void> verify_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data,
@@ -124,7 +132,8 @@ Result<void> verify_checksum(Cksumtype c, const Key* key, std::int32_t usage, By
 
 Result<Bytes> prf(const Key& key, BytesView input) {
   KRBKIT_TRY(info, key_info(key));
-  return info->profile->prf(*info, key, input);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->prf(*info, key, input);
 }
 
 Result<Key> cf2(const Key& k1, const Key& k2, BytesView pepper1, BytesView pepper2) {
@@ -156,19 +165,22 @@ Result<Key> cf2(const Key& k1, const Key& k2, BytesView pepper1, BytesView peppe
   KRBKIT_TRY(a, prf_plus(k1, pepper1, info->seed_bytes));
   KRBKIT_TRY(b, prf_plus(k2, pepper2, info->seed_bytes));
   for (std::size_t i = 0; i < a.size(); ++i) a[i] ^= b[i];
-  return info->profile->random_to_key(*info, a.view());
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->random_to_key(*info, a.view());
 }
 
 namespace primitive {
 
 Result<SecretBytes> derive_usage_key(const Key& base, std::int32_t usage, KeyRole role) {
   KRBKIT_TRY(info, key_info(base));
-  return info->profile->usage_key(*info, base, usage, role);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->usage_key(*info, base, usage, role);
 }
 
 Result<SecretBytes> derive_key(const Key& base, BytesView constant) {
   KRBKIT_TRY(info, key_info(base));
-  return info->profile->derive(base, constant, info->key_bytes);
+  KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
+  return profile->derive(base, constant, info->key_bytes);
 }
 
 namespace {

@@ -2,52 +2,55 @@
 // krb5 1.20 (src/lib/crypto/krb/etypes.c, cksumtypes.c) so that `klist -e`
 // output and krb5.conf enctype lists read the same. des3-cbc-sha1 and
 // rc4-hmac-exp count as weak here: usable only with allow_weak_crypto.
+//
+// This file holds names, numbers, sizes and flags only, no crypto: config/,
+// ccache/, keytab/ and present/ use it for names, and klist, kdestroy and
+// kswitch link it without OpenSSL. The RFC 3961 operations of each enctype
+// are looked up by number in profile_table.cpp (test_crypto checks that
+// both tables hold the same enctypes).
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <string>
 
-#include "crypto/profile.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 
 namespace krbkit {
 namespace {
 
-using namespace crypto_detail;
-
 const std::array<EnctypeInfo, 9>& enctypes() {
   // clang-format off
   static const std::array<EnctypeInfo, 9> table{{
     // id, name, aliases, description,
-    //   key, seed, confounder, mac, prf, default iterations, checksum, weak, deprecated, profile
+    //   key, seed, confounder, mac, prf, default iterations, checksum, weak, deprecated
     {Enctype::aes256_cts_hmac_sha1_96, "aes256-cts-hmac-sha1-96", {"aes256-cts", "aes256-sha1"},
      "AES-256 CTS mode with 96-bit SHA-1 HMAC",
-     32, 32, 16, 12, 16, 4096, Cksumtype::hmac_sha1_96_aes256, false, false, &aes256_sha1_profile()},
+     32, 32, 16, 12, 16, 4096, Cksumtype::hmac_sha1_96_aes256, false, false},
     {Enctype::aes128_cts_hmac_sha1_96, "aes128-cts-hmac-sha1-96", {"aes128-cts", "aes128-sha1"},
      "AES-128 CTS mode with 96-bit SHA-1 HMAC",
-     16, 16, 16, 12, 16, 4096, Cksumtype::hmac_sha1_96_aes128, false, false, &aes128_sha1_profile()},
+     16, 16, 16, 12, 16, 4096, Cksumtype::hmac_sha1_96_aes128, false, false},
     {Enctype::aes256_cts_hmac_sha384_192, "aes256-cts-hmac-sha384-192", {"aes256-sha2", ""},
      "AES-256 CTS mode with 192-bit SHA-384 HMAC",
-     32, 32, 16, 24, 48, 32768, Cksumtype::hmac_sha384_192_aes256, false, false, &aes256_sha384_profile()},
+     32, 32, 16, 24, 48, 32768, Cksumtype::hmac_sha384_192_aes256, false, false},
     {Enctype::aes128_cts_hmac_sha256_128, "aes128-cts-hmac-sha256-128", {"aes128-sha2", ""},
      "AES-128 CTS mode with 128-bit SHA-256 HMAC",
-     16, 16, 16, 16, 32, 32768, Cksumtype::hmac_sha256_128_aes128, false, false, &aes128_sha256_profile()},
+     16, 16, 16, 16, 32, 32768, Cksumtype::hmac_sha256_128_aes128, false, false},
     {Enctype::camellia256_cts_cmac, "camellia256-cts-cmac", {"camellia256-cts", ""},
      "Camellia-256 CTS mode with CMAC",
-     32, 32, 16, 16, 16, 32768, Cksumtype::cmac_camellia256, false, false, &camellia256_profile()},
+     32, 32, 16, 16, 16, 32768, Cksumtype::cmac_camellia256, false, false},
     {Enctype::camellia128_cts_cmac, "camellia128-cts-cmac", {"camellia128-cts", ""},
      "Camellia-128 CTS mode with CMAC",
-     16, 16, 16, 16, 16, 32768, Cksumtype::cmac_camellia128, false, false, &camellia128_profile()},
+     16, 16, 16, 16, 16, 32768, Cksumtype::cmac_camellia128, false, false},
     {Enctype::rc4_hmac, "arcfour-hmac", {"rc4-hmac", "arcfour-hmac-md5"},
      "ArcFour with HMAC/md5",
-     16, 16, 8, 16, 20, 0, Cksumtype::hmac_md5_rc4, false, true, &rc4_profile()},
+     16, 16, 8, 16, 20, 0, Cksumtype::hmac_md5_rc4, false, true},
     {Enctype::des3_cbc_sha1, "des3-cbc-sha1", {"des3-hmac-sha1", "des3-cbc-sha1-kd"},
      "Triple DES cbc mode with HMAC/sha1",
-     24, 21, 8, 20, 16, 0, Cksumtype::hmac_sha1_des3_kd, true, true, &des3_profile()},
+     24, 21, 8, 20, 16, 0, Cksumtype::hmac_sha1_des3_kd, true, true},
     {Enctype::rc4_hmac_exp, "arcfour-hmac-exp", {"rc4-hmac-exp", "arcfour-hmac-md5-exp"},
      "Exportable ArcFour with HMAC/md5",
-     16, 16, 8, 16, 20, 0, Cksumtype::hmac_md5_rc4, true, true, &rc4_exp_profile()},
+     16, 16, 8, 16, 20, 0, Cksumtype::hmac_md5_rc4, true, true},
   }};
   // clang-format on
   return table;

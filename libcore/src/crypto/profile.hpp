@@ -2,7 +2,8 @@
 // A Profile is the RFC 3961 operations of one enctype row: the simplified
 // profile (RFC 3961/3962 AES-SHA1, RFC 6803 Camellia, des3), RFC 8009
 // (AES-SHA2, encrypt-then-MAC) and RFC 4757 (rc4-hmac). Each row of the
-// enctype table points at one instance, which carries the primitives it uses.
+// enctype has one instance (profile_table.cpp), which carries the primitives
+// it uses.
 
 #include <cstdint>
 #include <string_view>
@@ -53,6 +54,10 @@ Error short_ciphertext(const EnctypeInfo& e, std::size_t size);
 Result<SecretBytes> fast_dk_aes(Cipher cbc, BytesView key, BytesView constant, std::size_t len);
 Result<SecretBytes> fast_kdf_hmac(Md md, BytesView key, BytesView label, std::size_t len);
 Result<SecretBytes> fast_kdf_feedback_cmac(Cipher cbc, BytesView key, BytesView label, std::size_t len);
+
+// The profile of a row of the enctype table (profile_table.cpp);
+// Errc::unsupported_enctype when the table has none.
+Result<const Profile*> find_profile(const EnctypeInfo& e);
 
 // One instance per enctype row (defined next to their profiles).
 const Profile& aes128_sha1_profile();

@@ -151,6 +151,15 @@ TEST_CASE("enctype names and aliases follow MIT") {
   CHECK(cksumtype_name(Cksumtype::hmac_sha1_96_aes256) == "hmac-sha1-96-aes256");
 }
 
+TEST_CASE("the enctype table and the table of crypto profiles hold the same enctypes") {
+  // Two tables (names without crypto, profiles by number) must not drift:
+  // an enctype with a name but no profile could be chosen and then fail.
+  auto named = supported_enctypes();
+  auto operated = enctypes_with_operations();
+  CHECK(std::set<Enctype>(named.begin(), named.end()) == std::set<Enctype>(operated.begin(), operated.end()));
+  CHECK(named.size() == operated.size());
+}
+
 TEST_CASE("weak enctypes need allow_weak, bad s2kparams and keys are refused") {
   auto weak = string_to_key(Enctype::des3_cbc_sha1, "pw", as_bytes("salt"));
   REQUIRE_FALSE(weak.ok());

@@ -1,6 +1,6 @@
 #pragma once
 // SecretBytes holds key material and passwords. It is move-only and wipes its
-// storage with OPENSSL_cleanse when destroyed, moved from, or resized, so no
+// storage with explicit_bzero when destroyed, moved from, or resized, so no
 // copy of a secret outlives its owner. It never appears in logs or errors.
 
 #include <cstddef>
@@ -62,9 +62,7 @@ class SecretBytes {
     }
   }
 
-  friend bool operator==(const SecretBytes& a, const SecretBytes& b) {
-    return a.bytes_ == b.bytes_;
-  }
+  friend bool operator==(const SecretBytes& a, const SecretBytes& b) { return a.bytes_ == b.bytes_; }
 
  private:
   void wipe() {

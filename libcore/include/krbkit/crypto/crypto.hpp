@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
@@ -21,6 +22,10 @@
 #include "krbkit/crypto/key.hpp"
 
 namespace krbkit {
+
+// The enctypes these operations support: the same as supported_enctypes()
+// (test_crypto checks), listed from the table of profiles.
+std::vector<Enctype> enctypes_with_operations();
 
 // string-to-key with a salt (usually realm + principal components) and the
 // optional s2kparams from ETYPE-INFO2 (AES/Camellia: 4-byte big-endian

@@ -8,6 +8,9 @@
 //   enctype_family("DEFAULT")          -> MIT 1.20's default permitted_enctypes
 //
 // Unknown or unsupported numbers give Errc::unsupported_enctype naming them.
+// These tables need no OpenSSL (enctype_table.cpp): tools that only print
+// names (klist, kdestroy, kswitch) do not link libcrypto. The operations
+// (crypto.hpp) find each enctype's RFC 3961 profile by its number.
 
 #include <array>
 #include <cstddef>
@@ -20,10 +23,6 @@
 #include "krbkit/base/result.hpp"
 
 namespace krbkit {
-
-namespace crypto_detail {
-class Profile;  // the RFC 3961 operations of one enctype (libcore/src/crypto/profile.hpp)
-}
 
 struct EnctypeInfo {
   Enctype id;
@@ -39,7 +38,6 @@ struct EnctypeInfo {
   Cksumtype checksum;                       // the mandatory keyed checksum
   bool weak;                                // only usable with allow_weak_crypto = true
   bool deprecated;                          // MIT marks it deprecated ("DEPRECATED:" in klist -e)
-  const crypto_detail::Profile* profile;
 };
 
 struct CksumtypeInfo {
