@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `cmake --install` of this build into a temporary prefix puts everything in
+# the usual places: the eight tools in bin/ (they run from there), libkrbkit
+# in lib/ (shared, or static with -DKRBKIT_SHARED_LIB=OFF), the headers in
+# include/krbkit, man pages in share/man/man1 and the bash, zsh and fish
+# completions in their directories; and a program built against the installed
+# headers and library works.
+set -euo pipefail
+src=${KRBKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=$(cd "${KRBKIT_BIN_DIR:-$src/build/apps}/.." && pwd)
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+prefix=$(mktemp -d "${TMPDIR:-/tmp}/krbkit-install-XXXXXX")
+trap 'rm -rf "$prefix"' EXIT
+cmake --install "$build" --prefix "$prefix" >"$prefix.log" 2>&1 || {
+  cat "$prefix.log" >&2
+  rm -f "$prefix.log"
+  fail "cmake --install $build --prefix $prefix"
+}
+rm -f "$prefix.log"
+
+for cmd in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil; do
+  [[ -x "$prefix/bin/$cmd" ]] || fail "bin/$cmd is missing"
+  "$prefix/bin/$cmd" --version | grep -q "^$cmd (krbkit) " || fail "installed $cmd --version"
+  [[ -f "$prefix/share/man/man1/$cmd.1" ]] || fail "share/man/man1/$cmd.1 is missing"
+  [[ -f "$prefix/share/bash-completion/completions/$cmd" ]] || fail "bash completion for $cmd is missing"
+  [[ -f "$prefix/share/zsh/site-functions/_$cmd" ]] || fail "zsh completion for $cmd is missing"
+  [[ -f "$prefix/share/fish/vendor_completions.d/$cmd.fish" ]] || fail "fish completion for $cmd is missing"
+done
+[[ -f "$prefix/include/krbkit/version.hpp" ]] || fail "include/krbkit/version.hpp is missing"
+
+# The library: lib/ (GNUInstallDirs may say lib64 elsewhere; Debian says lib).
+libdir=$(find "$prefix" -maxdepth 2 -name 'libkrbkit.*' -printf '%h\n' | sort -u | head -1)
+[[ "$libdir" == "$prefix/lib" ]] || fail "libkrbkit is not in lib/: ${libdir:-nowhere}"
+cat >"$prefix/use.cpp" <<'EOF'
+#include <krbkit/crypto/crypto.hpp>
+#include <krbkit/proto/principal.hpp>
+#include <krbkit/version.hpp>
+
+#include <cstdio>
+
+int main() {
+  using namespace krbkit;
+  auto p = parse_principal("alice@KRBKIT.TEST");
+  // RFC 3962 appendix B: 1200 iterations (s2kparams 000004b0).
+  const std::uint8_t iterations[] = {0x00, 0x00, 0x04, 0xb0};
+  auto k = string_to_key(Enctype::aes128_cts_hmac_sha1_96, "password",
+                         as_bytes(std::string_view("ATHENA.MIT.EDUraeburn")), iterations);
+  if (!p.ok() || !k.ok()) return 1;
+  std::printf("%s %s\n", unparse_principal(*p).c_str(), to_hex(k->bytes.view()).c_str());
+  return 0;
+}
+EOF
+cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
+if [[ -f "$libdir/libkrbkit.so" ]]; then
+  kind=shared
+  link=(-L"$libdir" -lkrbkit -Wl,-rpath,"$libdir")
+else
+  kind=static
+  [[ -f "$libdir/libkrbkit.a" ]] || fail "no libkrbkit.so or libkrbkit.a in $libdir"
+  link=("$libdir/libkrbkit.a" -lcrypto -lresolv)
+fi
+"${cxx:-c++}" -std=c++20 -I"$prefix/include" "$prefix/use.cpp" "${link[@]}" -o "$prefix/use" ||
+  fail "a program cannot be built against the installed headers and library"
+out=$("$prefix/use") || fail "the program built against the installed library failed"
+[[ "$out" == "alice@KRBKIT.TEST 4c01cd46d632d01e6dbe230a01ed642a" ]] || fail "unexpected output: $out"
+echo "installed to $prefix: $(find "$prefix" -type f | wc -l) files; a program linked with the $kind libkrbkit"
