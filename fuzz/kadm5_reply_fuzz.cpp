@@ -10,7 +10,10 @@
 //      comes back in reverse order, as with MIT's list-building decoder);
 //   2  a policy record for API version 2, 3 or 4 (the second byte): the same;
 //   3  a run of nullstrings: each one that decodes encodes back to the bytes
-//      it was read from.
+//      it was read from;
+//   4  a TCP byte stream with record marking (rpc/transport.cpp): each record
+//      read (fragments joined, at most 64 KiB) reads back the same when sent
+//      as one fragment.
 // Seed corpus: tests/data/fuzz-seeds/kadm5 (replies captured from MIT kadmind,
 // the RPC messages and the decrypted results).
 
@@ -20,6 +23,7 @@
 
 #include "krbkit/kadm5/wire.hpp"
 #include "krbkit/rpc/message.hpp"
+#include "krbkit/rpc/transport.hpp"
 #include "krbkit/rpc/xdr.hpp"
 
 using namespace krbkit;
@@ -124,16 +128,47 @@ void nullstrings(BytesView in) {
   }
 }
 
+// The peer's side of a connection: reads come from the fuzz input.
+class InputStream final : public rpc::Stream {
+ public:
+  explicit InputStream(BytesView in) : in_(in) {}
+  Result<void> write_all(BytesView) override { return success(); }
+  Result<void> read_exact(std::span<std::uint8_t> out) override {
+    if (out.size() > in_.size()) return Error{Errc::io, "closed"};
+    std::copy(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(out.size()), out.begin());
+    in_ = in_.subspan(out.size());
+    return success();
+  }
+  std::string peer() const override { return "fuzz"; }
+
+ private:
+  BytesView in_;
+};
+
+void record_marking(BytesView in) {
+  InputStream s(in);
+  for (int i = 0; i < 64; ++i) {
+    auto record = rpc::read_record(s, 1 << 16);
+    if (!record.ok()) return;
+    if (record->size() > in.size()) std::abort();
+    const Bytes framed = rpc::frame_record(*record);
+    InputStream again(framed);
+    auto back = rpc::read_record(again, 1 << 16);
+    if (!back.ok() || *back != *record) std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   BytesView in(data + 1, size - 1);
-  switch (data[0] & 3) {
+  switch (data[0] & 7) {
     case 0: reply(in); break;
     case 1: principal(in); break;
     case 2: policy(in); break;
-    default: nullstrings(in); break;
+    case 3: nullstrings(in); break;
+    default: record_marking(in); break;
   }
   return 0;
 }
