@@ -2,16 +2,23 @@
 // does (same options, same layout), plus --json and --valid-for. The layout
 // and the checks live in libcore/present; this file picks what to show.
 // --decode -k KEYTAB [service] opens the cache's service tickets with the
-// service's keys and shows their EncTicketPart and PAC (libcore/pac/ticket.hpp).
+// service's keys and shows their EncTicketPart and PAC: klist execs
+// krbkit-klist-decode (klist_decode.cpp) for that, so klist links no crypto.
 
 #include "krbkit/present/klist.hpp"
 
 #include <fmt/format.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <clocale>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <optional>
+#include <vector>
 
 #include "common/cli.hpp"
 #include "krbkit/ccache/cache.hpp"
@@ -19,7 +26,6 @@
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/keytab/keytab.hpp"
-#include "krbkit/pac/ticket.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -169,89 +175,41 @@ Result<void> run(const Options& o) {
   return success();
 }
 
-// A keytab's entries as pac::open_ticket takes them.
-Result<std::vector<pac::ServiceKey>> keytab_keys(const std::string& name) {
-  KRBKIT_TRY(kt, keytab::read_keytab(name));
-  std::vector<pac::ServiceKey> keys;
-  for (const auto& e : kt.entries) keys.push_back({e.principal, e.kvno, e.key.clone()});
-  return keys;
+// Where krbkit-klist-decode is: $KRBKIT_KLIST_DECODE, else next to this
+// klist in libexec (KRBKIT_LIBEXEC_FROM_BIN, relative to the installed
+// bindir), else in klist's own directory (the build tree).
+std::string decode_helper() {
+  if (const char* env = std::getenv("KRBKIT_KLIST_DECODE"); env != nullptr && *env != '\0') return env;
+  char self[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "krbkit-klist-decode";
+  std::string dir(self, static_cast<std::size_t>(n));
+  dir.erase(dir.rfind('/') + 1);
+  for (std::string candidate :
+       {dir + KRBKIT_LIBEXEC_FROM_BIN "/krbkit-klist-decode", dir + "krbkit-klist-decode"})
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  return dir + KRBKIT_LIBEXEC_FROM_BIN "/krbkit-klist-decode";
 }
 
-// --decode: the cache's ticket for o.service, or every ticket whose server
-// has a key in the keytab, opened and checked. Prints each decoded ticket
-// even when a check fails; `problems` gets one line per failed check.
-Result<void> decode_tickets(const Options& o, std::vector<std::string>& problems) {
-  pac::DecodeOptions decode;
-  KRBKIT_TRY(kt_name, keytab_name(o));
-  decode.keytab_name = kt_name;
-  KRBKIT_TRY(keys, keytab_keys(kt_name));
-  decode.service_keys = std::move(keys);
-  if (!o.krbtgt_keytab.empty()) {
-    decode.krbtgt_keytab_name = o.krbtgt_keytab;
-    KRBKIT_TRY(krbtgt, keytab_keys(o.krbtgt_keytab));
-    decode.krbtgt_keys = std::move(krbtgt);
-  }
-  KRBKIT_TRY(cache_name, cli::default_ccache_name());
-  KRBKIT_TRY(cache, ccache::open(cache_name));
-  KRBKIT_TRY(contents, cache->read());
-  std::optional<Principal> wanted;
-  if (!o.service.empty()) {
-    const auto env = Environment::from_process();
-    KRBKIT_TRY(profile, config::load_profile(env));
-    KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
-    KRBKIT_TRY(p, parse_principal(o.service, defaults.default_realm.value_or("")));
-    wanted = std::move(p);
-  }
-  std::vector<const Credentials*> chosen;
-  for (const auto& creds : contents.creds) {
-    if (wanted ? creds.server == *wanted
-               : std::any_of(decode.service_keys.begin(), decode.service_keys.end(),
-                             [&](const pac::ServiceKey& k) { return k.principal == creds.server; }))
-      chosen.push_back(&creds);
-  }
-  if (chosen.empty())
-    return Error{Errc::no_credentials,
-                 wanted ? fmt::format("{} holds no ticket for {} (kvno gets one)", cache->name(),
-                                      unparse_principal(*wanted))
-                        : fmt::format("{} holds no ticket for a principal of {}", cache->name(), kt_name)};
-  std::optional<json::Writer> w;
-  if (o.json) {
-    w.emplace();
-    w->begin_object().member("cache", cache->name()).member("keytab", kt_name).key("tickets").begin_array();
-  }
-  std::optional<Error> first_error;
-  bool printed = false;
-  for (const auto* creds : chosen) {
-    decode.expected_client = creds->client;
-    decode.expected_session_key = creds->session_key.clone();
-    auto t = pac::open_ticket(creds->ticket, decode);
-    if (!t) {
-      if (!first_error) first_error = std::move(t).error();
-      continue;
-    }
-    for (auto& problem : t->problems()) problems.push_back(std::move(problem));
-    if (w) {
-      pac::ticket_json(*w, *t);
-    } else {
-      print((printed ? "\n" : "") + pac::ticket_text(*t));
-      printed = true;
-    }
-  }
-  if (w) {
-    w->end_array().end_object();
-    print(w->finish());
-  }
-  if (first_error) return std::move(*first_error);
-  return success();
-}
-
+// --decode: the cache's service tickets opened with the keytab's keys. The
+// work (and the crypto it needs) is in krbkit-klist-decode (klist_decode.cpp),
+// so that klist does not link OpenSSL; klist resolves the keytab name and
+// execs it. Returns only when the exec fails.
 int run_decode(const Options& o) {
-  std::vector<std::string> problems;
-  int rc = cli::run_main("klist", [&] { return decode_tickets(o, problems); });
-  std::fflush(stdout);
-  for (const auto& p : problems) fmt::print(stderr, "klist: {}\n", p);
-  if (rc == cli::kExitOk && !problems.empty()) rc = cli::kExitFailure;
-  return rc;
+  return cli::run_main("klist", [&]() -> Result<void> {
+    KRBKIT_TRY(kt_name, keytab_name(o));
+    const std::string helper = decode_helper();
+    std::vector<std::string> args{helper};
+    if (o.json) args.emplace_back("--json");
+    if (!o.krbtgt_keytab.empty()) args.insert(args.end(), {"--krbtgt-keytab", o.krbtgt_keytab});
+    args.insert(args.end(), {"--", kt_name});
+    if (!o.service.empty()) args.push_back(o.service);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(helper.c_str(), argv.data());
+    return Error{Errc::internal, fmt::format("cannot run {}: {}", helper, std::strerror(errno))};
+  });
 }
 
 }  // namespace
