@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/cli.hpp"
+#include "common/prompt.hpp"
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
@@ -25,7 +26,7 @@ namespace {
 using namespace krbkit;
 
 struct Options {
-  std::string realm, principal, keytab, ccache, password, query, server, enctypes;
+  std::string realm, principal, keytab, ccache, password, password_file, query, server, enctypes;
   std::vector<std::string> db_args, request;
   bool use_keytab = false, json = false, stop_on_error = false;
 };
@@ -80,7 +81,7 @@ std::string default_principal(const Options& o, const std::string& realm, const 
   return std::string(user ? user : "root") + "/admin@" + realm;
 }
 
-Result<void> run(const Options& o, int& failures) {
+Result<void> run(const Options& o, int& failures, bool& bad_password) {
   const Environment env = Environment::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
@@ -123,6 +124,11 @@ Result<void> run(const Options& o, int& failures) {
   } else {
     if (!quiet) std::cout << "Authenticating as principal " << shown << " with password.\n";
     if (!o.password.empty()) auth.password = SecretBytes(o.password);
+    if (!o.password_file.empty()) {
+      // The first line of the file (of stdin for "-"); the requests still come from stdin after it.
+      KRBKIT_TRY(pw, cli::read_secret({o.password_file, -1}, ""));
+      auth.password = std::move(pw);
+    }
     auth.prompt = [](const Principal& p) {
       return read_secret("Password for " + unparse_principal(p) + ": ");
     };
@@ -133,7 +139,10 @@ Result<void> run(const Options& o, int& failures) {
     Error e = std::move(ticket).error();
     // MIT maps a failed pre-authentication to KADM5_BAD_PASSWORD.
     // (PREAUTH_FAILED, BAD_INTEGRITY, or an AS-REP that does not decrypt).
-    if (e.is_kdc(24) || e.is_kdc(31) || e.is(Errc::integrity)) e = Error{kadm5::Code::bad_password};
+    if (e.is_kdc(24) || e.is_kdc(31) || e.is(Errc::integrity)) {
+      e = Error{kadm5::Code::bad_password};
+      bad_password = true;
+    }
     e.context.push_back("initializing kadmin interface");
     return e;
   }
@@ -159,10 +168,12 @@ Result<void> run(const Options& o, int& failures) {
     std::cerr << s << "\n";
   };
   io.new_password = read_new_password;
-  io.ask = [](const std::string& q) {
+  io.ask = [&](const std::string& q) {
     std::cout << q << std::flush;
     std::string answer;
-    std::getline(std::cin, answer);
+    // In a batch the answer is the next line (MIT's client reads it with
+    // stdio and loses the rest of the batch; krbkit goes on after it).
+    if (std::getline(std::cin, answer) && batch) ++line_no;
     return answer;
   };
   kadm5::Shell shell(*session, sopt, io);
@@ -209,7 +220,11 @@ int main(int argc, char** argv) {
   app.add_option("-t", o.keytab, "Keytab for -k")->option_text("keytab");
   app.add_option("-c", o.ccache, "Use the kadmin/admin ticket in this credentials cache")
       ->option_text("ccache");
-  app.add_option("-w", o.password, "Password (instead of a prompt)")->option_text("password");
+  auto* w = app.add_option("-w", o.password, "Password (instead of a prompt)")->option_text("password");
+  app.add_option("--password-file", o.password_file,
+                 "Read the password from the first line of FILE (- for stdin)")
+      ->option_text("FILE")
+      ->excludes(w);
   app.add_option("-q", o.query, "Run one request and exit")->option_text("query");
   app.add_option("-s", o.server, "Admin server host[:port] (default: admin_server in krb5.conf)")
       ->option_text("admin_server[:port]");
@@ -233,7 +248,8 @@ int main(int argc, char** argv) {
   if (!o.enctypes.empty() || !o.db_args.empty())
     std::cerr << "kadmin: warning: -e and -x only apply to kadmin.local; ignored for the remote server\n";
   int failures = 0;
-  int rc = krbkit::cli::run_main("kadmin", [&] { return run(o, failures); });
-  if (rc != 0) return rc;
+  bool bad_password = false;
+  int rc = krbkit::cli::run_main("kadmin", [&] { return run(o, failures, bad_password); });
+  if (rc != 0) return bad_password ? krbkit::cli::kExitBadPassword : rc;
   return failures ? krbkit::cli::kExitFailure : krbkit::cli::kExitOk;
 }

@@ -2,16 +2,21 @@
 
 #include "krbkit/kadm5/auth.hpp"
 
+#include <optional>
+
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
+#include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
+#include "krbkit/net/kdc_client.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace krbkit::kadm5 {
 namespace {
 
 constexpr int kServerUnknown = 7;  // KDC_ERR_S_PRINCIPAL_UNKNOWN
+constexpr int kPolicy = 12;        // KDC_ERR_POLICY
 
 std::vector<Principal> admin_services(const AdminAuth& auth) {
   std::vector<Principal> out{Principal{NameType::principal, {"kadmin", "admin"}, auth.realm}};
@@ -19,21 +24,46 @@ std::vector<Principal> admin_services(const AdminAuth& auth) {
   return out;
 }
 
-Result<Credentials> from_cache(const AdminAuth& auth) {
+// -c: a kadmin service ticket already in the cache, else one asked of the
+// KDC with the cache's TGT (kadmin/admin, then kadmin/<host> when the KDC
+// does not know kadmin/admin). The ticket obtained is stored in the cache.
+Result<Credentials> from_cache(const config::Profile& profile, const AdminAuth& auth) {
   KRBKIT_TRY(cache, ccache::open(auth.ccache));
   KRBKIT_TRY(contents, cache->read());
   const auto now = std::chrono::system_clock::now();
-  for (const auto& service : admin_services(auth))
+  const auto services = admin_services(auth);
+  for (const auto& service : services)
     for (const auto& c : contents.creds)
       if (c.server == service && c.endtime > now) return c.clone();
-  return Error{Errc::no_credentials, "no valid kadmin/admin@" + auth.realm + " ticket in " + (*cache).name() +
-                                         " (get one with kinit -S kadmin/admin)"};
+
+  net::KdcClient kdcs(profile);
+  exchange::TgsClient tgs(profile, *cache, exchange::kdc_transport(kdcs));
+  std::optional<Error> first;
+  for (const auto& service : services) {
+    auto got = tgs.get(service);
+    if (got.ok()) return got;
+    Error e = std::move(got).error();
+    if (!first) first = e;
+    if (!e.is_kdc(kServerUnknown)) break;
+  }
+  Error e = std::move(*first);
+  const std::string name = "kadmin/admin@" + auth.realm;
+  // MIT creates kadmin/admin with DISALLOW_TGT_BASED (-allow_tgs_req): its
+  // KDC answers a TGS request for it with KDC_ERR_POLICY.
+  if (e.is_kdc(kPolicy))
+    return Error{Errc::no_credentials, name + " does not accept tickets obtained with a TGT (KDC: " +
+                                           e.code.message() + "); use -p/-k, or kinit -S kadmin/admin"};
+  if (e.is(Errc::no_credentials) || e.is(Errc::ccache_not_found))
+    return Error{Errc::no_credentials, "no valid " + name + " ticket or TGT in " + cache->name() +
+                                           " (kinit first, or kinit -S kadmin/admin)"};
+  e.context.push_back("getting a " + name + " ticket with the TGT in " + cache->name());
+  return e;
 }
 
 }  // namespace
 
 Result<Credentials> get_admin_ticket(const config::Profile& profile, AdminAuth auth) {
-  if (auth.method == AdminAuth::Method::ccache) return from_cache(auth);
+  if (auth.method == AdminAuth::Method::ccache) return from_cache(profile, auth);
 
   std::unique_ptr<exchange::KeySource> keys;
   if (auth.method == AdminAuth::Method::keytab) {

@@ -5,7 +5,10 @@
 //     (MIT's KDC refuses TGS requests for it), falling back to
 //     kadmin/<admin server host> when the KDC does not know kadmin/admin;
 //   - an existing cache (-c): a kadmin/admin (or kadmin/<host>) ticket
-//     already in it.
+//     already in it, else one got with its TGT (a TGS exchange; the ticket
+//     is stored in the cache). MIT's KDC refuses that for a kadmin/admin
+//     created with -allow_tgs_req (DISALLOW_TGT_BASED): Errc::no_credentials
+//     saying so.
 
 #include <functional>
 #include <optional>
