@@ -11,15 +11,28 @@
 //      when bit 0x80 says so), so that the checks after decryption (EC, the
 //      header copy) are reached: a well-formed token unwraps to its data,
 //      any other to a prefix of the plaintext or an error;
-//   3  a message: MIC and Wrap tokens made over it verify and unwrap to it.
+//   3  a message: MIC and Wrap tokens made over it verify and unwrap to it;
+//   4  the acceptor's reply token to a real InitiatorContext (accept_reply);
+//   5-7 an acceptor that answers the context's AP-REQ with a valid AP-REP
+//      (byte 1: bit 0 a subkey of its own, bit 1 a sequence number, then 4
+//      bytes of it), then sends Wrap tokens and MICs with the sequence numbers
+//      the rest names (2 bytes each, signed, from the acceptor's number; odd
+//      ones as MICs): each is accepted exactly when a 64-number replay window
+//      would (not below the initial number before the first, not seen, not 64
+//      or more below the highest), and unwraps to what was sent.
 // Seed corpus: tests/data/fuzz-seeds/gss (tokens captured from MIT kadmin
 // and kadmind).
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
+#include <vector>
 
+#include "fake_service.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/gss/ap.hpp"
+#include "krbkit/gss/context.hpp"
 #include "krbkit/gss/tokens.hpp"
 
 using namespace krbkit;
@@ -129,16 +142,86 @@ void round_trip(BytesView in) {
   }
 }
 
+InitiatorContext new_context() {
+  static const Credentials creds = fuzz::service_creds({"kadmin", "admin"});
+  auto ctx = InitiatorContext::create(creds, {req_flags::kadmin, 1000});
+  if (!ctx.ok()) std::abort();
+  return std::move(*ctx);
+}
+
+void acceptor_reply(BytesView in) {
+  InitiatorContext ctx = new_context();
+  if (ctx.accept_reply(in).ok() && !ctx.established()) std::abort();
+}
+
+// The replay window the context must keep (RFC 4121 4.2.6.2, replay only).
+struct WindowModel {
+  std::uint64_t base;
+  std::optional<std::uint64_t> highest;
+  std::vector<std::uint64_t> seen;
+  bool accept(std::uint64_t seq) {
+    const bool ok = highest ? seq > *highest || (*highest - seq < 64 &&
+                                                 std::find(seen.begin(), seen.end(), seq) == seen.end())
+                            : seq >= base;
+    if (ok) {
+      seen.push_back(seq);
+      if (!highest || seq > *highest) highest = seq;
+    }
+    return ok;
+  }
+};
+
+void established(BytesView in) {
+  if (in.size() < 5) return;
+  InitiatorContext ctx = new_context();
+  const Authenticator auth = fuzz::read_authenticator(unframe_token(ctx.initial_token())->inner);
+  const bool own_subkey = in[0] & 1;
+  std::optional<std::uint32_t> seq0;
+  if (in[0] & 2) seq0 = get_u32be(in.data() + 1);
+  const Key acceptor_key(Enctype::aes128_cts_hmac_sha1_96, SecretBytes(Bytes(16, 0x33)));
+  Bytes rep =
+      fuzz::make_ap_rep(auth, own_subkey ? std::optional<Key>(acceptor_key.clone()) : std::nullopt, seq0);
+  if (!ctx.accept_reply(frame_token(tok_id::ap_rep, rep)).ok() || !ctx.established()) std::abort();
+  const Key& key = own_subkey ? acceptor_key : *auth.subkey;
+  if (ctx.token_enctype() != key.enctype) std::abort();
+  TokenKey acceptor{key, Sender::acceptor, own_subkey};
+  WindowModel model{seq0.value_or(0), std::nullopt, {}};
+  for (std::size_t i = 5; i + 1 < in.size() && i < 5 + 2 * 64; i += 2) {
+    const auto delta = static_cast<std::int16_t>(get_u16be(in.data() + i));
+    const std::uint64_t seq =
+        std::uint64_t{seq0.value_or(0)} + static_cast<std::uint64_t>(std::int64_t{delta});
+    const Bytes message = {in[i], in[i + 1]};
+    bool accepted = false;
+    if (delta & 1) {
+      auto mic = make_mic(acceptor, seq, message);
+      if (!mic.ok()) std::abort();
+      accepted = ctx.verify_mic(message, *mic).ok();
+    } else {
+      auto wrap = make_wrap(acceptor, seq, message, true);
+      if (!wrap.ok()) std::abort();
+      auto u = ctx.unwrap(*wrap);
+      accepted = u.ok();
+      if (accepted && u->view().size() != 2) std::abort();
+    }
+    if (accepted != model.accept(seq)) std::abort();
+  }
+  // The initiator's own tokens are not accepted as the acceptor's.
+  auto own = ctx.wrap(as_bytes("x"));
+  if (!own.ok() || ctx.unwrap(*own).ok()) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   BytesView in(data + 1, size - 1);
-  switch (data[0] & 3) {
+  switch (data[0] & 7) {
     case 0: framed(in); break;
     case 1: peer_token(in); break;
     case 2: sealed(in); break;
-    default: round_trip(in); break;
+    case 3: round_trip(in); break;
+    case 4: acceptor_reply(in); break;
+    default: established(in); break;
   }
   return 0;
 }

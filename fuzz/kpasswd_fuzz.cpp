@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "fake_service.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/exchange/kpasswd.hpp"
 
@@ -30,28 +31,6 @@ namespace {
 constexpr std::uint32_t kSeq = 0x1234567;
 const KerberosTime kNow{std::chrono::seconds(1790000000)};
 
-Principal name(std::vector<std::string> components) {
-  return Principal{components.size() > 1 ? NameType::srv_inst : NameType::principal, std::move(components),
-                   "KRBKIT.TEST"};
-}
-
-Key session_key() { return Key(Enctype::aes256_cts_hmac_sha1_96, SecretBytes(Bytes(32, 0x5a))); }
-
-Credentials changepw_creds() {
-  Credentials c;
-  c.client = name({"alice"});
-  c.server = name({"kadmin", "changepw"});
-  c.session_key = session_key();
-  Ticket t;
-  t.realm = "KRBKIT.TEST";
-  t.sname = to_principal_name(c.server);
-  t.enc_part.etype = Enctype::aes256_cts_hmac_sha1_96;
-  t.enc_part.kvno = 1;
-  t.enc_part.cipher = Bytes(64, 0xab);
-  c.ticket = encode(t);
-  return c;
-}
-
 struct Server {
   KpasswdExchange x;
   Authenticator auth;  // what the request carried
@@ -62,36 +41,20 @@ Server& server() {
     KpasswdHooks hooks;
     hooks.now = [] { return std::chrono::system_clock::time_point(kNow); };
     hooks.sequence_number = [] { return kSeq; };
-    auto* srv = new Server{
-        KpasswdExchange(changepw_creds(), SecretBytes(std::string_view("new-pw")), std::nullopt, hooks), {}};
+    auto* srv = new Server{KpasswdExchange(fuzz::service_creds({"kadmin", "changepw"}),
+                                           SecretBytes(std::string_view("new-pw")), std::nullopt, hooks),
+                           {}};
     auto req = srv->x.request(HostAddress{2, Bytes{127, 0, 0, 1}});
     if (!req.ok()) std::abort();
     auto frame = unframe_kpasswd(*req, "kpasswd request");
     if (!frame.ok()) std::abort();
-    auto ap_req = decode_ap_req(frame->ap);
-    if (!ap_req.ok()) std::abort();
-    auto plain = decrypt(session_key(), 11, ap_req->authenticator.cipher);
-    if (!plain.ok()) std::abort();
-    auto auth = decode_authenticator(plain->view());
-    if (!auth.ok() || !auth->subkey) std::abort();
-    srv->auth = std::move(*auth);
+    srv->auth = fuzz::read_authenticator(frame->ap);
     return srv;
   }();
   return *s;
 }
 
-Bytes ap_rep() {
-  EncApRepPart part;
-  part.ctime = server().auth.ctime;
-  part.cusec = server().auth.cusec;
-  part.seq_number = 4242;
-  auto ct = encrypt(session_key(), 12, encode(part));
-  if (!ct.ok()) std::abort();
-  ApRep rep;
-  rep.enc_part.etype = Enctype::aes256_cts_hmac_sha1_96;
-  rep.enc_part.cipher = std::move(*ct);
-  return encode(rep);
-}
+Bytes ap_rep() { return fuzz::make_ap_rep(server().auth, std::nullopt, 4242); }
 
 Bytes krb_priv(BytesView user_data) {
   EncKrbPrivPart part;
@@ -113,7 +76,7 @@ Bytes krb_error(BytesView e_data) {
   e.stime = kNow;
   e.error_code = 61;  // KRB_ERR_GENERIC
   e.realm = "KRBKIT.TEST";
-  e.sname = to_principal_name(name({"kadmin", "changepw"}));
+  e.sname = PrincipalName{NameType::srv_inst, {"kadmin", "changepw"}};
   e.e_data = Bytes(e_data.begin(), e_data.end());
   return encode(e);
 }
