@@ -45,7 +45,7 @@ rid() { echo "${1##*-}"; }
 # --- what Samba says about alice, with a group added here -----------------
 samba_tool group add pac-auditors >/dev/null
 samba_tool group addmembers pac-auditors alice >/dev/null
-samba_tool group listmembers pac-auditors | grep -qx alice || fail "samba-tool: alice is not in pac-auditors"
+samba_tool group listmembers pac-auditors | grep -x alice >/dev/null || fail "samba-tool: alice is not in pac-auditors"
 user_sid=$(samba_tool user show alice --attributes=objectSid | sed -n 's/^objectSid: //p')
 primary_rid=$(samba_tool user show alice --attributes=primaryGroupID | sed -n 's/^primaryGroupID: //p')
 [[ $user_sid == S-1-5-21-* && -n $primary_rid ]] || fail "samba-tool user show alice: sid '$user_sid' primary '$primary_rid'"
@@ -70,7 +70,9 @@ d() { jpath ".[0].decoded$1" <<<"$json"; }
 [[ $(d .pac.logon_info.primary_group_rid) == "$primary_rid" ]] || fail "PAC primary group $(d .pac.logon_info.primary_group_rid), Samba: $primary_rid"
 got=$(jpath '.[0].decoded.pac.logon_info.groups[].rid' <<<"$json" | sort -n | tr '\n' ' ')
 [[ $got == "$expected" ]] || fail "PAC group RIDs '$got', samba-tool user getgroups: '$expected'"
-d '.pac.logon_info.groups[].name' | grep -qx "Domain Users" || fail "513 is not named Domain Users"
+# Not grep -q: it stops reading at the match, and python (unbuffered when
+# PYTHONUNBUFFERED is set) then fails with EPIPE, which pipefail reports.
+d '.pac.logon_info.groups[].name' | grep -x "Domain Users" >/dev/null || fail "513 is not named Domain Users"
 [[ $(d .pac.logon_info.account) == alice && $(d .client) == "$ALICE_PRINCIPAL" ]] || fail "account/client: $(d .pac.logon_info.account) $(d .client)"
 [[ $(d .pac.server_signature.state) == verified ]] || fail "server signature: $(d .pac.server_signature)"
 [[ $(d .pac.client_info.state) == verified ]] || fail "client info: $(d .pac.client_info)"
