@@ -267,7 +267,11 @@ TEST_CASE("wrong password, unknown principal and an expired password: message an
     RunResult r =
         realm.run({kinit(), "-c", realm.fresh_ccache(), realm.principal(user)}, {}, "not-the-password\n");
     CHECK(r.exit_code == 3);
-    CHECK(r.err == "kinit: Password incorrect while getting initial credentials\n");
+    // alice's KDC refused her pre-authentication (the KDC is named); bob's
+    // reply did not decrypt (the key is named).
+    CHECK(r.err.find("kinit: Password incorrect for '" + realm.principal(user) + "' (") == 0);
+    CHECK(r.err.find(user == "alice" ? "(KDC 127.0.0.1:" : "did not decrypt with the") != std::string::npos);
+    CHECK(r.err.find(") while getting initial credentials\n") != std::string::npos);
   }
   RunResult unknown = realm.run({kinit(), "-c", realm.fresh_ccache(), "nosuchuser"}, {}, "x\n");
   CHECK(unknown.exit_code == 4);
@@ -303,7 +307,7 @@ TEST_CASE("an expired password: kinit asks for a new one twice, changes it, and 
     REQUIRE_MESSAGE(r.ok(), show(r));
     CHECK(r.out.find("Password expired.  You must change it now.") != std::string::npos);
     CHECK(r.out == "Password expired.  You must change it now.\n");  // prompts only on a terminal
-    RunResult list = realm.run({"klist", "-c", cc});  // MIT's klist reads the TGT we stored
+    RunResult list = realm.run({"klist", "-c", cc});                 // MIT's klist reads the TGT we stored
     CHECK(list.out.find("Default principal: " + principal) != std::string::npos);
     CHECK(list.out.find("krbtgt/" + realm.name() + "@" + realm.name()) != std::string::npos);
     // MIT's kinit takes the new password, and the old one is gone.

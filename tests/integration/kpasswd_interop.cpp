@@ -103,7 +103,8 @@ TEST_CASE("MIT kadmind: wrong old password, mismatched new ones") {
   add_user(realm, "kp-wrong", "wrong-pw-1");
   auto r = kpasswd(realm, {"kp-wrong"}, lines({"not-the-password", "whatever-1", "whatever-1"}));
   CHECK(r.exit_code == 3);
-  CHECK(r.err == "kpasswd: Password incorrect while getting initial ticket\n");
+  CHECK(r.err.find("kpasswd: Password incorrect for '") == 0);
+  CHECK(r.err.find("while getting initial ticket\n") != std::string::npos);
   CHECK(r.out.find("Enter new password") == std::string::npos);  // never asked
 
   r = kpasswd(realm, {"kp-wrong"}, lines({"wrong-pw-1", "new-pw-aaaa", "new-pw-bbbb"}));
@@ -208,5 +209,6 @@ TEST_CASE("Heimdal kpasswdd: change, the new one works, too short is refused") {
 
   r = kpasswd(*realm, {"kp-hcarol"}, lines({"wrong-old-pw", "hcarol-pw-3", "hcarol-pw-3"}));
   CHECK(r.exit_code == 3);
-  CHECK(r.err == "kpasswd: Password incorrect while getting initial ticket\n");
+  CHECK(r.err.find("kpasswd: Password incorrect for '") == 0);
+  CHECK(r.err.find("while getting initial ticket\n") != std::string::npos);
 }

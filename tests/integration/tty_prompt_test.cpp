@@ -120,7 +120,7 @@ TEST_CASE("kinit on a terminal: a wrong password, then the terminal still echoes
                             {{"Password for ", "typed-wrongly-1"}});
   CHECK(s.exit_code == 3);
   CHECK(s.transcript.find("typed-wrongly-1") == std::string::npos);
-  CHECK(s.transcript.find("kinit: Password incorrect while getting initial credentials") !=
+  CHECK(s.transcript.find("kinit: Password incorrect for '" + realm.principal("alice") + "'") !=
         std::string::npos);
   CHECK(s.echo_on_at_exit);
 }

@@ -121,7 +121,8 @@ std::string describe_initial_creds_error(const Error& error, const Principal& cl
   std::string text, hint;
   std::string where = error.detail.empty() ? "" : fmt::format(" ({})", error.detail);
   if (error.is_kdc(24) || error.is_kdc(31) || error.is(Errc::integrity)) {
-    text = "Password incorrect";
+    // MIT's words first (scripts grep for them), then whose and which KDC's.
+    text = fmt::format("Password incorrect for '{}'{}", who, where);
   } else if (error.is_kdc(6)) {
     text = fmt::format("Client '{}' not found in Kerberos database{}", who, where);
   } else if (error.is_kdc(23)) {

@@ -304,7 +304,9 @@ TEST_CASE("a wrong password shows as an integrity failure of the reply") {
   CHECK(r.error().is(Errc::integrity));
   Error e = r.error();
   e.context.push_back("getting initial credentials");
-  CHECK(describe_initial_creds_error(e, alice()) == "Password incorrect while getting initial credentials");
+  CHECK(describe_initial_creds_error(e, alice()) == "Password incorrect for '" + unparse_principal(alice()) +
+                                                        "' (" + e.detail +
+                                                        ") while getting initial credentials");
 }
 
 TEST_CASE("KRB_ERR_RESPONSE_TOO_BIG sends the same request over TCP") {
