@@ -45,9 +45,10 @@ std::string flag_letters(std::uint32_t f) {
 }  // namespace
 
 TEST_CASE("MIT kinit + kvno caches, v4 and v3 (see the .klist listings)") {
-  for (auto [file, version] :
+  for (const auto& row :
        {std::pair{"mit_v4_kinit_kvno.ccache", 4}, std::pair{"mit_v3_kinit_kvno.ccache", 3}}) {
-    CAPTURE(file);
+    const auto [file, version] = row;  // a structured binding cannot be CAPTUREd (clang 14)
+    CAPTURE(row.first);
     const Bytes data = data_file(file);
     const CacheContents c = must_parse(data);
     CHECK(c.version == version);
