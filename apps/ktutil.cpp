@@ -47,7 +47,8 @@ std::optional<std::string> read_secret_line(const std::string& prompt) {
 }
 
 std::string timestamp_text(KerberosTime t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  // Not system_clock::to_time_t: its nanoseconds overflow after 2262.
+  std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
   std::tm tm{};
   ::localtime_r(&tt, &tm);
   char buf[64];

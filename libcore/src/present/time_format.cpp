@@ -32,6 +32,11 @@ bool c_time_locale() {
                              std::strcmp(name, "C.UTF-8") == 0 || std::strcmp(name, "C.utf8") == 0);
 }
 
+// Seconds since the epoch. Not system_clock::to_time_t: it converts to the
+// clock's nanoseconds first, which overflows after the year 2262 (a ticket
+// can say 9999).
+std::time_t to_time_t(KerberosTime t) { return static_cast<std::time_t>(t.time_since_epoch().count()); }
+
 void two_digits(char* out, int v) {
   out[0] = static_cast<char>('0' + v / 10 % 10);
   out[1] = static_cast<char>('0' + v % 10);
@@ -39,7 +44,7 @@ void two_digits(char* out, int v) {
 
 // The first format whose result has at most `max_chars` characters, or "".
 std::string first_fitting(KerberosTime t, std::size_t max_chars) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  const std::time_t tt = to_time_t(t);
   std::tm tm{};
   if (localtime_r(&tt, &tm) == nullptr) return {};
   if (max_chars >= 17 && max_chars < 20 && tm.tm_year >= 0 && tm.tm_year < 8100 && c_time_locale()) {
@@ -76,7 +81,7 @@ std::string TimeFormat::format(KerberosTime t) const {
 }
 
 std::string iso8601_utc(KerberosTime t) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  const std::time_t tt = to_time_t(t);
   std::tm tm{};
   if (gmtime_r(&tt, &tm) == nullptr) return {};
   char buf[32];
