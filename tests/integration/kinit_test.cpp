@@ -360,6 +360,33 @@ TEST_CASE("faults: a closed or silent first KDC, then the real one") {
   CHECK(silent.requests() == 1);  // only the first request went to the silent KDC
 }
 
+TEST_CASE("no -r: renewable-ok as MIT's kinit (kdc_default_options), so the TGT is renewable as MIT's is") {
+  Realm& realm = Realm::shared();
+  // The realm's max_life (10 h) is shorter than the requested lifetime (24 h):
+  // with renewable-ok the KDC makes the ticket renewable until then.
+  std::string ours = realm.fresh_ccache(), mits = realm.fresh_ccache();
+  REQUIRE(kinit_pw(realm, ours, "alice").ok());
+  REQUIRE(
+      realm.run({"kinit", "-c", mits, realm.principal("alice")}, {}, realm.password("alice") + "\n").ok());
+  auto a = read_cache(ours).creds[0].clone(), b = read_cache(mits).creds[0].clone();
+  CHECK((b.flags & krbkit::ticket_flags::renewable) != 0);  // what MIT's kinit gets
+  CHECK((a.flags & krbkit::ticket_flags::renewable) != 0);
+  CHECK(duration_cast<seconds>(a.renew_till - a.starttime).count() ==
+        duration_cast<seconds>(b.renew_till - b.starttime).count());
+  CHECK(mit_flags(realm, ours).find('R') != std::string::npos);
+
+  std::string conf =
+      write_config(realm, {"127.0.0.1:" + std::to_string(realm.kdc_port())}, "  kdc_default_options = 0\n");
+  std::string plain = realm.fresh_ccache();
+  REQUIRE(kinit_pw(realm, plain, "alice", {}, {{"KRB5_CONFIG", conf}}).ok());
+  CHECK((read_cache(plain).creds[0].flags & krbkit::ticket_flags::renewable) == 0);
+  std::string bad = write_config(realm, {"127.0.0.1:" + std::to_string(realm.kdc_port())},
+                                 "  kdc_default_options = sixteen\n");
+  RunResult r = kinit_pw(realm, realm.fresh_ccache(), "alice", {}, {{"KRB5_CONFIG", bad}});
+  CHECK(r.exit_code != 0);
+  CHECK_MESSAGE(r.err.find("kdc_default_options") != std::string::npos, show(r));
+}
+
 TEST_CASE("faults: udp_preference_limit = 1 forces TCP") {
   Realm& realm = Realm::shared();
   std::string conf =

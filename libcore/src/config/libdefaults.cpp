@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 
 #include "krbkit/config/values.hpp"
 
@@ -125,6 +127,18 @@ Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view r
     }
   }
 
+  if (auto f = r.found("kdc_default_options")) {
+    // An integer in MIT's flag layout, often written in hex (0x00000010).
+    const std::string text(f->value);  // the profile parser trimmed it
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long v = std::strtoul(text.c_str(), &end, 0);
+    if (text.empty() || *end != '\0' || errno != 0 || v > 0xFFFFFFFFul)
+      return Error{Errc::config, fmt::format("{}: invalid value '{}' for libdefaults.kdc_default_options "
+                                             "(expected an integer such as 0x00000010)",
+                                             f->where, f->value)};
+    d.kdc_default_options = static_cast<std::uint32_t>(v);
+  }
   KRBKIT_CHECK(r.integer("udp_preference_limit", d.udp_preference_limit));
   KRBKIT_CHECK(r.integer("ccache_type", d.ccache_type));
   if (d.ccache_type < 1 || d.ccache_type > 4) {

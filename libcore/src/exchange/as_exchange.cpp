@@ -57,7 +57,7 @@ std::string describe(const EtypeInfo2Entry& info, const Principal& client) {
 }  // namespace
 
 std::uint32_t as_kdc_options(const AsRequest& request, const config::LibDefaults& defaults) {
-  std::uint32_t options = 0;
+  std::uint32_t options = defaults.kdc_default_options;
   if (request.forwardable.value_or(defaults.forwardable)) options |= kdc_options::forwardable;
   if (request.proxiable.value_or(defaults.proxiable)) options |= kdc_options::proxiable;
   if (request.renew_life.value_or(defaults.renew_lifetime) > seconds(0)) options |= kdc_options::renewable;

@@ -7,6 +7,7 @@
 // and then in [libdefaults] itself.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@ struct LibDefaults {
   std::chrono::seconds ticket_lifetime{24 * 3600};
   std::chrono::seconds renew_lifetime{0};
   std::chrono::seconds clockskew{300};
+  // KDC options every AS request carries (MIT's kdc_default_options, in its
+  // flag layout); MIT's default is renewable-ok (0x10), so a KDC whose
+  // max_life is shorter than the requested lifetime makes the ticket
+  // renewable up to that lifetime.
+  std::uint32_t kdc_default_options = 0x10;
   // Overall deadline for one request to a realm's KDCs (MIT's
   // request_timeout, Heimdal's kdc_timeout); nullopt: MIT's pass schedule.
   std::optional<std::chrono::seconds> kdc_timeout;
