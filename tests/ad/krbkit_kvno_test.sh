@@ -10,11 +10,12 @@
 cc=FILE:$dir/cc-krbkit
 echo "$ALICE_PASSWORD" | "$bin/kinit" -c "$cc" "$ALICE_PRINCIPAL" >/dev/null || fail "kinit $ALICE_PRINCIPAL"
 
-# etypes SERVICE [KLIST]: "skey, tkt" from klist -e (krbkit's by default)
+# etypes SERVICE [KLIST]: "skey, tkt" from klist -e (krbkit's by default;
+# after "renew until ..., " on the same line for a renewable ticket)
 # for SERVICE's ticket.
 etypes() {
   "${2:-$bin/klist}" -e -c "$cc" |
-    awk -v s="$1" '$1 ~ /\// && $NF == s { getline; sub(/^[ \t]*Etype \(skey, tkt\): /, ""); sub(/ +$/, ""); print; exit }'
+    awk -v s="$1" '$1 ~ /\// && $NF == s { getline; sub(/^.*Etype \(skey, tkt\): /, ""); sub(/ +$/, ""); print; exit }'
 }
 mit_etypes() { etypes "$1" /usr/bin/klist; }
 
