@@ -425,19 +425,24 @@ Outcome Shell::get_principal(const Args& a) {
   return Outcome::ok;
 }
 
+// listprincs / listpols: one name a line, or a JSON array of them.
+void Shell::print_names(const std::vector<std::string>& names) {
+  if (!options_.json) {
+    for (const auto& n : names) io_.out(n + "\n");
+    return;
+  }
+  json::Writer w;
+  w.begin_array();
+  for (const auto& n : names) w.value(n);
+  w.end_array();
+  io_.out(w.finish());
+}
+
 Outcome Shell::list_principals(const Args& a) {
   if (a.size() > 2) return usage("usage: get_principals [expression]");
   auto names = client_.list_principals(a.size() == 2 ? std::optional<std::string_view>(a[1]) : std::nullopt);
   if (!names.ok()) return fail("get_principals", names.error(), "while retrieving list.");
-  if (options_.json) {
-    json::Writer w;
-    w.begin_array();
-    for (const auto& n : *names) w.value(n);
-    w.end_array();
-    io_.out(w.finish());
-  } else {
-    for (const auto& n : *names) io_.out(n + "\n");
-  }
+  print_names(*names);
   return Outcome::ok;
 }
 
@@ -594,15 +599,7 @@ Outcome Shell::list_policies(const Args& a) {
   if (a.size() > 2) return usage("usage: get_policies [expression]");
   auto names = client_.list_policies(a.size() == 2 ? std::optional<std::string_view>(a[1]) : std::nullopt);
   if (!names.ok()) return fail("get_policies", names.error(), "while retrieving list.");
-  if (options_.json) {
-    json::Writer w;
-    w.begin_array();
-    for (const auto& n : *names) w.value(n);
-    w.end_array();
-    io_.out(w.finish());
-  } else {
-    for (const auto& n : *names) io_.out(n + "\n");
-  }
+  print_names(*names);
   return Outcome::ok;
 }
 

@@ -78,6 +78,7 @@ class Shell {
   Result<std::string> canonical(std::string_view name) const;
   Outcome fail(std::string_view who, const Error& e, std::string_view doing);
   Outcome usage(std::string_view text);
+  void print_names(const std::vector<std::string>& names);
   void info(std::string_view text);
   bool policy_exists(const std::string& name);
 
