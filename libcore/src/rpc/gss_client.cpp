@@ -53,7 +53,7 @@ Result<GssClient> GssClient::establish(std::unique_ptr<Stream> stream, gss::Init
   args.opaque(c.ctx_.initial_token());
   Bytes msg =
       encode_call(encode_call_header(xid, options.prog, options.vers, 0, cred), OpaqueAuth{}, args.bytes());
-  KRBKIT_TRY(reply, c.exchange(msg, xid).context("while creating the RPCSEC_GSS context"));
+  KRBKIT_TRY(reply, c.exchange(msg, xid).context("creating the RPCSEC_GSS context"));
 
   XdrReader res(reply.results, "rpc_gss_init_res");
   c.handle_ = res.opaque("handle", 400);
@@ -65,7 +65,7 @@ Result<GssClient> GssClient::establish(std::unique_ptr<Stream> stream, gss::Init
   if (major != 0)
     return Error{RpcErrc::auth_error, "GSS-API context creation failed at " + c.stream_->peer() + " (major " +
                                           std::to_string(major) + ", minor " + std::to_string(minor) + ")"};
-  KRBKIT_CHECK(c.ctx_.accept_reply(token).context("while creating the RPCSEC_GSS context"));
+  KRBKIT_CHECK(c.ctx_.accept_reply(token).context("creating the RPCSEC_GSS context"));
   if (reply.verf.flavor != flavor::rpcsec_gss)
     return Error{RpcErrc::bad_verifier,
                  "RPCSEC_GSS INIT reply from " + c.stream_->peer() + " has no GSS verifier"};

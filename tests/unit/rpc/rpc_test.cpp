@@ -2,7 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <deque>
+#include <functional>
+#include <memory>
 
+#include "krbkit/proto/messages.hpp"
 #include "krbkit/rpc/gss_client.hpp"
 #include "krbkit/rpc/message.hpp"
 #include "krbkit/rpc/transport.hpp"
@@ -13,12 +16,19 @@ using namespace krbkit::rpc;
 
 namespace {
 
-// A stream that replays fixed bytes, in chunks of any size.
+// A stream that replays fixed bytes, in chunks of any size; with `answer`,
+// a kadmind that answers each call with answer(xid), the call's xid read
+// back from the record written (after the 4-byte record mark).
 class FakeStream final : public Stream {
  public:
-  explicit FakeStream(Bytes in) : in_(in.begin(), in.end()) {}
+  explicit FakeStream(Bytes in, std::function<Bytes(std::uint32_t)> answer = {})
+      : in_(in.begin(), in.end()), answer_(std::move(answer)) {}
   Result<void> write_all(BytesView data) override {
     written.insert(written.end(), data.begin(), data.end());
+    if (answer_ && data.size() >= 8) {
+      Bytes framed = frame_record(answer_(get_u32be(data.data() + 4)));
+      in_.insert(in_.end(), framed.begin(), framed.end());
+    }
     return success();
   }
   Result<void> read_exact(std::span<std::uint8_t> out) override {
@@ -34,7 +44,26 @@ class FakeStream final : public Stream {
 
  private:
   std::deque<std::uint8_t> in_;
+  std::function<Bytes(std::uint32_t)> answer_;
 };
+
+// The initiator side of a context for kadmin/admin, on a made-up ticket
+// (its encrypted part is never read on this side).
+gss::InitiatorContext kadmin_context() {
+  Credentials c;
+  c.client = Principal{NameType::principal, {"admin", "admin"}, "KRBKIT.TEST"};
+  c.server = Principal{NameType::principal, {"kadmin", "admin"}, "KRBKIT.TEST"};
+  c.session_key = Key(Enctype::aes256_cts_hmac_sha1_96, SecretBytes(Bytes(32, 1)));
+  Ticket t;
+  t.realm = c.server.realm;
+  t.sname = PrincipalName{c.server.type, c.server.components};
+  t.enc_part.etype = c.session_key.enctype;
+  t.enc_part.cipher = Bytes(64, 0x42);
+  c.ticket = encode(t);
+  auto ctx = gss::InitiatorContext::create(c);
+  REQUIRE(ctx.ok());
+  return std::move(ctx).value();
+}
 
 }  // namespace
 
@@ -186,5 +215,38 @@ TEST_CASE("call header and replies") {
                            "00000000"))
               .error()
               .code == make_error_code(RpcErrc::bad_reply));
+  }
+}
+
+TEST_CASE("RPCSEC_GSS context creation failures read 'while creating the RPCSEC_GSS context' once") {
+  const GssClient::Options kadmin{2112, 2, GssService::privacy};
+  SUBCASE("the connection closes before the INIT reply") {
+    auto r = GssClient::establish(std::make_unique<FakeStream>(Bytes{}), kadmin_context(), kadmin);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message() ==
+          "I/O error (fake closed the connection) while creating the RPCSEC_GSS context");
+  }
+  SUBCASE("the INIT reply's token is no AP-REP") {
+    auto answer = [](std::uint32_t xid) {
+      XdrWriter w;
+      w.u32(xid);
+      w.u32(1);  // REPLY
+      w.u32(0);  // MSG_ACCEPTED
+      w.u32(flavor::none);
+      w.opaque({});
+      w.u32(0);  // SUCCESS
+      w.opaque(to_bytes("handle"));
+      w.u32(0);  // gss_major
+      w.u32(0);  // gss_minor
+      w.u32(64);
+      w.opaque(to_bytes("not a token"));
+      return w.take();
+    };
+    auto r = GssClient::establish(std::make_unique<FakeStream>(Bytes{}, answer), kadmin_context(), kadmin);
+    REQUIRE_FALSE(r.ok());
+    const std::string text = r.error().message();
+    CAPTURE(text);
+    CHECK(text.find("while creating the RPCSEC_GSS context") != std::string::npos);
+    CHECK(text.find("while while") == std::string::npos);
   }
 }
