@@ -92,13 +92,21 @@ Result<void> list_keytab(const Context& c) {
   // MIT shows the name with its type: a bare path is a FILE keytab.
   const std::string shown =
       name.find(':') == std::string::npos || name.front() == '/' ? "FILE:" + name : name;
-  KRBKIT_TRY(kt, keytab::read_keytab(name));
+  auto kt = keytab::read_keytab(name);
+  if (!kt) {
+    // MIT's klist names the keytab on stdout before it scans it, so the name
+    // is there when the scan fails.
+    if (!c.o.json) print("Keytab name: " + shown + "\n");
+    Error e = std::move(kt).error();
+    e.context.push_back("starting keytab scan");
+    return e;
+  }
   if (c.o.json) {
     json::Writer w;
-    present::keytab_json(w, shown, kt, c.o.keys.keys);
+    present::keytab_json(w, shown, *kt, c.o.keys.keys);
     print(w.finish());
   } else {
-    print(present::keytab_text(shown, kt, {c.o.keys.timestamps, c.o.keys.keys, c.o.show.enctypes}, c.tf));
+    print(present::keytab_text(shown, *kt, {c.o.keys.timestamps, c.o.keys.keys, c.o.show.enctypes}, c.tf));
   }
   return success();
 }
@@ -212,6 +220,16 @@ int run_decode(const Options& o) {
   });
 }
 
+// The error line after "klist: ". A missing keytab reads as MIT's ("Key
+// table file 'PATH' not found while starting keytab scan"): the detail
+// already says it all.
+std::string error_line(const Error& error) {
+  if (!error.is(Errc::keytab_not_found) || error.detail.empty()) return error.message();
+  std::string line = error.detail;
+  for (const auto& c : error.context) line += " while " + c;
+  return line;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -268,5 +286,9 @@ int main(int argc, char** argv) {
     auto r = run(o);
     return r.ok() ? cli::kExitOk : cli::kExitFailure;
   }
-  return cli::run_main("klist", [&] { return run(o); });
+  auto result = run(o);
+  if (result.ok()) return cli::kExitOk;
+  std::fflush(stdout);
+  fmt::print(stderr, "klist: {}\n", error_line(result.error()));
+  return cli::exit_code_for(result.error());
 }

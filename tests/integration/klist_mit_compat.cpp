@@ -141,6 +141,44 @@ TEST_CASE("klist -k lists a keytab exactly as MIT klist -k") {
   same_as_mit(realm, {"-k", "-K", "FILE:" + fileprefixed});
 }
 
+TEST_CASE("klist on a missing keytab or cache: MIT's stdout and stderr, our exit status") {
+  // MIT's klist names the keytab on stdout, then fails scanning it; a
+  // missing cache is one line on stderr. krbkit exits with its documented
+  // statuses (9: keytab not found, 8: no cache) where MIT exits 1.
+  Realm& realm = Realm::shared();
+  const std::string missing = realm.fresh_path("no-keytab");
+  const std::string no_cache = realm.fresh_ccache();
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+  };
+  for (const auto& c : std::vector<Case>{{{"-k", "FILE:" + missing}, 9},
+                                         {{"-k", missing}, 9},
+                                         {{"-k", "-t", "-K", "-e", missing}, 9},
+                                         {{"-k"}, 9},  // the default keytab (there is none in the realm)
+                                         {{"-c", no_cache}, 8},
+                                         {{"-c", path_of(no_cache)}, 8},
+                                         {{"-f", "-e", no_cache}, 8}}) {
+    std::vector<std::string> mit = {"klist"}, ours = {krbkit_tool("klist")};
+    mit.insert(mit.end(), c.args.begin(), c.args.end());
+    ours.insert(ours.end(), c.args.begin(), c.args.end());
+    const auto expected = realm.run(mit, kFixedFormat);
+    const auto actual = realm.run(ours, kFixedFormat);
+    CAPTURE(ours);
+    CHECK(expected.exit_code == 1);
+    CHECK(actual.exit_code == c.exit_code);
+    CHECK(actual.out == expected.out);
+    CHECK(actual.err == expected.err);
+  }
+  // Same words for the keytab, and a JSON listing stays JSON only.
+  auto r = realm.run({krbkit_tool("klist"), "-k", missing}, kFixedFormat);
+  CHECK(r.out == "Keytab name: FILE:" + missing + "\n");
+  CHECK(r.err == "klist: Key table file '" + missing + "' not found while starting keytab scan\n");
+  r = realm.run({krbkit_tool("klist"), "--json", "-k", missing}, kFixedFormat);
+  CHECK(r.exit_code == 9);
+  CHECK(r.out.empty());
+}
+
 TEST_CASE("klist -s and --valid-for exit statuses") {
   Realm& realm = Realm::shared();
   const std::string cc = mit_cache(realm);
