@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "common/cli.hpp"
@@ -67,6 +68,24 @@ Result<Principal> service_principal(const Options& o, const std::string& arg, co
   return p;
 }
 
+// The TGT in the --u2u cache (the other user's), whose session key the ticket is encrypted in.
+Result<Credentials> u2u_tgt_from(const std::string& name) {
+  KRBKIT_TRY(other, ccache::open(name));
+  KRBKIT_TRY(contents, other->read());
+  return exchange::find_local_tgt(contents, other->name());
+}
+
+// One line for a failed step. A server the KDC does not know is named as MIT's
+// kvno names it: "Server x@R not found in Kerberos database while ...".
+std::string describe(Error e, const std::string& doing, const std::string& server = {}) {
+  e.context.push_back(doing);
+  if (server.empty() || !e.is_kdc(7)) return e.message();
+  std::string text = fmt::format("Server {} not found in Kerberos database", server);
+  if (!e.detail.empty()) text += " (" + e.detail + ")";
+  for (const auto& c : e.context) text += " while " + c;
+  return text;
+}
+
 Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
   auto env = Environment::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
@@ -82,17 +101,21 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
   opts.canonicalize = o.canonicalize;
   opts.no_store = o.no_store || !o.out_cache.empty();
   if (!o.etype.empty()) {
-    KRBKIT_TRY(e, enctype_from_name(o.etype));
-    opts.enctypes = {e};
+    auto e = enctype_from_name(o.etype);
+    if (!e) return std::move(e).context("converting etype").error();
+    opts.enctypes = {*e};
   }
   std::optional<Credentials> u2u_tgt;
   if (!o.u2u_cache.empty()) {
-    KRBKIT_TRY(other, ccache::open(o.u2u_cache));
-    KRBKIT_TRY(contents, other->read());
-    KRBKIT_TRY(tgt, exchange::find_local_tgt(contents, other->name()));
-    u2u_tgt = std::move(tgt);
+    auto tgt = u2u_tgt_from(o.u2u_cache);
+    if (!tgt) return std::move(tgt).context("getting user-to-user ticket from " + o.u2u_cache).error();
+    u2u_tgt = std::move(tgt).value();
     opts.user_to_user = &*u2u_tgt;
   }
+  // As MIT's kvno: the client principal before any service, so a missing or
+  // damaged cache is one error line, not one per service.
+  auto contents = cache->read();
+  if (!contents) return std::move(contents).context("getting client principal name").error();
   std::optional<Credentials> evidence;
   const std::string& user = o.impersonate.empty() ? o.enterprise : o.impersonate;
   if (!user.empty()) {
@@ -104,8 +127,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
       exchange::ServiceOptions self = opts;
       self.for_user = for_user;
       self.enctypes.clear();
-      KRBKIT_TRY(cached, cache->read());
-      auto ev = client.get(cached.default_principal, self);
+      auto ev = client.get(contents->default_principal, self);
       if (!ev) return std::move(ev).context("getting the S4U2Self evidence ticket for " + user).error();
       evidence = std::move(ev).value();
       opts.evidence = &*evidence;
@@ -129,11 +151,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
   std::vector<Credentials> for_out;
   for (const auto& arg : o.services) {
     Outcome res{arg, std::nullopt, std::nullopt, std::nullopt, {}, {}};
-    auto fail = [&](const Error& e, const std::string& doing) {
-      Error copy = e;
-      copy.context.push_back(doing);
-      res.error = copy.message();
-    };
+    auto fail = [&](const Error& e, const std::string& doing) { res.error = describe(e, doing); };
     auto server = service_principal(o, arg, profile, default_realm);
     if (!server) {
       fail(server.error(), "parsing principal name " + arg);
@@ -143,7 +161,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
     std::string shown = unparse_principal(*server);
     auto creds = client.get(*server, opts);
     if (!creds) {
-      fail(creds.error(), "getting credentials for " + shown);
+      res.error = describe(creds.error(), "getting credentials for " + shown, shown);
       outcomes.push_back(std::move(res));
       continue;
     }
@@ -174,41 +192,57 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
     if (!o.out_cache.empty() && res.error.empty()) for_out.push_back(creds->clone());
     outcomes.push_back(std::move(res));
   }
-  if (!o.out_cache.empty()) {
-    KRBKIT_TRY(oc, ccache::open(o.out_cache));
+  // As MIT's kvno, the output cache is written only when every service worked.
+  const bool all_ok =
+      std::none_of(outcomes.begin(), outcomes.end(), [](const Outcome& r) { return r.failed(); });
+  if (!o.out_cache.empty() && all_ok) {
     Principal who = for_out.empty() ? client.client() : for_out.front().client;
     if (!user.empty() && o.proxy && evidence) who = evidence->client;
-    KRBKIT_CHECK(oc->initialize_and_store(who, for_out));
+    auto oc = ccache::open(o.out_cache);
+    auto written = oc ? (*oc)->initialize_and_store(who, for_out) : Result<void>(std::move(oc).error());
+    if (!written) return std::move(written).context("writing output ccache " + o.out_cache).error();
   }
   return success();
 }
 
-void print(const Options& o, const std::vector<Outcome>& outcomes) {
-  if (o.json) {
-    json::Writer w;
-    w.begin_array();
-    for (const auto& r : outcomes) {
-      w.begin_object().member("service", r.name);
-      if (r.info) {
-        w.member("kvno", r.info->kvno)
-            .member("ticket_enctype", enctype_name(r.info->ticket_enctype))
-            .member("session_enctype", enctype_name(r.info->session_enctype));
-      }
-      if (r.keytab_valid) w.member("keytab_valid", *r.keytab_valid);
-      if (r.decoded) {
-        w.key("decoded");
-        pac::ticket_json(w, *r.decoded);
-      }
-      if (r.failed()) {
-        std::string error = r.error;
-        for (const auto& p : r.problems) error += (error.empty() ? "" : "; ") + p;
-        w.member("error", error);
-      }
-      w.end_object();
+// `failure`: the error that stopped kvno as a whole ("" if none); in JSON each
+// service without an error of its own carries it (no cache, an output cache
+// that could not be written), so a script finds it where it looks.
+void print_json(const Options& o, const std::vector<Outcome>& outcomes, const std::string& failure) {
+  json::Writer w;
+  w.begin_array();
+  for (std::size_t i = 0; i < o.services.size(); ++i) {
+    // run() fills `outcomes` in the order of the services, and stops early only
+    // on an error that concerns them all.
+    if (i >= outcomes.size()) {
+      w.begin_object().member("service", o.services[i]).member("error", failure).end_object();
+      continue;
     }
-    w.end_array();
-    fmt::print("{}", w.finish());
+    const Outcome& r = outcomes[i];
+    w.begin_object().member("service", r.name);
+    if (r.info) {
+      w.member("kvno", r.info->kvno)
+          .member("ticket_enctype", enctype_name(r.info->ticket_enctype))
+          .member("session_enctype", enctype_name(r.info->session_enctype));
+    }
+    if (r.keytab_valid) w.member("keytab_valid", *r.keytab_valid);
+    if (r.decoded) {
+      w.key("decoded");
+      pac::ticket_json(w, *r.decoded);
+    }
+    if (r.failed() || !failure.empty()) {
+      std::string error = r.failed() ? r.error : failure;
+      for (const auto& p : r.problems) error += (error.empty() ? "" : "; ") + p;
+      w.member("error", error);
+    }
+    w.end_object();
   }
+  w.end_array();
+  fmt::print("{}", w.finish());
+}
+
+void print(const Options& o, const std::vector<Outcome>& outcomes, const std::string& failure) {
+  if (o.json) print_json(o, outcomes, failure);
   for (const auto& r : outcomes) {
     // A decoded ticket is shown even when a check failed: the admin sees what failed.
     if (r.decoded && !o.json) {
@@ -280,10 +314,14 @@ int main(int argc, char** argv) {
   }
 
   std::vector<Outcome> outcomes;
-  int rc = krbkit::cli::run_main("kvno", [&] { return run(o, outcomes); });
-  print(o, outcomes);
-  if (rc != 0) return 1;
-  for (const auto& r : outcomes)
-    if (r.failed()) return 1;
-  return 0;
+  auto status = run(o, outcomes);
+  const std::string failure = status ? std::string() : status.error().message();
+  print(o, outcomes, failure);
+  if (!status) {
+    // After the lines of the services that worked, as MIT's kvno prints it.
+    std::fflush(stdout);
+    fmt::print(stderr, "kvno: {}\n", failure);
+    return 1;
+  }
+  return std::any_of(outcomes.begin(), outcomes.end(), [](const Outcome& r) { return r.failed(); }) ? 1 : 0;
 }

@@ -62,8 +62,13 @@ TEST_CASE("kvno: errors and exit status as MIT's") {
   std::string cc = tgt_for(realm, "alice");
   auto r = realm.run({krbkit_tool("kvno"), "-c", cc, "nope@" + realm.name(), realm.host_principal()});
   CHECK(r.exit_code == 1);
-  CHECK_MESSAGE(r.err.find("Server not found in Kerberos database") != std::string::npos, r.err);
-  CHECK(r.err.find("while getting credentials for nope@" + realm.name()) != std::string::npos);
+  // MIT's words, naming the server: the same line as MIT's kvno prints.
+  const std::string nope = "nope@" + realm.name();
+  CHECK_MESSAGE(r.err == "kvno: Server " + nope +
+                             " not found in Kerberos database while getting credentials for " + nope + "\n",
+                r.err);
+  auto mit_nope = realm.run({"/usr/bin/kvno", "-c", cc, nope});
+  CHECK(mit_nope.err == r.err);
   CHECK(r.out.find(realm.host_principal() + ": kvno = 1") != std::string::npos);  // the others still go
 
   auto none = realm.run({krbkit_tool("kvno"), "-c", realm.fresh_ccache(), realm.host_principal()});
@@ -71,6 +76,35 @@ TEST_CASE("kvno: errors and exit status as MIT's") {
   CHECK_FALSE(none.err.empty());
   auto usage = realm.run({krbkit_tool("kvno"), "-c", cc});
   CHECK(usage.exit_code != 0);
+}
+
+TEST_CASE("kvno: no usable cache is one error line (MIT's), in --json one per service") {
+  Realm& realm = Realm::shared();
+  const std::string missing = "FILE:" + realm.fresh_path("missing-cache");
+  const std::string a = realm.host_principal(), b = realm.service_for("arcfour-hmac");
+  auto r = realm.run({krbkit_tool("kvno"), "-c", missing, a, b});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  const std::string line = "kvno: No credentials cache found (filename: " + missing.substr(5) +
+                           ") while getting client principal name\n";
+  CHECK_MESSAGE(r.err == line, r.err);
+  auto mit = realm.run({"/usr/bin/kvno", "-c", missing, a, b});
+  CHECK(mit.exit_code == 1);
+  CHECK(mit.err == line);
+
+  auto j = realm.run({krbkit_tool("kvno"), "--json", "-c", missing, a, b});
+  CHECK(j.exit_code == 1);
+  CHECK(j.err == line);
+  const std::string error = "\"error\": \"No credentials cache found (filename: " + missing.substr(5) +
+                            ") while getting client principal name\"";
+  CHECK_MESSAGE(count(j.out, error) == 2, j.out);
+  CHECK(j.out.find("\"service\": \"" + a + "\"") != std::string::npos);
+  CHECK(j.out.find("\"service\": \"" + b + "\"") != std::string::npos);
+  // A bad -e stops kvno before any service too, and says what it was doing.
+  auto e = realm.run({krbkit_tool("kvno"), "--json", "-e", "no-such-enctype", "-c", missing, a});
+  CHECK(e.exit_code == 1);
+  CHECK_MESSAGE(e.err.find("while converting etype") != std::string::npos, e.err);
+  CHECK_MESSAGE(e.out.find("while converting etype") != std::string::npos, e.out);
 }
 
 TEST_CASE("kvno -q, -S, -e, -C, --json") {
@@ -124,6 +158,16 @@ TEST_CASE("kvno --cached-only, --no-store, --out-cache") {
   CHECK(ko.out.find("Default principal: " + realm.principal("alice")) != std::string::npos);
   CHECK(ko.out.find(svc) != std::string::npos);
   CHECK(realm.run({kMitKlist, "-c", cc}).out.find(svc) == std::string::npos);
+  // One service failing: the output cache is not written at all, as with MIT's kvno.
+  for (const std::string& tool : {krbkit_tool("kvno"), std::string("/usr/bin/kvno")}) {
+    CAPTURE(tool);
+    std::string partial = realm.fresh_ccache();
+    auto p = realm.run({tool, "--out-cache", partial, "-c", cc, svc, "nope@" + realm.name()});
+    CHECK(p.exit_code == 1);
+    CHECK(p.out.find(svc + ": kvno = 1") != std::string::npos);
+    auto kp = realm.run({kMitKlist, "-c", partial});
+    CHECK_MESSAGE(kp.exit_code != 0, kp.out);
+  }
   REQUIRE(realm.run({krbkit_tool("kvno"), "-c", cc, svc}).ok());
   auto now_cached = realm.run({krbkit_tool("kvno"), "--cached-only", "-c", cc, svc});
   CHECK_MESSAGE(now_cached.ok(), now_cached.err);
