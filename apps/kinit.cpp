@@ -86,6 +86,16 @@ exchange::NewPasswordPrompt ask_new_password(cli::SecretInput input) {
   };
 }
 
+// A prompt of the expired-password change that found no input: the error
+// says that the password has expired, in MIT's context ("while getting
+// initial credentials"). Other errors pass unchanged.
+Error expired_without_input(Error e) {
+  if (!e.is(Errc::cancelled)) return e;
+  e.detail = e.detail.empty() ? "password expired" : "password expired; " + e.detail;
+  e.context.push_back("getting initial credentials");
+  return e;
+}
+
 // kinit -R / -v: the cache's TGT, renewed or validated by the KDC (a TGS
 // exchange), replaces the cache's contents, as MIT's kinit does.
 Result<void> renew_or_validate(const Options& o, const config::Profile& profile, ccache::Cache& cache,
@@ -196,17 +206,15 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
     // KEY_EXPIRED: as MIT, ask for a new password twice, change it, try again
     // with it. A principal without pre-authentication hears KEY_EXPIRED
     // before any password was asked for: ask for the old one first then.
+    // Input that ends before a password (old or new) could be read fails as
+    // MIT's kinit fails then: "Cannot read password", exit 1.
     if (!*entered) {
       auto asked = ask_password(o.password, client, *entered);
-      if (!asked)
-        return asked.error().is(Errc::cancelled) ? std::move(result).error() : std::move(asked).error();
+      if (!asked) return expired_without_input(std::move(asked).error());
     }
     auto fresh =
         exchange::change_expired_password(profile, client, **entered, ask_new_password(o.password), trace);
-    // No new password to read (stdin ended after the old one): a script
-    // learns that the password has expired (exit 7), not that input ran out.
-    if (!fresh && fresh.error().is(Errc::cancelled)) return std::move(result).error();
-    if (!fresh) return std::move(fresh).error();
+    if (!fresh) return expired_without_input(std::move(fresh).error());
     exchange::PasswordKeySource fresh_keys(client, std::move(*fresh), policy);
     result = exchange::get_initial_credentials(profile, req, fresh_keys, trace);
   }
@@ -263,6 +271,12 @@ int main(int argc, char** argv) {
   // The AS exchange's errors read as MIT's kinit words them, naming the principal.
   std::string line =
       client ? krbkit::exchange::describe_initial_creds_error(error, *client) : error.message();
+  if (client && error.is(krbkit::Errc::cancelled)) {
+    // No password to read (input ended): MIT's words, naming the principal.
+    line = fmt::format("Cannot read password for '{}'", krbkit::unparse_principal(*client));
+    if (!error.detail.empty()) line += " (" + error.detail + ")";
+    for (const auto& c : error.context) line += " while " + c;
+  }
   fmt::print(stderr, "kinit: {}\n", line);
   return krbkit::cli::exit_code_for(error);
 }

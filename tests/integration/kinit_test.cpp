@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -278,10 +279,36 @@ TEST_CASE("wrong password, unknown principal and an expired password: message an
   CHECK(unknown.err.find("kinit: Client 'nosuchuser@" + realm.name() + "' not found in Kerberos database") ==
         0);
   CHECK(unknown.err.find("while getting initial credentials") != std::string::npos);
-  RunResult dave = kinit_pw(realm, realm.fresh_ccache(), "dave");
-  CHECK(dave.exit_code == 7);
-  CHECK(dave.err.find("kinit: Password for 'dave@" + realm.name() + "' has expired") == 0);
-  CHECK(dave.err.find("while getting initial credentials") != std::string::npos);
+}
+
+TEST_CASE("input ends before a password could be read: MIT's exit status, one line naming the principal") {
+  // dave's password has expired: kinit reads the old one, then finds no new
+  // one; alice (pre-authentication) and bob (none) find no password at all.
+  // MIT's kinit says "Cannot read password while getting initial
+  // credentials" and exits 1 in each case.
+  Realm& realm = Realm::shared();
+  struct Case {
+    std::string user, input;
+    bool expired;
+  };
+  for (const auto& c : {Case{"dave", realm.password("dave") + "\n", true}, Case{"dave", "", true},
+                        Case{"alice", "", false}, Case{"bob", "", false}}) {
+    CAPTURE(c.user);
+    CAPTURE(c.input);
+    RunResult mit = realm.run({"kinit", "-c", realm.fresh_ccache(), realm.principal(c.user)}, {}, c.input);
+    RunResult ours = realm.run({kinit(), "-c", realm.fresh_ccache(), realm.principal(c.user)}, {}, c.input);
+    CHECK(mit.err.find("Cannot read password while getting initial credentials") != std::string::npos);
+    CHECK_MESSAGE(ours.exit_code == mit.exit_code, show(ours));
+    CHECK(ours.exit_code == 1);
+    CHECK(ours.err.find("kinit: Cannot read password for '" + realm.principal(c.user) + "' (") == 0);
+    CHECK(ours.err.find("standard input") != std::string::npos);
+    CHECK((ours.err.find("password expired") != std::string::npos) == c.expired);
+    CHECK(ours.err.find(") while getting initial credentials\n") != std::string::npos);
+    CHECK(std::count(ours.err.begin(), ours.err.end(), '\n') == 1);
+    // The banner of the change comes only after the old password was read.
+    CHECK((ours.out.find("Password expired.  You must change it now.") != std::string::npos) ==
+          !c.input.empty());
+  }
 }
 
 TEST_CASE("an expired password: kinit asks for a new one twice, changes it, and gets the TGT") {
@@ -294,10 +321,11 @@ TEST_CASE("an expired password: kinit asks for a new one twice, changes it, and 
   {  // the two new passwords differ: nothing changes
     RunResult r =
         realm.run({kinit(), "-c", realm.fresh_ccache(), user}, {}, "old-pw-1\nnew-pw-a\nnew-pw-b\n");
-    // As MIT's kinit: the banner asks again; stdin has run out, so the
-    // password is still expired (exit 7).
+    // As MIT's kinit: the banner asks again; stdin has run out, so no
+    // password can be read (exit 1, as MIT's), and it is still expired.
     CHECK(r.out.find("Password mismatch.  Please try again.") != std::string::npos);
-    CHECK_MESSAGE(r.exit_code == 7, show(r));
+    CHECK_MESSAGE(r.exit_code == 1, show(r));
+    CHECK(r.err.find("kinit: Cannot read password for '" + principal + "' (password expired; ") == 0);
     RunResult still = realm.run({"kinit", "-c", realm.fresh_ccache(), user}, {}, "old-pw-1\n");
     CHECK(still.out.find("Password expired") != std::string::npos);  // MIT's kinit: still expired
   }
