@@ -21,21 +21,36 @@ struct Options {
   std::string cache, principal;
 };
 
+// The caches of the collection `name` belongs to. A DIR:: name (one member of
+// a directory collection) stands for that cache alone, as MIT's collection
+// cursor takes it: -A destroys that cache only, -p looks only there, and no
+// "other caches" are left to warn about.
+Result<std::vector<std::string>> members(const std::string& name) {
+  if (name.rfind("DIR::", 0) != 0) return ccache::list_collection(name);
+  KRBKIT_TRY(cache, ccache::open(name));
+  std::vector<std::string> out;
+  if (cache->exists()) out.push_back(cache->name());
+  return out;
+}
+
 Result<std::string> find_cache_of(const std::string& collection, const std::string& text) {
   const auto env = Environment::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   const auto realm = config::libdefault(profile, {}, "default_realm");
   KRBKIT_TRY(principal, parse_principal(text, realm.value_or("")));
-  KRBKIT_TRY(found, ccache::find_in_collection(collection, principal));
-  if (!found)
-    return Error{Errc::ccache_not_found,
-                 fmt::format("no cache for {} in the collection of {}", text, collection)};
-  return *found;
+  KRBKIT_TRY(names, members(collection));
+  for (const auto& name : names) {
+    auto cache = ccache::open(name);
+    auto contents = cache.ok() ? (*cache)->read() : Result<ccache::CacheContents>(std::move(cache).error());
+    if (contents.ok() && contents->default_principal == principal) return name;
+  }
+  return Error{Errc::ccache_not_found,
+               fmt::format("no cache for {} in the collection of {}", text, collection)};
 }
 
 // MIT: every cache of the collection; failures are reported, the rest go on.
 int destroy_all(const std::string& collection) {
-  auto names = ccache::list_collection(collection);
+  auto names = members(collection);
   if (!names.ok()) {
     fmt::print(stderr, "kdestroy: {} while listing credential caches\n", names.error().message());
     return cli::exit_code_for(names.error());
@@ -73,7 +88,7 @@ int run(const Options& o) {
     return cli::exit_code_for(result.error());
   }
   if (!o.quiet && o.principal.empty()) {
-    auto rest = ccache::list_collection(*collection);
+    auto rest = members(*collection);
     if (rest.ok() && !rest->empty())
       std::fputs("Other credential caches present, use -A to destroy all\n", stderr);
   }

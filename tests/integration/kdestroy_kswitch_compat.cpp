@@ -1,0 +1,127 @@
+// kdestroy and kswitch next to MIT's on caches named the ways users name them:
+// one member of a DIR: collection named by itself (DIR::dir/tktX), FILE:
+// caches, names that do not exist. Where krbkit departs from MIT on purpose
+// (kswitch to a cache that does not exist), the test shows both behaviours,
+// as man/kswitch.1 describes them.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "realm/realm.hpp"
+
+using namespace krbkit::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Collection {
+  std::string dir;
+  std::string name() const { return "DIR:" + dir; }
+  std::string alice() const { return "DIR::" + dir + "/tkt"; }  // MIT kinit's first member
+};
+
+// A DIR: collection made by MIT's kinit: alice's cache (tkt), then bob's (primary).
+Collection collection(Realm& realm) {
+  Collection c{realm.fresh_path("collection")};
+  for (const std::string user : {"alice", "bob"}) {
+    auto r =
+        realm.run({"kinit", realm.principal(user)}, {{"KRB5CCNAME", c.name()}}, realm.password(user) + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+  }
+  auto k = realm.run({"klist", "-c", c.alice()});
+  REQUIRE_MESSAGE(k.out.find("Default principal: " + realm.principal("alice")) != std::string::npos, k.out);
+  return c;
+}
+
+// The principals MIT's klist -l lists for the collection.
+std::string listed(Realm& realm, const Collection& c) {
+  return realm.run({"klist", "-l"}, {{"KRB5CCNAME", c.name()}}).out;
+}
+
+std::string primary(const Collection& c) {
+  std::ifstream in(c.dir + "/primary");
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+}  // namespace
+
+TEST_CASE("kdestroy with one member of a DIR: collection (DIR::) touches that cache only, as MIT's") {
+  Realm& realm = Realm::shared();
+  for (const std::string& tool : {krbkit_tool("kdestroy"), std::string("/usr/bin/kdestroy")}) {
+    CAPTURE(tool);
+    const EnvChanges env = {{"KRB5CCNAME", std::nullopt}};
+    // -A with a DIR:: name: that member is the whole collection.
+    Collection c = collection(realm);
+    auto all = realm.run({tool, "-A", "-c", c.alice()}, env);
+    CHECK_MESSAGE(all.ok(), all.err);
+    std::string left = listed(realm, c);
+    CHECK_MESSAGE(left.find(realm.principal("alice")) == std::string::npos, left);
+    CHECK_MESSAGE(left.find(realm.principal("bob")) != std::string::npos, left);
+
+    // -p looks in that member only: bob's cache is not found there, and stays.
+    Collection d = collection(realm);
+    auto p = realm.run({tool, "-c", d.alice(), "-p", realm.principal("bob")}, env);
+    CHECK(p.exit_code != 0);
+    CHECK_MESSAGE(p.err.find("while finding cache for " + realm.principal("bob")) != std::string::npos,
+                  p.err);
+    CHECK(listed(realm, d).find(realm.principal("bob")) != std::string::npos);
+    auto pa = realm.run({tool, "-c", d.alice(), "-p", realm.principal("alice")}, env);
+    CHECK_MESSAGE(pa.ok(), pa.err);
+    CHECK(listed(realm, d).find(realm.principal("alice")) == std::string::npos);
+
+    // Destroying the member: no "other caches" warning, that member is all there was.
+    Collection e = collection(realm);
+    auto one = realm.run({tool, "-c", e.alice()}, env);
+    CHECK(one.ok());
+    CHECK_MESSAGE(one.err.empty(), one.err);
+    // The collection itself: the primary (bob's) goes, and alice's is left, with MIT's warning.
+    Collection f = collection(realm);
+    auto prim = realm.run({tool, "-c", f.name()}, env);
+    CHECK(prim.ok());
+    CHECK(prim.err == "Other credential caches present, use -A to destroy all\n");
+    left = listed(realm, f);
+    CHECK(left.find(realm.principal("bob")) == std::string::npos);
+    CHECK(left.find(realm.principal("alice")) != std::string::npos);
+  }
+}
+
+TEST_CASE(
+    "kswitch -c: a FILE: cache has nothing to switch; a cache that does not exist is refused (MIT: exit 0)") {
+  Realm& realm = Realm::shared();
+  const std::string ours = krbkit_tool("kswitch"), mit = "/usr/bin/kswitch";
+  // An existing FILE: cache: both succeed and change nothing.
+  const std::string file = realm.fresh_ccache();
+  REQUIRE(realm.run({"kinit", "-c", file, realm.principal("bob")}, {}, realm.password("bob") + "\n").ok());
+  for (const auto& tool : {ours, mit}) {
+    auto r = realm.run({tool, "-c", file});
+    CHECK_MESSAGE(r.ok(), tool << ": " << r.err);
+    CHECK(r.out.empty());
+  }
+  // A FILE: cache that does not exist: MIT's kswitch succeeds without a word
+  // (FILE: has no switch operation); krbkit's names the cache and exits 8.
+  const std::string missing = "FILE:" + realm.fresh_path("no-such-cache");
+  auto m = realm.run({mit, "-c", missing});
+  CHECK(m.exit_code == 0);
+  auto r = realm.run({ours, "-c", missing});
+  CHECK(r.exit_code == 8);
+  CHECK_MESSAGE(r.err == "kswitch: No credentials cache found (" + missing + ")\n", r.err);
+
+  // A DIR:: member that does not exist: MIT writes it into the primary file,
+  // after which klist finds no cache at all; krbkit refuses and keeps the primary.
+  Collection c = collection(realm);
+  const std::string before = primary(c);
+  const std::string ghost = "DIR::" + c.dir + "/tktNOSUCH";
+  auto rg = realm.run({ours, "-c", ghost});
+  CHECK(rg.exit_code == 8);
+  CHECK(rg.err.find(ghost) != std::string::npos);
+  CHECK(primary(c) == before);
+  CHECK(realm.run({"klist", "-s"}, {{"KRB5CCNAME", c.name()}}).exit_code == 0);
+  auto mg = realm.run({mit, "-c", ghost});
+  CHECK(mg.exit_code == 0);
+  CHECK(primary(c) == "tktNOSUCH");
+  CHECK(realm.run({"klist", "-s"}, {{"KRB5CCNAME", c.name()}}).exit_code != 0);
+}
