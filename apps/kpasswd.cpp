@@ -119,9 +119,10 @@ Result<void> run(const Options& o, Outcome& out) {
     return std::move(creds).error();
   }
 
-  // Both entries before the server hears of the new password.
-  KRBKIT_TRY(first, secrets.read("Enter new password: "));
-  KRBKIT_TRY(second, secrets.read("Enter it again: "));
+  // Both entries before the server hears of the new password; MIT's words
+  // when they cannot be read (end of the input, no terminal).
+  KRBKIT_TRY(first, secrets.read("Enter new password: ").context("reading password"));
+  KRBKIT_TRY(second, secrets.read("Enter it again: ").context("reading password"));
   if (first != second) {
     out.failure = "Password mismatch while reading password";
     return Error{Errc::password_mismatch};

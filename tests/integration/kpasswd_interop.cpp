@@ -111,6 +111,18 @@ TEST_CASE("MIT kadmind: wrong old password, mismatched new ones") {
   CHECK(r.exit_code == 1);
   CHECK(r.err == "kpasswd: Password mismatch while reading password\n");
   CHECK(password_works(realm, "kp-wrong", "wrong-pw-1"));
+
+  // The input ends before the new password: MIT's context, "while reading password".
+  for (const auto& input : {lines({"wrong-pw-1"}), lines({"wrong-pw-1", "new-pw-aaaa"})}) {
+    r = kpasswd(realm, {"kp-wrong"}, input);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.err.rfind("kpasswd: ", 0) == 0, r.err);
+    CHECK_MESSAGE(r.err.find(" while reading password\n") != std::string::npos, r.err);
+    auto mit = realm.run({"/usr/bin/kpasswd", "kp-wrong"}, {}, input);
+    CHECK(mit.exit_code == 1);
+    CHECK_MESSAGE(mit.err.find(" while reading password\n") != std::string::npos, mit.err);
+  }
+  CHECK(password_works(realm, "kp-wrong", "wrong-pw-1"));
 }
 
 TEST_CASE("MIT kadmind: set-password by an admin, refused for others") {
