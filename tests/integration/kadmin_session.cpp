@@ -3,9 +3,13 @@
 // kadmin.local on the server side.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <string>
 
 #include "krbkit/ccache/cache.hpp"
+#include "krbkit/kadm5/auth.hpp"
 #include "krbkit/kadm5/client.hpp"
 #include "realm/realm.hpp"
 
@@ -44,7 +48,81 @@ kadm5::Client connect(Realm& realm, krbkit::rpc::GssService service = krbkit::rp
   return std::move(c).value();
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream all;
+  all << in.rdbuf();
+  return all.str();
+}
+
+// The service of the last ticket the KDC issued to admin/admin
+// ("kadmin/...") in its log after byte `from`; "" when none.
+std::string admin_service_issued(const Realm& realm, std::size_t from) {
+  const std::string log = read_text(realm.get("KDC_LOG"));
+  const std::string tail = from < log.size() ? log.substr(from) : std::string();
+  const std::regex issue("ISSUE: .* admin/admin@" + realm.name() + " for (kadmin/[^@ ]*)@");
+  std::string last;
+  for (std::sregex_iterator it(tail.begin(), tail.end(), issue), end; it != end; ++it) last = (*it)[1];
+  return last;
+}
+
 }  // namespace
+
+TEST_CASE(
+    "without kadmin/admin, kadmin falls back to kadmin/<admin server host> named as MIT's kadmin names it") {
+  // A realm whose KDC does not know kadmin/admin but every kadmin/<host> the
+  // settings below can make; kadmind takes any kadmin/* ticket. MIT's
+  // kadmin and ours run on the same krb5.conf, and the KDC's log says which
+  // service each asked for.
+  Realm realm;
+  RunResult setup = realm.kadmin_local(
+      "renprinc -force kadmin/admin kadmin/renamed\n"
+      "addprinc -randkey kadmin/127.0.0.1\naddprinc -randkey kadmin/localhost\n"
+      "addprinc -randkey kadmin/localhost.krbkit.test\n");
+  REQUIRE_MESSAGE(setup.ok(), show(setup));
+  const std::string base = read_text(realm.config());
+  const std::string server = "admin_server = 127.0.0.1:";
+  REQUIRE(base.find(server) != std::string::npos);
+  REQUIRE(base.find("rdns = false") != std::string::npos);
+  struct Case {
+    std::string what, host, libdefaults, expected;  // expected: "" when it depends on the hosts file
+  };
+  for (const auto& c : std::vector<Case>{
+           {"an address, dns_canonicalize_hostname = true, rdns = false", "127.0.0.1", "rdns = false",
+            "kadmin/127.0.0.1"},
+           {"an address, rdns = true: its name", "127.0.0.1", "rdns = true", ""},
+           {"a name in capitals, DNS", "LocalHost", "rdns = false", "kadmin/localhost"},
+           {"fallback: no DNS, lower case", "LOCALHOST",
+            "rdns = false\n  dns_canonicalize_hostname = fallback", "kadmin/localhost"},
+           {"false and qualify_shortname", "localhost",
+            "rdns = false\n  dns_canonicalize_hostname = false\n  qualify_shortname = krbkit.test",
+            "kadmin/localhost.krbkit.test"}}) {
+    CAPTURE(c.what);
+    std::string conf = std::regex_replace(base, std::regex("admin_server = 127\\.0\\.0\\.1:"),
+                                          "admin_server = " + c.host + ":");
+    conf = std::regex_replace(conf, std::regex("rdns = false"), c.libdefaults);
+    const std::string path = realm.fresh_path("krb5.conf");
+    std::ofstream(path) << conf;
+    std::string services[2];
+    int i = 0;
+    for (const std::string& tool : {std::string("kadmin"), krbkit::test::krbkit_tool("kadmin")}) {
+      const std::size_t from = read_text(realm.get("KDC_LOG")).size();
+      RunResult r =
+          realm.run({tool, "-p", "admin/admin", "-w", realm.password("admin"), "-q", "getprinc alice"},
+                    {{"KRB5_CONFIG", path}});
+      CHECK_MESSAGE(r.ok(), tool << ": " << show(r));
+      CHECK(r.out.find("Principal: " + realm.principal("alice")) != std::string::npos);
+      services[i++] = admin_service_issued(realm, from);
+    }
+    CHECK(!services[0].empty());
+    CHECK(services[1] == services[0]);
+    if (!c.expected.empty()) CHECK(services[0] == c.expected);
+    // The same name from the library call.
+    auto profile = krbkit::config::Profile::load_files({path});
+    REQUIRE(profile.ok());
+    CHECK("kadmin/" + kadm5::admin_service_host(*profile, c.host) == services[0]);
+  }
+}
 
 TEST_CASE("an RPCSEC_GSS session with MIT kadmind negotiates API version 4 and reads a principal") {
   Realm& realm = Realm::shared();

@@ -2,9 +2,15 @@
 
 #include "krbkit/kadm5/auth.hpp"
 
+#include <netdb.h>
+#include <resolv.h>
+#include <sys/socket.h>
+
+#include <cctype>
 #include <optional>
 
 #include "krbkit/ccache/cache.hpp"
+#include "krbkit/config/libdefaults.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
@@ -18,9 +24,37 @@ namespace {
 constexpr int kServerUnknown = 7;  // KDC_ERR_S_PRINCIPAL_UNKNOWN
 constexpr int kPolicy = 12;        // KDC_ERR_POLICY
 
-std::vector<Principal> admin_services(const AdminAuth& auth) {
+// MIT's k5_primary_domain: the resolver's first search domain, or "".
+std::string primary_domain() {
+  struct __res_state state {};
+  if (res_ninit(&state) != 0) return {};
+  std::string domain = state.dnsrch[0] != nullptr ? state.dnsrch[0] : "";
+  res_nclose(&state);
+  return domain;
+}
+
+// The name DNS gives for `host` (MIT's expand_hostname with use_dns), or
+// nullopt when the lookup fails.
+std::optional<std::string> dns_name(const std::string& host, bool rdns) {
+  addrinfo hints{};
+  hints.ai_flags = AI_CANONNAME;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return std::nullopt;
+  std::string name = found->ai_canonname != nullptr ? found->ai_canonname : host;
+  char reverse[NI_MAXHOST];
+  if (rdns &&
+      ::getnameinfo(found->ai_addr, found->ai_addrlen, reverse, sizeof reverse, nullptr, 0, NI_NAMEREQD) == 0)
+    name = reverse;
+  ::freeaddrinfo(found);
+  return name;
+}
+
+// kadmin/admin, then kadmin/<admin server host> (MIT's fallback when the KDC
+// does not know kadmin/admin).
+std::vector<Principal> admin_services(const config::Profile& profile, const AdminAuth& auth) {
   std::vector<Principal> out{Principal{NameType::principal, {"kadmin", "admin"}, auth.realm}};
-  if (!auth.admin_host.empty()) out.push_back(host_service_principal("kadmin", auth.admin_host, auth.realm));
+  if (!auth.admin_host.empty())
+    out.push_back(host_service_principal("kadmin", admin_service_host(profile, auth.admin_host), auth.realm));
   return out;
 }
 
@@ -31,7 +65,7 @@ Result<Credentials> from_cache(const config::Profile& profile, const AdminAuth& 
   KRBKIT_TRY(cache, ccache::open(auth.ccache));
   KRBKIT_TRY(contents, cache->read());
   const auto now = std::chrono::system_clock::now();
-  const auto services = admin_services(auth);
+  const auto services = admin_services(profile, auth);
   for (const auto& service : services)
     for (const auto& c : contents.creds)
       if (c.server == service && c.endtime > now) return c.clone();
@@ -62,6 +96,26 @@ Result<Credentials> from_cache(const config::Profile& profile, const AdminAuth& 
 
 }  // namespace
 
+std::string admin_service_host(const config::Profile& profile, std::string_view host) {
+  auto defaults = config::LibDefaults::from(profile);
+  const bool use_dns =
+      defaults.ok() ? defaults->dns_canonicalize_hostname == config::DnsCanonicalize::yes : true;
+  const bool rdns = defaults.ok() ? defaults->rdns : true;
+  std::string name(host);
+  std::optional<std::string> looked_up;
+  if (use_dns) looked_up = dns_name(name, rdns);
+  if (looked_up) {
+    name = *looked_up;
+  } else if (name.find('.') == std::string::npos) {
+    const auto configured = config::libdefault(profile, {}, "qualify_shortname");
+    const std::string domain = configured ? *configured : primary_domain();
+    if (!domain.empty()) name += "." + domain;
+  }
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  return name;
+}
+
 Result<Credentials> get_admin_ticket(const config::Profile& profile, AdminAuth auth) {
   if (auth.method == AdminAuth::Method::ccache) return from_cache(profile, auth);
 
@@ -80,7 +134,7 @@ Result<Credentials> get_admin_ticket(const config::Profile& profile, AdminAuth a
     keys = std::make_unique<exchange::PasswordKeySource>(auth.client, auth.prompt);
   }
   Error last{Errc::internal};
-  for (const auto& service : admin_services(auth)) {
+  for (const auto& service : admin_services(profile, auth)) {
     exchange::AsRequest req;
     req.client = auth.client;
     req.server = service;

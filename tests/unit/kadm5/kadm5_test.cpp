@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "krbkit/config/profile.hpp"
+#include "krbkit/kadm5/auth.hpp"
 #include "krbkit/kadm5/errors.hpp"
 #include "krbkit/kadm5/format.hpp"
 #include "krbkit/kadm5/shell.hpp"
@@ -216,4 +218,28 @@ TEST_CASE("request lines split like MIT's ss") {
         std::vector<std::string>{"addprinc", "-pw", "two words", "alice"});
   CHECK(split_request("").empty());
   CHECK(split_request("getprinc \"\"") == std::vector<std::string>{"getprinc", ""});
+}
+
+TEST_CASE("kadmin/<host> fallback: the host as MIT's krb5_expand_hostname makes it") {
+  auto host = [](std::string_view libdefaults, std::string_view name) {
+    auto profile = config::Profile::parse("[libdefaults]\n" + std::string(libdefaults));
+    REQUIRE_MESSAGE(profile.ok(), profile.error().message());
+    return admin_service_host(*profile, name);
+  };
+  // Without DNS (false, and fallback, which MIT's expansion treats as false):
+  // lower case, no trailing dot, a one-label name qualified.
+  for (std::string_view mode : {"false", "fallback"}) {
+    CAPTURE(mode);
+    const std::string conf = "dns_canonicalize_hostname = " + std::string(mode) + "\n";
+    CHECK(host(conf, "Admin.Example.COM.") == "admin.example.com");
+    CHECK(host(conf, "127.0.0.1") == "127.0.0.1");
+    CHECK(host(conf + "qualify_shortname = example.net\n", "KdcHost") == "kdchost.example.net");
+    CHECK(host(conf + "qualify_shortname = example.net\n", "kdc.example.org") == "kdc.example.org");
+    CHECK(host(conf + "qualify_shortname = \"\"\n", "KdcHost") == "kdchost");
+  }
+  // With DNS (numbers and /etc/hosts only here): an address stays an address
+  // without rdns; a name found is not qualified.
+  CHECK(host("rdns = false\n", "127.0.0.1") == "127.0.0.1");
+  CHECK(host("dns_canonicalize_hostname = true\nrdns = false\nqualify_shortname = example.net\n",
+             "LOCALHOST") == "localhost");
 }

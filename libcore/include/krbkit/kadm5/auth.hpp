@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
@@ -34,5 +35,20 @@ struct AdminAuth {
 };
 
 Result<Credentials> get_admin_ticket(const config::Profile& profile, AdminAuth auth);
+
+// The <host> of the kadmin/<host> fallback, made from the admin server's
+// host name (or address) as MIT's krb5_expand_hostname makes it for
+// kadm5_get_admin_service_name:
+//   - dns_canonicalize_hostname = true (the default): the canonical name
+//     from getaddrinfo (AI_CANONNAME), then, with rdns (default true), the
+//     name of its first address (getnameinfo, NI_NAMEREQD); a lookup that
+//     fails leaves the name as it is;
+//   - false or fallback: no DNS (MIT's fallback does not apply here);
+//   - a name of one label that DNS did not replace gets the domain of
+//     qualify_shortname (default: the resolver's first search domain; an
+//     empty value: none);
+// then lower case, without a trailing dot. "127.0.0.1" stays "127.0.0.1"
+// without rdns and becomes the address's name (e.g. "localhost") with it.
+std::string admin_service_host(const config::Profile& profile, std::string_view host);
 
 }  // namespace krbkit::kadm5
