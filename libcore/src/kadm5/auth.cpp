@@ -6,7 +6,9 @@
 #include <resolv.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
+#include <functional>
 #include <optional>
 
 #include "krbkit/ccache/cache.hpp"
@@ -49,13 +51,46 @@ std::optional<std::string> dns_name(const std::string& host, bool rdns) {
   return name;
 }
 
-// kadmin/admin, then kadmin/<admin server host> (MIT's fallback when the KDC
-// does not know kadmin/admin).
-std::vector<Principal> admin_services(const config::Profile& profile, const AdminAuth& auth) {
-  std::vector<Principal> out{Principal{NameType::principal, {"kadmin", "admin"}, auth.realm}};
-  if (!auth.admin_host.empty())
-    out.push_back(host_service_principal("kadmin", admin_service_host(profile, auth.admin_host), auth.realm));
-  return out;
+Principal kadmin_admin(const AdminAuth& auth) {
+  return Principal{NameType::principal, {"kadmin", "admin"}, auth.realm};
+}
+
+// kadmin/<admin server host>, or nullopt without a host. Named only when
+// needed, as MIT's kadmin does: it may take DNS lookups.
+std::optional<Principal> kadmin_host(const config::Profile& profile, const AdminAuth& auth) {
+  if (auth.admin_host.empty()) return std::nullopt;
+  return host_service_principal("kadmin", admin_service_host(profile, auth.admin_host), auth.realm);
+}
+
+// get(kadmin/admin), then get(kadmin/<host>) when the KDC does not know
+// kadmin/admin (MIT's fallback); the last result.
+Result<Credentials> with_fallback(const config::Profile& profile, const AdminAuth& auth,
+                                  const std::function<Result<Credentials>(const Principal&)>& get) {
+  auto got = get(kadmin_admin(auth));
+  if (got.ok() || !got.error().is_kdc(kServerUnknown)) return got;
+  auto host = kadmin_host(profile, auth);
+  return host ? get(*host) : std::move(got);
+}
+
+// A current ticket for kadmin/admin in `contents`, else for kadmin/<host>
+// (named only when the cache holds some other kadmin/* ticket).
+std::optional<Credentials> cached_admin_ticket(const config::Profile& profile, const AdminAuth& auth,
+                                               const ccache::CacheContents& contents) {
+  const auto now = std::chrono::system_clock::now();
+  auto find = [&](const Principal& service) -> std::optional<Credentials> {
+    for (const auto& c : contents.creds)
+      if (c.server == service && c.endtime > now) return c.clone();
+    return std::nullopt;
+  };
+  if (auto found = find(kadmin_admin(auth))) return found;
+  const bool other_kadmin =
+      std::any_of(contents.creds.begin(), contents.creds.end(), [&](const Credentials& c) {
+        return c.server.components.size() == 2 && c.server.components[0] == "kadmin" &&
+               c.server.realm == auth.realm;
+      });
+  if (!other_kadmin) return std::nullopt;
+  auto host = kadmin_host(profile, auth);
+  return host ? find(*host) : std::nullopt;
 }
 
 // -c: a kadmin service ticket already in the cache, else one asked of the
@@ -64,22 +99,17 @@ std::vector<Principal> admin_services(const config::Profile& profile, const Admi
 Result<Credentials> from_cache(const config::Profile& profile, const AdminAuth& auth) {
   KRBKIT_TRY(cache, ccache::open(auth.ccache));
   KRBKIT_TRY(contents, cache->read());
-  const auto now = std::chrono::system_clock::now();
-  const auto services = admin_services(profile, auth);
-  for (const auto& service : services)
-    for (const auto& c : contents.creds)
-      if (c.server == service && c.endtime > now) return c.clone();
+  if (auto cached = cached_admin_ticket(profile, auth, contents)) return std::move(*cached);
 
   net::KdcClient kdcs(profile);
   exchange::TgsClient tgs(profile, *cache, exchange::kdc_transport(kdcs));
-  std::optional<Error> first;
-  for (const auto& service : services) {
-    auto got = tgs.get(service);
-    if (got.ok()) return got;
-    Error e = std::move(got).error();
-    if (!first) first = e;
-    if (!e.is_kdc(kServerUnknown)) break;
-  }
+  std::optional<Error> first;  // kadmin/admin's: what the messages below explain
+  auto got = with_fallback(profile, auth, [&](const Principal& service) {
+    auto r = tgs.get(service);
+    if (!r.ok() && !first) first = r.error();
+    return r;
+  });
+  if (got.ok()) return got;
   Error e = std::move(*first);
   const std::string name = "kadmin/admin@" + auth.realm;
   // MIT creates kadmin/admin with DISALLOW_TGT_BASED (-allow_tgs_req): its
@@ -133,19 +163,15 @@ Result<Credentials> get_admin_ticket(const config::Profile& profile, AdminAuth a
   } else {
     keys = std::make_unique<exchange::PasswordKeySource>(auth.client, auth.prompt);
   }
-  Error last{Errc::internal};
-  for (const auto& service : admin_services(profile, auth)) {
+  return with_fallback(profile, auth, [&](const Principal& service) -> Result<Credentials> {
     exchange::AsRequest req;
     req.client = auth.client;
     req.server = service;
     req.forwardable = false;
     req.proxiable = false;
-    auto got = exchange::get_initial_credentials(profile, req, *keys);
-    if (got.ok()) return std::move(got->creds);
-    last = std::move(got).error();
-    if (!last.is_kdc(kServerUnknown)) break;
-  }
-  return last;
+    KRBKIT_TRY(got, exchange::get_initial_credentials(profile, req, *keys));
+    return std::move(got.creds);
+  });
 }
 
 }  // namespace krbkit::kadm5
