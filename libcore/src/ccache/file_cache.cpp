@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <limits>
 
 #include "internal.hpp"
 #include "krbkit/base/file_io.hpp"
@@ -113,19 +114,16 @@ class FileCache final : public Cache {
     KRBKIT_TRY(data, fileio::read_all(fd.get(), path_, Errc::ccache_io));
     if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
     KRBKIT_TRY(contents, parse(data, path_));
-    std::size_t dropped = 0;
-    for (auto* list : {&contents.creds, &contents.config_entries}) {
-      std::vector<Credentials> kept;
-      for (auto& c : *list) {
-        if (drop(c))
-          ++dropped;
-        else
-          kept.push_back(std::move(c));
-      }
-      *list = std::move(kept);
+    const std::size_t dropped = drop_keeping_order(contents, drop);
+    if (dropped == 0 && add != nullptr) {
+      // Nothing to take out: append, as MIT's and Heimdal's tools do; the
+      // file keeps its bytes (and inode), whichever tool wrote it.
+      KRBKIT_TRY(record, serialize_credential(*add, contents.version));
+      KRBKIT_CHECK(
+          fileio::pwrite_all(fd.get(), record, static_cast<long long>(data.size()), path_, Errc::ccache_io));
+      return dropped;
     }
-    if (add)
-      (is_config_principal(add->server) ? contents.config_entries : contents.creds).push_back(add->clone());
+    if (add) append_record(contents, *add);
     KRBKIT_TRY(bytes, serialize(contents, contents.version));
     KRBKIT_TRY(target, write_target());
     KRBKIT_CHECK(replace_file(target, bytes, temp_template(target)));
@@ -217,6 +215,49 @@ class FileCache final : public Cache {
 };
 
 }  // namespace
+
+// Takes out the records `drop` selects; the others keep their order in the
+// file (config entries between the tickets where they were, as Heimdal's
+// kinit writes them after the TGT). Returns how many were dropped.
+std::size_t drop_keeping_order(CacheContents& contents, const std::function<bool(const Credentials&)>& drop) {
+  std::size_t dropped = 0, next = 0;
+  std::vector<Credentials> creds, configs;
+  std::vector<std::size_t> after;
+  auto configs_up_to = [&](std::size_t tickets_before) {
+    for (; next < contents.config_entries.size() && config_position(contents, next) <= tickets_before;
+         ++next) {
+      if (drop(contents.config_entries[next])) {
+        ++dropped;
+        continue;
+      }
+      configs.push_back(std::move(contents.config_entries[next]));
+      after.push_back(creds.size());
+    }
+  };
+  for (std::size_t i = 0; i < contents.creds.size(); ++i) {
+    configs_up_to(i);
+    if (drop(contents.creds[i]))
+      ++dropped;
+    else
+      creds.push_back(std::move(contents.creds[i]));
+  }
+  configs_up_to(std::numeric_limits<std::size_t>::max());
+  contents.creds = std::move(creds);
+  contents.config_entries = std::move(configs);
+  contents.config_after = std::move(after);
+  return dropped;
+}
+
+void append_record(CacheContents& contents, const Credentials& cred) {
+  if (!is_config_principal(cred.server)) {
+    contents.creds.push_back(cred.clone());
+    return;
+  }
+  // Entries before it without a position stay first.
+  contents.config_after.resize(contents.config_entries.size(), 0);
+  contents.config_entries.push_back(cred.clone());
+  contents.config_after.push_back(contents.creds.size());
+}
 
 Result<void> replace_file(const std::string& path, BytesView data, std::string tmp) {
   if (tmp.empty()) tmp = path + ".XXXXXX";

@@ -330,6 +330,10 @@ CacheContents CacheContents::clone() const {
   return c;
 }
 
+std::size_t config_position(const CacheContents& contents, std::size_t i) {
+  return i < contents.config_after.size() ? contents.config_after[i] : 0;
+}
+
 Result<CacheContents> parse(BytesView data, std::string_view filename) {
   return Parser(data, filename).run();
 }
@@ -361,10 +365,21 @@ Result<Bytes> serialize(const CacheContents& contents, int version) {
     w.bytes().insert(w.bytes().end(), header.begin(), header.end());
   }
   w.principal(contents.default_principal);
-  // Config entries first, where MIT's kinit puts them, so a cache MIT wrote
-  // comes back byte for byte.
-  for (const auto& c : contents.config_entries) w.credential(c);
-  for (const auto& c : contents.creds) w.credential(c);
+  // Each config entry where config_after puts it: first (where MIT's kinit
+  // puts them) unless the file had it after some tickets (Heimdal's kinit
+  // writes its entries after the TGT), so a cache read comes back byte for
+  // byte, whichever tool wrote it.
+  std::size_t next = 0;
+  auto configs_up_to = [&](std::size_t tickets_written) {
+    for (; next < contents.config_entries.size() && config_position(contents, next) <= tickets_written;
+         ++next)
+      w.credential(contents.config_entries[next]);
+  };
+  for (std::size_t i = 0; i < contents.creds.size(); ++i) {
+    configs_up_to(i);
+    w.credential(contents.creds[i]);
+  }
+  configs_up_to(std::numeric_limits<std::size_t>::max());
   return finish(w);
 }
 
@@ -417,10 +432,20 @@ std::optional<Bytes> find_config(const CacheContents& contents, std::string_view
 
 void set_config(CacheContents& contents, std::string_view key, std::string_view principal, BytesView value) {
   auto& entries = contents.config_entries;
-  entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [&](const Credentials& c) { return config_matches(c, key, principal); }),
-                entries.end());
+  // config_after stays aligned with the entries: positions read from a file
+  // are kept, and the new entry goes after the tickets, as a tool appending
+  // it to the file would put it. Contents built in memory (no positions)
+  // keep their entries first.
+  const bool positioned = !contents.config_after.empty();
+  if (positioned) contents.config_after.resize(entries.size(), 0);
+  for (std::size_t i = entries.size(); i-- > 0;) {
+    if (!config_matches(entries[i], key, principal)) continue;
+    entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(i));
+    if (positioned)
+      contents.config_after.erase(contents.config_after.begin() + static_cast<std::ptrdiff_t>(i));
+  }
   entries.push_back(make_config_entry(contents.default_principal, key, principal, value));
+  if (positioned) contents.config_after.push_back(contents.creds.size());
 }
 
 bool same_slot(const Credentials& a, const Credentials& b) {

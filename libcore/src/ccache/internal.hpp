@@ -1,6 +1,8 @@
 #pragma once
 // Pieces shared by the cache types and the name resolution (not public).
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +26,13 @@ std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_nam
 // crash the worst case is a cache to kinit again). The temporary's name comes
 // from mkostemp(), not OpenSSL's DRBG, whose set-up a kinit would pay for.
 Result<void> replace_file(const std::string& path, BytesView data, std::string tmp = {});
+
+// Takes out the records `drop` selects; the others keep their order in the
+// file (config entries stay between the tickets where they were: Heimdal's
+// kinit writes them after the TGT). Returns how many were dropped.
+std::size_t drop_keeping_order(CacheContents& contents, const std::function<bool(const Credentials&)>& drop);
+// Adds `cred` after every record, as appending it to the file does.
+void append_record(CacheContents& contents, const Credentials& cred);
 
 std::unique_ptr<Cache> make_memory_cache(std::string name);
 std::vector<std::string> memory_cache_names();  // every MEMORY: cache of this process, full names

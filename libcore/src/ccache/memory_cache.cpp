@@ -47,7 +47,7 @@ class MemoryCache final : public Cache {
     std::lock_guard lock(registry_mutex());
     auto it = registry().find(name_);
     if (it == registry().end()) return not_found();
-    (is_config_principal(cred.server) ? it->second.config_entries : it->second.creds).push_back(cred.clone());
+    append_record(it->second, cred);
     return success();
   }
 
@@ -56,15 +56,8 @@ class MemoryCache final : public Cache {
     std::lock_guard lock(registry_mutex());
     auto it = registry().find(name_);
     if (it == registry().end()) return not_found();
-    std::size_t dropped = 0;
-    for (auto* list : {&it->second.creds, &it->second.config_entries}) {
-      const auto before = list->size();
-      std::erase_if(*list, drop);
-      dropped += before - list->size();
-    }
-    if (add)
-      (is_config_principal(add->server) ? it->second.config_entries : it->second.creds)
-          .push_back(add->clone());
+    const std::size_t dropped = drop_keeping_order(it->second, drop);
+    if (add) append_record(it->second, *add);
     return dropped;
   }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -406,6 +407,99 @@ TEST_CASE("stress: one process replaces the cache in a loop, readers never fail 
   ::close(counts[0]);
   CHECK(parts == 4);
   MESSAGE("stress: writes + reads in 1.5 s: " << total);
+}
+
+namespace {
+
+// The servers of a cache's records in file order, config entries as "config:<key>".
+std::vector<std::string> record_order(const CacheContents& c) {
+  std::vector<std::string> out;
+  std::size_t next = 0;
+  auto configs_up_to = [&](std::size_t tickets) {
+    for (; next < c.config_entries.size() && config_position(c, next) <= tickets; ++next)
+      out.push_back("config:" + c.config_entries[next].server.components[1]);
+  };
+  for (std::size_t i = 0; i < c.creds.size(); ++i) {
+    configs_up_to(i);
+    out.push_back(c.creds[i].server.components[0]);
+  }
+  configs_up_to(SIZE_MAX);
+  return out;
+}
+
+// A cache as Heimdal's kinit writes it: the TGT, then its config entries.
+CacheContents heimdal_order() {
+  CacheContents c;
+  c.default_principal = princ("R", {"alice"});
+  c.creds.push_back(cred("krbtgt"));
+  c.config_entries.push_back(make_config_entry(c.default_principal, "start_realm", "", as_bytes("R")));
+  c.config_entries.push_back(
+      make_config_entry(c.default_principal, "fast_avail", "krbtgt/R@R", as_bytes("yes")));
+  c.config_after = {1, 1};
+  return c;
+}
+
+using Order = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("replace, remove and set_config keep the records in file order (Heimdal's config after the TGT)") {
+  TempDir dir;
+  for (const std::string& name : std::vector<std::string>{"FILE:" + dir / "cc", "MEMORY:order"}) {
+    CAPTURE(name);
+    auto cache = must_open(name);
+    must(cache->write(heimdal_order(), 4));
+    const Order start = {"krbtgt", "config:start_realm", "config:fast_avail"};
+    CHECK(record_order(must_read(*cache)) == start);
+    Bytes before;
+    if (!cache->path().empty()) before = *serialize(heimdal_order(), 4);
+
+    // A new ticket goes after everything; for a file, appended to the same bytes.
+    must(cache->replace(cred("host")));
+    CHECK(record_order(must_read(*cache)) ==
+          Order{"krbtgt", "config:start_realm", "config:fast_avail", "host"});
+    if (!cache->path().empty()) {
+      std::ifstream in(cache->path(), std::ios::binary);
+      const Bytes now(std::istreambuf_iterator<char>(in), {});
+      REQUIRE(now.size() > before.size());
+      CHECK(Bytes(now.begin(), now.begin() + static_cast<std::ptrdiff_t>(before.size())) == before);
+    }
+    // Replacing it again (a rewrite) leaves the config entries where they are.
+    must(cache->replace(cred("host", "T2")));
+    must(cache->replace(cred("http")));
+    CHECK(record_order(must_read(*cache)) ==
+          Order{"krbtgt", "config:start_realm", "config:fast_avail", "host", "http"});
+    // A changed config entry goes to the end; the others stay.
+    must(cache->set_config("start_realm", "", as_bytes("S")));
+    const CacheContents c = must_read(*cache);
+    CHECK(record_order(c) == Order{"krbtgt", "config:fast_avail", "host", "http", "config:start_realm"});
+    CHECK(find_config(c, "start_realm") == to_bytes("S"));
+    // Removing the TGT: the entries after it move up, still before "host".
+    auto removed = cache->remove(princ("R", {"krbtgt"}));
+    REQUIRE(removed.ok());
+    CHECK(*removed == 1);
+    CHECK(record_order(must_read(*cache)) ==
+          Order{"config:fast_avail", "host", "http", "config:start_realm"});
+    must(cache->destroy());
+  }
+}
+
+TEST_CASE("set_config on contents read from a file keeps the positions; built ones stay first") {
+  CacheContents c = heimdal_order();
+  c.creds.push_back(cred("host"));
+  set_config(c, "fast_avail", "krbtgt/R@R", as_bytes("no"));
+  CHECK(record_order(c) == Order{"krbtgt", "config:start_realm", "host", "config:fast_avail"});
+  auto back = parse(*serialize(c, 4), "x");
+  REQUIRE(back.ok());
+  CHECK(record_order(*back) == record_order(c));
+
+  CacheContents built;
+  built.default_principal = princ("R", {"alice"});
+  built.creds.push_back(cred("krbtgt"));
+  set_config(built, "pa_type", "krbtgt/R@R", as_bytes("2"));
+  set_config(built, "pa_type", "krbtgt/R@R", as_bytes("138"));
+  CHECK(record_order(built) == Order{"config:pa_type", "krbtgt"});
+  CHECK(built.config_after.empty());
 }
 
 TEST_CASE("MEMORY caches live in the process") {

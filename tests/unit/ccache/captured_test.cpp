@@ -1,6 +1,6 @@
 // Caches captured from MIT's and Heimdal's own tools (tests/data/ccache, with
 // each tool's listing of the same file next to it): krbkit reads every field,
-// and rewrites MIT's files byte for byte.
+// and rewrites MIT's and Heimdal's files byte for byte.
 
 #include <doctest/doctest.h>
 
@@ -92,8 +92,11 @@ TEST_CASE("Heimdal kinit + kgetcred cache (see heimdal_kinit_kgetcred.klist)") {
   CHECK(c.creds[1].ticket.size() == 348);
   CHECK(c.creds[0].endtime - c.creds[0].authtime == std::chrono::hours(10));
   CHECK(find_config(c, "start_realm") == to_bytes("HKRBKIT.TEST"));
-  // Everything survives a rewrite.
+  // Heimdal writes its config entries after the TGT, not first as MIT does.
+  CHECK(c.config_after == std::vector<std::size_t>(c.config_entries.size(), 1));
+  // Everything survives a rewrite, in Heimdal's order: the same bytes.
   const CacheContents again = must_parse(*serialize(c, 4));
   CHECK(again.config_entries.size() == c.config_entries.size());
   CHECK(*serialize(again, 4) == *serialize(c, 4));
+  CHECK(*serialize(c, 4) == data);
 }

@@ -46,9 +46,9 @@ struct CacheContents {
   std::vector<Credentials> config_entries;  // X-CACHECONF: records, in file order
   // Where each config entry sat among the tickets: config_after[i] tickets
   // came before config_entries[i] in the file (so a listing can show the
-  // records in file order, as MIT's klist -C does). Filled by parse(); may be
-  // shorter than config_entries (contents built in memory), and the missing
-  // ones count as 0, which is also where serialize() writes them.
+  // records in file order, as MIT's klist -C does, and a rewrite keeps that
+  // order). Filled by parse(); may be shorter than config_entries (contents
+  // built in memory), and the missing ones count as 0 (first).
   std::vector<std::size_t> config_after;
 
   CacheContents clone() const;
@@ -68,10 +68,14 @@ struct HeaderInfo {
 };
 Result<HeaderInfo> parse_header(BytesView data, std::string_view filename);
 
-// The whole file in `version` (1-4; 1 and 2 in host byte order). Config
-// entries first (as MIT's kinit writes them), then credentials. Errc::invalid_argument for another version or
-// a field too long for the format.
+// The whole file in `version` (1-4; 1 and 2 in host byte order). Each config
+// entry where config_after puts it among the credentials (first when it has
+// no position, as MIT's kinit writes them), so parse() then serialize() gives
+// back the file, MIT's or Heimdal's. Errc::invalid_argument for another
+// version or a field too long for the format.
 Result<Bytes> serialize(const CacheContents& contents, int version = 4);
+// Where serialize() writes config entry i: after this many credentials.
+std::size_t config_position(const CacheContents& contents, std::size_t i);
 // One credential record, for appending to an existing file of `version`.
 Result<Bytes> serialize_credential(const Credentials& cred, int version);
 
@@ -88,7 +92,8 @@ Credentials make_config_entry(const Principal& client, std::string_view key, std
 // The value of config entry `key` (about `principal`, "" for none), if present.
 std::optional<Bytes> find_config(const CacheContents& contents, std::string_view key,
                                  std::string_view principal = {});
-// Adds or replaces config entry `key` (client: the default principal).
+// Adds or replaces config entry `key` (client: the default principal); with
+// positions from a file, the new entry comes after the credentials.
 void set_config(CacheContents& contents, std::string_view key, std::string_view principal, BytesView value);
 
 // Whether two credentials are "the same ticket" for replace/remove purposes:
