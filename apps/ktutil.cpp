@@ -8,18 +8,21 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <sstream>
 
 #include "common/cli.hpp"
 #include "common/prompt.hpp"
+#include "krbkit/base/json.hpp"
 #include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/exchange/key_source.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
+#include "krbkit/present/time_format.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -65,6 +68,7 @@ class Ktutil {
   void read_kt(const Args& a);
   void write_kt(const Args& a);
   void list(const Args& a) const;
+  void list_json(bool with_keys) const;
   void addent(const Args& a);
   void delent(const Args& a);
   Result<keytab::KeytabEntry> make_entry(const Principal& p, std::optional<Enctype> e, bool from_password,
@@ -139,7 +143,7 @@ void Ktutil::write_kt(const Args& a) {
 }
 
 void Ktutil::list(const Args& a) const {
-  bool show_time = false, show_keys = false, show_etype = false;
+  bool show_time = false, show_keys = false, show_etype = false, json = false;
   for (std::size_t i = 1; i < a.size(); ++i) {
     if (a[i] == "-t" || a[i] == "-time") {
       show_time = true;
@@ -147,11 +151,14 @@ void Ktutil::list(const Args& a) const {
       show_keys = true;
     } else if (a[i] == "-e" || a[i] == "-enctype") {
       show_etype = true;
+    } else if (a[i] == "--json" || a[i] == "-j") {
+      json = true;
     } else {
       fmt::print(stderr, "{}: usage: {} [-t] [-k] [-e]\n", a[0], a[0]);
       return;
     }
   }
+  if (json) return list_json(show_keys);
   if (show_time) {
     fmt::print("slot KVNO Timestamp         Principal\n");
     fmt::print("---- ---- ----------------- ---------------------------------------------------\n");
@@ -168,6 +175,30 @@ void Ktutil::list(const Args& a) const {
     if (show_keys) line += fmt::format(" (0x{})", to_hex(e.key.bytes.view()));
     fmt::print("{}\n", line);
   }
+}
+
+// list --json: { "entries": [ { "slot", "kvno", "principal", "enctype",
+// "timestamp" (ISO 8601 UTC), "timestamp_epoch", "key" (hex, with -k only) } ] }
+// (the entry members of klist -k --json, plus the slot delent takes).
+void Ktutil::list_json(bool with_keys) const {
+  json::Writer w;
+  w.begin_object();
+  w.key("entries").begin_array();
+  int slot = 0;
+  for (const auto& e : entries_) {
+    w.begin_object();
+    w.member("slot", ++slot);
+    w.member("kvno", e.kvno);
+    w.member("principal", unparse_principal(e.principal));
+    w.member("enctype", enctype_name(e.key.enctype));
+    w.member("timestamp", present::iso8601_utc(e.timestamp));
+    w.member("timestamp_epoch", static_cast<std::int64_t>(e.timestamp.time_since_epoch().count()));
+    if (with_keys) w.member("key", to_hex(e.key.bytes.view()));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  fmt::print("{}", w.finish());
 }
 
 // The entry's key: from a hex key or a password; with `fetch`, the salt (and,
@@ -293,16 +324,13 @@ void Ktutil::delent(const Args& a) {
     fmt::print(stderr, "{}: must specify entry to delete\n", a[0]);
     return;
   }
-  std::size_t slot = 0;
-  try {
-    slot = std::stoul(a[1]);
-  } catch (...) {
-  }
-  if (slot < 1 || slot > entries_.size()) {
-    fmt::print(stderr, "{}: bad slot number\n", a[0]);
+  // MIT's atoi(): leading digits ("3x" is slot 3), 0 when there are none.
+  const int slot = static_cast<int>(std::strtol(a[1].c_str(), nullptr, 10));
+  if (slot < 1 || static_cast<std::size_t>(slot) > entries_.size()) {
+    fmt::print(stderr, "{}: Invalid argument while deleting entry {}\n", a[0], slot);
     return;
   }
-  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(slot - 1));
+  entries_.erase(entries_.begin() + (slot - 1));
 }
 
 }  // namespace

@@ -3,7 +3,11 @@
 // for MIT's kinit -k.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <ctime>
+
 #include "realm/realm.hpp"
+#include "unit/crypto/mini_json.hpp"
 
 using namespace krbkit::test;
 
@@ -110,5 +114,63 @@ TEST_CASE("ktutil: addent -f without -e takes the KDC's enctype and salt, output
     CAPTURE(who);
     auto kinit = realm.run({"/usr/bin/kinit", "-k", "-t", ours_kt, "-c", realm.fresh_ccache(), who});
     CHECK_MESSAGE(kinit.ok(), kinit.err);
+  }
+}
+
+TEST_CASE("ktutil: delent takes its slot as MIT's atoi does and words a bad one as MIT's ktutil") {
+  Realm& realm = Realm::shared();
+  // "3x" deletes slot 3 (atoi), "abc" is slot 0; out of range and missing slots fail alike.
+  const std::string script = "rkt " + realm.get("SERVICES_KEYTAB") +
+                             "\ndelent\ndelent 1 2\ndelent 0\ndelent abc\ndelent -1\ndelent 999\n"
+                             "delete_entry 99\ndelent 3x\ndelent 1\nl -e\nclear\ndelent 1\nq\n";
+  auto mit = realm.run({kMitKtutil}, {}, script);
+  auto ours = realm.run({krbkit_tool("ktutil")}, {}, script);
+  REQUIRE_MESSAGE(mit.ok(), mit.err);
+  REQUIRE_MESSAGE(ours.ok(), ours.err);
+  CHECK(ours.out == mit.out);
+  CHECK(ours.err == mit.err);
+  CHECK(ours.err.find("delent: Invalid argument while deleting entry 999\n") != std::string::npos);
+  CHECK(ours.err.find("delent: must specify entry to delete\n") != std::string::npos);
+}
+
+TEST_CASE(
+    "ktutil: list --json gives each slot's kvno, principal, enctype, key and timestamp as MIT lists them") {
+  Realm& realm = Realm::shared();
+  const std::string read = "rkt " + realm.host_keytab() + "\nrkt " + realm.get("SERVICES_KEYTAB") + "\n";
+  auto mit = realm.run({kMitKtutil}, {{"TZ", "UTC"}}, read + "l -t -k -e\nq\n");
+  REQUIRE_MESSAGE(mit.ok(), mit.err);
+  for (const std::string option : {"--json", "-j"}) {
+    CAPTURE(option);
+    auto ours = realm.run({krbkit_tool("ktutil")}, {}, read + "l -k " + option + "\nq\n");
+    REQUIRE_MESSAGE(ours.ok(), ours.err);
+    const auto from = ours.out.find("{\n"), to = ours.out.rfind("}\n");
+    REQUIRE(from != std::string::npos);
+    auto check = run_process({"python3", "-m", "json.tool"}, {}, ours.out.substr(from, to + 2 - from));
+    CHECK_MESSAGE(check.ok(), check.err);
+    const auto doc = minijson::parse(ours.out.substr(from, to + 2 - from));
+    const auto& entries = doc["entries"].array();
+    REQUIRE(entries.size() > 2);
+    std::size_t lines_seen = 0;
+    for (const auto& e : entries) {
+      // MIT's line for the slot, rebuilt from the JSON values: "%4d %4d %s %40s (%s)  (0x%s)" in UTC.
+      std::time_t t = static_cast<std::time_t>(e["timestamp_epoch"].integer());
+      std::tm tm{};
+      ::gmtime_r(&t, &tm);
+      char when[32], iso[32], line[512];
+      std::strftime(when, sizeof when, "%m/%d/%y %H:%M:%S", &tm);
+      std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      CHECK(e["timestamp"].str() == iso);
+      std::snprintf(line, sizeof line, "%4d %4d %s %40s (%s)  (0x%s)\n",
+                    static_cast<int>(e["slot"].integer()), static_cast<int>(e["kvno"].integer()), when,
+                    e["principal"].str().c_str(), e["enctype"].str().c_str(), e["key"].str().c_str());
+      CAPTURE(line);
+      CHECK(mit.out.find(line) != std::string::npos);
+      ++lines_seen;
+    }
+    CHECK(lines_seen == entries.size());
+    // Without -k, no keys.
+    auto plain = realm.run({krbkit_tool("ktutil")}, {}, read + "l " + option + "\nq\n");
+    CHECK(plain.out.find("\"key\"") == std::string::npos);
+    CHECK(plain.out.find("\"slot\": 1,") != std::string::npos);
   }
 }
