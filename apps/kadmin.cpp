@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/cli.hpp"
+#include "common/line_editor.hpp"
 #include "common/prompt.hpp"
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/config/environment.hpp"
@@ -192,10 +193,17 @@ Result<void> run(const Options& o, int& failures, bool& bad_password) {
   } else {
     const bool interactive = isatty(STDIN_FILENO);
     batch = !interactive;
+    cli::LineEditor editor;  // stdin and stdout on a terminal: the line can be edited, Up recalls
     std::string line;
     for (;;) {
-      if (interactive) std::cout << "kadmin:  " << std::flush;
-      if (!std::getline(std::cin, line)) break;
+      if (editor.active()) {
+        auto got = editor.read_line("kadmin:  ");
+        if (!got) break;
+        line = std::move(*got);
+      } else {
+        if (interactive) std::cout << "kadmin:  " << std::flush;
+        if (!std::getline(std::cin, line)) break;
+      }
       ++line_no;
       auto r = one(line);
       if (r == kadm5::Outcome::quit) break;

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "common/cli.hpp"
+#include "common/line_editor.hpp"
 #include "common/prompt.hpp"
 #include "krbkit/base/json.hpp"
 #include "krbkit/config/environment.hpp"
@@ -340,17 +341,27 @@ int main(int argc, char** argv) {
   krbkit::cli::add_version_flag(app, "ktutil");
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
   Ktutil kt;
+  krbkit::cli::LineEditor editor;  // on a terminal: the line can be edited, Up recalls
   const bool echo = !::isatty(0);
   std::string line;
   for (;;) {
-    fmt::print("{}", kPrompt);
-    std::fflush(stdout);
-    if (!std::getline(std::cin, line)) {
-      fmt::print("\n");
-      break;
+    if (editor.active()) {
+      auto got = editor.read_line(kPrompt);
+      if (!got) {
+        fmt::print("\n");
+        break;
+      }
+      line = std::move(*got);
+    } else {
+      fmt::print("{}", kPrompt);
+      std::fflush(stdout);
+      if (!std::getline(std::cin, line)) {
+        fmt::print("\n");
+        break;
+      }
+      if (echo) fmt::print("{}\n", line);
+      std::fflush(stdout);
     }
-    if (echo) fmt::print("{}\n", line);
-    std::fflush(stdout);
     if (!kt.execute(line)) break;
   }
   return 0;

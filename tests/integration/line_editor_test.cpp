@@ -1,0 +1,288 @@
+// Line editing at the kadmin and ktutil prompts, typed on a real
+// pseudo-terminal: the keys edit the line (by UTF-8 code point), Up recalls
+// earlier lines, Ctrl-C drops a line, Ctrl-D ends; what ran is seen in the
+// tools' output (kadmin against the realm's MIT kadmind). The terminal's mode
+// is raw at the prompt and exactly as before once the tool has gone, also
+// when a signal ends it at the prompt.
+#include <doctest/doctest.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include <utmp.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "krbkit/keytab/keytab.hpp"
+#include "krbkit/proto/principal.hpp"
+#include "realm/realm.hpp"
+#include "unit/crypto/mini_json.hpp"
+
+using namespace krbkit::test;
+
+namespace {
+
+// Keys as a terminal sends them.
+const std::string kLeft = "\x1b[D", kUp = "\x1b[A", kDelete = "\x1b[3~", kCtrlLeft = "\x1b[1;5D";
+const std::string kHome = "\x1b[H", kBackspace = "\x7f";
+
+// A tool running on a new pseudo-terminal, typed at like a user.
+class Terminal {
+ public:
+  Terminal(const Realm& realm, std::vector<std::string> argv) {
+    winsize size{};
+    size.ws_row = 24;
+    size.ws_col = 100;
+    int slave = -1;
+    REQUIRE(::openpty(&master_, &slave, nullptr, nullptr, &size) == 0);
+    REQUIRE(::tcgetattr(slave, &initial_) == 0);
+    std::vector<std::string> env;
+    for (const auto& [key, value] : realm.environment())
+      if (value) env.push_back(key + "=" + *value);
+    env.emplace_back("TERM=xterm");
+    std::vector<char*> c_env, c_argv;
+    for (auto& e : env) c_env.push_back(e.data());
+    c_env.push_back(nullptr);
+    for (auto& a : argv) c_argv.push_back(a.data());
+    c_argv.push_back(nullptr);
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      ::close(master_);
+      if (::login_tty(slave) != 0) ::_exit(126);
+      ::execve(c_argv[0], c_argv.data(), c_env.data());
+      ::_exit(127);
+    }
+    ::close(slave);
+  }
+  ~Terminal() {
+    if (pid_ > 0 && exit_code_ < 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(master_);
+  }
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+
+  // Waits until `text` shows after what the last expect() matched (false
+  // after 10 s: the test then fails and shows the transcript).
+  bool expect(const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      if (auto at = transcript_.find(text, from_); at != std::string::npos) {
+        from_ = at + text.size();
+        return true;
+      }
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || !read_some(static_cast<int>(left.count()))) return false;
+    }
+  }
+  void type(const std::string& keys) {
+    REQUIRE(::write(master_, keys.data(), keys.size()) == ssize_t(keys.size()));
+  }
+  // The terminal's mode now (the line discipline's, as the tool left it).
+  termios mode() const {
+    termios t{};
+    ::tcgetattr(master_, &t);
+    return t;
+  }
+  const termios& initial_mode() const { return initial_; }
+  // Exit status (128+N for signal N) once the tool ends; reads what it still prints.
+  int wait() {
+    while (read_some(10000)) {
+    }
+    int status = 0;
+    for (int tries = 0; ::waitpid(pid_, &status, WNOHANG) == 0; ++tries) {
+      if (tries == 1000) ::kill(pid_, SIGKILL);  // 10 s and still running: it waits for input
+      ::usleep(10000);
+    }
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_code_;
+  }
+  pid_t pid() const { return pid_; }
+  const std::string& transcript() const { return transcript_; }
+  // What showed after the last expect() match.
+  std::string rest() const { return transcript_.substr(from_); }
+
+ private:
+  bool read_some(int timeout_ms) {
+    pollfd p{master_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return false;
+    char buf[4096];
+    ssize_t n = ::read(master_, buf, sizeof buf);
+    if (n <= 0) return false;  // EIO: the tool closed the terminal
+    transcript_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int master_ = -1;
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+  termios initial_{};
+  std::string transcript_;
+  std::size_t from_ = 0;
+};
+
+bool raw_mode(const termios& t) { return (t.c_lflag & (ICANON | ECHO | ISIG)) == 0; }
+
+// The mode the terminal had before the tool started, flag for flag.
+bool same_mode(const termios& a, const termios& b) {
+  return a.c_lflag == b.c_lflag && a.c_iflag == b.c_iflag && a.c_oflag == b.c_oflag &&
+         a.c_cc[VMIN] == b.c_cc[VMIN] && a.c_cc[VTIME] == b.c_cc[VTIME];
+}
+
+std::vector<std::string> kadmin_argv(const Realm& realm) {
+  return {krbkit_tool("kadmin"), "-p", "admin/admin", "-w", realm.password("admin")};
+}
+
+}  // namespace
+
+TEST_CASE("kadmin on a terminal: the typed line is edited, recalled, dropped; the terminal mode comes back") {
+  Realm& realm = Realm::shared();
+  const std::string prompt = "kadmin:  ";
+  auto principal_line = [&](const std::string& who) { return "Principal: " + realm.principal(who) + "\r\n"; };
+  Terminal t(realm, kadmin_argv(realm));
+  REQUIRE_MESSAGE(t.expect(prompt), t.transcript());
+  CHECK(raw_mode(t.mode()));
+
+  struct Step {
+    std::string what;
+    std::string keys;
+    std::string user;  // whose getprinc must have run
+  };
+  const std::vector<Step> steps = {
+      {"Backspace", "getprinc alicX" + kBackspace + "e\r", "alice"},
+      {"Left, then typing in the middle", "getprinc bb" + kLeft + "o\r", "bob"},
+      {"Ctrl-A, Ctrl-E", "etprinc car\x01g\x05ol\r", "carol"},
+      // Left twice from the end lands before "ve"; Backspace takes the whole "ä" (2 bytes).
+      {"Backspace over a 2-byte character", "getprinc d\xc3\xa4ve" + kLeft + kLeft + kBackspace + "a\r",
+       "dave"},
+      // Six code points left is before "é"; Delete takes all of it.
+      {"Left and Delete across a 2-byte character",
+       "getprinc \xc3\xa9"
+       "alice" +
+           kLeft + kLeft + kLeft + kLeft + kLeft + kLeft + kDelete + "\r",
+       "alice"},
+      // History: alice, bob, carol, dave, alice. Up twice: "getprinc dave".
+      {"Up recalls", kUp + kUp + "\r", "dave"},
+      // Now ..., dave, alice, dave: Ctrl-P three times, Ctrl-N once: "getprinc alice"; Ctrl-W cuts "alice".
+      {"Ctrl-P, Ctrl-N, Ctrl-W",
+       "\x10\x10\x10\x0e\x17"
+       "bob\r",
+       "bob"},
+      {"Ctrl-U cuts before the cursor, Ctrl-K after",
+       "junk getprinc carol junk" + kCtrlLeft +
+           "\x0b\x01\x1b"
+           "f\x15\r",
+       "carol"},
+      {"Ctrl-C drops the line", "delprinc -force alice\x03getprinc alice\r", "alice"},
+  };
+  for (const auto& step : steps) {
+    CAPTURE(step.what);
+    t.type(step.keys);
+    CHECK_MESSAGE(t.expect(principal_line(step.user)), t.rest());
+    REQUIRE_MESSAGE(t.expect(prompt), t.transcript());
+  }
+  CHECK(t.transcript().find("^C") != std::string::npos);
+  // Nothing else ran: no mangled name reached kadmind, no request failed, the dropped delprinc did not run.
+  CHECK(t.transcript().find("while retrieving") == std::string::npos);
+  CHECK(t.transcript().find("Unknown request") == std::string::npos);
+  CHECK(t.transcript().find("deleted") == std::string::npos);
+  CHECK(realm.kadmin_local("getprinc alice\n").out.find("Principal: " + realm.principal("alice")) !=
+        std::string::npos);
+
+  t.type("\x04");  // Ctrl-D on an empty line: the end, as at EOF
+  CHECK(t.wait() == 0);
+  CHECK(same_mode(t.mode(), t.initial_mode()));
+}
+
+TEST_CASE("kadmin on a terminal: a line typed with editing keys is recalled as it ran, not as it was typed") {
+  Realm& realm = Realm::shared();
+  Terminal t(realm, kadmin_argv(realm));
+  REQUIRE(t.expect("kadmin:  "));
+  t.type("getprinc bobX" + kBackspace + "\r");
+  REQUIRE(t.expect("Principal: " + realm.principal("bob")));
+  REQUIRE(t.expect("kadmin:  "));
+  // Up, then edit the recalled line: Home, Ctrl-F past "getprinc ", cut "bob" with Ctrl-K.
+  t.type(kUp + kHome + std::string(9, '\x06') +
+         "\x0b"
+         "carol\r");
+  CHECK_MESSAGE(t.expect("Principal: " + realm.principal("carol")), t.rest());
+  REQUIRE(t.expect("kadmin:  "));
+  // The history holds both lines as entered; the edit did not change the first.
+  t.type(kUp + kUp + "\r");
+  CHECK_MESSAGE(t.expect("Principal: " + realm.principal("bob")), t.rest());
+  REQUIRE(t.expect("kadmin:  "));
+  t.type("quit\r");
+  CHECK(t.wait() == 0);
+  CHECK(same_mode(t.mode(), t.initial_mode()));
+}
+
+TEST_CASE("kadmin: ended by a signal at the prompt, the terminal is back in its mode") {
+  Realm& realm = Realm::shared();
+  for (int sig : {SIGTERM, SIGHUP, SIGINT}) {
+    CAPTURE(sig);
+    Terminal t(realm, kadmin_argv(realm));
+    REQUIRE(t.expect("kadmin:  "));
+    t.type("getprinc al");  // half a line
+    REQUIRE(t.expect("getprinc al"));
+    REQUIRE(raw_mode(t.mode()));
+    ::kill(t.pid(), sig);
+    CHECK(t.wait() == 128 + sig);
+    CHECK(same_mode(t.mode(), t.initial_mode()));
+  }
+}
+
+TEST_CASE("ktutil on a terminal: edited lines run, Up recalls, Ctrl-D ends with the mode restored") {
+  Realm& realm = Realm::shared();
+  const std::string keytab = realm.host_keytab();
+  const std::string host = realm.host_principal();
+  Terminal t(realm, {krbkit_tool("ktutil")});
+  REQUIRE(t.expect("ktutil:  "));
+  CHECK(raw_mode(t.mode()));
+  // A path typed with a mistake put right in the middle of it.
+  const std::string typo = keytab.substr(0, keytab.size() - 3) + "X" + keytab.substr(keytab.size() - 3);
+  t.type("rkt " + typo + kLeft + kLeft + kLeft + kBackspace + "\r");
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("l -e\r");
+  CHECK_MESSAGE(t.expect(host + " (aes256-cts-hmac-sha1-96)"), t.rest());
+  REQUIRE(t.expect("ktutil:  "));
+  // Up twice: the rkt line again; the keytab is read a second time, so its entries show twice.
+  t.type(kUp + kUp + "\r");
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("l --json\r");
+  REQUIRE(t.expect("\"entries\""));
+  REQUIRE(t.expect("ktutil:  "));
+  CHECK(t.transcript().find("while reading keytab") == std::string::npos);
+  // The keytab was read twice: each of its entries is listed twice, in order.
+  const std::string& shown = t.transcript();
+  const auto json_at = shown.rfind("{\r\n  \"entries\"");
+  const auto doc = minijson::parse(shown.substr(json_at, shown.rfind("ktutil:  ") - json_at));
+  const auto& entries = doc["entries"].array();
+  auto kt = krbkit::keytab::read_keytab(keytab);
+  REQUIRE(kt.ok());
+  REQUIRE(entries.size() == 2 * kt->entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& want = kt->entries[i % kt->entries.size()];
+    CHECK(entries[i]["slot"].integer() == static_cast<std::int64_t>(i + 1));
+    CHECK(entries[i]["principal"].str() == krbkit::unparse_principal(want.principal));
+    CHECK(entries[i]["kvno"].integer() == want.kvno);
+  }
+  t.type("\x04");
+  CHECK(t.wait() == 0);
+  CHECK(same_mode(t.mode(), t.initial_mode()));
+}
+
+TEST_CASE("ktutil with standard input not a terminal: no editing, no escape sequences, as before") {
+  Realm& realm = Realm::shared();
+  auto r = realm.run({krbkit_tool("ktutil")}, {}, "rkt " + realm.host_keytab() + "\nl\nq\n");
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  CHECK(r.out.find("ktutil:  rkt " + realm.host_keytab() + "\n") != std::string::npos);  // echoed, as MIT's
+}
