@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "common/cli.hpp"
+#include "krbkit/base/trace.hpp"
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
@@ -48,6 +49,14 @@ Result<std::string> find_cache_of(const std::string& collection, const std::stri
                fmt::format("no cache for {} in the collection of {}", text, collection)};
 }
 
+// Destroys one cache, with MIT's KRB5_TRACE line before it.
+Result<void> destroy(const std::string& name) {
+  static const Tracer trace = Tracer::from_process();
+  KRBKIT_TRY(cache, ccache::open(name));
+  trace("Destroying ccache {}", cache->name());
+  return cache->destroy();
+}
+
 // MIT: every cache of the collection; failures are reported, the rest go on.
 int destroy_all(const std::string& collection) {
   auto names = members(collection);
@@ -57,8 +66,7 @@ int destroy_all(const std::string& collection) {
   }
   int status = cli::kExitOk;
   for (const auto& name : *names) {
-    auto cache = ccache::open(name);
-    auto result = cache.ok() ? (*cache)->destroy() : Result<void>(std::move(cache).error());
+    auto result = destroy(name);
     if (!result.ok() && !result.error().is(Errc::ccache_not_found)) {
       fmt::print(stderr, "kdestroy: {} while destroying cache {}\n", result.error().message(), name);
       status = cli::exit_code_for(result.error());
@@ -79,8 +87,7 @@ int run(const Options& o) {
     fmt::print(stderr, "kdestroy: {} while finding cache for {}\n", name.error().message(), o.principal);
     return cli::exit_code_for(name.error());
   }
-  auto cache = ccache::open(*name);
-  auto result = cache.ok() ? (*cache)->destroy() : Result<void>(std::move(cache).error());
+  auto result = destroy(*name);
   if (!result.ok()) {
     fmt::print(stderr, "kdestroy: {} while destroying cache\n", result.error().message());
     if (result.error().is(Errc::ccache_not_found)) return cli::kExitOk;  // nothing to destroy, as MIT

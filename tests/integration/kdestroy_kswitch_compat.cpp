@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "realm/realm.hpp"
 
@@ -38,6 +39,11 @@ Collection collection(Realm& realm) {
 // The principals MIT's klist -l lists for the collection.
 std::string listed(Realm& realm, const Collection& c) {
   return realm.run({"klist", "-l"}, {{"KRB5CCNAME", c.name()}}).out;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 std::string primary(const Collection& c) {
@@ -86,6 +92,28 @@ TEST_CASE("kdestroy with one member of a DIR: collection (DIR::) touches that ca
     left = listed(realm, f);
     CHECK(left.find(realm.principal("bob")) == std::string::npos);
     CHECK(left.find(realm.principal("alice")) != std::string::npos);
+  }
+}
+
+TEST_CASE("kdestroy with KRB5_TRACE: MIT's 'Destroying ccache' line for each cache") {
+  Realm& realm = Realm::shared();
+  for (const std::string& tool : {krbkit_tool("kdestroy"), std::string("/usr/bin/kdestroy")}) {
+    CAPTURE(tool);
+    const std::string cc = realm.fresh_ccache(), trace = realm.fresh_path("trace");
+    REQUIRE(realm.run({"kinit", "-c", cc, realm.principal("bob")}, {}, realm.password("bob") + "\n").ok());
+    auto r = realm.run({tool, "-c", cc}, {{"KRB5_TRACE", trace}});
+    CHECK_MESSAGE(r.ok(), r.err);
+    CHECK_MESSAGE(slurp(trace).find(": Destroying ccache " + cc + "\n") != std::string::npos, slurp(trace));
+    // -A over a DIR: collection: one line per cache.
+    Collection c = collection(realm);
+    const std::string trace_all = realm.fresh_path("trace");
+    auto all = realm.run({tool, "-A", "-c", c.name()}, {{"KRB5_TRACE", trace_all}});
+    CHECK_MESSAGE(all.ok(), all.err);
+    const std::string text = slurp(trace_all);
+    const auto alice = text.find(": Destroying ccache " + c.alice() + "\n");
+    CHECK_MESSAGE(alice != std::string::npos, text);
+    auto first = text.find(": Destroying ccache DIR::" + c.dir + "/tkt");
+    CHECK(text.find(": Destroying ccache DIR::" + c.dir + "/tkt", first + 1) != std::string::npos);
   }
 }
 
