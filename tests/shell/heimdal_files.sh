@@ -43,6 +43,7 @@ unset KRB5CCNAME
 hb=$HEIMDAL_BIN
 mit_klist=/usr/bin/klist
 mit_kvno=/usr/bin/kvno
+mit_kinit=/usr/bin/kinit
 
 failures=0
 fail() {
@@ -256,6 +257,31 @@ out=$("$bin/kvno" -c "$cc" "${services[0]}" 2>&1) || fail "krbkit kvno again: $o
 [[ "$(record_order "$cc")" == "$(record_order "FILE:$dir/heimdal-windows-mit")" ]] ||
   fail "a second krbkit kvno reordered the cache: $(record_order "$cc" | tr '\n' ' ')"
 
+# Addresses: Heimdal's kinit with no-addresses = false puts the host's
+# addresses (IPv4 and IPv6) in the TGT; krbkit's klist -a shows them as MIT's.
+sed 's/^\[libdefaults\]$/[libdefaults]\n    no-addresses = false/' "$KRB5_CONFIG" >"$dir/addresses.conf"
+cc=FILE:$dir/heimdal-addresses
+out=$(KRB5_CONFIG=$dir/addresses.conf "$hb/kinit" --extra-addresses=127.0.0.1 --password-file=STDIN -c "$cc" \
+  "$BOB_PRINCIPAL" <<<"$BOB_PASSWORD" 2>&1) || fail "Heimdal kinit with addresses: $out"
+out=$("$hb/klist" -v -c "$cc")
+[[ $out == *"IPv4:127.0.0.1"* ]] || fail "Heimdal's TGT has no addresses: $out"
+same_as_mit_klist "$cc" "Heimdal's cache with addresses"
+[[ "$("$bin/klist" -a -n -c "$cc")" == *"127.0.0.1"* ]] || fail "krbkit's klist -a -n shows no 127.0.0.1"
+
+# kinit -R on a renewable TGT Heimdal's kinit got: krbkit's leaves what MIT's leaves.
+cc=FILE:$dir/heimdal-renew
+out=$("$hb/kinit" -r 2d --password-file=STDIN -c "$cc" "$ALICE_PRINCIPAL" <<<"$ALICE_PASSWORD" 2>&1) ||
+  fail "Heimdal kinit -r: $out"
+cp "${cc#FILE:}" "$dir/heimdal-renew-mit"
+out=$("$bin/kinit" -R -c "$cc" 2>&1) || fail "krbkit kinit -R on Heimdal's cache: $out"
+out=$("$mit_kinit" -R -c "FILE:$dir/heimdal-renew-mit" 2>&1) || fail "MIT kinit -R on Heimdal's cache: $out"
+[[ "$(record_order "$cc")" == "$(record_order "FILE:$dir/heimdal-renew-mit")" ]] ||
+  fail "after krbkit's kinit -R the cache holds $(record_order "$cc" | tr '\n' ' '), after MIT's $(record_order "FILE:$dir/heimdal-renew-mit" | tr '\n' ' ')"
+same_tickets "$cc" 1 "Heimdal's cache renewed by krbkit"
+# krbkit's kdestroy removes a cache Heimdal wrote; Heimdal then finds none.
+out=$("$bin/kdestroy" -c "$cc" 2>&1) || fail "krbkit kdestroy on Heimdal's cache: $out"
+"$hb/klist" -c "$cc" >/dev/null 2>&1 && fail "Heimdal's klist still finds the cache krbkit's kdestroy removed"
+
 # A KDC time offset header tag: Heimdal's kinit with its clock an hour behind
 # the KDC's is told so by the KDC (clock skew) and records the difference in
 # the header. krbkit's tools read it like MIT's; krbkit's kvno on the same
@@ -368,6 +394,11 @@ same_keys "$hk" ${#enctypes[@]} "Heimdal's keytab after ktutil remove"
 printf 'rkt %s\nwkt %s\nquit\n' "$hk" "$dir/copy.keytab" | "$bin/ktutil" >/dev/null || fail "krbkit ktutil rkt/wkt"
 [[ "$(heimdal_keys "$dir/copy.keytab")" == "$(heimdal_keys "$hk")" ]] ||
   fail "Heimdal lists krbkit's copy of its keytab differently"
+# JAVA14: Heimdal's keytab for Java 1.4, without the 32-bit kvno and flags after each entry.
+jk=$dir/java14.keytab
+out=$("$hb/ktutil" -k "JAVA14:$jk" add -p "$BOB_PRINCIPAL" -V 4 -e aes128-cts-hmac-sha1-96 -w "$BOB_PASSWORD" 2>&1) ||
+  fail "Heimdal ktutil add to a JAVA14 keytab: $out"
+same_keys "$jk" 1 "Heimdal's JAVA14 keytab"
 # Heimdal's kadmin -l ext_keytab: every enctype of the host; krbkit's kvno checks a ticket with it.
 same_keys "$HOST_KEYTAB" 4 "Heimdal kadmin ext_keytab's keytab"
 out=$("$bin/kvno" -c "$ours" -k "$HOST_KEYTAB" "$HOST_PRINCIPAL" 2>&1) || fail "krbkit kvno -k with Heimdal's host keytab: $out"
