@@ -50,6 +50,10 @@ std::optional<std::string> read_secret_line(const std::string& prompt) {
   return line;
 }
 
+// A number as MIT's ktutil reads it, with C's atoi(): leading blanks, a
+// sign and digits ("3x" is 3), 0 when there are none.
+int c_atoi(const std::string& text) { return static_cast<int>(std::strtol(text.c_str(), nullptr, 10)); }
+
 std::string timestamp_text(KerberosTime t) {
   // Not system_clock::to_time_t: its nanoseconds overflow after 2262.
   std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
@@ -248,7 +252,8 @@ Result<Key> Ktutil::make_key(const Principal& p, Enctype e, bool from_password, 
 }
 
 void Ktutil::addent(const Args& a) {
-  const std::string usage = "usage: addent (-key | -password) -p principal -k kvno [-e enctype] [-f|-s salt]";
+  const std::string usage =
+      "usage: " + a[0] + " (-key | -password) -p principal -k kvno [-e enctype] [-f|-s salt]";
   std::string princ, kvno_text, etype, salt;
   bool password = false, key = false, fetch = false;
   for (std::size_t i = 1; i < a.size(); ++i) {
@@ -281,7 +286,7 @@ void Ktutil::addent(const Args& a) {
       return;
     }
   }
-  if (password == key || princ.empty() || kvno_text.empty()) {
+  if (password == key || princ.empty() || kvno_text.empty() || (fetch && !salt.empty())) {
     fmt::print(stderr, "{}\n", usage);
     return;
   }
@@ -299,20 +304,16 @@ void Ktutil::addent(const Args& a) {
   if (auto profile = config::load_profile(env))
     if (auto d = config::LibDefaults::from(*profile)) realm = d->default_realm.value_or("");
   auto p = parse_principal(princ, realm);
-  if (!p) return fail(p.error(), "parsing principal name " + princ);
+  if (!p) return fail(p.error(), "adding new entry");  // MIT's wording for every failure here
   std::optional<Enctype> e;
   if (!etype.empty()) {
     auto named = enctype_from_name(etype);
-    if (!named) return fail(named.error(), "converting " + etype + " to an enctype");
+    if (!named) return fail(named.error(), "adding new entry");
     e = *named;
   }
-  std::uint32_t kvno = 0;
-  try {
-    kvno = static_cast<std::uint32_t>(std::stoul(kvno_text));
-  } catch (...) {
-    fmt::print(stderr, "{}\n", usage);
-    return;
-  }
+  // MIT's atoi(): "x" is kvno 0 and the password is still read, so a script's
+  // next line is never taken for a command.
+  const auto kvno = static_cast<std::uint32_t>(c_atoi(kvno_text));
   auto entry = make_entry(*p, e, password, salt, fetch);
   if (!entry) return fail(entry.error(), "adding new entry");
   entry->kvno = kvno;
@@ -325,8 +326,7 @@ void Ktutil::delent(const Args& a) {
     fmt::print(stderr, "{}: must specify entry to delete\n", a[0]);
     return;
   }
-  // MIT's atoi(): leading digits ("3x" is slot 3), 0 when there are none.
-  const int slot = static_cast<int>(std::strtol(a[1].c_str(), nullptr, 10));
+  const int slot = c_atoi(a[1]);
   if (slot < 1 || static_cast<std::size_t>(slot) > entries_.size()) {
     fmt::print(stderr, "{}: Invalid argument while deleting entry {}\n", a[0], slot);
     return;

@@ -174,3 +174,27 @@ TEST_CASE(
     CHECK(plain.out.find("\"slot\": 1,") != std::string::npos);
   }
 }
+
+TEST_CASE(
+    "ktutil: addent reads -k as MIT's atoi, so a bad kvno never turns the password line into a command") {
+  Realm& realm = Realm::shared();
+  const std::string alice = realm.principal("alice");
+  // With a kvno of "x" the next line is still the password (kvno 0), as with MIT's ktutil; -f with -s is a
+  // usage error naming the request as typed.
+  const std::string script = "addent -password -p " + alice + " -k x -e aes256-cts-hmac-sha1-96\nclear\nl\n" +
+                             "add_entry -password -p " + alice + " -k 1 -f -s salt\nl\nq\n";
+  auto mit = realm.run({kMitKtutil}, {}, script);
+  auto ours = realm.run({krbkit_tool("ktutil")}, {}, script);
+  REQUIRE_MESSAGE(mit.ok(), mit.err);
+  REQUIRE_MESSAGE(ours.ok(), ours.err);
+  CHECK(ours.out == mit.out);
+  CHECK(ours.err == mit.err);
+  CHECK(ours.out.find("   1    0 ") != std::string::npos);  // "clear" was the password, the entry is there
+  CHECK(ours.err.find("usage: add_entry (-key | -password)") != std::string::npos);
+
+  auto bad = realm.run({krbkit_tool("ktutil")}, {},
+                       "addent -password -p a@B@C -k 1 -e aes256-cts-hmac-sha1-96\n"
+                       "addent -password -p alice -k 1 -e no-such-enctype\nq\n");
+  CHECK(bad.err.find("addent: ") == 0);
+  CHECK(bad.err.find("while adding new entry\naddent: ") != std::string::npos);  // both, as MIT words them
+}
