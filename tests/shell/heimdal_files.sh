@@ -385,11 +385,18 @@ same_keys "$hk" $((1 + ${#enctypes[@]})) "Heimdal ktutil's keytab"
   fail "Heimdal's ktutil and krbkit's ktutil derive different keys for bob"
 out=$("$bin/kinit" -k -t "$hk" -c "FILE:$dir/kt-cc" "$BOB_PRINCIPAL" 2>&1) || fail "krbkit kinit -k with Heimdal's keytab: $out"
 # A removed entry leaves a hole Heimdal marks as MIT does; both skip it.
-out=$("$hb/ktutil" -k "$hk" remove -p "$BOB_PRINCIPAL" -V 300 -e "$(heimdal_etype "${enctypes[1]}")" 2>&1) ||
+out=$("$hb/ktutil" -k "$hk" remove -p "$BOB_PRINCIPAL" -V 300 -e "$(heimdal_etype "${enctypes[0]}")" 2>&1) ||
   fail "Heimdal ktutil remove: $out"
 same_keys "$hk" ${#enctypes[@]} "Heimdal's keytab after ktutil remove"
-[[ $'\n'$(klist_keys "$bin/klist" "$hk") != *$'\n'"300 $BOB_PRINCIPAL $(heimdal_etype "${enctypes[1]}") "* ]] ||
+[[ $'\n'$(klist_keys "$bin/klist" "$hk") != *$'\n'"300 $BOB_PRINCIPAL $(heimdal_etype "${enctypes[0]}") "* ]] ||
   fail "krbkit's klist -k still shows the entry Heimdal removed"
+# Heimdal's ktutil puts a smaller entry (a 16-byte key where a 32-byte one
+# was) into the hole, padded with zeros: the file keeps its size.
+size=$(stat -c %s "$hk")
+out=$("$hb/ktutil" -k "$hk" add -p "$BOB_PRINCIPAL" -V 301 -e aes128-cts-hmac-sha1-96 -w "$BOB_PASSWORD" 2>&1) ||
+  fail "Heimdal ktutil add into the hole: $out"
+[[ $(stat -c %s "$hk") == "$size" ]] || fail "Heimdal's ktutil did not reuse the hole ($size -> $(stat -c %s "$hk") bytes)"
+same_keys "$hk" $((1 + ${#enctypes[@]})) "Heimdal's keytab with an entry in a hole"
 # krbkit's ktutil reads Heimdal's keytab and writes a copy Heimdal reads.
 printf 'rkt %s\nwkt %s\nquit\n' "$hk" "$dir/copy.keytab" | "$bin/ktutil" >/dev/null || fail "krbkit ktutil rkt/wkt"
 [[ "$(heimdal_keys "$dir/copy.keytab")" == "$(heimdal_keys "$hk")" ]] ||
@@ -418,6 +425,29 @@ mit_section() {
   # Heimdal's kinit, with the MIT realm's krb5.conf, gets a TGT with those keys.
   out=$("$hb/kinit" -k -t "$akt" -c "FILE:$dir/m-cc" "svc-heimdal/$SERVER_HOST@$REALM" 2>&1) ||
     fail "Heimdal kinit -k with krbkit ktadd's keytab against MIT's KDC: $out"
+  # krbkit's kadmin ktadd into a keytab Heimdal's ktutil wrote, with a hole
+  # where Heimdal removed an entry: the same entries in the same places as
+  # MIT's kadmin ktadd puts them (the hole reused), and Heimdal lists them.
+  local hk=$dir/m-heimdal.keytab e
+  for e in aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96; do
+    out=$("$hb/ktutil" -k "$hk" add -p "$BOB_PRINCIPAL" -V 1 -e "$e" -w "$BOB_PASSWORD" 2>&1) ||
+      fail "Heimdal ktutil add $e (MIT realm): $out"
+  done
+  out=$("$hb/ktutil" -k "$hk" remove -p "$BOB_PRINCIPAL" -V 1 -e aes256-cts-hmac-sha1-96 2>&1) ||
+    fail "Heimdal ktutil remove (MIT realm): $out"
+  cp "$hk" "$dir/m-heimdal-mit.keytab"
+  out=$("${kadm[@]}" -q "ktadd -k $hk -norandkey svc-heimdal/$SERVER_HOST" 2>&1) ||
+    fail "krbkit kadmin ktadd -norandkey into Heimdal's keytab: $out"
+  out=$(kadmin -p "$ADMIN_PRINCIPAL" -w "$ADMIN_PASSWORD" -q "ktadd -k $dir/m-heimdal-mit.keytab -norandkey svc-heimdal/$SERVER_HOST" 2>&1) ||
+    fail "MIT kadmin ktadd -norandkey into Heimdal's keytab: $out"
+  same_keys "$hk" 3 "krbkit kadmin ktadd into Heimdal's keytab"
+  [[ "$(heimdal_keys "$hk")" == "$(heimdal_keys "$dir/m-heimdal-mit.keytab")" ]] ||
+    fail "Heimdal lists krbkit's ktadd into its keytab as
+$(heimdal_keys "$hk")
+and MIT's as
+$(heimdal_keys "$dir/m-heimdal-mit.keytab")"
+  [[ $(stat -c %s "$hk") == $(stat -c %s "$dir/m-heimdal-mit.keytab") ]] ||
+    fail "krbkit's ktadd made Heimdal's keytab $(stat -c %s "$hk") bytes, MIT's $(stat -c %s "$dir/m-heimdal-mit.keytab")"
   # krbkit's kinit against MIT's KDC; Heimdal's klist agrees.
   "$bin/kinit" -f -c "FILE:$dir/m-ours" "$ALICE_PRINCIPAL" <<<"$ALICE_PASSWORD" >/dev/null || fail "krbkit kinit (MIT realm)"
   "$bin/kvno" -c "FILE:$dir/m-ours" "$HOST_PRINCIPAL" >/dev/null || fail "krbkit kvno (MIT realm)"
