@@ -28,7 +28,7 @@ using namespace krbkit;
 
 struct Options {
   bool verbose = false;
-  std::string lifetime, start_time, renewable_life;
+  std::optional<std::string> lifetime, start_time, renewable_life;  // given, if only as ""
   bool forwardable = false, not_forwardable = false, proxiable = false, not_proxiable = false;
   bool addresses = false, no_addresses = false, canonicalize = false, enterprise = false;
   bool validate = false, renew = false, use_keytab = false, client_keytab = false, anonymous = false;
@@ -39,9 +39,11 @@ struct Options {
   std::string principal;
 };
 
+// -l, -r, -s: a duration; zero (or nothing) is refused too, as MIT's kinit
+// refuses it ("Bad lifetime value 0").
 Result<std::chrono::seconds> duration_option(const std::string& text, const char* what) {
   auto d = config::parse_duration(text);
-  if (!d || d->count() < 0)
+  if (!d || d->count() <= 0)
     return Error{Errc::invalid_argument, fmt::format("bad {} value '{}'", what, text)};
   return *d;
 }
@@ -159,16 +161,16 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
     KRBKIT_TRY(service, parse_principal(o.service, client.realm));
     req.server = service;
   }
-  if (!o.lifetime.empty()) {
-    KRBKIT_TRY(d, duration_option(o.lifetime, "lifetime"));
+  if (o.lifetime) {
+    KRBKIT_TRY(d, duration_option(*o.lifetime, "lifetime"));
     req.lifetime = d;
   }
-  if (!o.renewable_life.empty()) {
-    KRBKIT_TRY(d, duration_option(o.renewable_life, "renewable lifetime"));
+  if (o.renewable_life) {
+    KRBKIT_TRY(d, duration_option(*o.renewable_life, "renewable lifetime"));
     req.renew_life = d;
   }
-  if (!o.start_time.empty()) {
-    KRBKIT_TRY(d, duration_option(o.start_time, "start time"));
+  if (o.start_time) {
+    KRBKIT_TRY(d, duration_option(*o.start_time, "start time"));
     req.start_in = d;
   }
   if (o.forwardable || o.not_forwardable) req.forwardable = o.forwardable;

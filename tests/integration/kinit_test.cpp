@@ -223,6 +223,37 @@ TEST_CASE("every enctype of the realm works when forced with default_tkt_enctype
   }
 }
 
+TEST_CASE("-l, -r and -s values: the same accepted and refused as MIT's kinit") {
+  // MIT's kinit refuses zero (and nothing) as a usage error (exit 2:
+  // "Bad lifetime value 0"); both take d/h/m/s and h:m[:s] forms.
+  Realm& realm = Realm::shared();
+  struct Case {
+    std::string option, value;
+    bool ok;
+  };
+  for (const auto& c : std::vector<Case>{{"-l", "0", false},
+                                         {"-l", "", false},
+                                         {"-r", "0", false},
+                                         {"-s", "0", false},
+                                         {"-l", "1h 30m", true},
+                                         {"-l", "1:30:00", true},
+                                         {"-l", "01:02", true},
+                                         {"-r", "2d", true}}) {
+    CAPTURE(c.option);
+    CAPTURE(c.value);
+    std::string mit_cc = realm.fresh_ccache(), our_cc = realm.fresh_ccache();
+    RunResult mit = realm.run({"kinit", c.option, c.value, "-c", mit_cc, realm.principal("alice")}, {},
+                              realm.password("alice") + "\n");
+    RunResult ours = kinit_pw(realm, our_cc, "alice", {c.option, c.value});
+    CHECK(mit.exit_code == (c.ok ? 0 : 2));
+    CHECK_MESSAGE(ours.exit_code == mit.exit_code, show(ours));
+    if (!c.ok) {
+      CHECK(ours.err.find("'" + c.value + "'") != std::string::npos);
+      CHECK(realm.run({"klist", "-s", "-c", our_cc}).exit_code == 1);  // nothing stored
+    }
+  }
+}
+
 TEST_CASE("-l -r -f -F -p -P -a change the ticket") {
   Realm& realm = Realm::shared();
   auto get = [&](std::vector<std::string> flags) {
