@@ -401,6 +401,17 @@ same_keys "$hk" $((1 + ${#enctypes[@]})) "Heimdal's keytab with an entry in a ho
 printf 'rkt %s\nwkt %s\nquit\n' "$hk" "$dir/copy.keytab" | "$bin/ktutil" >/dev/null || fail "krbkit ktutil rkt/wkt"
 [[ "$(heimdal_keys "$dir/copy.keytab")" == "$(heimdal_keys "$hk")" ]] ||
   fail "Heimdal lists krbkit's copy of its keytab differently"
+# Raw keys both ways: the bytes given are the bytes listed.
+raw=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+out=$("$hb/ktutil" -k "$dir/raw.keytab" add -p "raw@$REALM" -V 9 -e aes256-cts-hmac-sha1-96 -H -w "$raw" 2>&1) ||
+  fail "Heimdal ktutil add -H: $out"
+[[ "$(klist_keys "$bin/klist" "$dir/raw.keytab")" == "9 raw@$REALM aes256-cts-hmac-sha1-96 $raw" ]] ||
+  fail "krbkit's klist -k -K shows Heimdal's raw key as: $(klist_keys "$bin/klist" "$dir/raw.keytab")"
+raw2=f0e1d2c3b4a5968778695a4b3c2d1e0f00112233445566778899aabbccddeeff
+printf 'addent -key -p %s -k 10 -e aes256-cts-hmac-sha1-96\n%s\nwkt %s\nquit\n' "raw2@$REALM" "$raw2" "$dir/raw2.keytab" |
+  "$bin/ktutil" >/dev/null || fail "krbkit ktutil addent -key"
+[[ "$(heimdal_keys "$dir/raw2.keytab")" == "10 raw2@$REALM aes256-cts-hmac-sha1-96 $raw2" ]] ||
+  fail "Heimdal's ktutil lists krbkit's raw key as: $(heimdal_keys "$dir/raw2.keytab")"
 # JAVA14: Heimdal's keytab for Java 1.4, without the 32-bit kvno and flags after each entry.
 jk=$dir/java14.keytab
 out=$("$hb/ktutil" -k "JAVA14:$jk" add -p "$BOB_PRINCIPAL" -V 4 -e aes128-cts-hmac-sha1-96 -w "$BOB_PASSWORD" 2>&1) ||
