@@ -143,6 +143,7 @@ void Ktutil::write_kt(const Args& a) {
     fmt::print(stderr, "{}: must specify keytab to write\n", a[0]);
     return;
   }
+  if (entries_.empty()) return;  // as MIT's: nothing to add, no file made
   auto r = keytab::append(a[1], entries_);
   if (!r) fmt::print(stderr, "{}: {} while writing keytab \"{}\"\n", a[0], r.error().message(), a[1]);
 }

@@ -2,6 +2,7 @@
 // MIT-written keytabs, and a keytab built by our ktutil from a password works
 // for MIT's kinit -k.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
@@ -131,6 +132,16 @@ TEST_CASE("ktutil: delent takes its slot as MIT's atoi does and words a bad one 
   CHECK(ours.err == mit.err);
   CHECK(ours.err.find("delent: Invalid argument while deleting entry 999\n") != std::string::npos);
   CHECK(ours.err.find("delent: must specify entry to delete\n") != std::string::npos);
+
+  // An empty list written makes no file, as with MIT's ktutil.
+  for (const std::string& tool : {kMitKtutil, krbkit_tool("ktutil")}) {
+    CAPTURE(tool);
+    const std::string kt = realm.fresh_path("empty.keytab");
+    auto r = realm.run({tool}, {}, "wkt " + kt + "\nq\n");
+    CHECK(r.ok());
+    CHECK(r.err.empty());
+    CHECK(::access(kt.c_str(), F_OK) != 0);
+  }
 }
 
 TEST_CASE(
