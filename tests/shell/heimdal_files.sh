@@ -230,6 +230,25 @@ for v in 1 2 3 4; do
   same_tickets "$cc" $((2 + ${#services[@]})) "Heimdal's v$v cache after krbkit's kvno and Heimdal's kgetcred"
 done
 
+# Session keys of other enctypes and sizes (Heimdal kinit -e): krbkit's kvno uses them.
+for e in arcfour-hmac-md5 aes128-cts-hmac-sha1-96; do
+  cc=FILE:$dir/heimdal-skey-$e
+  out=$("$hb/kinit" -e "$e" --password-file=STDIN -c "$cc" "$BOB_PRINCIPAL" <<<"$BOB_PASSWORD" 2>&1) ||
+    fail "Heimdal kinit -e $e: $out"
+  want=$e
+  [[ $e == arcfour-hmac-md5 ]] && want=DEPRECATED:arcfour-hmac
+  [[ "$("$bin/klist" -e -c "$cc")" == *"(skey, tkt): $want, "* ]] ||
+    fail "krbkit's klist -e does not show a $e session key: $("$bin/klist" -e -c "$cc")"
+  out=$("$bin/kvno" -c "$cc" "$HOST_PRINCIPAL" 2>&1) || fail "krbkit kvno with Heimdal's TGT ($e session key): $out"
+done
+
+# A cache with no TGT (Heimdal kinit -S): listed as by MIT, the ticket used from the cache.
+cc=FILE:$dir/heimdal-service
+out=$("$hb/kinit" -S "$HOST_PRINCIPAL" --password-file=STDIN -c "$cc" "$BOB_PRINCIPAL" <<<"$BOB_PASSWORD" 2>&1) ||
+  fail "Heimdal kinit -S: $out"
+same_as_mit_klist "$cc" "Heimdal's cache without a TGT"
+out=$("$bin/kvno" -c "$cc" "$HOST_PRINCIPAL" 2>&1) || fail "krbkit kvno with Heimdal's initial service ticket: $out"
+
 # Config entries: start_realm, fast_avail and (--windows) realm-config, a binary value.
 cc=FILE:$dir/heimdal-windows
 out=$("$hb/kinit" --windows --password-file=STDIN -c "$cc" "$ALICE_PRINCIPAL" <<<"$ALICE_PASSWORD" 2>&1) ||
