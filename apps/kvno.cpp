@@ -25,7 +25,8 @@ namespace {
 using namespace krbkit;
 
 struct Options {
-  std::string cache, etype, keytab, sname, impersonate, enterprise, out_cache, u2u_cache, krbtgt_keytab;
+  std::string cache, etype, keytab, sname, impersonate, enterprise, out_cache, u2u_cache, krbtgt_keytab,
+      cert_file;
   bool quiet = false, unknown_type = false, canonicalize = false, proxy = false, cached_only = false,
        no_store = false, json = false, decode = false;
   std::vector<std::string> services;
@@ -283,6 +284,9 @@ int main(int argc, char** argv) {
   auto* enterprise = app.add_option("-U", o.enterprise, "As -I, with FOR_USER an enterprise name")
                          ->option_text("FOR_USER")
                          ->excludes(impersonate);
+  // MIT's -F cert_file (S4U2Self by certificate): kept out of --help and the
+  // completions until libcore can send a subject certificate; a clear refusal.
+  app.add_option("-F", o.cert_file)->group("");
   app.add_flag("-P", o.proxy, "S4U2Proxy: the services are reached by constrained delegation (with -I/-U)");
   app.add_option("--u2u", o.u2u_cache, "User-to-user ticket with the TGT in this cache")
       ->option_text("CCACHE")
@@ -307,6 +311,12 @@ int main(int argc, char** argv) {
   if (!o.krbtgt_keytab.empty() && !o.decode) {
     fmt::print(stderr, "kvno: --krbtgt-keytab goes with --decode\n");
     return krbkit::cli::kExitUsage;
+  }
+  if (!o.cert_file.empty()) {
+    fmt::print(stderr,
+               "kvno: -F {}: S4U2Self with the user's certificate is not supported yet (use -I or -U)\n",
+               o.cert_file);
+    return krbkit::cli::kExitFailure;
   }
   if (o.proxy && o.impersonate.empty() && o.enterprise.empty()) {
     fmt::print(stderr, "kvno: -P requires -I or -U\n");

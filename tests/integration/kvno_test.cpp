@@ -76,6 +76,14 @@ TEST_CASE("kvno: errors and exit status as MIT's") {
   CHECK_FALSE(none.err.empty());
   auto usage = realm.run({krbkit_tool("kvno"), "-c", cc});
   CHECK(usage.exit_code != 0);
+  // MIT's -F (S4U2Self by certificate): refused in one clear line, not as an unknown option.
+  auto cert = realm.run({krbkit_tool("kvno"), "-c", cc, "-F", "user.pem", realm.host_principal()});
+  CHECK(cert.exit_code == 1);
+  CHECK(cert.out.empty());
+  CHECK_MESSAGE(cert.err ==
+                    "kvno: -F user.pem: S4U2Self with the user's certificate is not supported yet (use -I "
+                    "or -U)\n",
+                cert.err);
 }
 
 TEST_CASE("kvno: no usable cache is one error line (MIT's), in --json one per service") {
