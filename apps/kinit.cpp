@@ -196,8 +196,13 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
       keytab = name;
     }
     if (o.verbose) fmt::print("Using keytab: {}\n", keytab);
-    KRBKIT_TRY(source, exchange::keytab_key_source(keytab, client));
-    keys = std::make_unique<exchange::KeytabKeySource>(std::move(source));
+    auto source = exchange::keytab_key_source(keytab, client);
+    if (!source) {  // as MIT's kinit, which finds out in the AS exchange
+      Error e = std::move(source).error();
+      e.context.push_back("getting initial credentials");
+      return e;
+    }
+    keys = std::make_unique<exchange::KeytabKeySource>(std::move(*source));
   } else {
     keys = std::make_unique<exchange::PasswordKeySource>(
         client, [&o, entered](const Principal& p) { return ask_password(o.password, p, *entered); }, policy);
@@ -273,6 +278,11 @@ int main(int argc, char** argv) {
   // The AS exchange's errors read as MIT's kinit words them, naming the principal.
   std::string line =
       client ? krbkit::exchange::describe_initial_creds_error(error, *client) : error.message();
+  if (error.is(krbkit::Errc::keytab_not_found) && !error.detail.empty()) {
+    // The detail says it as MIT does: "Key table file 'PATH' not found".
+    line = error.detail;
+    for (const auto& c : error.context) line += " while " + c;
+  }
   if (client && error.is(krbkit::Errc::cancelled)) {
     // No password to read (input ended): MIT's words, naming the principal.
     line = fmt::format("Cannot read password for '{}'", krbkit::unparse_principal(*client));

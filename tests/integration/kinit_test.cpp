@@ -202,6 +202,26 @@ TEST_CASE("alice and bob from a keytab") {
       realm.run({kinit(), "-k", "-t", keytab, "-c", realm.fresh_ccache(), realm.principal("carol")});
   CHECK(none.exit_code == 1);
   CHECK(none.err.find("no key for carol@" + realm.name() + " in keytab " + keytab) != std::string::npos);
+  CHECK(none.err.find(") while getting initial credentials\n") != std::string::npos);  // as MIT's line ends
+
+  // A keytab that is not there: MIT's words, without its "Pre-authentication
+  // failed: " (nothing was sent), and our exit status for a keytab not found.
+  const std::string missing = realm.fresh_path("no.keytab");
+  for (const krbkit::test::EnvChanges& env :
+       {krbkit::test::EnvChanges{}, krbkit::test::EnvChanges{{"KRB5_KTNAME", missing}}}) {
+    std::vector<std::string> args{"-k", "-c", realm.fresh_ccache(), realm.principal("alice")};
+    if (env.empty()) args.insert(args.begin() + 1, {"-t", missing});
+    std::vector<std::string> mit_argv{"kinit"}, our_argv{kinit()};
+    mit_argv.insert(mit_argv.end(), args.begin(), args.end());
+    our_argv.insert(our_argv.end(), args.begin(), args.end());
+    RunResult mit = realm.run(mit_argv, env);
+    RunResult ours = realm.run(our_argv, env);
+    const std::string words =
+        "Key table file '" + missing + "' not found while getting initial credentials\n";
+    CHECK(mit.err == "kinit: Pre-authentication failed: " + words);
+    CHECK(ours.err == "kinit: " + words);
+    CHECK(ours.exit_code == 9);
+  }
 }
 
 TEST_CASE("every enctype of the realm works when forced with default_tkt_enctypes") {
