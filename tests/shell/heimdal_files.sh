@@ -431,6 +431,18 @@ printf 'addent -key -p %s -k 10 -e aes256-cts-hmac-sha1-96\n%s\nwkt %s\nquit\n' 
   "$bin/ktutil" >/dev/null || fail "krbkit ktutil addent -key"
 [[ "$(heimdal_keys "$dir/raw2.keytab")" == "10 raw2@$REALM aes256-cts-hmac-sha1-96 $raw2" ]] ||
   fail "Heimdal's ktutil lists krbkit's raw key as: $(heimdal_keys "$dir/raw2.keytab")"
+# kvnos the 8-bit field cannot hold (256: 0 there, 65536) and 0, both ways.
+vk=$dir/kvnos.keytab
+for v in 256 65536 0; do
+  out=$("$hb/ktutil" -k "$vk" add -p "$BOB_PRINCIPAL" -V "$v" -e aes128-cts-hmac-sha1-96 -w "$BOB_PASSWORD" 2>&1) ||
+    fail "Heimdal ktutil add -V $v: $out"
+done
+same_keys "$vk" 3 "Heimdal's keytab with kvnos 256, 65536 and 0"
+[[ "$(klist_keys "$bin/klist" "$vk" | awk '{print $1}' | tr '\n' ' ')" == "256 65536 0 " ]] ||
+  fail "krbkit's klist -k shows the kvnos as $(klist_keys "$bin/klist" "$vk" | awk '{print $1}' | tr '\n' ' ')"
+printf 'rkt %s\nwkt %s\nquit\n' "$vk" "$dir/kvnos-copy.keytab" | "$bin/ktutil" >/dev/null || fail "krbkit ktutil rkt/wkt (kvnos)"
+[[ "$(heimdal_keys "$dir/kvnos-copy.keytab")" == "$(heimdal_keys "$vk")" ]] ||
+  fail "Heimdal lists krbkit's copy of the kvno keytab as $(heimdal_keys "$dir/kvnos-copy.keytab")"
 # JAVA14: Heimdal's keytab for Java 1.4, without the 32-bit kvno and flags after each entry.
 jk=$dir/java14.keytab
 out=$("$hb/ktutil" -k "JAVA14:$jk" add -p "$BOB_PRINCIPAL" -V 4 -e aes128-cts-hmac-sha1-96 -w "$BOB_PASSWORD" 2>&1) ||
