@@ -21,9 +21,10 @@ volatile sig_atomic_t g_raw = 0;  // raw mode is on: handlers must put g_saved b
 int g_fd = -1;
 termios g_saved{};
 termios g_raw_mode{};
-volatile sig_atomic_t g_redraw = 0;  // resumed from a stop, or the window changed size
+volatile sig_atomic_t g_redraw = 0;     // resumed from a stop, or the window changed size
+volatile sig_atomic_t g_interrupt = 0;  // SIGINT arrived: drop the line, as Ctrl-C
 
-constexpr int kFatalSignals[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
+constexpr int kFatalSignals[] = {SIGTERM, SIGHUP, SIGQUIT};
 
 // Puts the terminal back, then lets the signal do what it does by default
 // (it is blocked while this runs, so it is delivered when this returns).
@@ -58,6 +59,10 @@ void on_stop_signal(int) {
 
 void on_resize_signal(int) { g_redraw = 1; }
 
+// SIGINT at the prompt (the Ctrl-C key sends none in raw mode, but kill -INT
+// does): as MIT's ss library, a new prompt rather than the end.
+void on_interrupt_signal(int) { g_interrupt = 1; }
+
 // Raw mode and the handlers above for the lifetime of one read_line().
 class RawMode {
  public:
@@ -73,6 +78,7 @@ class RawMode {
     g_raw_mode.c_cc[VTIME] = 0;
     install(SIGTSTP, on_stop_signal, &old_tstp_, &has_tstp_);
     install(SIGWINCH, on_resize_signal, &old_winch_, &has_winch_);
+    install(SIGINT, on_interrupt_signal, &old_int_, &has_int_);
     for (std::size_t i = 0; i < std::size(kFatalSignals); ++i)
       install(kFatalSignals[i], on_fatal_signal, &old_fatal_[i], &has_fatal_[i]);
     // TCSANOW, not TCSAFLUSH: lines typed or pasted ahead are kept.
@@ -84,6 +90,7 @@ class RawMode {
     g_raw = 0;
     if (has_tstp_) ::sigaction(SIGTSTP, &old_tstp_, nullptr);
     if (has_winch_) ::sigaction(SIGWINCH, &old_winch_, nullptr);
+    if (has_int_) ::sigaction(SIGINT, &old_int_, nullptr);
     for (std::size_t i = 0; i < std::size(kFatalSignals); ++i)
       if (has_fatal_[i]) ::sigaction(kFatalSignals[i], &old_fatal_[i], nullptr);
   }
@@ -108,10 +115,10 @@ class RawMode {
   }
 
   bool ok_ = false;
-  struct sigaction old_tstp_ {
-  }, old_winch_{};
-  struct sigaction old_fatal_[std::size(kFatalSignals)]{};
-  bool has_tstp_ = false, has_winch_ = false;
+  using Action = struct sigaction;
+  Action old_tstp_{}, old_winch_{}, old_int_{};
+  Action old_fatal_[std::size(kFatalSignals)]{};
+  bool has_tstp_ = false, has_winch_ = false, has_int_ = false;
   bool has_fatal_[std::size(kFatalSignals)]{};
 };
 
@@ -251,6 +258,11 @@ bool Session::get(unsigned char& c) {
     ssize_t n = ::read(in_, &c, 1);  // one byte at a time: what follows Enter stays in the terminal
     if (n == 1) return true;
     if (n < 0 && errno == EINTR) {
+      if (g_interrupt) {  // read as the Ctrl-C key
+        g_interrupt = 0;
+        c = 0x03;
+        return true;
+      }
       if (g_redraw) {
         g_redraw = 0;
         refresh();
@@ -264,6 +276,7 @@ bool Session::get(unsigned char& c) {
 Session::Key Session::escape_sequence() {
   unsigned char c = 0;
   if (!get(c)) return Key::eof;
+  if (c == 0x03) return Key::interrupt;
   if (c == 'b' || c == 'B') return Key::word_left;  // Alt-B
   if (c == 'f' || c == 'F') return Key::word_right;
   if (c != '[' && c != 'O') return Key::none;
@@ -271,6 +284,7 @@ Session::Key Session::escape_sequence() {
   std::string params;
   for (;;) {
     if (!get(c)) return Key::eof;
+    if (c == 0x03) return Key::interrupt;
     if (ss3 || (c >= 0x40 && c <= 0x7E)) break;  // the final byte
     if (params.size() < 16) params.push_back(static_cast<char>(c));
   }

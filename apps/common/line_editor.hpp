@@ -28,10 +28,11 @@
 // A line longer than the terminal scrolls sideways. No history file is kept.
 //
 // The terminal is in raw mode only while read_line() runs. Its mode is put
-// back when read_line returns, and also when SIGTERM, SIGHUP, SIGINT or
-// SIGQUIT arrive meanwhile (the signal then takes its default action) and
-// around a stop (SIGTSTP; raw mode comes back, and the line is redrawn, on
-// resuming). Signals whose action is not the default are left alone.
+// back when read_line returns, and also when SIGTERM, SIGHUP or SIGQUIT
+// arrive meanwhile (the signal then takes its default action) and around a
+// stop (SIGTSTP; raw mode comes back, and the line is redrawn, on resuming).
+// SIGINT meanwhile is taken as Ctrl-C. Signals whose action is not the
+// default are left alone.
 
 #include <optional>
 #include <string>
