@@ -44,14 +44,20 @@ struct Outcome {
 };
 
 // The principal whose password changes: the argument, else the default
-// cache's, else the login name (as MIT).
+// cache's, else the login name (as MIT). A default cache that exists but
+// cannot be read is an error, as with MIT's kpasswd: falling back to the
+// login name would change someone else's password.
 Result<Principal> own_principal(const std::string& arg, const std::string& realm,
                                 const config::LibDefaults& defaults) {
   if (!arg.empty()) return parse_principal(arg, realm);
-  if (auto name = ccache::default_cache_name(defaults.default_ccache_name); name.ok())
-    if (auto cache = ccache::open(*name); cache.ok() && (*cache)->exists())
-      if (auto contents = (*cache)->read(); contents.ok() && !contents->default_principal.components.empty())
-        return contents->default_principal;
+  if (auto name = ccache::default_cache_name(defaults.default_ccache_name); name.ok()) {
+    if (auto cache = ccache::open(*name); cache.ok() && (*cache)->exists()) {
+      auto contents = (*cache)->read();
+      if (!contents && !contents.error().is(Errc::ccache_not_found))
+        return std::move(contents).context("getting principal from ccache " + *name).error();
+      if (contents && !contents->default_principal.components.empty()) return contents->default_principal;
+    }
+  }
   const passwd* pw = ::getpwuid(::getuid());
   if (pw == nullptr) return Error{Errc::invalid_argument, "Unable to identify user from password file"};
   return parse_principal(pw->pw_name, realm);

@@ -125,6 +125,34 @@ TEST_CASE("MIT kadmind: wrong old password, mismatched new ones") {
   CHECK(password_works(realm, "kp-wrong", "wrong-pw-1"));
 }
 
+TEST_CASE("MIT kadmind: without an argument, the default cache's principal; a damaged cache is an error") {
+  Realm& realm = mit_realm();
+  add_user(realm, "kp-cached", "cached-pw-1");
+  const std::string cc = realm.fresh_ccache();
+  REQUIRE(realm.run({"kinit", "-c", cc, realm.principal("kp-cached")}, {}, "cached-pw-1\n").ok());
+  auto r = realm.run({krbkit_tool("kpasswd"), "--json"}, {{"KRB5CCNAME", cc}},
+                     lines({"cached-pw-1", "cached-pw-2", "cached-pw-2"}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out.find("\"principal\": \"" + realm.principal("kp-cached") + "\"") != std::string::npos);
+  CHECK(password_works(realm, "kp-cached", "cached-pw-2"));
+
+  // A cache that is there but not a cache: MIT's kpasswd stops ("getting
+  // principal from ccache"); so does krbkit's, rather than change the login
+  // name's password instead.
+  const std::string damaged = realm.fresh_path("damaged-cache");
+  std::ofstream(damaged) << "not a credential cache\n";
+  for (const auto& tool : {krbkit_tool("kpasswd"), std::string("/usr/bin/kpasswd")}) {
+    CAPTURE(tool);
+    r = realm.run({tool}, {{"KRB5CCNAME", "FILE:" + damaged}}, lines({"cached-pw-2", "x-pw-3", "x-pw-3"}));
+    CHECK(r.exit_code != 0);
+    CHECK_MESSAGE(r.err.find("getting principal from ccache") != std::string::npos, r.err);
+    CHECK(r.err.find("initial ticket") == std::string::npos);
+  }
+  r = realm.run({krbkit_tool("kpasswd")}, {{"KRB5CCNAME", "FILE:" + damaged}}, "");
+  CHECK(r.exit_code == 9);
+  CHECK_MESSAGE(r.err.find("FILE:" + damaged) != std::string::npos, r.err);
+}
+
 TEST_CASE("MIT kadmind: set-password by an admin, refused for others") {
   Realm& realm = mit_realm();
   add_user(realm, "kp-erin", "erin-pw-1");
