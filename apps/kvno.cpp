@@ -106,6 +106,12 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
     if (!e) return std::move(e).context("converting etype").error();
     opts.enctypes = {*e};
   }
+  if (!o.keytab.empty()) {
+    // As MIT's kvno: the keytab's name (its type) is resolved before any
+    // service; the file itself is read for each ticket.
+    auto path = keytab::keytab_path(o.keytab);
+    if (!path) return std::move(path).context("resolving keytab " + o.keytab).error();
+  }
   std::optional<Credentials> u2u_tgt;
   if (!o.u2u_cache.empty()) {
     auto tgt = u2u_tgt_from(o.u2u_cache);

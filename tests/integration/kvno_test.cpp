@@ -208,6 +208,15 @@ TEST_CASE("kvno -k: the ticket decrypts with the right keytab, not with a wrong 
   auto quiet = realm.run({krbkit_tool("kvno"), "-q", "-c", cc, "-k", wrong, svc});
   CHECK(quiet.exit_code == 1);
   CHECK(quiet.err.find("keytab entry invalid") == std::string::npos);
+  // A keytab type that does not exist: one line before any service, as MIT's.
+  auto type = realm.run({krbkit_tool("kvno"), "-c", cc, "-k", "NOSUCHTYPE:x", svc, realm.host_principal()});
+  CHECK(type.exit_code == 1);
+  CHECK(type.out.empty());
+  CHECK_MESSAGE(count(type.err, "\n") == 1, type.err);
+  CHECK_MESSAGE(type.err.find("resolving keytab NOSUCHTYPE:x\n") != std::string::npos, type.err);
+  auto mit_type = realm.run({"/usr/bin/kvno", "-c", cc, "-k", "NOSUCHTYPE:x", svc, realm.host_principal()});
+  CHECK(mit_type.exit_code == 1);
+  CHECK(mit_type.err.find("resolving keytab NOSUCHTYPE:x\n") != std::string::npos);
   // A keytab without the principal at all.
   auto missing = realm.run({krbkit_tool("kvno"), "-c", cc, "-k", realm.host_keytab(), svc});
   CHECK(missing.exit_code == 1);
