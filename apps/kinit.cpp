@@ -48,22 +48,47 @@ Result<std::chrono::seconds> duration_option(const std::string& text, const char
   return *d;
 }
 
-// The principal: the argument, else the cache's, else host/<name> with -k
-// (as MIT), else the user's login name.
-Result<Principal> client_principal(const Options& o, const std::string& realm,
-                                   const std::optional<ccache::CacheContents>& old) {
+// The principal, in MIT's order: the argument; with -k -i the first entry of
+// the default client keytab, with -k host/<this host>; the cache's; the
+// user's login name. `from_cache` says when it is the cache's.
+Result<Principal> client_principal(const Options& o, const config::LibDefaults& defaults,
+                                   const std::optional<ccache::CacheContents>& old, bool& from_cache) {
+  const std::string realm = defaults.default_realm.value_or("");
   PrincipalParseFlags flags;
   flags.enterprise = o.enterprise;
+  from_cache = false;
   if (!o.principal.empty()) return parse_principal(o.principal, realm, flags);
-  if (old && !old->default_principal.components.empty()) return old->default_principal;
+  if (o.use_keytab && o.client_keytab && o.keytab.empty()) {
+    KRBKIT_TRY(name, keytab::default_client_keytab_name(defaults.default_client_keytab_name));
+    KRBKIT_TRY(kt, keytab::read_keytab(name));
+    if (kt.entries.empty()) return Error{Errc::keytab_no_key, "no entries in the client keytab " + name};
+    return kt.entries.front().principal;
+  }
   if (o.use_keytab) {
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     return host_service_principal("host", host, realm);
   }
+  if (old && !old->default_principal.components.empty()) {
+    from_cache = true;
+    return old->default_principal;
+  }
   const passwd* pw = ::getpwuid(::getuid());
   if (pw == nullptr) return Error{Errc::invalid_argument, "no principal given and no user name for this uid"};
   return parse_principal(pw->pw_name, realm, flags);
+}
+
+// -V: MIT's lines, on standard error as MIT writes them.
+template <typename... Args>
+void verbose(const Options& o, fmt::format_string<Args...> format, Args&&... args) {
+  if (o.verbose) fmt::print(stderr, "{}\n", fmt::format(format, std::forward<Args>(args)...));
+}
+
+// A cache's name without its type, as MIT's krb5_cc_get_name gives it
+// ("FILE:/tmp/x" -> "/tmp/x", "DIR::/d/tkt" -> ":/d/tkt").
+std::string residual(const std::string& name) {
+  const auto colon = name.find(':');
+  return colon == std::string::npos ? name : name.substr(colon + 1);
 }
 
 // The password prompt; what was typed is kept in `entered` for the change of
@@ -102,7 +127,12 @@ Error expired_without_input(Error e) {
 // exchange), replaces the cache's contents, as MIT's kinit does.
 Result<void> renew_or_validate(const Options& o, const config::Profile& profile, ccache::Cache& cache,
                                const std::optional<ccache::CacheContents>& old, const Tracer& trace) {
-  if (!old) return Error{Errc::ccache_not_found, cache.name()};
+  if (!old) {
+    Error e{Errc::ccache_not_found,
+            cache.type() == "FILE" ? "filename: " + residual(cache.name()) : cache.name()};
+    e.context.push_back(o.renew ? "renewing credentials" : "validating credentials");
+    return e;
+  }
   KRBKIT_TRY(tgt, exchange::find_local_tgt(*old, cache.name()));
   net::KdcClient kdcs(profile, trace);
   auto send = exchange::kdc_transport(kdcs);
@@ -110,7 +140,10 @@ Result<void> renew_or_validate(const Options& o, const config::Profile& profile,
                             : exchange::validate_credentials(profile, tgt, send, trace));
   std::vector<Credentials> creds;
   creds.push_back(std::move(fresh));
-  return cache.initialize_and_store(old->default_principal, creds);
+  verbose(o, "Initialized cache");
+  KRBKIT_CHECK(cache.initialize_and_store(old->default_principal, creds));
+  verbose(o, "Stored credentials");
+  return success();
 }
 
 Result<void> run(const Options& o, std::optional<Principal>& who) {
@@ -121,7 +154,6 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   Tracer trace = Tracer::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
-  const std::string realm = defaults.default_realm.value_or("");
 
   // The cache: -c, else the default (KRB5CCNAME, default_ccache_name).
   std::string cache_name = o.cache;
@@ -133,27 +165,39 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   std::optional<ccache::CacheContents> old;
   if (cache->exists())
     if (auto contents = cache->read(); contents.ok()) old = std::move(contents).value();
-  if (o.renew || o.validate) return renew_or_validate(o, profile, *cache, old, trace);
+  if (!o.cache.empty()) verbose(o, "Using specified cache: {}", o.cache);
 
-  KRBKIT_TRY(client, client_principal(o, realm, old));
+  bool from_cache = false;
+  auto chosen = client_principal(o, defaults, old, from_cache);
+  if (o.renew || o.validate) {
+    if (chosen && !from_cache && o.cache.empty())
+      verbose(o, "Using default cache: {}", residual(cache->name()));
+    if (chosen) verbose(o, "Using principal: {}", unparse_principal(*chosen));
+    return renew_or_validate(o, profile, *cache, old, trace);
+  }
+  KRBKIT_TRY(client, std::move(chosen));
   const std::string client_text = unparse_principal(client);
   who = client;
-  // Into a collection (DIR:) without -c: the cache already holding this
-  // principal, else a new one when the primary holds someone else (as MIT).
-  if (o.cache.empty() && cache->type() == "DIR") {
-    KRBKIT_TRY(found, ccache::find_in_collection(cache_name, client));
-    if (found && *found != cache->name()) {
-      KRBKIT_TRY(other, ccache::open(*found));
-      cache = std::move(other);
-    } else if (!found && old && !(old->default_principal == client)) {
-      KRBKIT_TRY(fresh, ccache::new_unique(cache_name));
-      cache = std::move(fresh);
+  // Without -c and a principal of the default cache's: into a collection
+  // (DIR:), the cache already holding this principal, else a new one when
+  // the primary holds someone else; MIT's words for each.
+  if (o.cache.empty() && !from_cache) {
+    std::string line = "default";
+    if (cache->type() == "DIR") {
+      KRBKIT_TRY(found, ccache::find_in_collection(cache_name, client));
+      if (found) {
+        KRBKIT_TRY(other, ccache::open(*found));
+        cache = std::move(other);
+        line = "existing";
+      } else if (old && !(old->default_principal == client)) {
+        KRBKIT_TRY(fresh, ccache::new_unique(cache_name));
+        cache = std::move(fresh);
+        line = "new";
+      }
     }
+    verbose(o, "Using {} cache: {}", line, residual(cache->name()));
   }
-  if (o.verbose) {
-    fmt::print("Using {} cache: {}\n", o.cache.empty() ? "default" : "specified", cache->name());
-    fmt::print("Using principal: {}\n", client_text);
-  }
+  verbose(o, "Using principal: {}", client_text);
 
   exchange::AsRequest req;
   req.client = client;
@@ -195,7 +239,7 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
       KRBKIT_TRY(name, keytab::default_keytab_name(defaults.default_keytab_name));
       keytab = name;
     }
-    if (o.verbose) fmt::print("Using keytab: {}\n", keytab);
+    if (!o.keytab.empty()) verbose(o, "Using keytab: {}", o.keytab);
     auto source = exchange::keytab_key_source(keytab, client);
     if (!source) {  // as MIT's kinit, which finds out in the AS exchange
       Error e = std::move(source).error();
@@ -231,7 +275,6 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   KRBKIT_CHECK(cache->write(exchange::cache_contents(*result), defaults.ccache_type)
                    .context("storing credentials in " + cache->name()));
   if (o.cache.empty() && cache->type() == "DIR") KRBKIT_CHECK(ccache::switch_to(cache->name()));
-  if (o.verbose) fmt::print("Authenticated to Kerberos v5\n");
   return success();
 }
 
@@ -272,7 +315,10 @@ int main(int argc, char** argv) {
 
   std::optional<Principal> client;
   auto result = run(o, client);
-  if (result.ok()) return krbkit::cli::kExitOk;
+  if (result.ok()) {
+    verbose(o, "Authenticated to Kerberos v5");
+    return krbkit::cli::kExitOk;
+  }
   std::fflush(stdout);
   const auto& error = result.error();
   // The AS exchange's errors read as MIT's kinit words them, naming the principal.

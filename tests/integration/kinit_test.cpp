@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -204,6 +205,18 @@ TEST_CASE("alice and bob from a keytab") {
   CHECK(none.err.find("no key for carol@" + realm.name() + " in keytab " + keytab) != std::string::npos);
   CHECK(none.err.find(") while getting initial credentials\n") != std::string::npos);  // as MIT's line ends
 
+  // -k without a principal: host/<this host>, as MIT's kinit, even when the
+  // cache holds someone else's TGT (neither keytab has the host's key here).
+  const std::string alices = realm.fresh_ccache();
+  REQUIRE(kinit_pw(realm, alices, "alice").ok());
+  for (const std::string& tool : {std::string("kinit"), kinit()}) {
+    RunResult r = realm.run({tool, "-k", "-t", keytab, "-c", alices});
+    CHECK(r.exit_code == 1);
+    const bool names_host = r.err.find("keys for host/") != std::string::npos ||  // MIT's words
+                            r.err.find("no key for host/") != std::string::npos;  // ours
+    CHECK_MESSAGE(names_host, tool << ": " << r.err);
+  }
+
   // A keytab that is not there: MIT's words, without its "Pre-authentication
   // failed: " (nothing was sent), and our exit status for a keytab not found.
   const std::string missing = realm.fresh_path("no.keytab");
@@ -241,6 +254,58 @@ TEST_CASE("every enctype of the realm works when forced with default_tkt_enctype
         std::regex_search(list.out, std::regex("Etype \\(skey, tkt\\): (DEPRECATED:)?" + enctype + ",")),
         list.out);
   }
+}
+
+TEST_CASE("-V says what MIT's kinit -V says, on standard error") {
+  // The same commands, one after the other on the same caches, for MIT's
+  // kinit and ours: the password, a keytab, -R, and a DIR collection
+  // (default, new and existing cache). The cache names of a collection are
+  // random: the test compares the lines with the name's random part cut.
+  Realm& realm = Realm::shared();
+  const std::string file = realm.fresh_ccache(), dir = realm.fresh_path("collection");
+  std::filesystem::create_directory(dir);
+  const std::string alice = realm.password("alice") + "\n", bob = realm.password("bob") + "\n";
+  struct Step {
+    std::vector<std::string> args;
+    std::string input;
+    krbkit::test::EnvChanges env;
+  };
+  const krbkit::test::EnvChanges in_file{{"KRB5CCNAME", file}}, in_dir{{"KRB5CCNAME", "DIR:" + dir}};
+  const std::vector<Step> steps{
+      {{"-V", "alice"}, alice, in_file},
+      {{"-V", "-r", "1d", "alice"}, alice, in_file},
+      {{"-V", "-R"}, "", in_file},
+      {{"-V", "-c", file, "-k", "-t", realm.host_keytab(), realm.host_principal()}, "", {}},
+      {{"-V", "alice"}, alice, in_dir},
+      {{"-V", "bob"}, bob, in_dir},
+      {{"-V", "alice"}, alice, in_dir},
+      {{"-V", "-R", "-c", realm.fresh_ccache()}, "", {}}};
+  auto cut = [](std::string text) {
+    return std::regex_replace(text, std::regex("/tkt[A-Za-z0-9]+"), "/tkt*");
+  };
+  std::vector<std::string> lines[2];
+  int i = 0;
+  for (const std::string& tool : {std::string("kinit"), kinit()}) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directory(dir);
+    std::filesystem::remove(file.substr(5));
+    for (const auto& step : steps) {
+      std::vector<std::string> argv{tool};
+      argv.insert(argv.end(), step.args.begin(), step.args.end());
+      RunResult r = realm.run(argv, step.env, step.input);
+      lines[i].push_back(cut(r.err.substr(0, r.err.find("kinit: "))));  // the -V lines, not the error's words
+      CHECK(r.out.find("Using ") == std::string::npos);
+    }
+    ++i;
+  }
+  for (std::size_t n = 0; n < steps.size(); ++n) {
+    CAPTURE(n);
+    CHECK(lines[1][n] == lines[0][n]);
+  }
+  CHECK(lines[1][0] == "Using default cache: " + file.substr(5) + "\nUsing principal: " +
+                           realm.principal("alice") + "\nAuthenticated to Kerberos v5\n");
+  CHECK(lines[1][6] == "Using existing cache: :" + dir + "/tkt\nUsing principal: " +
+                           realm.principal("alice") + "\nAuthenticated to Kerberos v5\n");
 }
 
 TEST_CASE("-l, -r and -s values: the same accepted and refused as MIT's kinit") {
