@@ -222,11 +222,15 @@ void print_json(const Options& o, const std::vector<Outcome>& outcomes, const st
     // run() fills `outcomes` in the order of the services, and stops early only
     // on an error that concerns them all.
     if (i >= outcomes.size()) {
-      w.begin_object().member("service", o.services[i]).member("error", failure).end_object();
+      w.begin_object()
+          .member("argument", o.services[i])
+          .member("service", o.services[i])
+          .member("error", failure)
+          .end_object();
       continue;
     }
     const Outcome& r = outcomes[i];
-    w.begin_object().member("service", r.name);
+    w.begin_object().member("argument", o.services[i]).member("service", r.name);
     if (r.info) {
       w.member("kvno", r.info->kvno)
           .member("ticket_enctype", enctype_name(r.info->ticket_enctype))

@@ -107,6 +107,7 @@ TEST_CASE("kvno: no usable cache is one error line (MIT's), in --json one per se
                             ") while getting client principal name\"";
   CHECK_MESSAGE(count(j.out, error) == 2, j.out);
   CHECK(j.out.find("\"service\": \"" + a + "\"") != std::string::npos);
+  CHECK(j.out.find("\"argument\": \"" + a + "\"") != std::string::npos);
   CHECK(j.out.find("\"service\": \"" + b + "\"") != std::string::npos);
   // A bad -e stops kvno before any service too, and says what it was doing.
   auto e = realm.run({krbkit_tool("kvno"), "--json", "-e", "no-such-enctype", "-c", missing, a});
@@ -143,8 +144,13 @@ TEST_CASE("kvno -q, -S, -e, -C, --json") {
                          {{"KRB5_TRACE", "/dev/stderr"}});
   REQUIRE_MESSAGE(plain.ok(), plain.err);
   CHECK_MESSAGE(plain.err.find("canonicalize") == std::string::npos, plain.err);
-  auto j = realm.run({krbkit_tool("kvno"), "--json", "-c", cc, svc});
+  // "argument" as given (no realm here), "service" as the ticket names it.
+  const std::string no_realm = svc.substr(0, svc.find('@'));
+  auto j = realm.run({krbkit_tool("kvno"), "--json", "-c", cc, no_realm});
   REQUIRE(j.ok());
+  CHECK_MESSAGE(j.out.find("\"argument\": \"" + no_realm + "\",\n    \"service\": \"" + svc + "\"") !=
+                    std::string::npos,
+                j.out);
   CHECK(j.out.find("\"service\": \"" + svc + "\"") != std::string::npos);
   CHECK(j.out.find("\"kvno\": 1") != std::string::npos);
   CHECK(j.out.find("\"ticket_enctype\": \"aes128-cts-hmac-sha1-96\"") != std::string::npos);
