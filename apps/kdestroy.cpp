@@ -45,8 +45,8 @@ Result<std::string> find_cache_of(const std::string& collection, const std::stri
     auto contents = cache.ok() ? (*cache)->read() : Result<ccache::CacheContents>(std::move(cache).error());
     if (contents.ok() && contents->default_principal == principal) return name;
   }
-  return Error{Errc::ccache_not_found,
-               fmt::format("no cache for {} in the collection of {}", text, collection)};
+  return Error{Errc::ccache_not_found, fmt::format("no cache for {} in the collection of {}",
+                                                   unparse_principal(principal), collection)};
 }
 
 // Destroys one cache, with MIT's KRB5_TRACE line before it.

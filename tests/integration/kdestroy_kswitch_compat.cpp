@@ -74,6 +74,14 @@ TEST_CASE("kdestroy with one member of a DIR: collection (DIR::) touches that ca
     CHECK(p.exit_code != 0);
     CHECK_MESSAGE(p.err.find("while finding cache for " + realm.principal("bob")) != std::string::npos,
                   p.err);
+    if (tool != "/usr/bin/kdestroy") {  // the principal with its realm, and where it was looked for
+      auto short_name = realm.run({tool, "-c", d.alice(), "-p", "bob"}, env);
+      CHECK(short_name.exit_code == 8);
+      CHECK_MESSAGE(short_name.err == "kdestroy: No credentials cache found (no cache for " +
+                                          realm.principal("bob") + " in the collection of " + d.alice() +
+                                          ") while finding cache for bob\n",
+                    short_name.err);
+    }
     CHECK(listed(realm, d).find(realm.principal("bob")) != std::string::npos);
     auto pa = realm.run({tool, "-c", d.alice(), "-p", realm.principal("alice")}, env);
     CHECK_MESSAGE(pa.ok(), pa.err);
