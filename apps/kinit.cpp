@@ -5,6 +5,9 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <clocale>
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +124,39 @@ Error expired_without_input(Error e) {
   e.detail = e.detail.empty() ? "password expired" : "password expired; " + e.detail;
   e.context.push_back("getting initial credentials");
   return e;
+}
+
+// After a password login, MIT's warning that the password expires soon
+// (get_in_tkt.c warn_pw_expiry): the expiry from last-req (password or
+// account expiry types) is always shown, the reply's key-expiration only
+// within a week; never for kadmin/changepw. On stdout, in the locale's %c.
+void warn_password_expiry(const exchange::AsResult& result, const exchange::AsRequest& req) {
+  constexpr std::int32_t kPasswordExpiry = 6;  // LR_TYPE pw_exptime (negative: this KDC only)
+  std::optional<KerberosTime> expiry;
+  bool from_last_req = false;
+  for (const auto& lr : result.last_req) {
+    if (lr.lr_type == kPasswordExpiry || lr.lr_type == -kPasswordExpiry) expiry = lr.lr_value;
+    if (std::abs(lr.lr_type) == kPasswordExpiry || std::abs(lr.lr_type) == kPasswordExpiry + 1)
+      from_last_req = true;
+  }
+  if (!from_last_req) expiry = result.key_expiration;
+  if (!expiry || expiry->time_since_epoch().count() == 0) return;
+  if (req.server && req.server->components == std::vector<std::string>{"kadmin", "changepw"}) return;
+  const auto now = cli::now_seconds();
+  const long long delta = std::chrono::duration_cast<std::chrono::seconds>(*expiry - now).count();
+  if (!from_last_req && (delta < 0 || delta > 7 * 86400)) return;
+  const std::time_t when =
+      std::chrono::duration_cast<std::chrono::seconds>(expiry->time_since_epoch()).count();
+  std::tm local{};
+  char text[256] = {};
+  if (::localtime_r(&when, &local) == nullptr || std::strftime(text, sizeof text, "%c", &local) == 0) return;
+  if (delta < 3600)
+    fmt::print("Warning: Your password will expire in less than one hour on {}\n", text);
+  else if (delta < 2 * 86400)
+    fmt::print("Warning: Your password will expire in {} hour{} on {}\n", delta / 3600,
+               delta < 7200 ? "" : "s", text);
+  else
+    fmt::print("Warning: Your password will expire in {} days on {}\n", delta / 86400, text);
 }
 
 // kinit -R / -v: the cache's TGT, renewed or validated by the KDC (a TGS
@@ -275,12 +311,14 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   KRBKIT_CHECK(cache->write(exchange::cache_contents(*result), defaults.ccache_type)
                    .context("storing credentials in " + cache->name()));
   if (o.cache.empty() && cache->type() == "DIR") KRBKIT_CHECK(ccache::switch_to(cache->name()));
+  if (!o.use_keytab) warn_password_expiry(*result, req);
   return success();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setlocale(LC_TIME, "");  // the password expiry warning in the locale's format, as MIT's kinit
   CLI::App app{"kinit - obtain and cache a Kerberos ticket-granting ticket"};
   krbkit::cli::add_version_flag(app, "kinit");
   Options o;

@@ -256,6 +256,42 @@ TEST_CASE("every enctype of the realm works when forced with default_tkt_enctype
   }
 }
 
+TEST_CASE("a password that expires soon: MIT's warning, word for word") {
+  // The KDC sends the password's expiry (key-expiration); MIT's kinit warns
+  // when it is less than a week away, in hours below two days, "less than
+  // one hour" below one.
+  Realm& realm = Realm::shared();
+  struct Case {
+    std::string user, expires, warning;  // warning: the start of our line, "" for none
+  };
+  const std::vector<Case> cases{
+      {"kinit-pwexp-days", "+3 days", "Warning: Your password will expire in 2 days on "},
+      {"kinit-pwexp-hours", "+5 hours", "Warning: Your password will expire in "},
+      {"kinit-pwexp-soon", "+30 minutes", "Warning: Your password will expire in less than one hour on "},
+      {"kinit-pwexp-later", "+10 days", ""}};
+  std::string add;
+  for (const auto& c : cases)
+    add += "addprinc -pw " + c.user + "-pw -pwexpire \"" + c.expires + "\" " + c.user + "\n";
+  RunResult added = realm.kadmin_local(add);
+  REQUIRE_MESSAGE(added.ok(), show(added));
+  auto warning = [](const std::string& out) {
+    const auto at = out.find("Warning: ");
+    return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at) - at + 1);
+  };
+  const krbkit::test::EnvChanges fixed{{"LC_ALL", "C"}, {"TZ", "UTC"}, {"LANG", std::nullopt}};
+  for (const auto& c : cases) {
+    CAPTURE(c.user);
+    RunResult mit = realm.run({"kinit", "-c", realm.fresh_ccache(), c.user}, fixed, c.user + "-pw\n");
+    RunResult ours = realm.run({kinit(), "-c", realm.fresh_ccache(), c.user}, fixed, c.user + "-pw\n");
+    REQUIRE_MESSAGE(mit.ok(), show(mit));
+    REQUIRE_MESSAGE(ours.ok(), show(ours));
+    CHECK(warning(ours.out) == warning(mit.out));
+    CHECK(ours.out == warning(mit.out));  // our only output without a terminal
+    CHECK(ours.out.find(c.warning) == 0);
+    CHECK(c.warning.empty() == ours.out.empty());
+  }
+}
+
 TEST_CASE("-V says what MIT's kinit -V says, on standard error") {
   // The same commands, one after the other on the same caches, for MIT's
   // kinit and ours: the password, a keytab, -R, and a DIR collection
