@@ -18,6 +18,7 @@
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/pac/ticket.hpp"
+#include "krbkit/present/time_format.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -74,6 +75,19 @@ Result<Credentials> u2u_tgt_from(const std::string& name) {
   KRBKIT_TRY(other, ccache::open(name));
   KRBKIT_TRY(contents, other->read());
   return exchange::find_local_tgt(contents, other->name());
+}
+
+// MIT's "Ticket expired" when the cache's own TGT has ended (libcore only
+// finds no valid TGT): which TGT, whose, in which cache, and when it ended.
+std::optional<std::string> expired_tgt(const ccache::CacheContents& c, const std::string& cache_name) {
+  const Principal& me = c.default_principal;
+  const Principal local = krbtgt_principal(me.realm, me.realm);
+  std::optional<KerberosTime> end;
+  for (const auto& cred : c.creds)
+    if (cred.server == local && (!end || cred.endtime > *end)) end = cred.endtime;
+  if (!end || *end > cli::now_seconds()) return std::nullopt;
+  return fmt::format("Ticket expired (the TGT {} of {} in {} ended {})", unparse_principal(local),
+                     unparse_principal(me), cache_name, present::iso8601_utc(*end));
 }
 
 // One line for a failed step. A server the KDC does not know is named as MIT's
@@ -168,7 +182,11 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
     std::string shown = unparse_principal(*server);
     auto creds = client.get(*server, opts);
     if (!creds) {
-      res.error = describe(creds.error(), "getting credentials for " + shown, shown);
+      const auto expired = creds.error().is(Errc::no_credentials) && !o.cached_only
+                               ? expired_tgt(*contents, cache->name())
+                               : std::nullopt;
+      res.error = expired ? *expired + " while getting credentials for " + shown
+                          : describe(creds.error(), "getting credentials for " + shown, shown);
       outcomes.push_back(std::move(res));
       continue;
     }

@@ -2,8 +2,12 @@
 // tickets from our TGS exchange, checked with MIT's klist -e and keytabs.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <regex>
 
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/present/time_format.hpp"
+#include "krbkit/proto/principal.hpp"
 #include "realm/realm.hpp"
 
 using namespace krbkit::test;
@@ -114,6 +118,35 @@ TEST_CASE("kvno: no usable cache is one error line (MIT's), in --json one per se
   CHECK(e.exit_code == 1);
   CHECK_MESSAGE(e.err.find("while converting etype") != std::string::npos, e.err);
   CHECK_MESSAGE(e.out.find("while converting etype") != std::string::npos, e.out);
+}
+
+TEST_CASE("kvno with an expired TGT: MIT's 'Ticket expired', naming the TGT, the cache and when it ended") {
+  Realm& realm = Realm::shared();
+  std::string cc = tgt_for(realm, "alice");
+  // The TGT as MIT's kinit wrote it, with an end time an hour ago.
+  auto cache = krbkit::ccache::open(cc).value();
+  auto contents = cache->read().value();
+  const auto ended = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                     std::chrono::hours(1);
+  for (auto& c : contents.creds)
+    if (krbkit::is_krbtgt(c.server)) c.endtime = ended;
+  REQUIRE(cache->write(contents).ok());
+
+  const std::string svc = realm.service_for("arcfour-hmac");
+  auto mit = realm.run({"/usr/bin/kvno", "-c", cc, svc});
+  CHECK(mit.exit_code == 1);
+  CHECK_MESSAGE(mit.err == "kvno: Ticket expired while getting credentials for " + svc + "\n", mit.err);
+  auto r = realm.run({krbkit_tool("kvno"), "-c", cc, svc});
+  CHECK(r.exit_code == 1);
+  const std::string tgt = "krbtgt/" + realm.name() + "@" + realm.name();
+  CHECK_MESSAGE(r.err == "kvno: Ticket expired (the TGT " + tgt + " of " + realm.principal("alice") + " in " +
+                             cc + " ended " + krbkit::present::iso8601_utc(ended) +
+                             ") while getting credentials for " + svc + "\n",
+                r.err);
+  // --cached-only: the service ticket is what is missing, not the TGT.
+  auto cached = realm.run({krbkit_tool("kvno"), "--cached-only", "-c", cc, svc});
+  CHECK(cached.exit_code == 1);
+  CHECK_MESSAGE(cached.err.find("Ticket expired") == std::string::npos, cached.err);
 }
 
 TEST_CASE("kvno -q, -S, -e, -C, --json") {
