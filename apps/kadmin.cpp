@@ -2,7 +2,6 @@
 // (RPCSEC_GSS). Options and requests as MIT's kadmin; the work is in
 // libcore/kadm5 (client.hpp: the RPCs, shell.hpp: the requests).
 
-#include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -34,21 +33,11 @@ struct Options {
 
 // Reads one line from the terminal without echo (or from stdin when it is not one).
 Result<SecretBytes> read_secret(const std::string& prompt) {
+  if (isatty(STDIN_FILENO)) return cli::read_hidden_line(STDIN_FILENO, stderr, prompt);
   std::fputs(prompt.c_str(), stderr);
   std::fflush(stderr);
-  termios saved{};
-  const bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-  if (tty) {
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  }
   std::string line;
   const bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (tty) {
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-    std::fputs("\n", stderr);
-  }
   SecretBytes secret(line);
   secure_wipe(line.data(), line.size());
   if (!got) return Error{Errc::cancelled, "no password read"};

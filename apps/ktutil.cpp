@@ -15,7 +15,6 @@
 
 #include "common/cli.hpp"
 #include "common/line_editor.hpp"
-#include "common/prompt.hpp"
 #include "krbkit/base/json.hpp"
 #include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
@@ -37,7 +36,8 @@ constexpr std::string_view kPrompt = "ktutil:  ";
 // input (script mode reads commands and secrets from the same stream).
 std::optional<std::string> read_secret_line(const std::string& prompt) {
   if (::isatty(0)) {
-    auto secret = cli::prompt_secret_no_echo(prompt);
+    // Echo off; back on after the line, at Ctrl-C (the read ends) and if a signal ends ktutil.
+    auto secret = cli::read_hidden_line(STDIN_FILENO, stdout, prompt);
     if (!secret) return std::nullopt;
     return std::string(secret->chars());
   }

@@ -1,5 +1,6 @@
 #pragma once
-// Line editing at the prompts of kadmin and ktutil. MIT's tools read their
+// Line editing at the prompts of kadmin and ktutil, and reading a password
+// there without echo (read_hidden_line, below). MIT's tools read their
 // requests with libedit or readline; krbkit takes no such dependency and
 // edits the line itself, only when standard input and standard output are
 // both terminals. Anything else (a script, a pipe) keeps reading with
@@ -34,10 +35,14 @@
 // SIGINT meanwhile is taken as Ctrl-C. Signals whose action is not the
 // default are left alone.
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "krbkit/base/result.hpp"
+#include "krbkit/base/secret.hpp"
 
 namespace krbkit::cli {
 
@@ -60,5 +65,14 @@ class LineEditor {
   bool active_;
   std::vector<std::string> history_;
 };
+
+// Reads one line from the terminal `in_fd` with echo off, after showing
+// `prompt` on `prompt_to`, and ends the line shown there. Echo is off before
+// the prompt shows and nothing typed is discarded. The mode comes back when
+// it returns, when SIGTERM, SIGHUP or SIGQUIT end the process meanwhile, and
+// around a stop; Ctrl-C (SIGINT) ends the read with Errc::cancelled
+// ("password read interrupted"), as MIT's prompter. Errc::cancelled also
+// when the input ends before any byte. At most 4096 bytes are kept.
+Result<SecretBytes> read_hidden_line(int in_fd, std::FILE* prompt_to, std::string_view prompt);
 
 }  // namespace krbkit::cli

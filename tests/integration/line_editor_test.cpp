@@ -224,18 +224,71 @@ TEST_CASE("kadmin on a terminal: a line typed with editing keys is recalled as i
   CHECK(same_mode(t.mode(), t.initial_mode()));
 }
 
-TEST_CASE("kadmin: ended by a signal at the prompt, the terminal is back in its mode") {
+TEST_CASE(
+    "kadmin on a terminal: password prompts (Ctrl-C there too) and confirmations between edited lines") {
   Realm& realm = Realm::shared();
-  for (int sig : {SIGTERM, SIGHUP}) {
-    CAPTURE(sig);
-    Terminal t(realm, kadmin_argv(realm));
-    REQUIRE(t.expect("kadmin:  "));
-    t.type("getprinc al");  // half a line
-    REQUIRE(t.expect("getprinc al"));
-    REQUIRE(raw_mode(t.mode()));
-    ::kill(t.pid(), sig);
-    CHECK(t.wait() == 128 + sig);
-    CHECK(same_mode(t.mode(), t.initial_mode()));
+  const std::string user = "le-user-" + std::to_string(::getpid());
+  const std::string name = realm.principal(user);
+  Terminal t(realm, kadmin_argv(realm));
+  REQUIRE(t.expect("kadmin:  "));
+  // The password prompts read the terminal without echo, after the editor gave it back.
+  t.type("addprinc " + user + "X" + kBackspace + "\r");
+  REQUIRE_MESSAGE(t.expect("Enter password for principal \"" + name + "\": "), t.transcript());
+  CHECK_FALSE(raw_mode(t.mode()));
+  t.type("le-secret-1\r");
+  REQUIRE(t.expect("Re-enter password for principal \"" + name + "\": "));
+  t.type("le-secret-1\r");
+  CHECK_MESSAGE(t.expect("Principal \"" + name + "\" created."), t.rest());
+  REQUIRE(t.expect("kadmin:  "));
+  CHECK(t.transcript().find("le-secret-1") == std::string::npos);
+  CHECK(realm.run({"kinit", "-c", realm.fresh_ccache(), name}, {}, "le-secret-1\n").ok());
+  // A confirmation is answered on the terminal too; Up then finds the request, not the answer.
+  t.type("delprinc " + user + "\r");
+  REQUIRE(t.expect("(yes/no): "));
+  t.type("yes\r");
+  CHECK_MESSAGE(t.expect("Principal \"" + name + "\" deleted."), t.rest());
+  REQUIRE(t.expect("kadmin:  "));
+  t.type(kUp + "\r");  // delprinc again: the principal is gone now
+  REQUIRE(t.expect("(yes/no): "));
+  t.type("yes\r");
+  CHECK_MESSAGE(t.expect(" does not exist"), t.rest());
+  REQUIRE(t.expect("kadmin:  "));
+  // Ctrl-C at a password prompt: the read ends, the request fails, the prompt comes back (MIT: "Password
+  // read interrupted"); nothing is created.
+  t.type("addprinc " + user + "\r");
+  REQUIRE(t.expect("Enter password for principal \"" + name + "\": "));
+  REQUIRE((t.mode().c_lflag & ECHO) == 0);
+  t.type("half-typ\x03");
+  CHECK_MESSAGE(t.expect("while reading password for \"" + name + "\"."), t.rest());
+  REQUIRE(t.expect("kadmin:  "));
+  CHECK(realm.kadmin_local("getprinc " + user + "\n").out.find("Principal: " + name) == std::string::npos);
+  t.type("\x04");
+  CHECK(t.wait() == 1);  // requests failed: kadmin's exit 1
+  CHECK(same_mode(t.mode(), t.initial_mode()));
+}
+
+TEST_CASE("kadmin: ended by a signal at the prompt or a password prompt, the terminal is back in its mode") {
+  Realm& realm = Realm::shared();
+  struct Place {
+    std::string keys, shown;  // what is typed, and what shows once kadmin reads the terminal there
+    bool raw;                 // the editor's raw mode, else a password read without echo
+  };
+  const std::vector<Place> places = {{"getprinc al", "getprinc al", true},  // half a line
+                                     {"cpw bob\r", "Enter password for principal \"", false}};
+  for (const auto& place : places) {
+    for (int sig : {SIGTERM, SIGHUP}) {
+      CAPTURE(place.keys);
+      CAPTURE(sig);
+      Terminal t(realm, kadmin_argv(realm));
+      REQUIRE(t.expect("kadmin:  "));
+      t.type(place.keys);
+      REQUIRE(t.expect(place.shown));
+      REQUIRE((t.mode().c_lflag & ECHO) == 0);
+      REQUIRE(raw_mode(t.mode()) == place.raw);
+      ::kill(t.pid(), sig);
+      CHECK(t.wait() == 128 + sig);
+      CHECK(same_mode(t.mode(), t.initial_mode()));
+    }
   }
 }
 
@@ -296,6 +349,39 @@ TEST_CASE("ktutil on a terminal: edited lines run, Up recalls, Ctrl-D ends with 
   t.type("\x04");
   CHECK(t.wait() == 0);
   CHECK(same_mode(t.mode(), t.initial_mode()));
+}
+
+TEST_CASE("ktutil on a terminal: the password is read without echo, Ctrl-C there ends only the request") {
+  Realm& realm = Realm::shared();
+  const std::string alice = realm.principal("alice");
+  const std::string addent = "addent -password -p " + alice + " -k 1 -e aes256-cts-hmac-sha1-96\r";
+  const std::string kt = realm.fresh_path("tty.keytab");
+  Terminal t(realm, {krbkit_tool("ktutil")});
+  REQUIRE(t.expect("ktutil:  "));
+  t.type(addent);
+  REQUIRE(t.expect("Password for " + alice + ": "));
+  REQUIRE((t.mode().c_lflag & ECHO) == 0);
+  t.type("half-typ\x03");
+  CHECK_MESSAGE(t.expect("while adding new entry"), t.rest());
+  REQUIRE(t.expect("ktutil:  "));
+  t.type(kUp + "\r");  // the addent line again, this time with the whole password
+  REQUIRE(t.expect("Password for " + alice + ": "));
+  t.type(realm.password("alice") + "\r");
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("wkt " + kt + "\r");
+  REQUIRE(t.expect("\n"));  // Enter: wkt runs (printing nothing), then the next prompt
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("\x04");
+  CHECK_MESSAGE(t.wait() == 0, t.transcript());
+  CHECK(same_mode(t.mode(), t.initial_mode()));
+  CHECK(t.transcript().find(realm.password("alice")) == std::string::npos);
+  CHECK(t.transcript().find("half-typ") == std::string::npos);
+  // One entry, from the whole password: MIT's kinit gets a TGT with it.
+  auto listed = realm.run({krbkit_tool("ktutil")}, {}, "rkt " + kt + "\nl\nq\n");
+  CHECK(listed.out.find("   1    1 ") != std::string::npos);
+  CHECK(listed.out.find("   2 ") == std::string::npos);
+  auto kinit = realm.run({"/usr/bin/kinit", "-k", "-t", kt, "-c", realm.fresh_ccache(), alice});
+  CHECK_MESSAGE(kinit.ok(), kinit.err);
 }
 
 TEST_CASE("ktutil with standard input not a terminal: no editing, no escape sequences, as before") {
