@@ -160,7 +160,9 @@ Result<void> collection(const Context& c, const std::string& default_name) {
   if (w && !c.o.all) present::collection_json(*w, rows);
   if (w) print(w->finish());
   if (!c.o.all && !w) print(present::collection_text(rows));
-  if (!any) return Error{Errc::no_credentials, "no credentials caches in the collection of " + default_name};
+  // None: MIT's klist says nothing (-l has printed its header), and exits
+  // non-zero; an error without detail is not printed (main).
+  if (!any) return Error{Errc::no_credentials};
   return success();
 }
 
@@ -288,6 +290,8 @@ int main(int argc, char** argv) {
   }
   auto result = run(o);
   if (result.ok()) return cli::kExitOk;
+  if ((o.list || o.all) && result.error().is(Errc::no_credentials) && result.error().detail.empty())
+    return cli::kExitNoCredentials;  // an empty collection (collection())
   std::fflush(stdout);
   fmt::print(stderr, "klist: {}\n", error_line(result.error()));
   return cli::exit_code_for(result.error());

@@ -170,6 +170,23 @@ TEST_CASE("klist on a missing keytab or cache: MIT's stdout and stderr, our exit
     CHECK(actual.out == expected.out);
     CHECK(actual.err == expected.err);
   }
+  // -l and -A over a collection without caches: MIT's klist prints the
+  // header (-l) or nothing, and no error line; both exit non-zero.
+  const std::string empty_dir = realm.fresh_path("empty-collection");
+  std::filesystem::create_directory(empty_dir);
+  for (const std::string& collection : {"DIR:" + empty_dir, no_cache})
+    for (const char* option : {"-l", "-A"}) {
+      CAPTURE(collection);
+      CAPTURE(option);
+      EnvChanges env = kFixedFormat;
+      env["KRB5CCNAME"] = collection;
+      const auto expected = realm.run({"klist", option}, env);
+      const auto actual = realm.run({krbkit_tool("klist"), option}, env);
+      CHECK(expected.exit_code == 1);
+      CHECK(actual.exit_code == 8);
+      CHECK(actual.out == expected.out);
+      CHECK(actual.err == expected.err);
+    }
   // Same words for the keytab, and a JSON listing stays JSON only.
   auto r = realm.run({krbkit_tool("klist"), "-k", missing}, kFixedFormat);
   CHECK(r.out == "Keytab name: FILE:" + missing + "\n");
