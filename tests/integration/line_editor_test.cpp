@@ -204,8 +204,13 @@ TEST_CASE("kadmin on a terminal: the typed line is edited, recalled, dropped; th
 
 TEST_CASE("kadmin on a terminal: a line typed with editing keys is recalled as it ran, not as it was typed") {
   Realm& realm = Realm::shared();
-  Terminal t(realm, kadmin_argv(realm));
-  REQUIRE(t.expect("kadmin:  "));
+  // Without -w: the password is asked for on the terminal first, without echo.
+  Terminal t(realm, {krbkit_tool("kadmin"), "-p", "admin/admin"});
+  REQUIRE(t.expect("Password for " + realm.principal("admin/admin") + ": "));
+  REQUIRE((t.mode().c_lflag & ECHO) == 0);
+  t.type(realm.password("admin") + "\r");
+  REQUIRE_MESSAGE(t.expect("kadmin:  "), t.transcript());
+  CHECK(t.transcript().find(realm.password("admin")) == std::string::npos);
   t.type("getprinc bobX" + kBackspace + "\r");
   REQUIRE(t.expect("Principal: " + realm.principal("bob")));
   REQUIRE(t.expect("kadmin:  "));
