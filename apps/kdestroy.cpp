@@ -90,9 +90,11 @@ int run(const Options& o) {
   auto result = destroy(*name);
   if (!result.ok()) {
     fmt::print(stderr, "kdestroy: {} while destroying cache\n", result.error().message());
-    if (result.error().is(Errc::ccache_not_found)) return cli::kExitOk;  // nothing to destroy, as MIT
-    std::fputs(o.quiet ? "Ticket cache NOT destroyed!\n" : "Ticket cache \aNOT\a destroyed!\n", stderr);
-    return cli::exit_code_for(result.error());
+    // Nothing to destroy is no failure, as MIT; the other caches are still mentioned.
+    if (!result.error().is(Errc::ccache_not_found)) {
+      std::fputs(o.quiet ? "Ticket cache NOT destroyed!\n" : "Ticket cache \aNOT\a destroyed!\n", stderr);
+      return cli::exit_code_for(result.error());
+    }
   }
   if (!o.quiet && o.principal.empty()) {
     auto rest = members(*collection);

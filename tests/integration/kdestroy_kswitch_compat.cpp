@@ -100,6 +100,15 @@ TEST_CASE("kdestroy with one member of a DIR: collection (DIR::) touches that ca
     left = listed(realm, f);
     CHECK(left.find(realm.principal("bob")) == std::string::npos);
     CHECK(left.find(realm.principal("alice")) != std::string::npos);
+    // The primary is gone now (nothing to destroy, exit 0): alice's cache is still
+    // there, and the warning says so after the error line.
+    auto again = realm.run({tool, "-c", f.name()}, env);
+    CHECK(again.ok());
+    CHECK_MESSAGE(again.err.find("No credentials cache found") != std::string::npos, again.err);
+    CHECK_MESSAGE(
+        again.err.find("while destroying cache\nOther credential caches present, use -A to destroy all\n") !=
+            std::string::npos,
+        again.err);
   }
 }
 
