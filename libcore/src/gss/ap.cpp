@@ -21,7 +21,7 @@ std::uint32_t random_sequence_number() {
 }
 
 Result<ApReqSent> make_ap_req(const Credentials& creds, const ApReqOptions& options) {
-  KRBKIT_TRY(ticket, decode_ticket(creds.ticket).context("while reading the service ticket"));
+  KRBKIT_TRY(ticket, decode_ticket(creds.ticket).context("reading the service ticket"));
 
   const auto now = std::chrono::system_clock::now();
   ApReqSent sent;

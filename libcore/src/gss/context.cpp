@@ -50,7 +50,7 @@ Result<InitiatorContext> InitiatorContext::create(const Credentials& creds, cons
   ap.checksum = make_gss_checksum(options.flags);
   ap.make_subkey = true;
   ap.seq_number = options.seq_number ? *options.seq_number : random_sequence_number();
-  KRBKIT_TRY(sent, make_ap_req(creds, ap).context("while building the GSS-API initial context token"));
+  KRBKIT_TRY(sent, make_ap_req(creds, ap).context("building the GSS-API initial context token"));
   ctx.sent_ = std::move(sent);
   ctx.initial_token_ = frame_token(tok_id::ap_req, ctx.sent_.der);
   ctx.send_seq_ = *ctx.sent_.seq_number;

@@ -144,7 +144,7 @@ Result<std::uint64_t> verify_mic(const TokenKey& k, BytesView message, BytesView
   data.insert(data.end(), token.begin(), token.begin() + kHeader);
   KRBKIT_CHECK(verify_checksum(mandatory_checksum(k.key.enctype), &k.key, sign_usage(k.sender), data,
                                token.subspan(kHeader))
-                   .context("while verifying a GSS-API MIC token"));
+                   .context("verifying a GSS-API MIC token"));
   return get_u64be(token.data() + 8);
 }
 
@@ -189,8 +189,7 @@ Result<Unwrapped> unwrap(const TokenKey& k, BytesView token) {
   if (!data.empty()) std::rotate(data.begin(), data.begin() + (rrc % data.size()), data.end());
 
   if (out.confidential) {
-    KRBKIT_TRY(plain,
-               decrypt(k.key, seal_usage(k.sender), data).context("while unwrapping a GSS-API Wrap token"));
+    KRBKIT_TRY(plain, decrypt(k.key, seal_usage(k.sender), data).context("unwrapping a GSS-API Wrap token"));
     if (plain.size() < kHeader + ec) return Error{Errc::integrity, "Wrap token: too short for its EC"};
     const std::uint8_t* copy = plain.data() + plain.size() - kHeader;
     // The encrypted header copy must match the outer one (RRC excepted).
@@ -210,7 +209,7 @@ Result<Unwrapped> unwrap(const TokenKey& k, BytesView token) {
   signed_data.insert(signed_data.end(), h0.begin(), h0.end());
   KRBKIT_CHECK(verify_checksum(mandatory_checksum(k.key.enctype), &k.key, seal_usage(k.sender), signed_data,
                                BytesView(data).subspan(n))
-                   .context("while verifying a GSS-API Wrap token"));
+                   .context("verifying a GSS-API Wrap token"));
   out.data = SecretBytes(BytesView(data).first(n));
   return out;
 }
