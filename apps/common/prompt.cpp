@@ -1,12 +1,13 @@
 #include "common/prompt.hpp"
 
 #include <fcntl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include "common/line_editor.hpp"
 
 namespace krbkit::cli {
 
@@ -46,25 +47,11 @@ Result<SecretBytes> read_secret_line(int fd, const std::string& what) {
 }
 
 Result<SecretBytes> prompt_secret_no_echo(const std::string& prompt) {
-  // Echo goes off before the prompt shows, and without discarding input
-  // (TCSANOW, as MIT's prompter): whatever is typed once the prompt is
-  // visible is read, and never echoed.
-  termios saved{};
-  bool restore = ::tcgetattr(STDIN_FILENO, &saved) == 0;
-  if (restore) {
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    quiet.c_lflag |= ECHONL;
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::fputs(prompt.c_str(), stdout);
-  std::fflush(stdout);
-  auto line = read_secret_line(STDIN_FILENO, "terminal");
-  if (restore)
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-  else
-    std::fputs("\n", stdout);
-  return line;
+  // The line editor's hidden read: echo off before the prompt shows, nothing
+  // typed discarded, and the terminal's mode restored even when Ctrl-C,
+  // SIGTERM or SIGHUP ends the read (a plain tcsetattr pair left the
+  // terminal without echo after Ctrl-C at kinit's prompt).
+  return read_hidden_line(STDIN_FILENO, stdout, prompt);
 }
 
 Result<SecretBytes> read_secret(const SecretInput& input, const std::string& prompt) {

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,7 +76,8 @@ TtySession run_on_tty(const Realm& realm, const std::vector<std::string>& argv,
       break;
     }
     from = s.transcript.find(prompt, from) + prompt.size();
-    std::string line = answer + "\n";
+    // A control key (Ctrl-C) is typed alone, as a user presses it: no Enter.
+    std::string line = answer == "\x03" ? answer : answer + "\n";
     (void)!::write(master, line.data(), line.size());
   }
   read_until(master, s.transcript, from, "\x04never\x04");  // the rest, until the tool exits
@@ -140,4 +142,15 @@ TEST_CASE("kpasswd on a terminal: three prompts, nothing echoed, the change work
   CHECK(s.transcript.find("tty-new-pw-2") == std::string::npos);
   CHECK(s.echo_on_at_exit);
   CHECK(realm.run({"kinit", "-c", realm.fresh_ccache(), "tty-user"}, {}, "tty-new-pw-2\n").ok());
+}
+
+TEST_CASE("kinit on a terminal: Ctrl-C at the password prompt ends it and gives the echo back") {
+  Realm& realm = Realm::shared();
+  const std::string cc = realm.fresh_ccache();
+  // The pty turns Ctrl-C into SIGINT for kinit, as a user's keyboard does.
+  TtySession s = run_on_tty(realm, {krbkit_tool("kinit"), "-c", cc, "alice"}, {{"Password for ", "\x03"}});
+  CHECK_MESSAGE(s.exit_code == 1, show(s));
+  CHECK_MESSAGE(s.transcript.find("interrupted") != std::string::npos, show(s));
+  CHECK_MESSAGE(s.echo_on_at_exit, show(s));
+  CHECK_FALSE(std::filesystem::exists(cc));
 }
