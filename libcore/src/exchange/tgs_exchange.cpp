@@ -169,6 +169,7 @@ Result<TgsStep> TgsExchange::start() {
   }
   body_.nonce = hooks_.nonce();
   body_.etype = enctypes_;
+  body_.addresses = request_.addresses ? *request_.addresses : tgt_.addresses;
   for (const auto& der : request_.additional_tickets) {
     KRBKIT_TRY(t, decode_ticket(der));
     body_.additional_tickets.push_back(std::move(t));
@@ -209,8 +210,9 @@ Result<TgsStep> TgsExchange::start() {
          name_of(tgt_.server));
   trace_("Requesting tickets for {}, referral {}", name_of(server_),
          (opts & kdc_options::canonicalize) ? "on" : "off");
-  trace_("TGS request to {}: options {}; etypes {}{}{}", kdc_realm_, fmt::join(kdc_option_names(opts), ","),
+  trace_("TGS request to {}: options {}; etypes {}{}{}{}", kdc_realm_, fmt::join(kdc_option_names(opts), ","),
          enctype_list(enctypes_),
+         body_.addresses.empty() ? "" : fmt::format("; {} address(es)", body_.addresses.size()),
          request_.for_user ? fmt::format("; PA-FOR-USER {}", name_of(*request_.for_user)) : "",
          s4u_sent_ ? " and PA-S4U-X509-USER" : "");
   if (subkey_) trace_("Generated subkey for TGS request: {}", enctype_name(subkey_->enctype));
@@ -339,8 +341,13 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
   if (body_.from && enc.starttime && *enc.starttime != *body_.from)
     return mismatch("TGS-REP start time differs from the requested postdated start");
 
+  // No caddr in the reply means the ticket has what was asked (MIT's KDC
+  // copies the TGT's addresses into the ticket and leaves them out of the
+  // reply); keep them in the credential, as MIT's kdcrep2creds does.
+  const bool reply_addresses = !enc.caddr.empty();
   result.creds = credentials_from_reply(rep, std::move(enc));
   Credentials& c = result.creds;
+  if (!reply_addresses) c.addresses = body_.addresses;
   if (body_.kdc_options & kdc_options::enc_tkt_in_skey) {
     c.is_skey = true;
     c.second_ticket = request_.additional_tickets.front();

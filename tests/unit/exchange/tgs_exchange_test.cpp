@@ -100,6 +100,7 @@ struct ReplyShape {
   const Key* ticket_key = nullptr;   // the issued ticket's key (default: a random one)
   std::vector<PaData> padata{};      // the TGS-REP's padata
   std::vector<PaData> enc_padata{};  // its encrypted-pa-data
+  std::vector<HostAddress> caddr{};  // EncTGSRepPart caddr (MIT's KDC leaves it out)
 };
 
 Bytes kdc_reply(const Seen& s, const ReplyShape& shape = {}) {
@@ -117,6 +118,7 @@ Bytes kdc_reply(const Seen& s, const ReplyShape& shape = {}) {
   enc.srealm = server.realm;
   enc.sname = to_principal_name(server);
   enc.encrypted_pa_data = shape.enc_padata;
+  enc.caddr = shape.caddr;
   KdcRep rep;
   rep.msg_type = MsgType::tgs_rep;
   rep.padata = shape.padata;
@@ -605,6 +607,89 @@ TEST_CASE("TgsClient: cache reuse, no duplicates, referrals followed and loops d
     CHECK(r->server == far_web);
     CHECK(asked_far_directly == 1);
     CHECK(kdcs.requests == 4);  // FAR@TEST (refused), MID@TEST, FAR@MID, the service
+  }
+}
+
+TEST_CASE("addresses: the TGT's are asked for and kept, as MIT's TGS requests do") {
+  FakeKdcs kdcs;
+  Credentials tgt = make_tgt(alice(), kRealm, kRealm, kdcs.key(kRealm, kRealm));
+  const HostAddress v4{address_type::ipv4, {192, 0, 2, 7}};
+  const HostAddress v6{address_type::ipv6, {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}};
+  const std::vector<HostAddress> bound{v4, v6};
+  const Principal web = princ("host/web.test.realm");
+  auto request = [](const Principal& server, std::uint32_t options = 0) {
+    TgsRequest req;
+    req.server = server;
+    req.kdc_options = options;
+    return req;
+  };
+  auto exchange = [&](const Credentials& with, TgsRequest req, const ReplyShape& shape = {}) {
+    TgsExchange tgs(with, std::move(req), defaults());
+    Seen s = kdc_read(send_of(tgs.start()).request, kdcs.key(kRealm, kRealm));
+    return std::make_pair(s.req.req_body.addresses,
+                          result_of(tgs.on_reply(kdc_reply(s, shape))).creds.clone());
+  };
+
+  SUBCASE("a TGT without addresses: none asked, none kept") {
+    auto [sent, creds] = exchange(tgt, request(web));
+    CHECK(sent.empty());
+    CHECK(creds.addresses.empty());
+  }
+  tgt.addresses = bound;
+  SUBCASE("the TGT's addresses go into the request; a reply without caddr keeps them") {
+    auto [sent, creds] = exchange(tgt, request(web));
+    CHECK(sent == bound);
+    CHECK(creds.addresses == bound);
+  }
+  SUBCASE("the reply's caddr, when the KDC sends one, is what the credential gets") {
+    auto [sent, creds] = exchange(tgt, request(web), {.caddr = {v4}});
+    CHECK(sent == bound);
+    CHECK(creds.addresses == std::vector<HostAddress>{v4});
+  }
+  SUBCASE("asked addresses replace the TGT's; an empty list sends none") {
+    TgsRequest req = request(web);
+    req.addresses = std::vector<HostAddress>{v6};
+    CHECK(exchange(tgt, req).first == std::vector<HostAddress>{v6});
+    req.addresses = std::vector<HostAddress>{};
+    auto [sent, creds] = exchange(tgt, req);
+    CHECK(sent.empty());
+    CHECK(creds.addresses.empty());
+  }
+  SUBCASE("renew and validate send the addresses of the ticket itself") {
+    for (auto option : {kdc_options::renew, kdc_options::validate}) {
+      CAPTURE(option);
+      auto [sent, creds] = exchange(tgt, request(tgt.server, option));
+      CHECK(sent == bound);
+      CHECK(creds.addresses == bound);
+    }
+  }
+  SUBCASE("TgsClient: cross-realm TGTs and the service ticket, all bound to the TGT's addresses") {
+    std::vector<std::vector<HostAddress>> seen;
+    kdcs.answer = [&](const Seen& s, const std::string& realm) {
+      seen.push_back(s.req.req_body.addresses);
+      if (realm == kRealm)
+        return kdc_reply(s, {.server = krbtgt_principal("MID.REALM", kRealm),
+                             .ticket_key = &kdcs.key("MID.REALM", kRealm)});
+      return kdc_reply(s);
+    };
+    auto cache = memory_cache_with(tgt, "tgs-addresses");
+    config::Profile profile;
+    TgsClient client(profile, *cache, kdcs.transport());
+    Principal referral_web = web;
+    referral_web.realm.clear();
+    auto r = client.get(referral_web);
+    REQUIRE_MESSAGE(r.ok(), r.error().message());
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0] == bound);
+    CHECK(seen[1] == bound);  // sent with the cross-realm TGT, which kept them
+    CHECK(r->addresses == bound);
+    auto contents = cache->read().value();
+    CHECK(contents.creds.size() == 3);
+    for (const auto& c : contents.creds) {
+      std::string server = unparse_principal(c.server);
+      CAPTURE(server);
+      CHECK(c.addresses == bound);
+    }
   }
 }
 

@@ -32,6 +32,10 @@
 //                                the same realm; ticket and enc-part agree;
 //                                session key enctype requested or permitted;
 //                                end time and renew-till within the request.
+//                                Addresses are not compared: the credential
+//                                gets the reply's caddr, else (MIT's KDC
+//                                omits them unless forwarded/proxy) the
+//                                addresses requested, as MIT's kdcrep2creds.
 // Reply checks fail with Errc::reply_mismatch naming what differed.
 
 #include <chrono>
@@ -77,6 +81,12 @@ struct TgsRequest {
   // S4U2Proxy (kdc_options::cname_in_addl_tkt): the evidence ticket's client,
   // whom the reply must name.
   std::optional<Principal> evidence_client;
+  // KDC-REQ-BODY addresses. Default: those of the ticket in the AP-REQ (the
+  // TGT, or the ticket renewed or validated), as MIT sends cur_tgt->addresses
+  // in every TGS-REQ (get_creds.c make_request, val_renew.c, s4u_creds.c), so
+  // an address-bound TGT yields address-bound tickets and an address-less one
+  // address-less tickets. An empty list sends none.
+  std::optional<std::vector<HostAddress>> addresses;
   bool subkey = true;  // send a fresh Authenticator subkey (as MIT does)
 };
 
