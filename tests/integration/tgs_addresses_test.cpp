@@ -26,16 +26,19 @@ const std::string kMitKinit = "/usr/bin/kinit";
 const std::string kMitKlist = "/usr/bin/klist";
 const std::string kMitKvno = "/usr/bin/kvno";
 
-// The realm's krb5.conf with noaddresses = false, the loopback address added
-// to kinit -a's (when `loopback`) and `extra` appended.
+// The realm's krb5.conf with noaddresses = false (Heimdal: no-addresses), the
+// loopback address added to MIT's kinit -a's (when `loopback`) and `extra`
+// appended.
 std::string address_conf(Realm& realm, bool loopback, const std::string& extra = "") {
   std::ifstream in(realm.config());
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   const std::string section = "[libdefaults]\n";
   auto at = text.find(section);
   REQUIRE(at != std::string::npos);
-  text.insert(at + section.size(), std::string("    noaddresses = false\n") +
-                                       (loopback ? "    extra_addresses = 127.0.0.1\n" : ""));
+  text.insert(at + section.size(),
+              std::string(realm.kind() == RealmKind::heimdal ? "    no-addresses = false\n"
+                                                             : "    noaddresses = false\n") +
+                  (loopback ? "    extra_addresses = 127.0.0.1\n" : ""));
   std::string path = realm.fresh_path("addr.conf");
   std::ofstream(path) << text << extra;
   return path;
@@ -206,4 +209,42 @@ TEST_CASE("a TGT bound to addresses the KDC does not see us at: refused as MIT's
   CHECK(r.exit_code == m.exit_code);
   CHECK(r.err == m.err);  // "kvno: Incorrect net address while getting credentials for ..."
   CHECK(listed_addresses(realm, ours, conf).count(host) == 0);
+}
+
+TEST_CASE("Heimdal's KDC: krbkit's kvno keeps the TGT's addresses as Heimdal's kgetcred does") {
+  Realm* heimdal = Realm::shared_heimdal();
+  if (heimdal == nullptr) {
+    MESSAGE("skipped: " << heimdal_unavailable().value_or("Heimdal unavailable"));
+    return;
+  }
+  Realm& realm = *heimdal;
+  const std::string bin = realm.get("HEIMDAL_BIN");
+  std::string conf = address_conf(realm, false);
+  std::string ours = realm.fresh_ccache();
+  auto k = realm.run({bin + "/kinit", "--password-file=STDIN", "--extra-addresses=127.0.0.1", "-c", ours,
+                      realm.principal("alice")},
+                     {{"KRB5_CONFIG", conf}}, realm.password("alice") + "\n");
+  REQUIRE_MESSAGE(k.ok(), k.err);
+  std::string heims = copy_cache(realm, ours);
+  const std::string tgt = "krbtgt/" + realm.name() + "@" + realm.name();
+  const std::string host = realm.host_principal();
+  std::string tgt_addresses = listed_addresses(realm, ours, conf)[tgt];
+  REQUIRE(tgt_addresses.find("127.0.0.1") != std::string::npos);
+
+  auto r = realm.run({krbkit_tool("kvno"), "-c", ours, host}, {{"KRB5_CONFIG", conf}});
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  auto g = realm.run({bin + "/kgetcred", "-c", heims, host}, {{"KRB5_CONFIG", conf}});
+  REQUIRE_MESSAGE(g.ok(), g.err);
+  CHECK(listed_addresses(realm, ours, conf)[host] == tgt_addresses);
+  CHECK(listed_addresses(realm, heims, conf)[host] == tgt_addresses);
+  // The tickets themselves, as Heimdal's KDC made them, alike.
+  auto decoded = [&](const std::string& cc) {
+    auto d = realm.run({krbkit_tool("klist"), "--decode", "-k", realm.host_keytab(), host},
+                       {{"KRB5_CONFIG", conf}, {"KRB5CCNAME", cc}});
+    REQUIRE_MESSAGE(d.ok(), d.err);
+    std::smatch m;
+    REQUIRE(std::regex_search(d.out, m, std::regex(R"(\n  Addresses: +([^\n]*))")));
+    return std::string(m[1]);
+  };
+  CHECK(decoded(ours) == decoded(heims));
 }
