@@ -22,24 +22,12 @@ struct Options {
   std::string cache, principal;
 };
 
-// The caches of the collection `name` belongs to. A DIR:: name (one member of
-// a directory collection) stands for that cache alone, as MIT's collection
-// cursor takes it: -A destroys that cache only, -p looks only there, and no
-// "other caches" are left to warn about.
-Result<std::vector<std::string>> members(const std::string& name) {
-  if (name.rfind("DIR::", 0) != 0) return ccache::list_collection(name);
-  KRBKIT_TRY(cache, ccache::open(name));
-  std::vector<std::string> out;
-  if (cache->exists()) out.push_back(cache->name());
-  return out;
-}
-
 Result<std::string> find_cache_of(const std::string& collection, const std::string& text) {
   const auto env = Environment::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   const auto realm = config::libdefault(profile, {}, "default_realm");
   KRBKIT_TRY(principal, parse_principal(text, realm.value_or("")));
-  KRBKIT_TRY(names, members(collection));
+  KRBKIT_TRY(names, ccache::list_collection(collection));
   for (const auto& name : names) {
     auto cache = ccache::open(name);
     auto contents = cache.ok() ? (*cache)->read() : Result<ccache::CacheContents>(std::move(cache).error());
@@ -59,7 +47,7 @@ Result<void> destroy(const std::string& name) {
 
 // MIT: every cache of the collection; failures are reported, the rest go on.
 int destroy_all(const std::string& collection) {
-  auto names = members(collection);
+  auto names = ccache::list_collection(collection);
   if (!names.ok()) {
     fmt::print(stderr, "kdestroy: {} while listing credential caches\n", names.error().message());
     return cli::exit_code_for(names.error());
@@ -97,7 +85,7 @@ int run(const Options& o) {
     }
   }
   if (!o.quiet && o.principal.empty()) {
-    auto rest = members(*collection);
+    auto rest = ccache::list_collection(*collection);
     if (rest.ok() && !rest->empty())
       std::fputs("Other credential caches present, use -A to destroy all\n", stderr);
   }

@@ -1,10 +1,15 @@
 // DIR: collections with MIT's kinit: klist -l / -A as MIT's, kswitch moving
 // the primary so that both klists show the other principal, kdestroy of one
-// cache and of the whole collection (-A).
+// cache and of the whole collection (-A); one member named by itself
+// (DIR::dir/tkt) as a collection of that cache alone; kinit -c DIR:dir
+// making the collection's primary file, next to MIT's tools on the same files.
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "realm/realm.hpp"
 
@@ -38,6 +43,20 @@ int members(const std::string& dir) {
     if (e.path().filename().string().rfind("tkt", 0) == 0) ++n;
   return n;
 }
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The file mode bits of `path`, or -1 when it does not exist.
+int mode_of(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777) : -1;
+}
+
+const std::string kMitKinit = "/usr/bin/kinit", kMitKlist = "/usr/bin/klist",
+                  kMitKswitch = "/usr/bin/kswitch";
 
 }  // namespace
 
@@ -120,4 +139,114 @@ TEST_CASE("kdestroy removes the cache file; -A empties a DIR: collection") {
   CHECK_MESSAGE(r.ok(), r.err);
   CHECK(members(dir) == 0);
   CHECK(realm.run({"klist", "-l"}, {{"KRB5CCNAME", cc}}).out.find("@KRBKIT.TEST") == std::string::npos);
+}
+
+TEST_CASE(
+    "one member named by itself (KRB5CCNAME=DIR::dir/tkt): klist -l/-A, kswitch -p, kinit see it alone") {
+  Realm& realm = Realm::shared();
+  const std::string cc = collection(realm);  // alice in tkt, bob's primary
+  const std::string dir = cc.substr(4), alice = "DIR::" + dir + "/tkt";
+  const std::string bob_primary = slurp(dir + "/primary");
+  REQUIRE(bob_primary != "tkt\n");
+  EnvChanges env = kFixed;
+  env["KRB5CCNAME"] = alice;
+  for (const auto& opt : {"-l", "-A"}) {
+    CAPTURE(opt);
+    const auto mit = realm.run({kMitKlist, opt}, env);
+    const auto ours = realm.run({krbkit_tool("klist"), opt}, env);
+    REQUIRE_MESSAGE(mit.ok(), mit.err);
+    CHECK_MESSAGE(ours.ok(), ours.err);
+    CHECK(ours.out == mit.out);
+    CHECK(ours.out.find(realm.principal("alice")) != std::string::npos);
+    CHECK_MESSAGE(ours.out.find(realm.principal("bob")) == std::string::npos, ours.out);
+  }
+
+  // kswitch -p bob: bob's cache is in the directory, not in that collection.
+  for (const std::string& tool : {krbkit_tool("kswitch"), kMitKswitch}) {
+    CAPTURE(tool);
+    const auto r = realm.run({tool, "-p", realm.principal("bob")}, env);
+    CHECK(r.exit_code != 0);
+    CHECK(slurp(dir + "/primary") == bob_primary);
+  }
+  CHECK(realm.run({krbkit_tool("kswitch"), "-p", realm.principal("bob")}, env).exit_code == 8);
+  // kinit bob: nowhere to add a cache for him (MIT: "Can't create new
+  // subsidiary cache"); neither tool touches the directory.
+  for (const std::string& tool : {krbkit_tool("kinit"), kMitKinit}) {
+    CAPTURE(tool);
+    const auto r = realm.run({tool, realm.principal("bob")}, env, realm.password("bob") + "\n");
+    CHECK(r.exit_code != 0);
+    CHECK_MESSAGE(r.err.find("Can't create new subsidiary cache") != std::string::npos, r.err);
+    CHECK(members(dir) == 2);
+    CHECK(slurp(dir + "/primary") == bob_primary);
+  }
+  // kswitch -p alice: found there, and made the directory's primary.
+  for (const std::string& tool : {krbkit_tool("kswitch"), kMitKswitch}) {
+    CAPTURE(tool);
+    const auto r = realm.run({tool, "-p", realm.principal("alice")}, env);
+    CHECK_MESSAGE(r.ok(), r.err);
+    CHECK(slurp(dir + "/primary") == "tkt\n");
+    const auto k = realm.run({kMitKlist}, {{"KRB5CCNAME", cc}});
+    CHECK(default_principal_line(k) == "Default principal: " + realm.principal("alice"));
+    REQUIRE(
+        realm.run({kMitKswitch, "-c", "DIR::" + dir + "/" + bob_primary.substr(0, bob_primary.size() - 1)})
+            .ok());
+  }
+}
+
+TEST_CASE("kinit -c DIR:dir writes the collection's primary file as MIT's kinit; MIT's klist reads it") {
+  Realm& realm = Realm::shared();
+  for (const std::string& kinit : {krbkit_tool("kinit"), kMitKinit}) {
+    CAPTURE(kinit);
+    const std::string ours_dir = realm.fresh_path("kinit-dir");
+    const std::string cc = "DIR:" + ours_dir;
+    auto r = realm.run({kinit, "-c", cc, realm.principal("alice")}, {}, realm.password("alice") + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(mode_of(ours_dir) == 0700);
+    CHECK(slurp(ours_dir + "/primary") == "tkt\n");
+    CHECK(mode_of(ours_dir + "/primary") == 0600);
+    CHECK(mode_of(ours_dir + "/tkt") == 0600);
+    int files = 0;
+    for (const auto& e : fs::directory_iterator(ours_dir)) files += e.is_regular_file() ? 1 : 0;
+    CHECK(files == 2);  // tkt and primary, no temporary left
+
+    // A second principal into the collection (KRB5CCNAME): a new member, made primary.
+    r = realm.run({kinit, realm.principal("bob")}, {{"KRB5CCNAME", cc}}, realm.password("bob") + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(members(ours_dir) == 2);
+    const std::string bob_member = slurp(ours_dir + "/primary");
+    CHECK(bob_member.rfind("tkt", 0) == 0);
+    CHECK(bob_member != "tkt\n");
+    EnvChanges env = kFixed;
+    env["KRB5CCNAME"] = cc;
+    CHECK(default_principal_line(realm.run({kMitKlist}, env)) ==
+          "Default principal: " + realm.principal("bob"));
+    for (const auto& opt : {"-l", "-A"}) {
+      CAPTURE(opt);
+      const auto mit = realm.run({kMitKlist, opt}, env);
+      const auto ours = realm.run({krbkit_tool("klist"), opt}, env);
+      REQUIRE_MESSAGE(mit.ok(), mit.err);
+      CHECK(mit.out.find(realm.principal("alice")) != std::string::npos);
+      CHECK(mit.out.find(realm.principal("bob")) != std::string::npos);
+      CHECK(ours.out == mit.out);
+    }
+
+    // -c DIR:dir again: the primary's cache (bob's) is replaced; the primary stays.
+    r = realm.run({kinit, "-c", cc, realm.principal("carol")}, {}, realm.password("carol") + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(slurp(ours_dir + "/primary") == bob_member);
+    CHECK(members(ours_dir) == 2);
+    const auto l = realm.run({kMitKlist, "-l"}, env).out;
+    CHECK(l.find(realm.principal("carol")) != std::string::npos);
+    CHECK(l.find(realm.principal("alice")) != std::string::npos);
+    CHECK(l.find(realm.principal("bob")) == std::string::npos);
+
+    // An existing empty directory without a primary file gets one too.
+    const std::string empty_dir = realm.fresh_path("kinit-empty");
+    fs::create_directory(empty_dir);
+    r = realm.run({kinit, "-c", "DIR:" + empty_dir, realm.principal("alice")}, {},
+                  realm.password("alice") + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(slurp(empty_dir + "/primary") == "tkt\n");
+    CHECK(realm.run({kMitKlist, "-s"}, {{"KRB5CCNAME", "DIR:" + empty_dir}}).ok());
+  }
 }

@@ -59,8 +59,11 @@ Result<void> check_opened(int fd, const std::string& path) {
 
 class FileCache final : public Cache {
  public:
-  FileCache(std::string path, std::string name, std::string type)
-      : path_(std::move(path)), name_(std::move(name)), type_(std::move(type)) {}
+  FileCache(std::string path, std::string name, std::string type, std::string create_primary)
+      : path_(std::move(path)),
+        name_(std::move(name)),
+        type_(std::move(type)),
+        create_primary_(std::move(create_primary)) {}
 
   std::string name() const override { return name_; }
   std::string_view type() const override { return type_; }
@@ -95,7 +98,13 @@ class FileCache final : public Cache {
       if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         return fileio::errno_error(Errc::ccache_io, "cannot create directory", dir, errno);
     }
-    return replace_file(target, bytes, temp_template(target));
+    KRBKIT_CHECK(replace_file(target, bytes, temp_template(target)));
+    if (!create_primary_.empty()) {
+      const std::string line = base_of(path_) + "\n";
+      KRBKIT_TRY(created, create_file(create_primary_, as_bytes(line)));
+      (void)created;
+    }
+    return success();
   }
 
   Result<void> store(const Credentials& cred) override {
@@ -211,7 +220,7 @@ class FileCache final : public Cache {
     return target + ".XXXXXX";
   }
 
-  std::string path_, name_, type_;
+  std::string path_, name_, type_, create_primary_;
 };
 
 }  // namespace
@@ -276,8 +285,27 @@ Result<void> replace_file(const std::string& path, BytesView data, std::string t
   return success();
 }
 
-std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_name, std::string type) {
-  return std::make_unique<FileCache>(std::move(path), std::move(display_name), std::move(type));
+Result<bool> create_file(const std::string& path, BytesView data) {
+  std::string tmp = path + ".XXXXXX";
+  const int raw = ::mkostemp(tmp.data(), O_CLOEXEC);  // O_CREAT | O_EXCL, mode 0600
+  if (raw < 0) return fileio::errno_error(Errc::ccache_io, "cannot create", tmp, errno);
+  Fd fd(raw);
+  ::fchmod(fd.get(), 0600);
+  auto written = fileio::write_all(fd.get(), data, tmp, Errc::ccache_io);
+  fd.reset();
+  const int linked = written.ok() ? ::link(tmp.c_str(), path.c_str()) : 0;
+  const int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (!written.ok()) return std::move(written).error();
+  if (linked == 0) return true;
+  if (link_errno == EEXIST) return false;
+  return fileio::errno_error(Errc::ccache_io, "cannot create", path, link_errno);
+}
+
+std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_name, std::string type,
+                                       std::string create_primary) {
+  return std::make_unique<FileCache>(std::move(path), std::move(display_name), std::move(type),
+                                     std::move(create_primary));
 }
 
 }  // namespace krbkit::ccache::detail

@@ -16,7 +16,15 @@ namespace krbkit::ccache::detail {
 // A cache in one file. `display_name` is the full name ("FILE:/p" or
 // "DIR::/d/tkt"), `type` "FILE" or "DIR". A DIR member's temporary files are
 // hidden (".tmp-..."), so collection listings never show them.
-std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_name, std::string type);
+// `create_primary`: the primary file of the DIR collection the cache was
+// resolved from (DIR:<dir> without one yet); write() then creates it, naming
+// this member, unless someone made it meanwhile (MIT's kinit -c DIR:<dir>).
+std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_name, std::string type,
+                                       std::string create_primary = {});
+
+// Creates `path` holding `data`, 0600, all at once (a temporary file linked
+// to the name); false if `path` already exists, which is left as it is.
+Result<bool> create_file(const std::string& path, BytesView data);
 
 // Writes `data` to a new 0600 file `tmp` (a template ending in XXXXXX, by
 // default "<path>.XXXXXX", in the same directory) and renames it over `path`:

@@ -36,17 +36,18 @@ bool is_member_name(std::string_view file) { return file.substr(0, 3) == "tkt"; 
 
 std::string primary_path(const std::string& dir) { return dir + "/primary"; }
 
-// The primary member of a DIR collection: the first line of <dir>/primary,
-// or "tkt" when there is no primary file yet (MIT creates it then; we create
-// it when a cache in the collection is written or switched to).
-Result<std::string> read_primary(const std::string& dir) {
+// The member <dir>/primary names (its first line), or nullopt when there is
+// no primary file yet: DIR:<dir> then stands for <dir>/tkt, and the primary
+// file naming it is created when that cache is written (MIT creates it when
+// the name is resolved, so its klist makes it too; ours only reads).
+Result<std::optional<std::string>> read_primary(const std::string& dir) {
   std::ifstream in(primary_path(dir));
-  if (!in) return std::string("tkt");
+  if (!in) return std::optional<std::string>();
   std::string line;
   const bool got = static_cast<bool>(std::getline(in, line));
   if (!got || in.eof() || !is_member_name(line) || line.find('/') != std::string::npos)
     return Error{Errc::ccache_format, primary_path(dir) + " contains invalid filename"};
-  return line;
+  return std::optional<std::string>(line);
 }
 
 Result<void> write_primary(const std::string& dir, const std::string& member) {
@@ -67,16 +68,6 @@ Result<DirMember> split_member(const std::string& path) {
     return Error{Errc::invalid_argument,
                  "subsidiary cache path " + path + " filename does not begin with \"tkt\""};
   return m;
-}
-
-// The directory of a DIR: name (collection or member), or "" for other types.
-Result<std::string> collection_dir(const ParsedName& n) {
-  if (n.type != "DIR") return std::string();
-  if (!n.residual.empty() && n.residual.front() == ':') {
-    KRBKIT_TRY(m, split_member(n.residual.substr(1)));
-    return m.dir;
-  }
-  return n.residual;
 }
 
 bool non_empty_file(const std::string& path) {
@@ -105,7 +96,8 @@ Result<std::unique_ptr<Cache>> open(std::string_view name) {
         return Error{Errc::ccache_format,
                      "credential cache directory " + n.residual + " exists but is not a directory"};
       KRBKIT_TRY(primary, read_primary(n.residual));
-      path = n.residual + "/" + primary;
+      path = n.residual + "/" + primary.value_or("tkt");
+      if (!primary) return detail::make_file_cache(path, "DIR::" + path, "DIR", primary_path(n.residual));
     }
     return detail::make_file_cache(path, "DIR::" + path, "DIR");
   }
@@ -136,8 +128,18 @@ Result<std::vector<std::string>> list_collection(std::string_view default_name) 
     (void)probe;
     return out;
   }
-  KRBKIT_TRY(dir, collection_dir(n));
-  KRBKIT_TRY(primary, read_primary(dir));
+  // One member named by itself (DIR::<dir>/tktX) is a collection of that
+  // cache alone, as MIT's cursor takes it (dcc_ptcursor_new).
+  if (!n.residual.empty() && n.residual.front() == ':') {
+    KRBKIT_TRY(member, split_member(n.residual.substr(1)));
+    const std::string path = member.dir + "/" + member.file;
+    if (non_empty_file(path)) out.push_back("DIR::" + path);
+    return out;
+  }
+  const std::string& dir = n.residual;
+  // A damaged primary file leaves no cache first, the members still listed (MIT).
+  auto primary_file = read_primary(dir);
+  const std::string primary = primary_file.ok() ? primary_file->value_or("tkt") : std::string();
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
     if (errno == ENOENT) return out;
@@ -184,7 +186,12 @@ Result<std::unique_ptr<Cache>> new_unique(std::string_view default_name) {
   std::string tmpl;
   std::string type = n.type;
   if (n.type == "DIR") {
-    KRBKIT_TRY(dir, collection_dir(n));
+    // A member named by itself is a collection of that cache alone: nowhere to add one (MIT).
+    if (!n.residual.empty() && n.residual.front() == ':')
+      return Error{Errc::unsupported,
+                   "Can't create new subsidiary cache because default cache is not a directory collection"};
+    const std::string& dir = n.residual;
+    if (dir.empty()) return Error{Errc::invalid_argument, "empty DIR: cache name"};
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
       return fileio::errno_error(Errc::ccache_io, "cannot create directory", dir, errno);
     tmpl = dir + "/tktXXXXXX";

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "krbkit/base/path_expand.hpp"
@@ -525,8 +526,17 @@ TEST_CASE("DIR collections: primary, members, new unique, switch, list") {
   // The collection's primary is "tkt" until a primary file says otherwise.
   auto primary = must_open(coll);
   CHECK(primary->name() == "DIR::" + dir / "cc/tkt");
+  CHECK_FALSE(fs::exists(dir / "cc"));  // resolving touches nothing
   must(primary->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
   CHECK(fs::is_directory(dir / "cc"));
+  {
+    // Writing it made the primary file naming it, 0600, as MIT's kinit -c DIR:dir.
+    std::ifstream in(dir / "cc/primary");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text == "tkt\n");
+    CHECK((fs::status(dir / "cc/primary").permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+  }
 
   auto fresh = new_unique(coll);
   REQUIRE(fresh.ok());
@@ -548,18 +558,50 @@ TEST_CASE("DIR collections: primary, members, new unique, switch, list") {
   CHECK(must_open(coll)->name() == (*fresh)->name());
   names = list_collection(coll);
   CHECK((*names)[0] == (*fresh)->name());
-  // The member's name gives the same collection.
-  CHECK(list_collection((*fresh)->name())->size() == 2);
+  // A member named by itself is a collection of that cache alone (MIT's
+  // cursor); nothing can be added to it.
+  CHECK(*list_collection((*fresh)->name()) == std::vector<std::string>{(*fresh)->name()});
+  CHECK(*list_collection("DIR::" + dir / "cc/tkt") == std::vector<std::string>{"DIR::" + dir / "cc/tkt"});
+  CHECK(list_collection("DIR::" + dir / "cc/tktNOSUCH")->empty());
+  CHECK(list_collection("DIR::" + dir / "cc/notkt").error().is(Errc::invalid_argument));
+  CHECK(new_unique("DIR::" + dir / "cc/tkt").error().is(Errc::unsupported));
+  CHECK_FALSE(find_in_collection("DIR::" + dir / "cc/tkt", princ("R", {"bob"}))->has_value());
 
   auto found = find_in_collection(coll, princ("R", {"alice"}));
   REQUIRE(found.ok());
   CHECK(*found == std::optional<std::string>("DIR::" + dir / "cc/tkt"));
   CHECK_FALSE(find_in_collection(coll, princ("R", {"carol"}))->has_value());
 
+  // Writing the primary member again leaves a primary file that exists alone.
+  must(must_open(coll)->initialize_and_store(princ("R", {"bob"}), creds_of(cred("krbtgt"))));
+  std::ifstream again(dir / "cc/primary");
+  std::getline(again, line);
+  CHECK("DIR::" + dir / "cc/" + line == (*fresh)->name());
+
   std::ofstream(dir / "cc/primary") << "../etc/passwd\n";
   auto bad = open(coll);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().detail == dir / "cc/primary" + " contains invalid filename");
+  // Listing still finds the members (MIT's cursor ignores a bad primary file).
+  CHECK(list_collection(coll)->size() == 2);
+}
+
+TEST_CASE("DIR: a primary file that appears before the first write is kept") {
+  TempDir dir;
+  const std::string coll = "DIR:" + dir / "cc";
+  auto cache = must_open(coll);  // no primary file yet: cc/tkt
+  fs::create_directory(dir / "cc");
+  std::ofstream(dir / "cc/primary") << "tktOTHER\n";
+  must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+  std::ifstream in(dir / "cc/primary");
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "tktOTHER");
+  CHECK(fs::exists(dir / "cc/tkt"));
+  // No temporary file of the primary is left behind.
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(dir / "cc")) entries += e.is_regular_file() ? 1 : 0;
+  CHECK(entries == 2);
 }
 
 TEST_CASE("FILE collection is the one default cache; switching a FILE cache is a no-op") {

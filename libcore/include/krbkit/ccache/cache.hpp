@@ -6,7 +6,9 @@
 // Names (as MIT resolves them):
 //   FILE:/path, or a bare /path         one file
 //   DIR:/dir                            the collection's primary cache: /dir/primary holds the
-//                                       file name of a tkt* member ("tkt" when absent)
+//                                       file name of a tkt* member; when there is no primary
+//                                       file, /dir/tkt, and writing that cache creates the
+//                                       primary file naming it (MIT's kinit -c DIR:/dir)
 //   DIR::/dir/tktXXXXXX                 one member of a collection
 //   MEMORY:name                         in this process only
 //   KEYRING:, KCM:, API:                Errc::unsupported
@@ -83,8 +85,9 @@ class Cache {
 };
 
 // Resolves a cache name (see above). Does not touch the file system except
-// for DIR:, whose primary file is read (a missing directory is created 0700
-// when the cache is written).
+// for DIR:, whose primary file is read (a missing directory is created 0700,
+// and a missing primary file, when the cache is written; MIT creates both
+// when it resolves the name, so that its klist of a new DIR: name does too).
 Result<std::unique_ptr<Cache>> open(std::string_view name);
 
 // KRB5CCNAME if set and non-empty, else `configured` (krb5.conf
@@ -94,8 +97,10 @@ Result<std::string> default_cache_name(const std::optional<std::string>& configu
 // --- collections (the cache set the default name belongs to) ---
 
 // The names of the caches that exist in the collection of `default_name`,
-// primary first: a DIR collection's tkt* files; for FILE: the default file
-// if it exists; for MEMORY: every memory cache of this process.
+// primary first: a DIR collection's tkt* files; for one member named by
+// itself (DIR::/dir/tktX) that cache alone, as MIT's collection cursor; for
+// FILE: the default file if it exists; for MEMORY: every memory cache of
+// this process. A damaged primary file only leaves the order unspecified.
 Result<std::vector<std::string>> list_collection(std::string_view default_name);
 
 // Makes `cache_name` the primary of its DIR collection (kswitch). For a
@@ -104,7 +109,8 @@ Result<void> switch_to(std::string_view cache_name);
 
 // A new empty member of the collection of `default_name` (kinit into a
 // collection, kswitch -p of a new principal): DIR: a new tktXXXXXX file;
-// MEMORY: a fresh name; FILE: a new file next to the default one.
+// MEMORY: a fresh name; FILE: a new file next to the default one. For a
+// DIR:: member name Errc::unsupported, as MIT (that collection is one cache).
 Result<std::unique_ptr<Cache>> new_unique(std::string_view default_name);
 
 // The cache in the collection whose default principal is `principal`, if any.
