@@ -598,10 +598,43 @@ TEST_CASE("faults: a KDC that answers garbage, or nothing, gives a clear error w
     MESSAGE("kinit against a KDC answering " << c.what << " (request_timeout = 3): " << ms << " ms, "
                                              << r.err);
     CHECK(r.exit_code == 5);
-    CHECK(r.err.find("kinit: Cannot contact any KDC for realm (" + realm.name() + "; tried: ") == 0);
+    // MIT's words first ("Cannot contact any KDC for realm 'R'"), then what was tried.
+    CHECK(r.err.find("kinit: Cannot contact any KDC for realm '" + realm.name() + "' (tried: ") == 0);
+    CHECK(r.err.find(") while getting initial credentials\n") != std::string::npos);
     CHECK(r.err.find("127.0.0.1:" + std::to_string(c.port)) != std::string::npos);
   }
   CHECK(garbage.requests() >= 1);
+}
+
+TEST_CASE("faults: no KDC answers, or none is known: MIT kinit's words first, then what was tried") {
+  Realm& realm = Realm::shared();
+  // The KDC's port closed: "Cannot contact any KDC for realm 'R'", exit 5 (KDC unreachable).
+  std::string closed = write_config(realm, {"127.0.0.1:" + std::to_string(free_port())});
+  RunResult ours = kinit_pw(realm, realm.fresh_ccache(), "alice", {}, {{"KRB5_CONFIG", closed}});
+  RunResult mit = realm.run({"kinit", "-c", realm.fresh_ccache(), realm.principal("alice")},
+                            {{"KRB5_CONFIG", closed}}, realm.password("alice") + "\n");
+  CHECK(ours.exit_code == 5);
+  CHECK_FALSE(mit.ok());
+  CHECK(ours.err.find("kinit: Cannot contact any KDC for realm '" + realm.name() +
+                      "' (tried: udp 127.0.0.1:") == 0);
+  CHECK(ours.err.find("(Connection refused)) while getting initial credentials\n") != std::string::npos);
+  // What MIT says before " while ..." is what we say first.
+  auto mit_words = mit.err.substr(0, mit.err.find(" while "));
+  CHECK(mit_words == "kinit: Cannot contact any KDC for realm '" + realm.name() + "'");
+  CHECK(ours.err.find(mit_words + " (") == 0);
+
+  // A realm nothing knows (no kdc, no DNS) and whose name is no host either.
+  RunResult lost = realm.run({kinit(), "-c", realm.fresh_ccache(), "alice@NOWHERE.INVALID"}, {}, "nothing\n");
+  RunResult mit_lost =
+      realm.run({"kinit", "-c", realm.fresh_ccache(), "alice@NOWHERE.INVALID"}, {}, "nothing\n");
+  CHECK(lost.exit_code == 5);
+  CHECK(mit_lost.err ==
+        "kinit: Cannot find KDC for realm \"NOWHERE.INVALID\" while getting initial credentials\n");
+  CHECK(
+      lost.err.find("kinit: Cannot find KDC for realm \"NOWHERE.INVALID\" (none configured or in DNS; tried "
+                    "the realm name as a host: NOWHERE.INVALID:88 (") == 0);
+  CHECK(lost.err.find(")) while getting initial credentials\n") != std::string::npos);
+  MESSAGE("ours: " << ours.err << "MIT:  " << mit.err << "ours: " << lost.err << "MIT:  " << mit_lost.err);
 }
 
 TEST_CASE("Heimdal's KDC: kinit by password and from a keytab") {

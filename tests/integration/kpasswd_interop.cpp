@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include "krbkit/config/environment.hpp"
 #include "krbkit/config/profile.hpp"
@@ -226,8 +227,35 @@ TEST_CASE("library: UDP only, and a closed server before the real one") {
     auto r = exchange::change_password(profile, *creds2, SecretBytes(std::string_view("udp-pw-9")), {}, none);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().is(Errc::no_kdc));
-    CHECK(r.error().detail.find("no password server for " + realm.name() + " answered") != std::string::npos);
+    CHECK(r.error().message() == "Cannot contact any password server for realm '" + realm.name() +
+                                     "' (tried: tcp 127.0.0.1:1 (Connection refused))");
   }
+}
+
+TEST_CASE("MIT realm, password server down: the kpasswd tool names it and every attempt") {
+  Realm& realm = mit_realm();
+  add_user(realm, "kp-down", "down-pw-1");
+  // The realm's krb5.conf, with kpasswd_server at a closed port.
+  std::ifstream in(realm.config());
+  std::string conf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto at = conf.find("kpasswd_server = ");
+  REQUIRE(at != std::string::npos);
+  conf.replace(at, conf.find('\n', at) - at, "kpasswd_server = 127.0.0.1:1");
+  const std::string path = realm.fresh_path("krb5.conf");
+  std::ofstream(path) << conf;
+
+  auto r = realm.run({krbkit_tool("kpasswd"), "kp-down"}, {{"KRB5_CONFIG", path}},
+                     lines({"down-pw-1", "down-pw-2", "down-pw-2"}));
+  // MIT's kpasswd says "Cannot contact any KDC for requested realm changing password".
+  auto mit =
+      realm.run({"kpasswd", "kp-down"}, {{"KRB5_CONFIG", path}}, lines({"down-pw-1", "x-pw-2", "x-pw-2"}));
+  MESSAGE("ours: " << r.err << "MIT:  " << mit.err);
+  CHECK(r.exit_code == 5);  // KDC (here: password server) unreachable
+  CHECK(r.err.find("kpasswd: Cannot contact any password server for realm '" + realm.name() +
+                   "' (tried: tcp 127.0.0.1:1 (Connection refused), udp 127.0.0.1:1 (") == 0);
+  CHECK(r.err.find(")) while changing password\n") != std::string::npos);
+  CHECK(mit.err.find("Cannot contact any KDC for requested realm") != std::string::npos);
+  CHECK(password_works(realm, "kp-down", "down-pw-1"));
 }
 
 TEST_CASE("Heimdal kpasswdd: change, the new one works, too short is refused") {

@@ -18,7 +18,7 @@ class LibCategory final : public std::error_category {
       case Errc::unsupported: return "Not supported";
       case Errc::invalid_argument: return "Invalid argument";
       case Errc::config: return "Configuration error";
-      case Errc::no_kdc: return "Cannot contact any KDC for realm";
+      case Errc::no_kdc: return "Cannot contact any KDC for requested realm";  // MIT's KRB5_KDC_UNREACH
       case Errc::timeout: return "Timed out";
       case Errc::ccache_not_found: return "No credentials cache found";
       case Errc::ccache_format: return "Credentials cache is damaged";
@@ -166,7 +166,7 @@ const char* kdc_error_name(int code) {
 }
 
 std::string Error::message() const {
-  std::string out = code.message();
+  std::string out = summary.empty() ? code.message() : summary;
   if (!detail.empty()) {
     out += " (";
     out += detail;

@@ -49,13 +49,14 @@ std::optional<HostAddress> to_host_address(const sockaddr_storage& ss) {
 
 Result<KpasswdResult> send_kpasswd_to(KpasswdExchange& exchange, const net::KdcClient& client,
                                       std::string_view realm, const net::KdcTarget& target,
-                                      const KpasswdSendOptions& options) {
+                                      const KpasswdSendOptions& options, std::vector<std::string>& attempts) {
   KRBKIT_TRY(local, local_address_toward(target));
   KRBKIT_TRY(request, exchange.request(local));
   net::SendOptions send;
   send.service = net::Service::kpasswd;
   send.force_tcp = target.transport == net::Transport::tcp;
   send.timeout = options.timeout;
+  send.attempts = &attempts;
   // A reply is framed (length first) or an unframed KRB-ERROR.
   send.accept = [](BytesView reply) {
     return reply.size() >= 6 || peek_msg_type(reply) == MsgType::krb_error;
@@ -114,19 +115,22 @@ Result<KpasswdResult> send_kpasswd(const config::Profile& profile, KpasswdExchan
     for (net::KdcTarget target : servers) {
       if (target.transport != net::Transport::any && target.transport != pass) continue;
       target.transport = pass;
-      auto result = send_kpasswd_to(exchange, client, realm, target, options);
+      const std::size_t before = tried.size();
+      auto result = send_kpasswd_to(exchange, client, realm, target, options, tried);
       if (result.ok()) return result;
       const Error& e = result.error();
       // Only an unreachable server moves us on; a reply that fails our checks
       // or a server's KRB-ERROR is the answer.
       if (!e.is(Errc::no_kdc) && !e.is(Errc::timeout)) return result;
-      tried.push_back(
-          fmt::format("{}: {}", net::to_string(target), e.detail.empty() ? e.message() : e.detail));
+      // Failed before sending (the host does not resolve): say so in the same form.
+      if (tried.size() == before) {
+        target.transport = net::Transport::any;
+        tried.push_back(fmt::format("{} {} ({})", net::transport_name(pass), net::to_string(target),
+                                    e.detail.empty() ? e.message() : e.detail));
+      }
     }
   }
-  std::string detail = fmt::format("no password server for {} answered", realm);
-  for (const auto& t : tried) detail += "; " + t;
-  return Error{Errc::no_kdc, detail};
+  return net::unreachable_error(net::Service::kpasswd, realm, tried);
 }
 
 Result<Credentials> get_changepw_credentials(const config::Profile& profile, const Principal& client,

@@ -106,7 +106,12 @@ class Exchange {
  public:
   Exchange(std::string_view realm, BytesView request, const SendOptions& options, const Tracer& trace,
            Strategy strategy, std::optional<milliseconds> timeout)
-      : realm_(realm), request_(request), options_(options), trace_(trace), strategy_(strategy) {
+      : realm_(realm),
+        request_(request),
+        options_(options),
+        trace_(trace),
+        strategy_(strategy),
+        service_(options.primary_only ? Service::primary_kdc : options.service) {
     start_ = Clock::now();
     if (timeout) deadline_ = start_ + *timeout;
   }
@@ -143,7 +148,7 @@ class Exchange {
       delay *= 2;
     }
     if (winner_) return std::move(*winner_);
-    return no_kdc();
+    return no_kdc(targets);
   }
 
  private:
@@ -349,18 +354,28 @@ class Exchange {
     }
   }
 
-  Error no_kdc() {
+  Error no_kdc(const std::vector<KdcTarget>& targets) {
     for (const auto& c : conns_) {
       if (c->state == Conn::State::idle) continue;
       std::string why = c->failure.empty() ? "no reply" : c->failure;
       tried_.push_back(fmt::format("{} {} ({})", c->udp() ? "udp" : "tcp", c->address.text, why));
     }
+    if (options_.attempts != nullptr)
+      options_.attempts->insert(options_.attempts->end(), tried_.begin(), tried_.end());
     auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start_).count();
-    trace_("No KDC of {} answered within {} ms", realm_, elapsed);
-    std::string detail = fmt::format("{}; tried: {}", realm_,
-                                     tried_.empty() ? "nothing" : fmt::format("{}", fmt::join(tried_, ", ")));
-    if (deadline_ && Clock::now() >= *deadline_) detail += fmt::format("; gave up after {} ms", elapsed);
-    return Error{Errc::no_kdc, std::move(detail)};
+    trace_("No {} of {} answered within {} ms", service_name(service_), realm_, elapsed);
+    // Only the realm name, and it is no host: MIT's "Cannot find KDC".
+    bool guessed_only =
+        conns_.empty() && !targets.empty() &&
+        std::all_of(targets.begin(), targets.end(), [](const auto& t) { return t.realm_name; });
+    Error e = guessed_only
+                  ? not_found_error(service_, realm_,
+                                    fmt::format("none configured or in DNS; tried the realm name as a "
+                                                "host: {}",
+                                                fmt::join(tried_, ", ")))
+                  : unreachable_error(service_, realm_, tried_);
+    if (deadline_ && Clock::now() >= *deadline_) e.detail += fmt::format("; gave up after {} ms", elapsed);
+    return e;
   }
 
   std::string realm_;
@@ -368,6 +383,7 @@ class Exchange {
   const SendOptions& options_;
   const Tracer& trace_;
   Strategy strategy_;
+  Service service_;
   Clock::time_point start_;
   std::optional<Clock::time_point> deadline_;
   std::vector<std::unique_ptr<Conn>> conns_;

@@ -98,6 +98,28 @@ std::uint16_t default_port(Service s) {
   return 88;
 }
 
+const char* service_name(Service s) {
+  switch (s) {
+    case Service::kdc: return "KDC";
+    case Service::primary_kdc: return "primary KDC";
+    case Service::kpasswd: return "password server";
+    case Service::admin: return "admin server";
+  }
+  return "KDC";
+}
+
+Error not_found_error(Service service, std::string_view realm, std::string detail) {
+  Error e{Errc::no_kdc, std::move(detail)};
+  e.summary = fmt::format("Cannot find {} for realm \"{}\"", service_name(service), realm);
+  return e;
+}
+
+Error unreachable_error(Service service, std::string_view realm, const std::vector<std::string>& tried) {
+  Error e{Errc::no_kdc, tried.empty() ? "tried: nothing" : fmt::format("tried: {}", fmt::join(tried, ", "))};
+  e.summary = fmt::format("Cannot contact any {} for realm '{}'", service_name(service), realm);
+  return e;
+}
+
 std::string to_string(const KdcTarget& t) {
   std::string prefix = t.transport == Transport::any ? "" : fmt::format("{}/", transport_name(t.transport));
   if (t.host.find(':') != std::string::npos) return fmt::format("{}[{}]:{}", prefix, t.host, t.port);
@@ -166,14 +188,17 @@ Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::strin
     if (!found.empty()) return found;
   }
   if (options.service == Service::kdc && !realm.empty()) {
-    found.push_back(KdcTarget{std::string(realm), 88, Transport::any});
+    found.push_back(KdcTarget{std::string(realm), 88, Transport::any, true});
     return found;
   }
-  const char* what = options.service == Service::primary_kdc ? "primary KDC"
-                     : options.service == Service::kpasswd   ? "kpasswd server"
-                     : options.service == Service::admin     ? "admin server"
-                                                             : "KDC";
-  return Error{Errc::no_kdc, fmt::format("no {} known for realm {}", what, realm.empty() ? "\"\"" : realm)};
+  auto looked_for = relations(options.service);
+  if (options.service == Service::kpasswd) looked_for.push_back("admin_server");
+  std::string where = fmt::format("no {} in krb5.conf", fmt::join(looked_for, " or "));
+  if (dns && !realm.empty())
+    where += ", no DNS SRV record";
+  else if (!options.dns_lookup)
+    where += ", and dns_lookup_kdc = false";
+  return not_found_error(options.service, realm, std::move(where));
 }
 
 bool is_primary_kdc(const config::Profile& profile, std::string_view realm, const KdcTarget& target) {

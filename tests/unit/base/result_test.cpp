@@ -1,7 +1,8 @@
+#include "krbkit/base/result.hpp"
+
 #include <doctest/doctest.h>
 
 #include "krbkit/base/bytes.hpp"
-#include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
 
 using namespace krbkit;
@@ -54,6 +55,18 @@ TEST_CASE("KDC error codes read like MIT's messages") {
   CHECK(e.is_kdc(6));
   CHECK(std::string(kdc_error_name(25)) == "KDC_ERR_PREAUTH_REQUIRED");
   CHECK(kdc_error(999).message() == "Unknown Kerberos error code 999");
+}
+
+TEST_CASE("a summary names the particular case in place of the category's text") {
+  Error generic{Errc::no_kdc};
+  CHECK(generic.message() == "Cannot contact any KDC for requested realm");  // MIT's KRB5_KDC_UNREACH
+  Error e{Errc::no_kdc, "tried: udp 127.0.0.1:88 (no reply)"};
+  e.summary = "Cannot contact any KDC for realm 'EXAMPLE.COM'";
+  e.context.push_back("getting initial credentials");
+  CHECK(e.message() ==
+        "Cannot contact any KDC for realm 'EXAMPLE.COM' (tried: udp 127.0.0.1:88 (no reply)) while getting "
+        "initial credentials");
+  CHECK(e.is(Errc::no_kdc));
 }
 
 TEST_CASE("hex round trip and rejection") {

@@ -211,8 +211,8 @@ TEST_CASE("total silence gives Errc::no_kdc within the deadline, naming what was
   double took = seconds_since(start);
   REQUIRE_FALSE(reply.ok());
   CHECK(reply.error().is(Errc::no_kdc));
+  CHECK(reply.error().message().find("Cannot contact any KDC for realm 'KRBKIT.TEST' (tried: ") == 0);
   const auto& detail = reply.error().detail;
-  CHECK(detail.find("KRBKIT.TEST; tried: ") == 0);
   CHECK(detail.find("udp " + at(quiet.port()) + " (no reply)") != std::string::npos);
   CHECK(detail.find("udp " + at(closed) + " (Connection refused)") != std::string::npos);
   CHECK(detail.find("tcp " + at(closed) + " (Connection refused)") != std::string::npos);
@@ -299,5 +299,36 @@ TEST_CASE("preferring a KDC and asking the primary") {
   auto none = client.send("NOPRIMARY.TEST", kRequest, primary);
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().is(Errc::no_kdc));
-  CHECK(none.error().detail == "no primary KDC known for realm NOPRIMARY.TEST");
+  CHECK(none.error().message().find("Cannot find primary KDC for realm \"NOPRIMARY.TEST\" (no primary_kdc") ==
+        0);
+}
+
+TEST_CASE("the realm name as the last resort: when it is no host, MIT's 'Cannot find KDC for realm'") {
+  auto p = krbkit::config::Profile::parse("[libdefaults]\n  dns_lookup_kdc = false\n", "test-krb5.conf");
+  REQUIRE(p.ok());
+  KdcClient client(std::move(p).value());
+  auto reply = client.send("NOWHERE.INVALID", kRequest);
+  REQUIRE_FALSE(reply.ok());
+  CHECK(reply.error().is(Errc::no_kdc));
+  const auto message = reply.error().message();
+  CHECK(message.find(
+            "Cannot find KDC for realm \"NOWHERE.INVALID\" (none configured or in DNS; tried the realm "
+            "name as a host: NOWHERE.INVALID:88 (") == 0);
+  MESSAGE(message);
+}
+
+TEST_CASE("other services are named as such, and the attempts handed to the caller") {
+  auto closed = FakeKdc::closed_port();
+  KdcClient client(profile_with({}));
+  std::vector<std::string> attempts{"earlier attempt"};
+  SendOptions options;
+  options.service = krbkit::net::Service::kpasswd;
+  options.force_tcp = true;
+  options.attempts = &attempts;
+  auto reply = client.send_to(kRealm, {KdcTarget{"127.0.0.1", closed, Transport::any}}, kRequest, options);
+  REQUIRE_FALSE(reply.ok());
+  CHECK(reply.error().message() == "Cannot contact any password server for realm 'KRBKIT.TEST' (tried: tcp " +
+                                       at(closed) + " (Connection refused))");
+  CHECK(attempts ==
+        std::vector<std::string>{"earlier attempt", "tcp " + at(closed) + " (Connection refused)"});
 }

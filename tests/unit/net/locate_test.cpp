@@ -97,14 +97,38 @@ TEST_CASE("KDCs, primary, kpasswd and admin servers from krb5.conf") {
 
 TEST_CASE("without krb5.conf entries or DNS: the realm name itself") {
   auto p = parse_ok("[libdefaults]\n  dns_lookup_kdc = false\n");
-  CHECK(locate(p, "EXAMPLE.ORG").value() == std::vector<KdcTarget>{{"EXAMPLE.ORG", 88, Transport::any}});
+  CHECK(locate(p, "EXAMPLE.ORG").value() ==
+        std::vector<KdcTarget>{{"EXAMPLE.ORG", 88, Transport::any, /*realm_name=*/true}});
+  // MIT's words when nothing is known, then where we looked.
   auto primary = locate(p, "EXAMPLE.ORG", {Service::primary_kdc, std::nullopt});
   REQUIRE_FALSE(primary.ok());
   CHECK(primary.error().is(Errc::no_kdc));
-  CHECK(primary.error().detail == "no primary KDC known for realm EXAMPLE.ORG");
+  CHECK(primary.error().message() ==
+        "Cannot find primary KDC for realm \"EXAMPLE.ORG\" (no primary_kdc or master_kdc in krb5.conf, and "
+        "dns_lookup_kdc = false)");
   auto admin = locate(p, "EXAMPLE.ORG", {Service::admin, false});
   REQUIRE_FALSE(admin.ok());
-  CHECK(admin.error().detail == "no admin server known for realm EXAMPLE.ORG");
+  CHECK(admin.error().message() ==
+        "Cannot find admin server for realm \"EXAMPLE.ORG\" (no admin_server in krb5.conf)");
+  auto kpasswd = locate(p, "EXAMPLE.ORG", {Service::kpasswd, false});
+  REQUIRE_FALSE(kpasswd.ok());
+  CHECK(kpasswd.error().summary == "Cannot find password server for realm \"EXAMPLE.ORG\"");
+  CHECK(kpasswd.error().detail == "no kpasswd_server or admin_server in krb5.conf");
+}
+
+TEST_CASE("the errors when no server is found or none answers start with MIT's words") {
+  auto lost = unreachable_error(Service::kdc, "KRBKIT.TEST",
+                                {"udp 127.0.0.1:88 (no reply)", "tcp 127.0.0.1:88 (Connection refused)"});
+  CHECK(lost.is(Errc::no_kdc));
+  CHECK(
+      lost.message() ==
+      "Cannot contact any KDC for realm 'KRBKIT.TEST' (tried: udp 127.0.0.1:88 (no reply), tcp 127.0.0.1:88 "
+      "(Connection refused))");
+  CHECK(unreachable_error(Service::kpasswd, "R", {}).message() ==
+        "Cannot contact any password server for realm 'R' (tried: nothing)");
+  auto none = not_found_error(Service::kdc, "NOWHERE.INVALID", "why");
+  CHECK(none.is(Errc::no_kdc));
+  CHECK(none.message() == "Cannot find KDC for realm \"NOWHERE.INVALID\" (why)");
 }
 
 namespace {

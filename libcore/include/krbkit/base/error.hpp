@@ -59,6 +59,11 @@ struct Error {
   std::error_code code;
   std::string detail;                // what was involved: file, principal, field path
   std::vector<std::string> context;  // innermost first: "while reading the cache"
+  // The particular case in the category's words, shown instead of the
+  // category's text when set, as MIT's extended messages (k5_setmsg) replace
+  // its generic ones: "Cannot contact any KDC for realm 'KRBKIT.TEST'" for
+  // Errc::no_kdc, whose own text is "...for requested realm".
+  std::string summary;
   // A Windows NTSTATUS that an Active Directory KDC put in the KRB-ERROR's
   // e-data (KERB-EXT-ERROR), 0 when there is none. It says more than the
   // RFC 4120 code: "Account disabled" rather than "credentials revoked".
@@ -72,7 +77,7 @@ struct Error {
   bool is(Errc e) const { return code == make_error_code(e); }
   bool is_kdc(int kdc_code) const { return code.category() == kdc_category() && code.value() == kdc_code; }
 
-  // "<category message> (<detail>) while <context>...", one line.
+  // "<summary, else category message> (<detail>) while <context>...", one line.
   std::string message() const;
 };
 

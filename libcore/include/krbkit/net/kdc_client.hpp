@@ -47,8 +47,13 @@ struct SendOptions {
   std::optional<std::chrono::milliseconds> timeout;
   // How long each KDC gets before the next one is tried.
   std::chrono::milliseconds per_kdc_wait{1000};
-  // Which servers to look up (kpasswd and kadmin use the same transport).
+  // Which servers to look up (kpasswd and kadmin use the same transport);
+  // also names them in the error when none answers.
   Service service = Service::kdc;
+  // When set, each attempt that failed ("tcp 127.0.0.1:464 (Connection
+  // refused)") is appended here too, for a caller that tries servers one by
+  // one and reports them all in one unreachable_error().
+  std::vector<std::string>* attempts = nullptr;
 };
 
 struct Reply {
@@ -63,8 +68,10 @@ class KdcClient {
   // Keeps a copy of the profile; reads [libdefaults] per realm at send time.
   explicit KdcClient(config::Profile profile, Tracer tracer = {});
 
-  // Locates the realm's KDCs and sends `request`. Errc::no_kdc naming the
-  // realm and every KDC tried (and why each failed) when none answers.
+  // Locates the realm's KDCs and sends `request`. When none answers,
+  // unreachable_error() naming the realm and every KDC tried (and why each
+  // failed), or not_found_error() when the only one was the realm name
+  // (locate.hpp) and it does not resolve.
   Result<Reply> send(std::string_view realm, BytesView request, const SendOptions& options = {}) const;
 
   // Sends to an explicit list of servers (tests, kpasswd with a given host).

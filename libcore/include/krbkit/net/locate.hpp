@@ -7,9 +7,12 @@
 //      "udp/" or "tcp/";
 //   2. else, when dns_lookup_kdc is true, DNS SRV records
 //      (_kerberos._udp/_tcp, _kerberos-master, _kpasswd, _kerberos-adm);
-//   3. else, for the KDC service, the realm name itself as a host name.
+//   3. else, for the KDC service, the realm name itself as a host name
+//      (Heimdal's last resort; MIT stops at 2 with 'Cannot find KDC for
+//      realm "R"', which is what we say when that host does not resolve).
 //
-// Nothing here knows about Kerberos messages.
+// Nothing here knows about Kerberos messages. The errors when no server is
+// known or none answers word it as MIT does first, then add what was tried.
 
 #include <cstdint>
 #include <optional>
@@ -32,11 +35,15 @@ enum class Service {
   admin,        // kadmind, port 749, TCP
 };
 std::uint16_t default_port(Service s);
+// "KDC", "primary KDC", "password server", "admin server".
+const char* service_name(Service s);
 
 struct KdcTarget {
   std::string host;
   std::uint16_t port = 88;
   Transport transport = Transport::any;
+  // Nothing configured or in DNS: this is the realm name tried as a host.
+  bool realm_name = false;
 
   friend bool operator==(const KdcTarget&, const KdcTarget&) = default;
 };
@@ -53,14 +60,24 @@ struct LocateOptions {
   std::optional<bool> dns_lookup;
 };
 
-// The servers for `realm`, in order of preference. Errc::no_kdc naming the
-// realm when there are none (e.g. no primary KDC is configured).
+// The servers for `realm`, in order of preference. When there are none (e.g.
+// no primary KDC is configured), not_found_error().
 Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::string_view realm,
                                       const LocateOptions& options = {});
 inline Result<std::vector<KdcTarget>> locate_kdcs(const config::Profile& profile, std::string_view realm,
                                                   const LocateOptions& options = {}) {
   return locate(profile, realm, options);
 }
+
+// Errc::no_kdc when no server of the service is known, in MIT's words:
+// 'Cannot find KDC for realm "R"' (or "password server", ...), `detail` saying
+// where we looked or what we tried.
+Error not_found_error(Service service, std::string_view realm, std::string detail);
+
+// Errc::no_kdc when none of the servers answered: "Cannot contact any KDC
+// for realm 'R'" (MIT's words; "password server", ... for the other
+// services), detail "tried: <each attempt and why it failed>".
+Error unreachable_error(Service service, std::string_view realm, const std::vector<std::string>& tried);
 
 // Whether `target` (compared by host and port) is one of the realm's
 // primary KDCs: a reply from it makes retrying at the primary pointless.
