@@ -248,5 +248,14 @@ TEST_CASE("kinit -c DIR:dir writes the collection's primary file as MIT's kinit;
     REQUIRE_MESSAGE(r.ok(), r.err);
     CHECK(slurp(empty_dir + "/primary") == "tkt\n");
     CHECK(realm.run({kMitKlist, "-s"}, {{"KRB5CCNAME", "DIR:" + empty_dir}}).ok());
+
+    // A member named by itself: its directory is made, but no primary file (MIT's dcc_resolve).
+    const std::string member_dir = realm.fresh_path("kinit-member");
+    r = realm.run({kinit, "-c", "DIR::" + member_dir + "/tktmine", realm.principal("alice")}, {},
+                  realm.password("alice") + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(mode_of(member_dir) == 0700);
+    CHECK(mode_of(member_dir + "/tktmine") == 0600);
+    CHECK_FALSE(fs::exists(member_dir + "/primary"));
   }
 }
