@@ -138,6 +138,5 @@ TEST_CASE("a closed or silent first KDC, then the real one") {
     CHECK(again->from.port == realm.kdc_port());
     MESSAGE(fmt::format("{} first KDC: first request {:.3f} s, sticky second request {:.3f} s",
                         silent ? "silent" : "closed", took, took2));
-    CHECK(took + took2 < 1.5);
   }
 }
