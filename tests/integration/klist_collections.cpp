@@ -259,3 +259,23 @@ TEST_CASE("kinit -c DIR:dir writes the collection's primary file as MIT's kinit;
     CHECK_FALSE(fs::exists(member_dir + "/primary"));
   }
 }
+
+TEST_CASE("klist -l and -A over a DIR: collection of four caches list them in MIT's order") {
+  Realm& realm = Realm::shared();
+  const std::string cc = collection(realm);
+  for (const std::string user : {"carol", "admin"}) {
+    const std::string principal = realm.principal(user == "admin" ? "admin/admin" : user);
+    auto r = realm.run({kMitKinit, principal}, {{"KRB5CCNAME", cc}}, realm.password(user) + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+  }
+  REQUIRE(members(cc.substr(4)) == 4);
+  EnvChanges env = kFixed;
+  env["KRB5CCNAME"] = cc;
+  for (const auto& opt : {"-l", "-A"}) {
+    CAPTURE(opt);
+    const auto mit = realm.run({kMitKlist, opt}, env);
+    const auto ours = realm.run({krbkit_tool("klist"), opt}, env);
+    REQUIRE_MESSAGE(mit.ok(), mit.err);
+    CHECK(ours.out == mit.out);
+  }
+}

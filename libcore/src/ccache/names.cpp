@@ -137,9 +137,11 @@ Result<std::vector<std::string>> list_collection(std::string_view default_name) 
     return out;
   }
   const std::string& dir = n.residual;
-  // A damaged primary file leaves no cache first, the members still listed (MIT).
+  // The member the primary file names comes first, the others follow in the
+  // directory's order, as MIT's cursor yields them; without a primary file,
+  // or with a damaged one, all come in the directory's order (MIT).
   auto primary_file = read_primary(dir);
-  const std::string primary = primary_file.ok() ? primary_file->value_or("tkt") : std::string();
+  const std::string primary = primary_file.ok() ? primary_file->value_or("") : std::string();
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
     if (errno == ENOENT) return out;
@@ -156,7 +158,6 @@ Result<std::vector<std::string>> list_collection(std::string_view default_name) 
       others.push_back(file);
   }
   ::closedir(d);
-  std::sort(others.begin(), others.end());
   if (have_primary) out.push_back("DIR::" + dir + "/" + primary);
   for (const auto& f : others) out.push_back("DIR::" + dir + "/" + f);
   return out;

@@ -97,7 +97,8 @@ Result<std::string> default_cache_name(const std::optional<std::string>& configu
 // --- collections (the cache set the default name belongs to) ---
 
 // The names of the caches that exist in the collection of `default_name`,
-// primary first: a DIR collection's tkt* files; for one member named by
+// primary first: a DIR collection's tkt* files (the others in the
+// directory's order, as MIT lists them); for one member named by
 // itself (DIR::/dir/tktX) that cache alone, as MIT's collection cursor; for
 // FILE: the default file if it exists; for MEMORY: every memory cache of
 // this process. A damaged primary file only leaves the order unspecified.
