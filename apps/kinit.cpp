@@ -256,7 +256,6 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   if (o.forwardable || o.not_forwardable) req.forwardable = o.forwardable;
   if (o.proxiable || o.not_proxiable) req.proxiable = o.proxiable;
   if (o.addresses || o.no_addresses) req.with_addresses = o.addresses;
-  if (req.with_addresses.value_or(!defaults.noaddresses)) req.addresses = exchange::local_addresses();
   if (o.request_pac || o.no_request_pac) req.request_pac = o.request_pac;
   req.canonicalize = o.canonicalize || o.enterprise;
   for (const auto& attr : o.attributes) trace("Ignoring pre-authentication attribute {}", attr);

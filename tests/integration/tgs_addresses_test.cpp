@@ -7,7 +7,9 @@
 //
 // The KDC (on 127.0.0.1) refuses a TGT whose addresses do not include the
 // sender's, so the client's krb5.conf adds 127.0.0.1 with extra_addresses
-// (which MIT's kinit -a includes) and sets noaddresses = false.
+// (which kinit -a includes, krbkit's as MIT's) and sets noaddresses = false.
+// krbkit's kinit binds the TGT to the addresses MIT's kinit does, for -a, -A
+// and neither, under noaddresses and extra_addresses.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -26,22 +28,28 @@ const std::string kMitKinit = "/usr/bin/kinit";
 const std::string kMitKlist = "/usr/bin/klist";
 const std::string kMitKvno = "/usr/bin/kvno";
 
-// The realm's krb5.conf with noaddresses = false (Heimdal: no-addresses), the
-// loopback address added to MIT's kinit -a's (when `loopback`) and `extra`
-// appended.
-std::string address_conf(Realm& realm, bool loopback, const std::string& extra = "") {
+// The realm's krb5.conf with `libdefaults` put at the top of [libdefaults] and
+// `extra` appended.
+std::string conf_with(Realm& realm, const std::string& libdefaults, const std::string& extra = "") {
   std::ifstream in(realm.config());
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   const std::string section = "[libdefaults]\n";
   auto at = text.find(section);
   REQUIRE(at != std::string::npos);
-  text.insert(at + section.size(),
-              std::string(realm.kind() == RealmKind::heimdal ? "    no-addresses = false\n"
-                                                             : "    noaddresses = false\n") +
-                  (loopback ? "    extra_addresses = 127.0.0.1\n" : ""));
+  text.insert(at + section.size(), libdefaults);
   std::string path = realm.fresh_path("addr.conf");
   std::ofstream(path) << text << extra;
   return path;
+}
+
+// The realm's krb5.conf with noaddresses = false (Heimdal: no-addresses), the
+// loopback address added to kinit -a's (when `loopback`) and `extra` appended.
+std::string address_conf(Realm& realm, bool loopback, const std::string& extra = "") {
+  return conf_with(realm,
+                   std::string(realm.kind() == RealmKind::heimdal ? "    no-addresses = false\n"
+                                                                  : "    noaddresses = false\n") +
+                       (loopback ? "    extra_addresses = 127.0.0.1\n" : ""),
+                   extra);
 }
 
 // Service principal -> its "Addresses:" text in MIT's `klist -a -n`.
@@ -56,15 +64,23 @@ std::map<std::string, std::string> listed_addresses(Realm& realm, const std::str
   return out;
 }
 
-// MIT's kinit -a into a fresh cache.
-std::string address_tgt(Realm& realm, const std::string& conf, std::vector<std::string> flags = {}) {
+// A kinit (krbkit's unless `kinit` says otherwise) with `flags` into a fresh
+// cache.
+std::string kinit_tgt(Realm& realm, const std::string& conf, std::vector<std::string> flags,
+                      const std::string& kinit = krbkit_tool("kinit")) {
   std::string cc = realm.fresh_ccache();
-  std::vector<std::string> argv = {kMitKinit, "-a", "-c", cc};
+  std::vector<std::string> argv = {kinit, "-c", cc};
   argv.insert(argv.end(), flags.begin(), flags.end());
   argv.push_back(realm.principal("alice"));
   auto r = realm.run(argv, {{"KRB5_CONFIG", conf}}, realm.password("alice") + "\n");
   REQUIRE_MESSAGE(r.ok(), r.err);
   return cc;
+}
+
+// krbkit's kinit -a into a fresh cache.
+std::string address_tgt(Realm& realm, const std::string& conf, std::vector<std::string> flags = {}) {
+  flags.insert(flags.begin(), "-a");
+  return kinit_tgt(realm, conf, flags);
 }
 
 // A second cache with the same contents ("FILE:" names).
@@ -90,6 +106,42 @@ TwoRealms& realms() {
 }
 
 }  // namespace
+
+TEST_CASE(
+    "krbkit's kinit binds the TGT to the addresses MIT's kinit does: -a, -A, noaddresses, extra_addresses") {
+  Realm& realm = realms().home;
+  const std::string tgt = "krbtgt/KRBKIT.TEST@KRBKIT.TEST";
+  struct Case {
+    std::string libdefaults;
+    std::vector<std::string> flags;
+    bool bound;
+  };
+  const std::string off = "    noaddresses = false\n";
+  const std::string loopback = "    extra_addresses = 127.0.0.1\n";
+  const std::vector<Case> cases = {
+      {off + loopback, {"-a"}, true},
+      {off + loopback, {}, true},  // noaddresses = false: bound without -a
+      {off + loopback, {"-A"}, false},
+      {loopback, {"-a"}, true},  // -a whatever noaddresses says
+      {loopback, {}, false},     // noaddresses defaults to true
+      {"    noaddresses = true\n" + loopback, {}, false},
+      {"    KRBKIT.TEST = {\n        noaddresses = false\n    }\n" + loopback, {}, true},  // per realm
+      // Several values, commas and blanks, IPv6, a duplicate: all of them, in order.
+      {off + "    extra_addresses = 192.0.2.250, ::1\t127.0.0.1\n    extra_addresses = 127.0.0.1 fd00::77\n",
+       {"-a"},
+       true},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.libdefaults);
+    CAPTURE(c.flags.empty() ? std::string("(no flag)") : c.flags[0]);
+    std::string conf = conf_with(realm, c.libdefaults);
+    std::string ours = listed_addresses(realm, kinit_tgt(realm, conf, c.flags), conf)[tgt];
+    std::string mits = listed_addresses(realm, kinit_tgt(realm, conf, c.flags, kMitKinit), conf)[tgt];
+    CHECK(ours == mits);
+    CHECK((ours.find("127.0.0.1") != std::string::npos) == c.bound);
+    if (!c.bound) CHECK(ours == "(none)");
+  }
+}
 
 TEST_CASE("an address-bound TGT: krbkit's kvno gets a ticket bound to the TGT's addresses, as MIT's kvno") {
   Realm& realm = realms().home;
@@ -128,11 +180,8 @@ TEST_CASE("an address-bound TGT: krbkit's kvno gets a ticket bound to the TGT's 
 TEST_CASE("a TGT without addresses: service tickets without addresses, as MIT's") {
   Realm& realm = realms().home;
   std::string conf = address_conf(realm, true);
-  std::string ours = realm.fresh_ccache();
   // kinit -A: no addresses, though noaddresses = false would ask for them.
-  auto k = realm.run({kMitKinit, "-A", "-c", ours, realm.principal("alice")}, {{"KRB5_CONFIG", conf}},
-                     realm.password("alice") + "\n");
-  REQUIRE_MESSAGE(k.ok(), k.err);
+  std::string ours = kinit_tgt(realm, conf, {"-A"});
   std::string mits = copy_cache(realm, ours);
   const std::string host = realm.host_principal();
   REQUIRE(realm.run({krbkit_tool("kvno"), "-c", ours, host}, {{"KRB5_CONFIG", conf}}).ok());
@@ -196,6 +245,9 @@ TEST_CASE("a TGT bound to addresses the KDC does not see us at: refused as MIT's
   Realm& realm = realms().home;
   std::string conf = address_conf(realm, false);  // kinit -a without the loopback address
   std::string ours = address_tgt(realm, conf);
+  CHECK(listed_addresses(realm, ours, conf)["krbtgt/KRBKIT.TEST@KRBKIT.TEST"] ==
+        listed_addresses(realm, kinit_tgt(realm, conf, {"-a"}, kMitKinit),
+                         conf)["krbtgt/KRBKIT.TEST@KRBKIT.TEST"]);
   std::string addresses = listed_addresses(realm, ours, conf)["krbtgt/KRBKIT.TEST@KRBKIT.TEST"];
   if (addresses == "(none)") {
     MESSAGE("this host has no non-loopback address; kinit -a bound the TGT to none");

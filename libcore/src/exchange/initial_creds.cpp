@@ -1,13 +1,9 @@
 // The I/O loop of the AS exchange over net::KdcClient, the retry at the
-// primary KDC, local addresses for kinit -a, and the wording of errors.
+// primary KDC, and the wording of errors.
 
 #include "krbkit/exchange/initial_creds.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 
 #include <cstring>
 
@@ -68,6 +64,10 @@ Result<AsResult> get_initial_credentials(const config::Profile& profile, AsReque
                                          Tracer tracer, AsHooks hooks) {
   auto run = [&]() -> Result<AsResult> {
     KRBKIT_TRY(defaults, config::LibDefaults::from(profile, request.client.realm));
+    // As MIT's get_in_tkt.c: addresses asked for (kinit -a, or noaddresses =
+    // false) but none given are krb5_os_localaddr's, extra_addresses included.
+    if (request.with_addresses.value_or(!defaults.noaddresses) && request.addresses.empty())
+      request.addresses = local_addresses(profile);
     net::KdcClient kdcs(profile, tracer);
     std::optional<net::KdcTarget> answered;
     AsExchange as(request, defaults, keys, tracer, hooks);
@@ -84,36 +84,6 @@ Result<AsResult> get_initial_credentials(const config::Profile& profile, AsReque
     return retry;
   };
   return run().context("getting initial credentials");
-}
-
-std::vector<HostAddress> local_addresses() {
-  std::vector<HostAddress> out;
-  ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) return out;
-  for (auto* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
-    if (ifa->ifa_addr == nullptr || (ifa->ifa_flags & IFF_LOOPBACK) != 0 || (ifa->ifa_flags & IFF_UP) == 0)
-      continue;
-    HostAddress a;
-    if (ifa->ifa_addr->sa_family == AF_INET) {
-      const auto* sin = reinterpret_cast<const sockaddr_in*>(ifa->ifa_addr);
-      a.type = address_type::ipv4;
-      const auto* p = reinterpret_cast<const std::uint8_t*>(&sin->sin_addr);
-      a.address.assign(p, p + 4);
-    } else if (ifa->ifa_addr->sa_family == AF_INET6) {
-      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(ifa->ifa_addr);
-      if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) || IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr)) continue;
-      a.type = address_type::ipv6;
-      const auto* p = reinterpret_cast<const std::uint8_t*>(&sin6->sin6_addr);
-      a.address.assign(p, p + 16);
-    } else {
-      continue;
-    }
-    bool seen = false;
-    for (const auto& b : out) seen = seen || b == a;
-    if (!seen) out.push_back(std::move(a));
-  }
-  ::freeifaddrs(list);
-  return out;
 }
 
 std::string describe_initial_creds_error(const Error& error, const Principal& client) {

@@ -58,7 +58,8 @@ struct AsRequest {
   std::optional<bool> forwardable{};                 // -f / -F
   std::optional<bool> proxiable{};                   // -p / -P
   std::optional<bool> with_addresses{};              // -a / -A; default !noaddresses
-  std::vector<HostAddress> addresses{};              // sent when with_addresses (see local_addresses())
+  std::vector<HostAddress> addresses{};              // sent when with_addresses; get_initial_credentials
+                                                     // fills in local_addresses(profile) when empty
   std::optional<bool> request_pac{};                 // PA-PAC-REQUEST; nullopt: none sent
   bool canonicalize = false;                         // -C (and -E)
   // Enctypes in preference order; empty: default_tkt_enctypes (or MIT's

@@ -22,6 +22,7 @@
 #include "krbkit/base/trace.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/as_exchange.hpp"
+#include "krbkit/exchange/local_addresses.hpp"
 #include "krbkit/net/kdc_client.hpp"
 
 namespace krbkit::exchange {
@@ -42,10 +43,6 @@ Result<AsResult> drive(AsExchange& as, const net::KdcClient& kdcs, const DriveOp
 // credentials" to errors.
 Result<AsResult> get_initial_credentials(const config::Profile& profile, AsRequest request, KeySource& keys,
                                          Tracer tracer = {}, AsHooks hooks = {});
-
-// The host's addresses for kinit -a (IPv4 and IPv6, without loopback and
-// link-local ones), as MIT's krb5_os_localaddr lists them.
-std::vector<HostAddress> local_addresses();
 
 // One line for the user after "<prog>: ", worded as MIT's tools word them,
 // naming `client`: "Password incorrect while getting initial credentials",

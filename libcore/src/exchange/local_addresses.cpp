@@ -1,0 +1,121 @@
+// The client's addresses for kinit -a, as MIT's krb5_os_localaddr lists them:
+// krb5.conf's extra_addresses, then the interfaces'.
+
+#include "krbkit/exchange/local_addresses.hpp"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+#include "krbkit/proto/constants.hpp"
+
+namespace krbkit::exchange {
+
+namespace {
+
+std::optional<HostAddress> to_host_address(const sockaddr* sa) {
+  HostAddress a;
+  if (sa->sa_family == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(sa);
+    const auto* p = reinterpret_cast<const std::uint8_t*>(&sin->sin_addr);
+    a.type = address_type::ipv4;
+    a.address.assign(p, p + 4);
+  } else if (sa->sa_family == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    const auto* p = reinterpret_cast<const std::uint8_t*>(&sin6->sin6_addr);
+    a.type = address_type::ipv6;
+    a.address.assign(p, p + 16);
+  } else {
+    return std::nullopt;
+  }
+  return a;
+}
+
+// MIT's is_loopback_address: 127.0.0.1 itself (not all of 127/8) and ::1.
+bool is_loopback(const sockaddr* sa) {
+  if (sa->sa_family == AF_INET)
+    return reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+  if (sa->sa_family == AF_INET6)
+    return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
+  return false;
+}
+
+// MIT's k5_os_hostaddr: a numeric address, else a name; AI_ADDRCONFIG both
+// times, so IPv6 only where the host has IPv6 configured.
+std::vector<HostAddress> resolve(const std::string& name) {
+  std::vector<HostAddress> out;
+  addrinfo hints{};
+  hints.ai_flags = AI_NUMERICHOST | AI_ADDRCONFIG;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  int r = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
+  if (r != 0) {
+    hints.ai_flags &= ~AI_NUMERICHOST;
+    r = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
+  }
+  if (r != 0) return out;
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, ::freeaddrinfo);
+  for (const addrinfo* ai = list.get(); ai != nullptr; ai = ai->ai_next)
+    if (auto a = to_host_address(ai->ai_addr)) out.push_back(std::move(*a));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> split_address_list(std::string_view value) {
+  std::vector<std::string> out;
+  auto separator = [](char c) {
+    return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+  };
+  std::size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && separator(value[i])) ++i;
+    std::size_t start = i;
+    while (i < value.size() && !separator(value[i])) ++i;
+    if (i > start) out.emplace_back(value.substr(start, i - start));
+  }
+  return out;
+}
+
+std::vector<HostAddress> extra_addresses(const config::Profile& profile) {
+  std::vector<HostAddress> out;
+  for (const auto& value : profile.get_all({"libdefaults", "extra_addresses"}))
+    for (const auto& word : split_address_list(value))
+      for (auto& a : resolve(word)) out.push_back(std::move(a));
+  return out;
+}
+
+std::vector<HostAddress> interface_addresses(const ifaddrs* list) {
+  std::vector<HostAddress> out;
+  for (const auto* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
+    if ((ifa->ifa_flags & IFF_UP) == 0 || ifa->ifa_addr == nullptr || is_loopback(ifa->ifa_addr)) continue;
+    if (ifa->ifa_addr->sa_family == AF_INET6 &&
+        IN6_IS_ADDR_LINKLOCAL(&reinterpret_cast<const sockaddr_in6*>(ifa->ifa_addr)->sin6_addr))
+      continue;
+    auto a = to_host_address(ifa->ifa_addr);
+    if (a && std::find(out.begin(), out.end(), *a) == out.end()) out.push_back(std::move(*a));
+  }
+  return out;
+}
+
+std::vector<HostAddress> local_addresses() {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return {};
+  auto out = interface_addresses(list);
+  ::freeifaddrs(list);
+  return out;
+}
+
+std::vector<HostAddress> local_addresses(const config::Profile& profile) {
+  auto out = extra_addresses(profile);
+  for (auto& a : local_addresses()) out.push_back(std::move(a));
+  return out;
+}
+
+}  // namespace krbkit::exchange
