@@ -170,3 +170,26 @@ TEST_CASE(
   CHECK(primary(c) == "tktNOSUCH");
   CHECK(realm.run({"klist", "-s"}, {{"KRB5CCNAME", c.name()}}).exit_code != 0);
 }
+
+TEST_CASE("kdestroy: an empty (uninitialized) cache file counts as a cache of the collection, as MIT's") {
+  Realm& realm = Realm::shared();
+  for (const std::string& tool : {krbkit_tool("kdestroy"), std::string("/usr/bin/kdestroy")}) {
+    CAPTURE(tool);
+    // What an interrupted kinit leaves: a reserved, empty member.
+    Collection c{realm.fresh_path("collection")};
+    REQUIRE(realm
+                .run({"kinit", realm.principal("alice")}, {{"KRB5CCNAME", c.name()}},
+                     realm.password("alice") + "\n")
+                .ok());
+    const std::string empty = c.dir + "/tktEMPTY";
+    std::ofstream(empty).flush();
+    fs::permissions(empty, fs::perms::owner_read | fs::perms::owner_write);
+    auto one = realm.run({tool, "-c", c.name()});
+    CHECK(one.ok());
+    CHECK_MESSAGE(one.err == "Other credential caches present, use -A to destroy all\n", one.err);
+    CHECK(fs::exists(empty));
+    auto all = realm.run({tool, "-A", "-c", c.name()});
+    CHECK_MESSAGE(all.ok(), all.err);
+    CHECK_FALSE(fs::exists(empty));
+  }
+}

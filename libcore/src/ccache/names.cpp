@@ -70,9 +70,12 @@ Result<DirMember> split_member(const std::string& path) {
   return m;
 }
 
-bool non_empty_file(const std::string& path) {
+// A cache file, initialized or not: MIT's cursors yield every name that
+// stat()s (an empty file left by an interrupted kinit too), so kdestroy -A
+// removes it and kdestroy's warning counts it.
+bool cache_file(const std::string& path) {
   struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 }  // namespace
@@ -120,7 +123,7 @@ Result<std::vector<std::string>> list_collection(std::string_view default_name) 
   std::vector<std::string> out;
   if (n.type == "MEMORY") return detail::memory_cache_names();
   if (n.type == "FILE") {
-    if (non_empty_file(n.residual)) out.push_back("FILE:" + n.residual);
+    if (cache_file(n.residual)) out.push_back("FILE:" + n.residual);
     return out;
   }
   if (n.type != "DIR") {
@@ -133,7 +136,7 @@ Result<std::vector<std::string>> list_collection(std::string_view default_name) 
   if (!n.residual.empty() && n.residual.front() == ':') {
     KRBKIT_TRY(member, split_member(n.residual.substr(1)));
     const std::string path = member.dir + "/" + member.file;
-    if (non_empty_file(path)) out.push_back("DIR::" + path);
+    if (cache_file(path)) out.push_back("DIR::" + path);
     return out;
   }
   const std::string& dir = n.residual;
@@ -151,7 +154,7 @@ Result<std::vector<std::string>> list_collection(std::string_view default_name) 
   bool have_primary = false;
   while (const dirent* e = ::readdir(d)) {
     const std::string file = e->d_name;
-    if (!is_member_name(file) || !non_empty_file(dir + "/" + file)) continue;
+    if (!is_member_name(file) || !cache_file(dir + "/" + file)) continue;
     if (file == primary)
       have_primary = true;
     else

@@ -586,6 +586,18 @@ TEST_CASE("DIR collections: primary, members, new unique, switch, list") {
   CHECK(list_collection(coll)->size() == 2);
 }
 
+TEST_CASE("collections list an empty (uninitialized) cache file too, as MIT's cursors") {
+  TempDir dir;
+  fs::create_directory(dir / "cc");
+  std::ofstream(dir / "cc/tktEMPTY").flush();
+  fs::create_directory(dir / "cc/tktDIR");
+  CHECK(*list_collection("DIR:" + dir / "cc") == std::vector<std::string>{"DIR::" + dir / "cc/tktEMPTY"});
+  CHECK(list_collection("DIR::" + dir / "cc/tktEMPTY")->size() == 1);
+  CHECK_FALSE(find_in_collection("DIR:" + dir / "cc", princ("R", {"alice"}))->has_value());
+  std::ofstream(dir / "file").flush();
+  CHECK(list_collection("FILE:" + dir / "file")->size() == 1);
+}
+
 TEST_CASE("DIR: a primary file that appears before the first write is kept") {
   TempDir dir;
   const std::string coll = "DIR:" + dir / "cc";

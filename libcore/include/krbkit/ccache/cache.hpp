@@ -96,7 +96,8 @@ Result<std::string> default_cache_name(const std::optional<std::string>& configu
 
 // --- collections (the cache set the default name belongs to) ---
 
-// The names of the caches that exist in the collection of `default_name`,
+// The names of the caches that exist in the collection of `default_name`
+// (as files: an empty, uninitialized one too, as MIT's cursors yield it),
 // primary first: a DIR collection's tkt* files (the others in the
 // directory's order, as MIT lists them); for one member named by
 // itself (DIR::/dir/tktX) that cache alone, as MIT's collection cursor; for
