@@ -217,6 +217,9 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   // Without -c and a principal of the default cache's: into a collection
   // (DIR:), the cache already holding this principal, else a new one when
   // the primary holds someone else; MIT's words for each.
+  // As MIT's kinit, the collection's primary moves only to a cache chosen
+  // here (existing or new), never because the default cache was written.
+  bool switch_after = false;
   if (o.cache.empty() && !from_cache) {
     std::string line = "default";
     if (cache->type() == "DIR") {
@@ -225,10 +228,12 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
         KRBKIT_TRY(other, ccache::open(*found));
         cache = std::move(other);
         line = "existing";
+        switch_after = true;
       } else if (old && !(old->default_principal == client)) {
-        KRBKIT_TRY(fresh, ccache::new_unique(cache_name));
+        KRBKIT_TRY(fresh, ccache::new_unique(cache_name).context("generating new ccache"));
         cache = std::move(fresh);
         line = "new";
+        switch_after = true;
       }
     }
     verbose(o, "Using {} cache: {}", line, residual(cache->name()));
@@ -309,7 +314,7 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
         unparse_principal(result->creds.server), cache->name());
   KRBKIT_CHECK(cache->write(exchange::cache_contents(*result), defaults.ccache_type)
                    .context("storing credentials in " + cache->name()));
-  if (o.cache.empty() && cache->type() == "DIR") KRBKIT_CHECK(ccache::switch_to(cache->name()));
+  if (switch_after) KRBKIT_CHECK(ccache::switch_to(cache->name()));
   if (!o.use_keytab) warn_password_expiry(*result, req);
   return success();
 }

@@ -178,6 +178,7 @@ TEST_CASE(
     const auto r = realm.run({tool, realm.principal("bob")}, env, realm.password("bob") + "\n");
     CHECK(r.exit_code != 0);
     CHECK_MESSAGE(r.err.find("Can't create new subsidiary cache") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("while generating new ccache") != std::string::npos, r.err);
     CHECK(members(dir) == 2);
     CHECK(slurp(dir + "/primary") == bob_primary);
   }
@@ -269,4 +270,24 @@ TEST_CASE("klist -l and -A over a DIR: collection of four caches list them in MI
   env["KRB5CCNAME"] = cc;
   const std::string listed = lists_as_mit(realm, env);
   CHECK(listed.find(realm.principal("admin/admin")) != std::string::npos);
+}
+
+TEST_CASE(
+    "kinit into a member that does not exist yet (KRB5CCNAME=DIR::dir/tktnew) leaves the primary alone") {
+  // MIT's kinit switches the primary only to a cache it picked (existing or
+  // new), not to the default cache it was told to write.
+  Realm& realm = Realm::shared();
+  for (const std::string& kinit : {krbkit_tool("kinit"), kMitKinit}) {
+    CAPTURE(kinit);
+    const std::string cc = collection(realm);  // alice in tkt, bob's primary
+    const std::string dir = cc.substr(4);
+    const std::string bob_primary = slurp(dir + "/primary");
+    const auto r = realm.run({kinit, realm.principal("carol")}, {{"KRB5CCNAME", "DIR::" + dir + "/tktnew"}},
+                             realm.password("carol") + "\n");
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(slurp(dir + "/primary") == bob_primary);
+    CHECK(members(dir) == 3);
+    const auto k = realm.run({kMitKlist}, {{"KRB5CCNAME", cc}});
+    CHECK(default_principal_line(k) == "Default principal: " + realm.principal("bob"));
+  }
 }
