@@ -40,6 +40,8 @@ struct Outcome {
   std::optional<pac::DecodedTicket> decoded;  // --decode
   std::string error;
   std::vector<std::string> problems;  // --decode: the checks that failed
+  bool parse_error =
+      false;  // MIT's kvno -q hides "while parsing principal name" (exit status 1 all the same)
   bool failed() const { return !error.empty() || !problems.empty(); }
 };
 
@@ -176,6 +178,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
     auto server = service_principal(o, arg, profile, default_realm);
     if (!server) {
       fail(server.error(), "parsing principal name " + arg);
+      res.parse_error = true;
       outcomes.push_back(std::move(res));
       continue;
     }
@@ -283,7 +286,7 @@ void print(const Options& o, const std::vector<Outcome>& outcomes, const std::st
       // MIT's line before the error when the ticket does not decrypt with the keytab.
       if (r.keytab_valid && !*r.keytab_valid && !o.quiet && !o.json)
         fmt::print(stderr, "{}: kvno = {}, keytab entry invalid\n", r.name, r.info->kvno);
-      if (!r.error.empty()) fmt::print(stderr, "kvno: {}\n", r.error);
+      if (!r.error.empty() && !(o.quiet && r.parse_error)) fmt::print(stderr, "kvno: {}\n", r.error);
       for (const auto& p : r.problems) fmt::print(stderr, "kvno: {}\n", p);
     } else if (!o.quiet && !o.json && !r.decoded) {
       fmt::print("{}: kvno = {}{}\n", r.name, r.info->kvno, r.keytab_valid ? ", keytab entry valid" : "");

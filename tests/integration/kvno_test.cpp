@@ -310,3 +310,27 @@ TEST_CASE("kvno -I / -U: S4U2Self against MIT (ok_to_auth_as_delegate service)")
   CHECK(proxy.exit_code == 1);
   MESSAGE("S4U2Proxy against MIT DB2: " << proxy.err);
 }
+
+TEST_CASE(
+    "kvno -q hides the 'while parsing principal name' errors, as MIT's kvno (exit status 1 all the same)") {
+  Realm& realm = Realm::shared();
+  std::string cc = tgt_for(realm, "alice");
+  const std::string bad = "x@Y@Z";
+  for (const std::string& tool : {std::string("/usr/bin/kvno"), krbkit_tool("kvno")}) {
+    CAPTURE(tool);
+    auto loud = realm.run({tool, "-c", cc, bad, realm.host_principal()});
+    CHECK(loud.exit_code == 1);
+    CHECK_MESSAGE(loud.err.find("while parsing principal name " + bad) != std::string::npos, loud.err);
+    CHECK(loud.out == realm.host_principal() + ": kvno = 1\n");
+    auto quiet = realm.run({tool, "-q", "-c", cc, bad, realm.host_principal()});
+    CHECK(quiet.exit_code == 1);
+    CHECK_MESSAGE(quiet.err.empty(), quiet.err);
+    CHECK(quiet.out.empty());
+    // Other errors still show under -q.
+    auto unknown = realm.run({tool, "-q", "-c", cc, "nosuch/svc@" + realm.name()});
+    CHECK(unknown.exit_code == 1);
+    CHECK_MESSAGE(
+        unknown.err.find("while getting credentials for nosuch/svc@" + realm.name()) != std::string::npos,
+        unknown.err);
+  }
+}
