@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "common/cli.hpp"
 #include "krbkit/base/trace.hpp"
@@ -104,6 +105,16 @@ int main(int argc, char** argv) {
       ->type_name("CACHE");
   app.add_option("-p", o.principal, "Destroy the collection's cache for this principal")
       ->type_name("PRINCIPAL");
+  // MIT's kdestroy still takes -5 (and ignores it) and stops at -4 with
+  // status 3, as soon as its getopt meets it; neither is in --help.
+  app.add_flag("-5")->group("");
+  app.add_flag_callback("-4",
+                        [] {
+                          std::fputs("Kerberos 4 is no longer supported\n", stderr);
+                          std::exit(3);
+                        })
+      ->trigger_on_parse()
+      ->group("");
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
   if (o.all && !o.principal.empty()) {
     std::fputs("kdestroy: -A option is exclusive with -p option\n", stderr);

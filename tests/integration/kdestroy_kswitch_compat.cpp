@@ -193,3 +193,24 @@ TEST_CASE("kdestroy: an empty (uninitialized) cache file counts as a cache of th
     CHECK_FALSE(fs::exists(empty));
   }
 }
+
+TEST_CASE("kdestroy -5 is taken and ignored, -4 stops with status 3 before anything else, as MIT's") {
+  Realm& realm = Realm::shared();
+  for (const std::string& tool : {krbkit_tool("kdestroy"), std::string("/usr/bin/kdestroy")}) {
+    CAPTURE(tool);
+    Collection c = collection(realm);
+    auto four = realm.run({tool, "-A", "-p", realm.principal("alice"), "-4", "-c", c.name()});
+    CHECK(four.exit_code == 3);
+    CHECK(four.err == "Kerberos 4 is no longer supported\n");
+    CHECK(four.out.empty());
+    CHECK(listed(realm, c).find(realm.principal("alice")) != std::string::npos);
+    auto five = realm.run({tool, "-5", "-q", "-c", c.alice()});
+    CHECK_MESSAGE(five.ok(), five.err);
+    CHECK(five.err.empty());
+    CHECK(listed(realm, c).find(realm.principal("alice")) == std::string::npos);
+    CHECK(listed(realm, c).find(realm.principal("bob")) != std::string::npos);
+    auto all = realm.run({tool, "-A5", "-c", c.name()});
+    CHECK_MESSAGE(all.ok(), all.err);
+    CHECK(listed(realm, c).find(realm.principal("bob")) == std::string::npos);
+  }
+}
