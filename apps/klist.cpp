@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -111,6 +112,28 @@ Result<void> list_keytab(const Context& c) {
   return success();
 }
 
+// The error line after "klist: ". A missing keytab reads as MIT's ("Key
+// table file 'PATH' not found while starting keytab scan"): the detail
+// already says it all.
+std::string error_line(const Error& error) {
+  if (!error.is(Errc::keytab_not_found) || error.detail.empty()) return error.message();
+  std::string line = error.detail;
+  for (const auto& c : error.context) line += " while " + c;
+  return line;
+}
+
+// -A: the line for a cache of the collection that could not be listed. An
+// empty (uninitialized) cache file is "Bad format" to MIT's klist -A, as
+// its FILE cache reads it, where klist -c calls it no cache found.
+std::string member_error_line(const ccache::Cache& cache, const Error& error) {
+  struct stat st {};
+  const std::string path = cache.path();
+  if (error.is(Errc::ccache_not_found) && !path.empty() && ::stat(path.c_str(), &st) == 0 &&
+      S_ISREG(st.st_mode) && st.st_size == 0)
+    return fmt::format("Bad format in credentials cache (filename: {})", path);
+  return error_line(error);
+}
+
 // One cache: listed (text or JSON), checked silently (-s), or checked for --valid-for.
 Result<void> show_cache(const Context& c, ccache::Cache& cache, json::Writer* w) {
   auto contents = cache.read();
@@ -141,13 +164,22 @@ Result<void> collection(const Context& c, const std::string& default_name) {
   std::optional<json::Writer> w;
   if (c.o.json) w.emplace();
   if (w && c.o.all) w->begin_object().key("caches").begin_array();
-  bool any = false;
+  bool any = false, first = true;
   for (const auto& name : names) {
     auto cache = ccache::open(name);
     if (!cache.ok()) continue;
     if (c.o.all) {
-      if (!c.o.status && !c.o.json && any) print("\n");
-      any = show_cache(c, **cache, w ? &*w : nullptr).ok() || any;
+      // As MIT's klist -A: a blank line before every cache but the first,
+      // and an error line for each one that cannot be listed.
+      const bool text = !c.o.status && !c.o.json;
+      if (text && !first) print("\n");
+      first = false;
+      auto shown = show_cache(c, **cache, w ? &*w : nullptr);
+      if (!shown && text) {
+        std::fflush(stdout);
+        fmt::print(stderr, "klist: {}\n", member_error_line(**cache, shown.error()));
+      }
+      any = shown.ok() || any;
       continue;
     }
     auto contents = (*cache)->read();
@@ -220,16 +252,6 @@ int run_decode(const Options& o) {
     ::execv(helper.c_str(), argv.data());
     return Error{Errc::internal, fmt::format("cannot run {}: {}", helper, std::strerror(errno))};
   });
-}
-
-// The error line after "klist: ". A missing keytab reads as MIT's ("Key
-// table file 'PATH' not found while starting keytab scan"): the detail
-// already says it all.
-std::string error_line(const Error& error) {
-  if (!error.is(Errc::keytab_not_found) || error.detail.empty()) return error.message();
-  std::string line = error.detail;
-  for (const auto& c : error.context) line += " while " + c;
-  return line;
 }
 
 }  // namespace

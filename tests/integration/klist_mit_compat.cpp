@@ -299,3 +299,49 @@ TEST_CASE("klist on a damaged cache: one line naming the file and offset, exit 9
   CHECK(r.exit_code == 8);
   CHECK(r.err.find("klist: ") == 0);
 }
+
+TEST_CASE(
+    "klist -A: an empty (uninitialized) cache file of the collection is 'Bad format', as MIT's klist -A") {
+  Realm& realm = Realm::shared();
+  const std::string dir = realm.fresh_path("collection-with-empty");
+  auto k = realm.run({"kinit", realm.principal("alice")}, {{"KRB5CCNAME", "DIR:" + dir}},
+                     realm.password("alice") + "\n");
+  REQUIRE_MESSAGE(k.ok(), k.err);
+  // What an interrupted kinit leaves: a reserved, empty member.
+  const std::string empty = dir + "/tktEMPTY";
+  std::ofstream(empty).flush();
+  std::filesystem::permissions(empty,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string bad_format = "klist: Bad format in credentials cache (filename: " + empty + ")\n";
+  auto run_both = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> mit = {"klist"}, ours = {krbkit_tool("klist")};
+    mit.insert(mit.end(), args.begin(), args.end());
+    ours.insert(ours.end(), args.begin(), args.end());
+    return std::make_pair(realm.run(mit, kFixedFormat), realm.run(ours, kFixedFormat));
+  };
+  {
+    auto [expected, actual] = run_both({"-A", "DIR:" + dir});
+    CHECK(expected.exit_code == 0);
+    CHECK(actual.exit_code == 0);
+    CHECK(expected.err == bad_format);
+    CHECK(actual.err == expected.err);
+    CHECK_MESSAGE(expected.out.find("Default principal: " + realm.principal("alice")) != std::string::npos,
+                  expected.out);
+    CHECK(actual.out == expected.out);
+    // -s: silent, and the listed cache is enough.
+    auto [mit_status, our_status] = run_both({"-A", "-s", "DIR:" + dir});
+    CHECK(mit_status.exit_code == 0);
+    CHECK(our_status.exit_code == 0);
+    CHECK(our_status.err.empty());
+  }
+  // Only the empty member left: the same line, and a non-zero status (8,
+  // "no cache in the collection could be listed"; MIT's klist exits 1).
+  auto d = realm.run({"kdestroy", "-c", "DIR::" + dir + "/tkt"});
+  REQUIRE_MESSAGE(d.ok(), d.err);
+  auto [expected, actual] = run_both({"-A", "DIR:" + dir});
+  CHECK(expected.exit_code == 1);
+  CHECK(actual.exit_code == 8);
+  CHECK(expected.err == bad_format);
+  CHECK(actual.err == expected.err);
+  CHECK(actual.out == expected.out);
+}
