@@ -106,7 +106,10 @@ Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view r
 
   KRBKIT_CHECK(r.boolean("forwardable", d.forwardable));
   KRBKIT_CHECK(r.boolean("proxiable", d.proxiable));
-  KRBKIT_CHECK(r.boolean("noaddresses", d.noaddresses));
+  // MIT reads noaddresses with krb5int_libdefault_boolean (get_in_tkt.c),
+  // whose _krb5_conf_boolean takes a word it does not know as "no": with
+  // noaddresses = maybe, MIT's kinit binds the TGT to the addresses.
+  if (auto f = r.found("noaddresses")) d.noaddresses = parse_bool(f->value).value_or(false);
   KRBKIT_CHECK(r.boolean("dns_lookup_kdc", d.dns_lookup_kdc));
   KRBKIT_CHECK(r.boolean("dns_lookup_realm", d.dns_lookup_realm));
   KRBKIT_CHECK(r.boolean("allow_weak_crypto", d.allow_weak_crypto));

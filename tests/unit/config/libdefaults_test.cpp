@@ -121,3 +121,21 @@ TEST_CASE("domain_realm maps hosts to realms, most specific first") {
   CHECK(fallback_host_realm("kdc.example.org") == "EXAMPLE.ORG");
   CHECK(fallback_host_realm("localhost") == "");
 }
+
+TEST_CASE(
+    "noaddresses with a word MIT does not know is false, as MIT's krb5int_libdefault_boolean reads it") {
+  for (const std::string word : {"maybe", "2", "enabled"}) {
+    CAPTURE(word);
+    auto d = LibDefaults::from(parse_ok("[libdefaults]\n  noaddresses = " + word + "\n"));
+    REQUIRE_MESSAGE(d.ok(), d.error().message());
+    CHECK_FALSE(d->noaddresses);
+  }
+  // The known words, any case; the realm's own value first, even an unknown one.
+  CHECK(LibDefaults::from(parse_ok("[libdefaults]\n  noaddresses = ON\n"))->noaddresses);
+  CHECK_FALSE(LibDefaults::from(parse_ok("[libdefaults]\n  noaddresses = Nil\n"))->noaddresses);
+  auto realm =
+      LibDefaults::from(parse_ok("[libdefaults]\n  default_realm = R\n  noaddresses = true\n"
+                                 "  R = {\n    noaddresses = maybe\n  }\n"));
+  REQUIRE(realm.ok());
+  CHECK_FALSE(realm->noaddresses);
+}
