@@ -320,7 +320,9 @@ TEST_CASE(
     return std::make_pair(realm.run(mit, kFixedFormat), realm.run(ours, kFixedFormat));
   };
   {
-    auto [expected, actual] = run_both({"-A", "DIR:" + dir});
+    const auto both = run_both({"-A", "DIR:" + dir});
+    const RunResult& expected = both.first;
+    const RunResult& actual = both.second;
     CHECK(expected.exit_code == 0);
     CHECK(actual.exit_code == 0);
     CHECK(expected.err == bad_format);
@@ -329,7 +331,9 @@ TEST_CASE(
                   expected.out);
     CHECK(actual.out == expected.out);
     // -s: silent, and the listed cache is enough.
-    auto [mit_status, our_status] = run_both({"-A", "-s", "DIR:" + dir});
+    const auto status = run_both({"-A", "-s", "DIR:" + dir});
+    const RunResult& mit_status = status.first;
+    const RunResult& our_status = status.second;
     CHECK(mit_status.exit_code == 0);
     CHECK(our_status.exit_code == 0);
     CHECK(our_status.err.empty());
@@ -338,7 +342,9 @@ TEST_CASE(
   // "no cache in the collection could be listed"; MIT's klist exits 1).
   auto d = realm.run({"kdestroy", "-c", "DIR::" + dir + "/tkt"});
   REQUIRE_MESSAGE(d.ok(), d.err);
-  auto [expected, actual] = run_both({"-A", "DIR:" + dir});
+  const auto both = run_both({"-A", "DIR:" + dir});
+  const RunResult& expected = both.first;
+  const RunResult& actual = both.second;
   CHECK(expected.exit_code == 1);
   CHECK(actual.exit_code == 8);
   CHECK(expected.err == bad_format);
