@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <regex>
 
+#include "krbkit/ccache/cache.hpp"
 #include "krbkit/config/environment.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/kpasswd_client.hpp"
@@ -177,6 +179,85 @@ TEST_CASE("MIT kadmind: the expired-password user changes it") {
   auto r = kpasswd(realm, {"dave"}, lines({realm.password("dave"), "dave-new-pw-2", "dave-new-pw-2"}));
   CHECK_MESSAGE(r.exit_code == 0, r.err);
   CHECK(password_works(realm, "dave", "dave-new-pw-2"));
+}
+
+// A KRB5_CONFIG list: a file with these [libdefaults] relations first (its
+// values win, for MIT's profile library as for ours), then the realm's krb5.conf.
+std::string conf_with(Realm& realm, const std::string& libdefaults) {
+  const std::string path = realm.fresh_path("addr.conf");
+  std::ofstream(path) << "[libdefaults]\n" << libdefaults;
+  return path + ":" + realm.config();
+}
+
+// The "Addresses:" line of `service` in MIT's `klist -a -n` of `cache`.
+std::string listed_addresses(const Realm& realm, const std::string& cache, const std::string& service) {
+  auto r = realm.run({"/usr/bin/klist", "-a", "-n", "-c", cache});
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  std::smatch m;
+  const std::regex entry(
+      R"(\d\S* \S+\s+\S+ \S+\s+(\S+)\n(?:\s+renew until [^\n]*\n)?\s+Addresses: ([^\n]*))");
+  for (std::sregex_iterator it(r.out.begin(), r.out.end(), entry), done; it != done; ++it)
+    if ((*it)[1] == service) return (*it)[2];
+  FAIL("no " << service << " in " << r.out);
+  return {};
+}
+
+TEST_CASE(
+    "the changepw ticket follows noaddresses and extra_addresses, as MIT's (kadmin/changepw by MIT's "
+    "kinit)") {
+  // MIT's kpasswd (and kinit's expired-password path, gic_pwd.c
+  // make_chpw_options) set no address list: the library default applies, as
+  // for MIT's kinit -S kadmin/changepw. noaddresses = maybe reads as false.
+  Realm& realm = mit_realm();
+  add_user(realm, "kp-addr", "addr-pw-1");
+  const auto client = parse_principal("kp-addr", realm.name()).value();
+  const std::string changepw = "kadmin/changepw@" + realm.name();
+  const std::string loopback = "    extra_addresses = 127.0.0.1\n";
+  for (const std::string& libdefaults :
+       {loopback, "    noaddresses = false\n" + loopback, "    noaddresses = maybe\n" + loopback,
+        "    noaddresses = true\n" + loopback}) {
+    CAPTURE(libdefaults);
+    const std::string conf = conf_with(realm, libdefaults);
+    const auto profile = config::load_profile(Environment::from_map({{"KRB5_CONFIG", conf}}));
+    REQUIRE_MESSAGE(profile.ok(), profile.error().message());
+    exchange::PasswordKeySource keys(client, SecretBytes(std::string_view("addr-pw-1")));
+    auto creds = exchange::get_changepw_credentials(*profile, client, keys);
+    REQUIRE_MESSAGE(creds.ok(), creds.error().message());
+    const std::string ours = realm.fresh_ccache();
+    auto cache = ccache::open(ours);
+    REQUIRE(cache.ok());
+    std::vector<Credentials> stored;
+    stored.push_back(std::move(creds).value());
+    REQUIRE((*cache)->initialize_and_store(client, stored).ok());
+    const std::string mits = realm.fresh_ccache();
+    auto k = realm.run({"/usr/bin/kinit", "-S", changepw, "-c", mits, realm.principal("kp-addr")},
+                       {{"KRB5_CONFIG", conf}}, "addr-pw-1\n");
+    REQUIRE_MESSAGE(k.ok(), k.err);
+    const std::string expected = listed_addresses(realm, mits, changepw);
+    CHECK(listed_addresses(realm, ours, changepw) == expected);
+    const bool bound = libdefaults.find("noaddresses = true") == std::string::npos &&
+                       libdefaults.find("noaddresses") != std::string::npos;
+    CHECK_MESSAGE((expected.find("127.0.0.1") != std::string::npos) == bound, expected);
+  }
+}
+
+TEST_CASE(
+    "MIT kadmind: kpasswd works with address-bound changepw tickets (noaddresses = false, extra_addresses)") {
+  // kadmind takes the ticket whatever its addresses (schpw.c sets no remote
+  // address before krb5_rd_req); both kpasswds work, the new password too.
+  Realm& realm = mit_realm();
+  const std::string conf = conf_with(realm, "    noaddresses = false\n    extra_addresses = 127.0.0.1\n");
+  int n = 0;
+  for (const std::string& tool : {std::string("/usr/bin/kpasswd"), krbkit_tool("kpasswd")}) {
+    CAPTURE(tool);
+    const std::string user = "kp-bound-" + std::to_string(++n);
+    add_user(realm, user, "bound-pw-1");
+    auto r =
+        realm.run({tool, user}, {{"KRB5_CONFIG", conf}}, lines({"bound-pw-1", "bound-pw-2", "bound-pw-2"}));
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.find("Password changed.") != std::string::npos);
+    CHECK(password_works(realm, user, "bound-pw-2"));
+  }
 }
 
 TEST_CASE("library: UDP only, and a closed server before the real one") {

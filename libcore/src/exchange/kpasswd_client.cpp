@@ -142,7 +142,10 @@ Result<Credentials> get_changepw_credentials(const config::Profile& profile, con
   request.renew_life = std::chrono::seconds(0);
   request.forwardable = false;
   request.proxiable = false;
-  request.with_addresses = false;
+  // Addresses as for any initial ticket (noaddresses, extra_addresses): MIT's
+  // kpasswd sets no address list, and gic_pwd.c's make_chpw_options drops the
+  // caller's, so under noaddresses = false MIT's changepw ticket is bound to
+  // the host's addresses too.
   KRBKIT_TRY(result, get_initial_credentials(profile, std::move(request), keys, std::move(tracer)));
   return std::move(result.creds);
 }
