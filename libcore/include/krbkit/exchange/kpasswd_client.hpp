@@ -54,7 +54,8 @@ Result<KpasswdResult> send_kpasswd(const config::Profile& profile, KpasswdExchan
                                    const KpasswdSendOptions& options = {});
 
 // An initial ticket for kadmin/changepw@<client's realm>, as MIT gets it:
-// 5 minutes, not renewable, forwardable or proxiable, no addresses.
+// 5 minutes, not renewable, forwardable or proxiable; addresses as krb5.conf
+// says (noaddresses, extra_addresses), as MIT's kpasswd.
 // Adds "while getting initial credentials" to errors.
 Result<Credentials> get_changepw_credentials(const config::Profile& profile, const Principal& client,
                                              KeySource& keys, Tracer tracer = {});
