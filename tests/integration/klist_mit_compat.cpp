@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "krbkit/ccache/format.hpp"
@@ -350,4 +351,52 @@ TEST_CASE(
   CHECK(expected.err == bad_format);
   CHECK(actual.err == expected.err);
   CHECK(actual.out == expected.out);
+}
+
+TEST_CASE("kinit with forwardable/proxiable = maybe: the same ticket flags as MIT's kinit (klist -f)") {
+  // MIT reads forwardable and proxiable with krb5int_libdefault_boolean: the
+  // realm's subsection first, and a word _krb5_conf_boolean does not know is
+  // false (not the default, not an error).
+  Realm& realm = Realm::shared();
+  const std::string R = realm.name();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"forwardable = maybe", "  forwardable = maybe\n"},
+      {"forwardable = yes, proxiable = maybe", "  forwardable = yes\n  proxiable = maybe\n"},
+      {"forwardable = ON, proxiable = 1", "  forwardable = ON\n  proxiable = 1\n"},
+      {"forwardable = true, the realm's forwardable = maybe",
+       "  forwardable = true\n  " + R + " = {\n    forwardable = maybe\n  }\n"},
+      {"forwardable = maybe, the realm's forwardable = t",
+       "  forwardable = maybe\n  " + R + " = {\n    forwardable = t\n  }\n"},
+  };
+  auto flags = [&](const std::vector<std::string>& klist, const std::string& cc) {
+    std::vector<std::string> args = klist;
+    args.insert(args.end(), {"-f", "-c", cc});
+    const auto r = realm.run(args, kFixedFormat);
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    const auto at = r.out.find("Flags: ");
+    REQUIRE_MESSAGE(at != std::string::npos, r.out);
+    return r.out.substr(at + 7, r.out.find('\n', at) - at - 7);
+  };
+  std::set<std::string> seen;
+  for (const auto& c : cases) {
+    const std::string& name = c.first;
+    const std::string& libdefaults = c.second;
+    CAPTURE(name);
+    const std::string conf = realm.fresh_path("booleans.conf");
+    std::ofstream(conf) << "[libdefaults]\n" << libdefaults;
+    const EnvChanges env = {{"KRB5_CONFIG", conf + ":" + realm.config()}};
+    const std::string mit_cc = realm.fresh_ccache(), our_cc = realm.fresh_ccache();
+    const auto mit =
+        realm.run({"kinit", "-c", mit_cc, realm.principal("alice")}, env, realm.password("alice") + "\n");
+    REQUIRE_MESSAGE(mit.ok(), mit.err);
+    const auto ours = realm.run({krbkit_tool("kinit"), "-c", our_cc, realm.principal("alice")}, env,
+                                realm.password("alice") + "\n");
+    REQUIRE_MESSAGE(ours.ok(), ours.err);
+    const std::string want = flags({"klist"}, mit_cc);
+    CHECK(flags({"klist"}, our_cc) == want);
+    CHECK(flags({krbkit_tool("klist")}, our_cc) == want);
+    seen.insert(want);
+  }
+  // The cases tell F, P and neither apart: MIT's flags differ among them.
+  CHECK(seen.size() >= 3);
 }

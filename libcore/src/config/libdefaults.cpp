@@ -40,7 +40,6 @@ class Reader {
     return success();
   }
 
-  Result<void> boolean(std::string_view name, bool& out) const { return read(name, out, &Profile::get_bool); }
   Result<void> duration(std::string_view name, std::chrono::seconds& out) const {
     return read(name, out, &Profile::get_duration);
   }
@@ -85,6 +84,22 @@ std::optional<std::string> libdefault(const Profile& profile, std::string_view r
   return profile.get({"libdefaults", name});
 }
 
+bool libdefault_boolean(const Profile& profile, std::string_view realm, std::string_view name, bool def) {
+  const auto v = libdefault(profile, realm, name);
+  return v ? conf_boolean(*v) : def;
+}
+
+Result<bool> libdefault_strict_boolean(const Profile& profile, std::string_view name, bool def) {
+  KRBKIT_TRY(v, profile.get_bool({"libdefaults", name}));
+  return v.value_or(def);
+}
+
+bool libdefault_dns_lookup(const Profile& profile, std::string_view name, bool def) {
+  auto v = profile.get({"libdefaults", name});
+  if (!v) v = profile.get({"libdefaults", "dns_fallback"});
+  return v ? conf_boolean(*v) : def;
+}
+
 Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view realm) {
   LibDefaults d;
   d.default_realm = profile.get({"libdefaults", "default_realm"});
@@ -104,20 +119,29 @@ Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view r
   KRBKIT_CHECK(r.duration("request_timeout", timeout));
   if (has_timeout && timeout.count() > 0) d.kdc_timeout = timeout;
 
-  KRBKIT_CHECK(r.boolean("forwardable", d.forwardable));
-  KRBKIT_CHECK(r.boolean("proxiable", d.proxiable));
-  // MIT reads noaddresses with krb5int_libdefault_boolean (get_in_tkt.c),
-  // whose _krb5_conf_boolean takes a word it does not know as "no": with
-  // noaddresses = maybe, MIT's kinit binds the TGT to the addresses.
-  if (auto f = r.found("noaddresses")) d.noaddresses = parse_bool(f->value).value_or(false);
-  KRBKIT_CHECK(r.boolean("dns_lookup_kdc", d.dns_lookup_kdc));
-  KRBKIT_CHECK(r.boolean("dns_lookup_realm", d.dns_lookup_realm));
-  KRBKIT_CHECK(r.boolean("allow_weak_crypto", d.allow_weak_crypto));
-  KRBKIT_CHECK(r.boolean("allow_rc4", d.allow_rc4));
-  KRBKIT_CHECK(r.boolean("kdc_timesync", d.kdc_timesync));
-  KRBKIT_CHECK(r.boolean("canonicalize", d.canonicalize));
-  KRBKIT_CHECK(r.boolean("rdns", d.rdns));
-  if (auto f = r.found("dns_canonicalize_hostname")) {
+  // Each boolean as MIT reads it (see libdefault_boolean and its neighbours).
+  d.forwardable = libdefault_boolean(profile, chosen, "forwardable", d.forwardable);
+  d.proxiable = libdefault_boolean(profile, chosen, "proxiable", d.proxiable);
+  d.canonicalize = libdefault_boolean(profile, chosen, "canonicalize", d.canonicalize);
+  // MIT: no addresses unless noaddresses is set to a word it reads as "no";
+  // with noaddresses = maybe, MIT's kinit binds the TGT to the addresses.
+  d.noaddresses = libdefault_boolean(profile, chosen, "noaddresses", d.noaddresses);
+  d.dns_lookup_kdc = libdefault_dns_lookup(profile, "dns_lookup_kdc", d.dns_lookup_kdc);
+  d.dns_lookup_realm = libdefault_dns_lookup(profile, "dns_lookup_realm", d.dns_lookup_realm);
+  KRBKIT_TRY(weak_crypto, libdefault_strict_boolean(profile, "allow_weak_crypto", d.allow_weak_crypto));
+  d.allow_weak_crypto = weak_crypto;
+  KRBKIT_TRY(rc4, libdefault_strict_boolean(profile, "allow_rc4", d.allow_rc4));
+  d.allow_rc4 = rc4;
+  // MIT's use_reverse_dns: a word profile_get_boolean does not know is the default.
+  if (auto rdns = libdefault_strict_boolean(profile, "rdns", d.rdns)) d.rdns = *rdns;
+  // MIT reads kdc_timesync as an integer in [libdefaults] (init_ctx.c's
+  // get_integer): non-zero is on, and a value that is not an integer
+  // ("false" too) leaves the default.
+  if (auto sync = profile.get_int({"libdefaults", "kdc_timesync"}); sync && *sync)
+    d.kdc_timesync = **sync != 0;
+  // MIT's get_tristate: profile_get_boolean on [libdefaults], else "fallback",
+  // else an error (krb5_init_context fails).
+  if (auto f = profile.find_first({"libdefaults", "dns_canonicalize_hostname"})) {
     if (lower(f->value) == "fallback") {
       d.dns_canonicalize_hostname = DnsCanonicalize::fallback;
     } else if (auto b = parse_bool(f->value)) {

@@ -168,6 +168,8 @@ std::optional<bool> parse_bool(std::string_view text) {
   return std::nullopt;
 }
 
+bool conf_boolean(std::string_view text) { return parse_bool(text).value_or(false); }
+
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   auto v = DurationParser(text).parse();
   if (!v) return std::nullopt;

@@ -176,8 +176,8 @@ Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::strin
   bool dns = true;
   if (options.dns_lookup) {
     dns = *options.dns_lookup;
-  } else if (auto v = config::libdefault(profile, realm, "dns_lookup_kdc")) {
-    dns = config::parse_bool(*v).value_or(true);
+  } else {
+    dns = config::libdefault_dns_lookup(profile, "dns_lookup_kdc", true);
   }
   if (dns && !realm.empty()) {
     for (auto [prefix, transport] : srv_names(options.service)) {

@@ -139,3 +139,92 @@ TEST_CASE(
   REQUIRE(realm.ok());
   CHECK_FALSE(realm->noaddresses);
 }
+
+TEST_CASE("libdefault_boolean reads as MIT's krb5int_libdefault_boolean: unknown words are false") {
+  for (const std::string word : {"y", "YES", "true", "T", "1", "On"}) {
+    CAPTURE(word);
+    CHECK(libdefault_boolean(parse_ok("[libdefaults]\n  forwardable = " + word + "\n"), {}, "forwardable",
+                             false));
+  }
+  for (const std::string word : {"n", "No", "FALSE", "nil", "0", "off", "maybe", "2", "enabled"}) {
+    CAPTURE(word);
+    CHECK_FALSE(libdefault_boolean(parse_ok("[libdefaults]\n  forwardable = " + word + "\n"), {},
+                                   "forwardable", true));
+  }
+  // Absent: the default, either way.
+  auto empty = parse_ok("[libdefaults]\n  proxiable = yes\n");
+  CHECK(libdefault_boolean(empty, {}, "forwardable", true));
+  CHECK_FALSE(libdefault_boolean(empty, {}, "forwardable", false));
+  // The realm's own value first, even one MIT does not know; other realms get [libdefaults].
+  auto realm = parse_ok("[libdefaults]\n  forwardable = true\n  R = {\n    forwardable = maybe\n  }\n");
+  CHECK_FALSE(libdefault_boolean(realm, "R", "forwardable", true));
+  CHECK(libdefault_boolean(realm, "OTHER", "forwardable", false));
+  CHECK(libdefault_boolean(realm, {}, "forwardable", false));
+}
+
+TEST_CASE("forwardable, proxiable, canonicalize = maybe are false, not a config error") {
+  auto d = LibDefaults::from(
+      parse_ok("[libdefaults]\n  default_realm = R\n  forwardable = maybe\n"
+               "  proxiable = maybe\n  canonicalize = maybe\n  R = {\n    proxiable = yes\n  }\n"));
+  REQUIRE_MESSAGE(d.ok(), d.error().message());
+  CHECK_FALSE(d->forwardable);
+  CHECK(d->proxiable);  // the realm's value
+  CHECK_FALSE(d->canonicalize);
+}
+
+TEST_CASE(
+    "allow_weak_crypto, allow_rc4 read as MIT's profile_get_boolean: [libdefaults] only, unknown is an "
+    "error") {
+  auto bad = LibDefaults::from(parse_ok("[libdefaults]\n  allow_weak_crypto = maybe\n"));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().detail == "krb5.conf:2: invalid boolean 'maybe' for libdefaults.allow_weak_crypto");
+  CHECK_FALSE(LibDefaults::from(parse_ok("[libdefaults]\n  allow_rc4 = sometimes\n")).ok());
+  // MIT does not read them per realm.
+  auto realm = LibDefaults::from(parse_ok(
+      "[libdefaults]\n  default_realm = R\n  R = {\n    allow_rc4 = true\n    allow_weak_crypto = x\n  }\n"));
+  REQUIRE(realm.ok());
+  CHECK_FALSE(realm->allow_rc4);
+  CHECK_FALSE(realm->allow_weak_crypto);
+  CHECK(LibDefaults::from(parse_ok("[libdefaults]\n  allow_rc4 = Yes\n"))->allow_rc4);
+  auto strict = libdefault_strict_boolean(parse_ok("[libdefaults]\n  x = nil\n"), "x", true);
+  REQUIRE(strict.ok());
+  CHECK_FALSE(*strict);
+  CHECK(libdefault_strict_boolean(parse_ok("[libdefaults]\n"), "x", true).value());
+}
+
+TEST_CASE("rdns: a word MIT's profile_get_boolean does not know leaves the default (true)") {
+  CHECK(LibDefaults::from(parse_ok("[libdefaults]\n  rdns = maybe\n"))->rdns);
+  CHECK_FALSE(LibDefaults::from(parse_ok("[libdefaults]\n  rdns = false\n"))->rdns);
+}
+
+TEST_CASE(
+    "dns_lookup_kdc/realm as MIT's maybe_use_dns: [libdefaults] only, then dns_fallback, unknown false") {
+  auto d =
+      LibDefaults::from(parse_ok("[libdefaults]\n  dns_lookup_kdc = maybe\n  dns_lookup_realm = maybe\n"));
+  REQUIRE_MESSAGE(d.ok(), d.error().message());
+  CHECK_FALSE(d->dns_lookup_kdc);
+  CHECK_FALSE(d->dns_lookup_realm);
+  auto fallback = LibDefaults::from(parse_ok("[libdefaults]\n  dns_fallback = yes\n  dns_lookup_kdc = no\n"));
+  CHECK_FALSE(fallback->dns_lookup_kdc);
+  CHECK(fallback->dns_lookup_realm);
+  CHECK_FALSE(
+      libdefault_dns_lookup(parse_ok("[libdefaults]\n  dns_fallback = off\n"), "dns_lookup_kdc", true));
+  CHECK(libdefault_dns_lookup(parse_ok("[libdefaults]\n"), "dns_lookup_kdc", true));
+  // Not per realm.
+  auto realm = LibDefaults::from(
+      parse_ok("[libdefaults]\n  default_realm = R\n  R = {\n    dns_lookup_kdc = false\n  }\n"));
+  CHECK(realm->dns_lookup_kdc);
+}
+
+TEST_CASE("kdc_timesync is MIT's integer: non-zero on, a word leaves the default") {
+  CHECK_FALSE(LibDefaults::from(parse_ok("[libdefaults]\n  kdc_timesync = 0\n"))->kdc_timesync);
+  CHECK(LibDefaults::from(parse_ok("[libdefaults]\n  kdc_timesync = 2\n"))->kdc_timesync);
+  CHECK(LibDefaults::from(parse_ok("[libdefaults]\n  kdc_timesync = false\n"))->kdc_timesync);
+}
+
+TEST_CASE("dns_canonicalize_hostname is [libdefaults] only, as MIT's get_tristate") {
+  auto realm = LibDefaults::from(
+      parse_ok("[libdefaults]\n  default_realm = R\n  R = {\n    dns_canonicalize_hostname = false\n  }\n"));
+  REQUIRE(realm.ok());
+  CHECK(realm->dns_canonicalize_hostname == DnsCanonicalize::yes);
+}

@@ -66,6 +66,27 @@ struct LibDefaults {
 // One [libdefaults] value, realm subsection first: the raw string.
 std::optional<std::string> libdefault(const Profile& profile, std::string_view realm, std::string_view name);
 
+// MIT reads [libdefaults] booleans in three ways; each setting is read the way
+// MIT reads it (LibDefaults::from, net::locate), through one of these.
+//
+// krb5int_libdefault_boolean (forwardable, proxiable, canonicalize,
+// noaddresses): the realm's subsection first, then [libdefaults]; the value is
+// read by _krb5_conf_boolean (conf_boolean), so a word it does not know
+// ("maybe") is false, neither the default nor an error. `def` when absent.
+bool libdefault_boolean(const Profile& profile, std::string_view realm, std::string_view name, bool def);
+
+// profile_get_boolean on [libdefaults] NAME only, no realm subsection
+// (allow_weak_crypto, allow_rc4, rdns): parse_bool's words, `def` when absent,
+// and an Errc::config error naming file, line and relation for a word it does
+// not know (MIT: PROF_BAD_BOOLEAN; krb5_init_context fails for
+// allow_weak_crypto and allow_rc4, rdns takes its default).
+Result<bool> libdefault_strict_boolean(const Profile& profile, std::string_view name, bool def);
+
+// locate_kdc.c's maybe_use_dns (dns_lookup_kdc, dns_lookup_realm): [libdefaults]
+// NAME only, else [libdefaults] dns_fallback, read by conf_boolean (an unknown
+// word is false); `def` when neither is set.
+bool libdefault_dns_lookup(const Profile& profile, std::string_view name, bool def);
+
 // [domain_realm]: the realm for a host, trying the host itself, then each
 // parent domain with and without a leading dot (".example.com", "example.com"),
 // as MIT does. Host names compare case-insensitively (lower-cased).

@@ -13,8 +13,13 @@
 
 namespace krbkit::config {
 
-// y yes true t 1 on / n no false nil 0 off, any case; nullopt otherwise.
+// y yes true t 1 on / n no false nil 0 off, any case; nullopt otherwise
+// (MIT's profile_parse_boolean, whose unknown word is PROF_BAD_BOOLEAN).
 std::optional<bool> parse_bool(std::string_view text);
+
+// MIT's _krb5_conf_boolean: y yes true t 1 on, any case, are true; every
+// other word is false.
+bool conf_boolean(std::string_view text);
 
 // Every form of MIT's krb5_string_to_deltat: "36000" (seconds), "10h",
 // "1d 2h 3m 4s" (any subset, in this order, blanks allowed), "10:00" (h:m),
