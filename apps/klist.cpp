@@ -122,16 +122,20 @@ std::string error_line(const Error& error) {
   return line;
 }
 
-// -A: the line for a cache of the collection that could not be listed. An
-// empty (uninitialized) cache file is "Bad format" to MIT's klist -A, as
-// its FILE cache reads it, where klist -c calls it no cache found.
-std::string member_error_line(const ccache::Cache& cache, const Error& error) {
+// An empty (uninitialized) cache file, as an interrupted kinit leaves: the
+// ccache module calls it no cache found; MIT's klist (-c and -A) says "Bad
+// format in credentials cache (filename: PATH)" as its FILE cache reads it.
+// The error keeps its code: exit 8, as klist -A with only such a cache.
+Error empty_cache_as_mit(const ccache::Cache& cache, Error error) {
   struct stat st {};
   const std::string path = cache.path();
   if (error.is(Errc::ccache_not_found) && !path.empty() && ::stat(path.c_str(), &st) == 0 &&
-      S_ISREG(st.st_mode) && st.st_size == 0)
-    return fmt::format("Bad format in credentials cache (filename: {})", path);
-  return error_line(error);
+      S_ISREG(st.st_mode) && st.st_size == 0) {
+    error.summary = "Bad format in credentials cache";
+    error.detail = "filename: " + path;
+    error.context.clear();
+  }
+  return error;
 }
 
 // One cache: listed (text or JSON), checked silently (-s), or checked for --valid-for.
@@ -177,7 +181,7 @@ Result<void> collection(const Context& c, const std::string& default_name) {
       auto shown = show_cache(c, **cache, w ? &*w : nullptr);
       if (!shown && text) {
         std::fflush(stdout);
-        fmt::print(stderr, "klist: {}\n", member_error_line(**cache, shown.error()));
+        fmt::print(stderr, "klist: {}\n", error_line(empty_cache_as_mit(**cache, shown.error())));
       }
       any = shown.ok() || any;
       continue;
@@ -212,7 +216,8 @@ Result<void> run(const Options& o) {
   KRBKIT_TRY(cache, ccache::open(name));
   std::optional<json::Writer> w;
   if (o.json && o.valid_for.empty() && !o.status) w.emplace();
-  KRBKIT_CHECK(show_cache(c, *cache, w ? &*w : nullptr));
+  if (auto shown = show_cache(c, *cache, w ? &*w : nullptr); !shown)
+    return empty_cache_as_mit(*cache, std::move(shown).error());
   if (w) print(w->finish());
   return success();
 }

@@ -400,3 +400,35 @@ TEST_CASE("kinit with forwardable/proxiable = maybe: the same ticket flags as MI
   // The cases tell F, P and neither apart: MIT's flags differ among them.
   CHECK(seen.size() >= 3);
 }
+
+TEST_CASE("klist -c on an empty (uninitialized) cache file: MIT's 'Bad format' line; exit 8, -s non-zero") {
+  Realm& realm = Realm::shared();
+  const std::string empty = realm.fresh_path("empty-cache");
+  std::ofstream(empty).flush();
+  std::filesystem::permissions(empty,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string bad_format = "klist: Bad format in credentials cache (filename: " + empty + ")\n";
+  for (const std::string& name : std::vector<std::string>{empty, "FILE:" + empty}) {
+    CAPTURE(name);
+    const auto expected = realm.run({"klist", "-c", name}, kFixedFormat);
+    const auto actual = realm.run({krbkit_tool("klist"), "-c", name}, kFixedFormat);
+    CHECK(expected.exit_code == 1);
+    CHECK(expected.err == bad_format);
+    CHECK(actual.err == expected.err);
+    CHECK(actual.out == expected.out);
+    CHECK(actual.exit_code == 8);  // as klist -A when only such a cache is there
+    // Through KRB5CCNAME as well.
+    EnvChanges env = kFixedFormat;
+    env["KRB5CCNAME"] = name;
+    const auto from_env = realm.run({krbkit_tool("klist")}, env);
+    CHECK(from_env.err == bad_format);
+    CHECK(from_env.exit_code == 8);
+    // -s: silent and non-zero, as MIT's.
+    const auto mit_status = realm.run({"klist", "-s", "-c", name});
+    const auto our_status = realm.run({krbkit_tool("klist"), "-s", "-c", name});
+    CHECK(mit_status.exit_code == 1);
+    CHECK(our_status.exit_code == mit_status.exit_code);
+    CHECK(our_status.out.empty());
+    CHECK(our_status.err.empty());
+  }
+}
