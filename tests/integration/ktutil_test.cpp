@@ -14,18 +14,25 @@ using namespace krbkit::test;
 
 namespace {
 const std::string kMitKtutil = "/usr/bin/ktutil";
-}
 
-TEST_CASE("ktutil: MIT-written keytabs are listed exactly as MIT's ktutil lists them") {
-  Realm& realm = Realm::shared();
-  const std::string script = "rkt " + realm.host_keytab() + "\nl\nlist -e\nl -k\nl -t\nl -t -k -e\nrkt " +
-                             realm.get("SERVICES_KEYTAB") + "\ndelent 2\nl -e\nclear\nl\nbogus\nquit\n";
+// Feeds `script` to MIT's ktutil and to ours (TZ=UTC) and checks that both
+// print the same on stdout and stderr; returns ours.
+RunResult same_as_mit_ktutil(Realm& realm, const std::string& script) {
   auto mit = realm.run({kMitKtutil}, {{"TZ", "UTC"}}, script);
   auto ours = realm.run({krbkit_tool("ktutil")}, {{"TZ", "UTC"}}, script);
   REQUIRE_MESSAGE(mit.ok(), mit.err);
   REQUIRE_MESSAGE(ours.ok(), ours.err);
   CHECK(ours.out == mit.out);
   CHECK(ours.err == mit.err);
+  return ours;
+}
+}  // namespace
+
+TEST_CASE("ktutil: MIT-written keytabs are listed exactly as MIT's ktutil lists them") {
+  Realm& realm = Realm::shared();
+  const std::string script = "rkt " + realm.host_keytab() + "\nl\nlist -e\nl -k\nl -t\nl -t -k -e\nrkt " +
+                             realm.get("SERVICES_KEYTAB") + "\ndelent 2\nl -e\nclear\nl\nbogus\nquit\n";
+  const RunResult ours = same_as_mit_ktutil(realm, script);
   CHECK(ours.out.find("host/server.krbkit.test@" + realm.name() + " (aes256-cts-hmac-sha1-96)") !=
         std::string::npos);
 }
@@ -124,12 +131,7 @@ TEST_CASE("ktutil: delent takes its slot as MIT's atoi does and words a bad one 
   const std::string script = "rkt " + realm.get("SERVICES_KEYTAB") +
                              "\ndelent\ndelent 1 2\ndelent 0\ndelent abc\ndelent -1\ndelent 999\n"
                              "delete_entry 99\ndelent 3x\ndelent 1\nl -e\nclear\ndelent 1\nq\n";
-  auto mit = realm.run({kMitKtutil}, {}, script);
-  auto ours = realm.run({krbkit_tool("ktutil")}, {}, script);
-  REQUIRE_MESSAGE(mit.ok(), mit.err);
-  REQUIRE_MESSAGE(ours.ok(), ours.err);
-  CHECK(ours.out == mit.out);
-  CHECK(ours.err == mit.err);
+  const RunResult ours = same_as_mit_ktutil(realm, script);
   CHECK(ours.err.find("delent: Invalid argument while deleting entry 999\n") != std::string::npos);
   CHECK(ours.err.find("delent: must specify entry to delete\n") != std::string::npos);
 
@@ -194,12 +196,7 @@ TEST_CASE(
   // usage error naming the request as typed.
   const std::string script = "addent -password -p " + alice + " -k x -e aes256-cts-hmac-sha1-96\nclear\nl\n" +
                              "add_entry -password -p " + alice + " -k 1 -f -s salt\nl\nq\n";
-  auto mit = realm.run({kMitKtutil}, {}, script);
-  auto ours = realm.run({krbkit_tool("ktutil")}, {}, script);
-  REQUIRE_MESSAGE(mit.ok(), mit.err);
-  REQUIRE_MESSAGE(ours.ok(), ours.err);
-  CHECK(ours.out == mit.out);
-  CHECK(ours.err == mit.err);
+  const RunResult ours = same_as_mit_ktutil(realm, script);
   CHECK(ours.out.find("   1    0 ") != std::string::npos);  // "clear" was the password, the entry is there
   CHECK(ours.err.find("usage: add_entry (-key | -password)") != std::string::npos);
 
