@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "krbkit/ccache/credentials.hpp"
 #include "krbkit/crypto/crypto.hpp"
+#include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::fuzz {

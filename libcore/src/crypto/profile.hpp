@@ -10,10 +10,10 @@
 
 #include "crypto/ossl.hpp"
 #include "krbkit/base/bytes.hpp"
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
 #include "krbkit/crypto/enctypes.hpp"
-#include "krbkit/crypto/key.hpp"
 #include "krbkit/crypto/primitives.hpp"
 
 namespace krbkit::crypto_detail {

@@ -236,11 +236,8 @@ Result<AsStep> AsExchange::on_error(const KrbError& err) {
   }
   Error e = err.to_error();
   if (err.e_data) {
-    if (auto status = pac::ntstatus_from_edata(*err.e_data)) {
-      e.ntstatus = *status;
-      e.ntstatus_text = pac::ntstatus_message(*status).value_or("");
-      trace_("KDC error carries NTSTATUS 0x{:08X} {}", *status, e.ntstatus_text);
-    }
+    if (auto* status = pac::attach_ntstatus(e, *err.e_data))
+      trace_("KDC error carries NTSTATUS 0x{:08X} {}", status->code, status->text);
   }
   if (err.error_code == kSkew) {
     auto kdc_time = floor<seconds>(system_clock::time_point(err.stime.time_since_epoch()));

@@ -9,6 +9,7 @@
 
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/net/locate.hpp"
+#include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace krbkit::exchange {
@@ -98,9 +99,9 @@ std::string describe_initial_creds_error(const Error& error, const Principal& cl
   } else if (error.is_kdc(23)) {
     text = fmt::format("Password for '{}' has expired{}", who, where);
     hint = "; change it with kpasswd";
-  } else if (!error.ntstatus_text.empty()) {
+  } else if (auto* status = pac::ntstatus_of(error); status && !status->text.empty()) {
     // Active Directory said precisely what is wrong with the account.
-    text = fmt::format("{} for '{}' (NTSTATUS 0x{:08X}, {})", error.ntstatus_text, who, error.ntstatus,
+    text = fmt::format("{} for '{}' (NTSTATUS 0x{:08X}, {})", status->text, who, status->code,
                        error.code.message());
   } else if (error.is_kdc(18)) {
     text = fmt::format("Client's credentials have been revoked (account of '{}' locked or disabled){}", who,

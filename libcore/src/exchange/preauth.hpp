@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
-#include "krbkit/crypto/key.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange::detail {

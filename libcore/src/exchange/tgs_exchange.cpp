@@ -233,13 +233,11 @@ Result<TgsStep> TgsExchange::on_reply(BytesView reply) {
     done_ = true;
     Error e = err->to_error();
     if (err->e_data) {
-      if (auto status = pac::ntstatus_from_edata(*err->e_data)) {
-        e.ntstatus = *status;
-        e.ntstatus_text = pac::ntstatus_message(*status).value_or("");
-        trace_("KDC error carries NTSTATUS 0x{:08X} {}", *status, e.ntstatus_text);
+      if (auto* status = pac::attach_ntstatus(e, *err->e_data)) {
+        trace_("KDC error carries NTSTATUS 0x{:08X} {}", status->code, status->text);
         // No caller names it for a TGS error (kinit does for the AS): say it here.
-        std::string said = fmt::format("NTSTATUS 0x{:08X}{}{}", *status, e.ntstatus_text.empty() ? "" : " ",
-                                       e.ntstatus_text);
+        std::string said =
+            fmt::format("NTSTATUS 0x{:08X}{}{}", status->code, status->text.empty() ? "" : " ", status->text);
         e.detail = e.detail.empty() ? said : e.detail + "; " + said;
       }
     }

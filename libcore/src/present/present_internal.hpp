@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "krbkit/ccache/credentials.hpp"
+#include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::present {

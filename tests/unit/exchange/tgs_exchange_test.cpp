@@ -11,6 +11,7 @@
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/principal.hpp"
 
 using namespace krbkit;
@@ -712,7 +713,8 @@ TEST_CASE("a TGS error with an AD NTSTATUS (KERB-EXT-ERROR in PA-PW-SALT) says i
   auto r = tgs.on_reply(encode(e));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().is_kdc(18));
-  CHECK(r.error().ntstatus == 0xC0000072);
+  REQUIRE(pac::ntstatus_of(r.error()) != nullptr);
+  CHECK(pac::ntstatus_of(r.error())->code == 0xC0000072);
   CHECK_MESSAGE(r.error().message().find("NTSTATUS 0xC0000072 Account disabled") != std::string::npos,
                 r.error().message());
 }

@@ -11,6 +11,7 @@
 //   std::system_category()  errno from the operating system
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -34,15 +35,15 @@ enum class Errc {
   ccache_unsafe,        // wrong owner, symlink, ...
   keytab_not_found,
   keytab_format,
-  keytab_no_key,        // no suitable key in the keytab
-  no_credentials,       // cache holds no matching/valid ticket
+  keytab_no_key,   // no suitable key in the keytab
+  no_credentials,  // cache holds no matching/valid ticket
   credentials_expired,
-  reply_mismatch,       // a KDC reply failed a check (nonce, names, ...)
-  password_mismatch,    // the two entries of a new password differ
-  io,                   // other I/O
-  cancelled,            // the user cancelled a prompt
+  reply_mismatch,     // a KDC reply failed a check (nonce, names, ...)
+  password_mismatch,  // the two entries of a new password differ
+  io,                 // other I/O
+  cancelled,          // the user cancelled a prompt
   internal,
-  password_rejected,    // a password server refused the new password (kpasswd result code)
+  password_rejected,  // a password server refused the new password (kpasswd result code)
 };
 
 const std::error_category& lib_category();
@@ -55,6 +56,11 @@ inline std::error_code kdc_error(int code) { return {code, kdc_category()}; }
 // The RFC 4120 name of a KDC error code ("KDC_ERR_PREAUTH_REQUIRED"), or "" if unknown.
 const char* kdc_error_name(int code);
 
+// Base class of Error::extension; the owning module defines what it holds.
+struct ErrorExtension {
+  virtual ~ErrorExtension() = default;
+};
+
 struct Error {
   std::error_code code;
   std::string detail;                // what was involved: file, principal, field path
@@ -64,11 +70,10 @@ struct Error {
   // its generic ones: "Cannot contact any KDC for realm 'KRBKIT.TEST'" for
   // Errc::no_kdc, whose own text is "...for requested realm".
   std::string summary;
-  // A Windows NTSTATUS that an Active Directory KDC put in the KRB-ERROR's
-  // e-data (KERB-EXT-ERROR), 0 when there is none. It says more than the
-  // RFC 4120 code: "Account disabled" rather than "credentials revoked".
-  std::uint32_t ntstatus = 0;
-  std::string ntstatus_text;  // its message, "" when unknown
+  // What a module above base knows about this failure that code and detail do
+  // not carry, owned and read back by that module (pac::ntstatus_of: the
+  // NTSTATUS an Active Directory KDC sent). Null when there is none.
+  std::shared_ptr<const ErrorExtension> extension;
 
   Error() = default;
   Error(std::error_code c, std::string d = {}) : code(c), detail(std::move(d)) {}

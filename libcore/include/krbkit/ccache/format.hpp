@@ -11,7 +11,7 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
-#include "krbkit/ccache/credentials.hpp"
+#include "krbkit/proto/credentials.hpp"
 
 namespace krbkit::ccache {
 

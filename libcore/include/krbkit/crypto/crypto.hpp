@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "krbkit/base/bytes.hpp"
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
 #include "krbkit/crypto/enctypes.hpp"
-#include "krbkit/crypto/key.hpp"
 
 namespace krbkit {
 

@@ -6,9 +6,9 @@
 #include <cstdint>
 
 #include "krbkit/base/bytes.hpp"
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
-#include "krbkit/crypto/key.hpp"
 
 namespace krbkit::primitive {
 

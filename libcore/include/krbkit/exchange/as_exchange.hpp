@@ -38,10 +38,10 @@
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/trace.hpp"
-#include "krbkit/ccache/credentials.hpp"
 #include "krbkit/ccache/format.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/exchange/key_source.hpp"
+#include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange {

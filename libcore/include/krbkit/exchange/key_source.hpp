@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
 #include "krbkit/crypto/enctypes.hpp"
-#include "krbkit/crypto/key.hpp"
 #include "krbkit/proto/basic_types.hpp"
 
 namespace krbkit::exchange {

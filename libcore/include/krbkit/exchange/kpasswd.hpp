@@ -36,9 +36,9 @@
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
-#include "krbkit/ccache/credentials.hpp"
 #include "krbkit/exchange/kpasswd_result.hpp"
 #include "krbkit/gss/ap.hpp"
+#include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange {

@@ -24,11 +24,11 @@
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
 #include "krbkit/base/trace.hpp"
-#include "krbkit/ccache/credentials.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/key_source.hpp"
 #include "krbkit/exchange/kpasswd.hpp"
 #include "krbkit/net/kdc_client.hpp"
+#include "krbkit/proto/credentials.hpp"
 
 namespace krbkit::exchange {
 

@@ -49,9 +49,9 @@
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/trace.hpp"
-#include "krbkit/ccache/credentials.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/exchange/tgs_s4u.hpp"
+#include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange {

@@ -15,7 +15,7 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
-#include "krbkit/ccache/credentials.hpp"
+#include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::gss {

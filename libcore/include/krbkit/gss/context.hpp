@@ -23,9 +23,9 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
-#include "krbkit/ccache/credentials.hpp"
 #include "krbkit/gss/ap.hpp"
 #include "krbkit/gss/tokens.hpp"
+#include "krbkit/proto/credentials.hpp"
 
 namespace krbkit::gss {
 

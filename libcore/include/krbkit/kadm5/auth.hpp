@@ -17,8 +17,8 @@
 
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
-#include "krbkit/ccache/credentials.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/proto/credentials.hpp"
 
 namespace krbkit::kadm5 {
 

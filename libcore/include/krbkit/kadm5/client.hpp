@@ -23,9 +23,9 @@
 
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
-#include "krbkit/ccache/credentials.hpp"
 #include "krbkit/kadm5/errors.hpp"
 #include "krbkit/kadm5/types.hpp"
+#include "krbkit/proto/credentials.hpp"
 #include "krbkit/rpc/gss_client.hpp"
 
 namespace krbkit::kadm5 {

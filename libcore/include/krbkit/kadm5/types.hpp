@@ -10,7 +10,7 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/enctype.hpp"
-#include "krbkit/crypto/key.hpp"
+#include "krbkit/base/key.hpp"
 
 namespace krbkit::kadm5 {
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "krbkit/base/bytes.hpp"
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
-#include "krbkit/crypto/key.hpp"
 #include "krbkit/proto/basic_types.hpp"
 
 namespace krbkit::keytab {

@@ -18,9 +18,10 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/enctype.hpp"
+#include "krbkit/base/error.hpp"
 #include "krbkit/base/json.hpp"
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
-#include "krbkit/crypto/key.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::pac {
@@ -185,5 +186,18 @@ std::optional<std::uint32_t> ntstatus_from_edata(BytesView e_data);
 // "Account disabled", "Account locked out", ... or nullopt for codes without
 // a message here.
 std::optional<std::string> ntstatus_message(std::uint32_t status);
+
+// A Windows NTSTATUS that an Active Directory KDC put in a KRB-ERROR's e-data.
+// It says more than the RFC 4120 code: "Account disabled" rather than
+// "credentials revoked". Carried on an Error as its extension.
+struct NtStatus : ErrorExtension {
+  std::uint32_t code = 0;
+  std::string text;  // ntstatus_message(code), "" when unknown
+};
+// Finds the NTSTATUS in `e_data` and attaches it to `error`; the attached
+// value, or nullptr when e_data carries none (then `error` is unchanged).
+const NtStatus* attach_ntstatus(Error& error, BytesView e_data);
+// The NTSTATUS attached to `error`, nullptr when there is none.
+const NtStatus* ntstatus_of(const Error& error);
 
 }  // namespace krbkit::pac

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "krbkit/base/json.hpp"
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
-#include "krbkit/crypto/key.hpp"
 #include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/messages.hpp"
 

@@ -6,7 +6,7 @@
 //     which are vectors that are left out of the encoding when empty;
 //   - KerberosFlags are std::uint32_t with bit 0 as the most significant bit
 //     (see constants.hpp);
-//   - EncryptionKey is krbkit::Key (crypto/key.hpp, a header-only value whose
+//   - EncryptionKey is krbkit::Key (base/key.hpp, a header-only value whose
 //     bytes are wiped), so structs holding a key are move-only;
 //   - encrypted parts stay EncryptedData here: the crypto module decrypts the
 //     cipher and the matching decode_enc_*() reads the plaintext.
@@ -22,9 +22,9 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/enctype.hpp"
+#include "krbkit/base/key.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
-#include "krbkit/crypto/key.hpp"
 #include "krbkit/proto/basic_types.hpp"
 #include "krbkit/proto/constants.hpp"
 
