@@ -129,7 +129,7 @@ Result<void> run(const Options& o, int& failures, bool& bad_password) {
     Error e = std::move(ticket).error();
     // MIT maps a failed pre-authentication to KADM5_BAD_PASSWORD.
     // (PREAUTH_FAILED, BAD_INTEGRITY, or an AS-REP that does not decrypt).
-    if (e.is_kdc(24) || e.is_kdc(31) || e.is(Errc::integrity)) {
+    if (e.is(KdcErr::preauth_failed) || e.is(KdcErr::ap_err_bad_integrity) || e.is(Errc::integrity)) {
       e = Error{kadm5::Code::bad_password};
       bad_password = true;
     }

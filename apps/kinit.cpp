@@ -293,7 +293,7 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   }
 
   auto result = exchange::get_initial_credentials(profile, req, *keys, trace);
-  if (!result && result.error().is_kdc(23) && !o.use_keytab) {
+  if (!result && result.error().is(KdcErr::key_expired) && !o.use_keytab) {
     // KEY_EXPIRED: as MIT, ask for a new password twice, change it, try again
     // with it. A principal without pre-authentication hears KEY_EXPIRED
     // before any password was asked for: ask for the old one first then.

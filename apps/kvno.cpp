@@ -96,7 +96,7 @@ std::optional<std::string> expired_tgt(const ccache::CacheContents& c, const std
 // kvno names it: "Server x@R not found in Kerberos database while ...".
 std::string describe(Error e, const std::string& doing, const std::string& server = {}) {
   e.context.push_back(doing);
-  if (server.empty() || !e.is_kdc(7)) return e.message();
+  if (server.empty() || !e.is(KdcErr::s_principal_unknown)) return e.message();
   std::string text = fmt::format("Server {} not found in Kerberos database", server);
   if (!e.detail.empty()) text += " (" + e.detail + ")";
   for (const auto& c : e.context) text += " while " + c;

@@ -16,17 +16,14 @@ namespace krbkit::cli {
 int exit_code_for(const Error& error) {
   const auto& code = error.code;
   if (code.category() == kdc_category()) {
-    switch (code.value()) {
-      case 24:  // KDC_ERR_PREAUTH_FAILED
-      case 31:  // KRB_AP_ERR_BAD_INTEGRITY (wrong password without preauth)
+    switch (static_cast<KdcErr>(code.value())) {
+      case KdcErr::preauth_failed:
+      case KdcErr::ap_err_bad_integrity:  // wrong password without preauth
         return kExitBadPassword;
-      case 6:  // KDC_ERR_C_PRINCIPAL_UNKNOWN
-      case 7:  // KDC_ERR_S_PRINCIPAL_UNKNOWN
-        return kExitUnknownPrincipal;
-      case 37:  // KRB_AP_ERR_SKEW
-        return kExitClockSkew;
-      case 23:  // KDC_ERR_KEY_EXPIRED
-        return kExitPasswordExpired;
+      case KdcErr::c_principal_unknown:
+      case KdcErr::s_principal_unknown: return kExitUnknownPrincipal;
+      case KdcErr::ap_err_skew: return kExitClockSkew;
+      case KdcErr::key_expired: return kExitPasswordExpired;
       default: return kExitFailure;
     }
   }

@@ -39,11 +39,6 @@ bool same_name_any_realm_case(const Principal& a, const Principal& b) {
   return a.components == b.components && same_realm(a.realm, b.realm);
 }
 
-constexpr int kPreauthRequired = 25;
-constexpr int kPreauthFailed = 24;
-constexpr int kResponseTooBig = 52;
-constexpr int kSkew = 37;
-
 std::string salt_of(const EtypeInfo2Entry& info, const Principal& client) {
   return info.salt ? *info.salt : default_salt(client);
 }
@@ -209,12 +204,12 @@ Result<AsStep> AsExchange::on_reply(BytesView reply) {
 Result<AsStep> AsExchange::on_error(const KrbError& err) {
   trace_("Received error from KDC: {}/{}", err.error_code, kdc_error(err.error_code).message());
   const bool preauth_sent = state_ == State::sent_preauth;
-  if (err.error_code == kResponseTooBig) {
+  if (err.is(KdcErr::err_response_too_big)) {
     trace_("Request or response is too big for UDP; retrying with TCP");
     return AsStep{SendToKdc{last_request_, request_.client.realm, true, true}};
   }
   if (optimistic_ && !retried_optimistic_ &&
-      (err.error_code == kPreauthFailed || err.error_code == kPreauthRequired)) {
+      (err.is(KdcErr::preauth_failed) || err.is(KdcErr::preauth_required))) {
     // The cached etype-info was stale (a new password or salt): ask afresh.
     trace_("Cached etype-info was not accepted; starting over without it");
     retried_optimistic_ = true;
@@ -222,11 +217,12 @@ Result<AsStep> AsExchange::on_error(const KrbError& err) {
     as_key_.reset();
     as_key_info_.reset();
     pa_type_.reset();
-    if (err.error_code == kPreauthRequired) return on_preauth_required(err);
+    if (err.is(KdcErr::preauth_required)) return on_preauth_required(err);
     return send_plain();
   }
-  if (err.error_code == kPreauthRequired && !preauth_sent) return on_preauth_required(err);
-  if (err.error_code == kSkew && preauth_sent && defaults_.kdc_timesync && !retried_skew_ && as_key_info_) {
+  if (err.is(KdcErr::preauth_required) && !preauth_sent) return on_preauth_required(err);
+  if (err.is(KdcErr::ap_err_skew) && preauth_sent && defaults_.kdc_timesync && !retried_skew_ &&
+      as_key_info_) {
     retried_skew_ = true;
     auto kdc_time = system_clock::time_point(err.stime.time_since_epoch()) + microseconds(err.susec);
     offset_ = duration_cast<microseconds>(kdc_time - now());
@@ -239,13 +235,13 @@ Result<AsStep> AsExchange::on_error(const KrbError& err) {
     if (auto* status = pac::attach_ntstatus(e, *err.e_data))
       trace_("KDC error carries NTSTATUS 0x{:08X} {}", status->code, status->text);
   }
-  if (err.error_code == kSkew) {
+  if (err.is(KdcErr::ap_err_skew)) {
     auto kdc_time = floor<seconds>(system_clock::time_point(err.stime.time_since_epoch()));
     auto diff = duration_cast<seconds>(kdc_time - floor<seconds>(now())).count();
     e.detail =
         fmt::format("KDC time {:%Y-%m-%d %H:%M:%S} UTC, {} s {} ours; allowed skew {} s", kdc_time,
                     diff < 0 ? -diff : diff, diff < 0 ? "behind" : "ahead of", defaults_.clockskew.count());
-  } else if (err.error_code == kPreauthRequired) {
+  } else if (err.is(KdcErr::preauth_required)) {
     e.detail = "the KDC asked again after pre-authentication";
   }
   state_ = State::done;
@@ -259,7 +255,7 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err) {
     method_data = std::move(md);
   }
   if (method_data.empty())
-    return Error{kdc_error(kPreauthRequired), "Preauth required but no preauth options sent by KDC"};
+    return Error{kdc_error(KdcErr::preauth_required), "Preauth required but no preauth options sent by KDC"};
   trace_("Processing preauth types: {}", detail::padata_list(method_data));
 
   const PreauthMech* mech = nullptr;

@@ -24,7 +24,8 @@ bool looks_like_as_reply(BytesView data) {
 }
 
 bool is_bad_password(const Error& e) {
-  return e.is_kdc(24) || e.is_kdc(31) || e.is_kdc(23) || e.is(Errc::integrity);
+  return e.is(KdcErr::preauth_failed) || e.is(KdcErr::ap_err_bad_integrity) || e.is(KdcErr::key_expired) ||
+         e.is(Errc::integrity);
 }
 
 }  // namespace
@@ -91,19 +92,20 @@ std::string describe_initial_creds_error(const Error& error, const Principal& cl
   std::string who = unparse_principal(client);
   std::string text, hint;
   std::string where = error.detail.empty() ? "" : fmt::format(" ({})", error.detail);
-  if (error.is_kdc(24) || error.is_kdc(31) || error.is(Errc::integrity)) {
+  if (error.is(KdcErr::preauth_failed) || error.is(KdcErr::ap_err_bad_integrity) ||
+      error.is(Errc::integrity)) {
     // MIT's words first (scripts grep for them), then whose and which KDC's.
     text = fmt::format("Password incorrect for '{}'{}", who, where);
-  } else if (error.is_kdc(6)) {
+  } else if (error.is(KdcErr::c_principal_unknown)) {
     text = fmt::format("Client '{}' not found in Kerberos database{}", who, where);
-  } else if (error.is_kdc(23)) {
+  } else if (error.is(KdcErr::key_expired)) {
     text = fmt::format("Password for '{}' has expired{}", who, where);
     hint = "; change it with kpasswd";
   } else if (auto* status = pac::ntstatus_of(error); status && !status->text.empty()) {
     // Active Directory said precisely what is wrong with the account.
     text = fmt::format("{} for '{}' (NTSTATUS 0x{:08X}, {})", status->text, who, status->code,
                        error.code.message());
-  } else if (error.is_kdc(18)) {
+  } else if (error.is(KdcErr::client_revoked)) {
     text = fmt::format("Client's credentials have been revoked (account of '{}' locked or disabled){}", who,
                        where);
   } else {

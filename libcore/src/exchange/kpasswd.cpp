@@ -181,7 +181,7 @@ Result<KpasswdResult> KpasswdExchange::on_reply(BytesView reply) const {
     const auto skew = std::chrono::abs(std::chrono::duration_cast<std::chrono::seconds>(
         *part.timestamp - std::chrono::floor<std::chrono::seconds>(hook_now(hooks_))));
     if (skew > hooks_.clockskew)
-      return Error{kdc_error(37),
+      return Error{kdc_error(KdcErr::ap_err_skew),
                    fmt::format("kpasswd reply timestamp is {} s away from our clock", skew.count())};
   }
   return read_result_data(part.user_data, false);

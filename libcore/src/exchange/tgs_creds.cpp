@@ -258,7 +258,7 @@ Result<Credentials> TgsClient::get(const Principal& server, const ServiceOptions
     req.additional_tickets.push_back(options.user_to_user->ticket);
   }
   auto asked = ask(tgt, std::move(req));
-  if (!asked && options.for_user && asked.error().is_kdc(36) && !(server == client_)) {
+  if (!asked && options.for_user && asked.error().is(KdcErr::ap_err_badmatch) && !(server == client_)) {
     // KRB_AP_ERR_BADMATCH is what AD says when S4U2Self names another service.
     Error e = std::move(asked).error();
     e.detail = fmt::format("S4U2Self gives tickets to the requesting service only: {} asked for {}",
@@ -341,7 +341,7 @@ Result<Credentials> TgsClient::get_s4u_proxy(const Principal& server, const Serv
   // (msDS-AllowedToDelegateTo).
   req.pac_options = pac_options::resource_based_delegation;
   auto r = ask(tgt, std::move(req));
-  if (!r && r.error().is_kdc(13)) {
+  if (!r && r.error().is(KdcErr::badoption)) {
     // KDC_ERR_BADOPTION is all a KDC says when it refuses the delegation.
     Error e = std::move(r).error();
     std::string why;

@@ -21,8 +21,6 @@ using namespace std::chrono;
 
 namespace {
 
-constexpr int kResponseTooBig = 52;
-
 std::uint32_t random_nonce() {
   std::uint32_t n = 0;
   RAND_bytes(reinterpret_cast<unsigned char*>(&n), sizeof n);
@@ -226,7 +224,7 @@ Result<TgsStep> TgsExchange::on_reply(BytesView reply) {
   KRBKIT_TRY(decoded, decode_kdc_reply(reply));
   if (auto* err = std::get_if<KrbError>(&decoded)) {
     trace_("TGS reply is an error: {}/{}", err->error_code, kdc_error(err->error_code).message());
-    if (err->error_code == kResponseTooBig) {
+    if (err->is(KdcErr::err_response_too_big)) {
       trace_("Request or response is too big for UDP; retrying with TCP");
       return TgsStep{TgsSend{last_request_, kdc_realm_, true}};
     }

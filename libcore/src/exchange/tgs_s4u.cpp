@@ -159,7 +159,7 @@ Result<std::optional<Principal>> check_s4u_x509_reply(const S4uUserId& sent, Byt
   } else {
     auto info = cksumtype_info(rep.checksum.cksumtype);
     if (!info || !(*info)->keyed)
-      return Error{kdc_error(50),  // KRB_AP_ERR_INAPP_CKSUM
+      return Error{kdc_error(KdcErr::ap_err_inapp_cksum),
                    fmt::format("PA-S4U-X509-USER in the TGS-REP has the unkeyed checksum {}",
                                cksumtype_name(rep.checksum.cksumtype))};
   }

@@ -13,8 +13,6 @@ namespace krbkit::exchange {
 
 namespace {
 
-constexpr int kPreauthRequired = 25;
-
 // The entry for `e` (without `e`: the first one, the KDC's choice) in
 // ETYPE-INFO2, else ETYPE-INFO, else PW-SALT (which names no enctype:
 // `fallback` then), in `padata`.
@@ -75,7 +73,7 @@ Result<EtypeInfo2Entry> fetch_etype_info(const config::Profile& profile, const P
   std::vector<PaData> padata;
   Enctype fallback = body.etype.front();
   if (auto* err = std::get_if<KrbError>(&decoded)) {
-    if (err->error_code != kPreauthRequired) return err->to_error();
+    if (!err->is(KdcErr::preauth_required)) return err->to_error();
     if (err->e_data) {
       KRBKIT_TRY(md, decode_method_data(*err->e_data, "KRB-ERROR.e-data METHOD-DATA"));
       padata = std::move(md);

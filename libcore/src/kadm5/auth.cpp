@@ -23,9 +23,6 @@
 namespace krbkit::kadm5 {
 namespace {
 
-constexpr int kServerUnknown = 7;  // KDC_ERR_S_PRINCIPAL_UNKNOWN
-constexpr int kPolicy = 12;        // KDC_ERR_POLICY
-
 // MIT's k5_primary_domain: the resolver's first search domain, or "".
 std::string primary_domain() {
   struct __res_state state {};
@@ -67,7 +64,7 @@ std::optional<Principal> kadmin_host(const config::Profile& profile, const Admin
 Result<Credentials> with_fallback(const config::Profile& profile, const AdminAuth& auth,
                                   const std::function<Result<Credentials>(const Principal&)>& get) {
   auto got = get(kadmin_admin(auth));
-  if (got.ok() || !got.error().is_kdc(kServerUnknown)) return got;
+  if (got.ok() || !got.error().is(KdcErr::s_principal_unknown)) return got;
   auto host = kadmin_host(profile, auth);
   return host ? get(*host) : std::move(got);
 }
@@ -114,7 +111,7 @@ Result<Credentials> from_cache(const config::Profile& profile, const AdminAuth& 
   const std::string name = "kadmin/admin@" + auth.realm;
   // MIT creates kadmin/admin with DISALLOW_TGT_BASED (-allow_tgs_req): its
   // KDC answers a TGS request for it with KDC_ERR_POLICY.
-  if (e.is_kdc(kPolicy))
+  if (e.is(KdcErr::policy))
     return Error{Errc::no_credentials, name + " does not accept tickets obtained with a TGT (KDC: " +
                                            e.code.message() + "); use -p/-k, or kinit -S kadmin/admin"};
   if (e.is(Errc::no_credentials) || e.is(Errc::ccache_not_found))

@@ -436,7 +436,7 @@ using codec::decode_as;
 using codec::encode_as;
 
 Error KrbError::to_error() const {
-  return Error{kdc_error(error_code), error_code == 60 ? e_text.value_or("") : std::string()};
+  return Error{kdc_error(error_code), is(KdcErr::err_generic) ? e_text.value_or("") : std::string()};
 }
 
 std::optional<MsgType> peek_msg_type(BytesView der) {

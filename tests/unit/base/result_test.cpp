@@ -52,7 +52,7 @@ TEST_CASE("KDC error codes read like MIT's messages") {
   e.context.push_back("getting initial credentials");
   CHECK(e.message() ==
         "Client not found in Kerberos database (alice@EXAMPLE.COM) while getting initial credentials");
-  CHECK(e.is_kdc(6));
+  CHECK(e.is(KdcErr::c_principal_unknown));
   CHECK(std::string(kdc_error_name(25)) == "KDC_ERR_PREAUTH_REQUIRED");
   CHECK(kdc_error(999).message() == "Unknown Kerberos error code 999");
 }

@@ -16,6 +16,8 @@
 #include <system_error>
 #include <vector>
 
+#include "krbkit/base/kdc_err.hpp"
+
 namespace krbkit {
 
 // Local failures. Keep the list short and about what a caller can act on.
@@ -50,7 +52,8 @@ const std::error_category& lib_category();
 const std::error_category& kdc_category();
 
 inline std::error_code make_error_code(Errc e) { return {static_cast<int>(e), lib_category()}; }
-// An RFC 4120 error code from a KRB-ERROR.
+// An RFC 4120 error code: a KdcErr, or the number a KRB-ERROR carried.
+inline std::error_code kdc_error(KdcErr e) { return {static_cast<int>(e), kdc_category()}; }
 inline std::error_code kdc_error(int code) { return {code, kdc_category()}; }
 
 // The RFC 4120 name of a KDC error code ("KDC_ERR_PREAUTH_REQUIRED"), or "" if unknown.
@@ -80,7 +83,7 @@ struct Error {
   Error(Errc e, std::string d = {}) : code(make_error_code(e)), detail(std::move(d)) {}
 
   bool is(Errc e) const { return code == make_error_code(e); }
-  bool is_kdc(int kdc_code) const { return code.category() == kdc_category() && code.value() == kdc_code; }
+  bool is(KdcErr e) const { return code == kdc_error(e); }
 
   // "<summary, else category message> (<detail>) while <context>...", one line.
   std::string message() const;

@@ -375,9 +375,10 @@ struct KrbError {
   std::optional<std::string> e_text;
   std::optional<Bytes> e_data;
   // Error{kdc_error(error_code)}, as MIT reports it: the e-text becomes the
-  // detail only for KRB_ERR_GENERIC (60), where it is the only explanation
+  // detail only for KRB_ERR_GENERIC, where it is the only explanation
   // (MIT's KDC sets e-text to tokens like "NEEDED_PREAUTH" otherwise).
   Error to_error() const;
+  bool is(KdcErr e) const { return error_code == static_cast<std::int32_t>(e); }
   friend bool operator==(const KrbError&, const KrbError&) = default;
 };
 
