@@ -56,10 +56,20 @@ Key random_key(Enctype e) {
 Result<Key> random_key(Enctype e, CryptoPolicy policy) {
   KRBKIT_TRY(info, enctype_info(e, policy));
   SecretBytes seed(info->seed_bytes);
-  crypto_detail::random_bytes(seed.data(), seed.size());
+  KRBKIT_CHECK(crypto_detail::random_bytes(seed.data(), seed.size()));
   KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
   return profile->random_to_key(*info, seed.view());
 }
+
+Result<void> random_fill(std::uint8_t* out, std::size_t len) { return crypto_detail::random_bytes(out, len); }
+
+Result<std::uint32_t> random_u32() {
+  std::uint8_t b[4];
+  KRBKIT_CHECK(crypto_detail::random_bytes(b, sizeof b));
+  return std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3];
+}
+
+void simulate_random_failure(bool on) { crypto_detail::random_fails = on; }
 
 Result<Key> random_to_key(Enctype e, BytesView seed, CryptoPolicy policy) {
   KRBKIT_TRY(info, enctype_info(e, policy));
@@ -70,7 +80,7 @@ Result<Key> random_to_key(Enctype e, BytesView seed, CryptoPolicy policy) {
 Result<Bytes> encrypt(const Key& key, std::int32_t usage, BytesView plaintext) {
   KRBKIT_TRY(info, key_info(key));
   std::uint8_t confounder[16];
-  crypto_detail::random_bytes(confounder, info->confounder_bytes);
+  KRBKIT_CHECK(crypto_detail::random_bytes(confounder, info->confounder_bytes));
   KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
   return profile->encrypt(*info, key, usage, {confounder, info->confounder_bytes}, plaintext);
 }
@@ -124,6 +134,14 @@ Result<Bytes> make_checksum(Cksumtype c, const Key* key, std::int32_t usage, Byt
 
 Result<void> verify_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data,
                              BytesView checksum) {
+  // A caller that holds a key wants proof of it: an unkeyed checksum (which
+  // anyone can recompute over altered data) is never that proof.
+  if (key != nullptr) {
+    auto ck = cksumtype_info(c);
+    if (!ck || !(*ck)->keyed)
+      return Error{kdc_error(50),  // KRB_AP_ERR_INAPP_CKSUM
+                   cksumtype_name(c) + " is not a keyed checksum"};
+  }
   KRBKIT_TRY(expected, make_checksum(c, key, usage, data));
   if (!crypto_detail::equal_ct(expected, checksum))
     return Error{Errc::integrity, cksumtype_name(c) + ": checksum verification failed"};

@@ -13,8 +13,10 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "krbkit/base/secret.hpp"
 
@@ -365,20 +367,25 @@ Result<void> kbkdf_cmac_feedback(Cipher cbc, BytesView key, BytesView label, std
   return kdf_run(algs().kbkdf_kdf(), "KBKDF", params, out, len);
 }
 
+std::atomic<bool> random_fails{false};
+
 // The kernel's CSPRNG, as MIT's default "os" PRNG uses: OpenSSL's
 // RAND_bytes() would first set up its DRBG (fetching AES-256-CTR and
 // seeding), which costs a short-lived tool more than all its own crypto.
-void random_bytes(std::uint8_t* out, std::size_t len) {
+Result<void> random_bytes(std::uint8_t* out, std::size_t len) {
   while (len > 0) {
-    ssize_t n = ::getrandom(out, len, 0);
+    ssize_t n = random_fails ? (errno = EIO, -1) : ::getrandom(out, len, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
-      // The CSPRNG failing is not something a caller can handle.
-      std::abort();
+      const int e = errno;
+      secure_wipe(out, len);
+      return Error{Errc::internal,
+                   std::string("the system's random number generator failed: ") + std::strerror(e)};
     }
     out += n;
     len -= static_cast<std::size_t>(n);
   }
+  return success();
 }
 
 bool equal_ct(BytesView a, BytesView b) {

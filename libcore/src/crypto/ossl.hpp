@@ -5,6 +5,7 @@
 // come from the legacy provider loaded into a private OSSL_LIB_CTX, so nothing
 // else in the process sees them.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -68,7 +69,9 @@ Result<void> kbkdf_hmac(Md md, BytesView key, BytesView label, BytesView context
 Result<void> kbkdf_cmac_feedback(Cipher cbc, BytesView key, BytesView label, std::uint8_t* out,
                                  std::size_t len);
 
-void random_bytes(std::uint8_t* out, std::size_t len);
+// Errc::internal when the kernel's CSPRNG fails (or random_fails is set).
+Result<void> random_bytes(std::uint8_t* out, std::size_t len);
+extern std::atomic<bool> random_fails;
 // Constant-time comparison.
 bool equal_ct(BytesView a, BytesView b);
 

@@ -102,6 +102,14 @@ Bytes zeroed_signatures(const Pac& pac, bool full_too) {
 }
 
 Result<void> verify(const Signature& s, const Key& key, BytesView data, const char* which) {
+  // Only the checksum of the key's own enctype family proves the key: an
+  // unkeyed type (crc32, md5, sha1) anyone can recompute, and MIT's KDC signs
+  // with the key's mandatory checksum type.
+  if (s.type != mandatory_checksum(key.enctype))
+    return Error{kdc_error(50),  // KRB_AP_ERR_INAPP_CKSUM
+                 fmt::format("PAC {} signature: checksum type {} is not {}, the checksum of the {} key",
+                             which, cksumtype_name(s.type), cksumtype_name(mandatory_checksum(key.enctype)),
+                             enctype_name(key.enctype))};
   auto r = verify_checksum(s.type, &key, kPacChecksumUsage, data, s.signature);
   if (!r) {
     return Error{r.error().code,
@@ -250,6 +258,45 @@ Result<void> verify_kdc_signature(const Pac& pac, const Key& krbtgt_key) {
 Result<void> verify_full_signature(const Pac& pac, const Key& krbtgt_key) {
   if (!pac.full_signature) return Error{Errc::parse, "PAC has no FULL_CHECKSUM buffer"};
   return verify(*pac.full_signature, krbtgt_key, zeroed_signatures(pac, true), "full");
+}
+
+namespace {
+// A copy of `part` whose PAC (in a top-level AD-IF-RELEVANT) holds one zero
+// byte instead, as the KDC encoded it to make the ticket signature.
+Result<Bytes> ticket_signed_data(const EncTicketPart& part) {
+  EncTicketPart copy{
+      part.flags,   part.key.clone(), part.crealm, part.cname, part.transited, part.authtime, part.starttime,
+      part.endtime, part.renew_till,  part.caddr,  {}};
+  bool replaced = false;
+  for (const auto& entry : part.authorization_data) {
+    AuthDataEntry e = entry;
+    if (!replaced && entry.type == ad_type::if_relevant) {
+      KRBKIT_TRY(inner, decode_authorization_data(entry.data, "AD-IF-RELEVANT"));
+      for (auto& element : inner) {
+        if (element.type != ad_type::win2k_pac) continue;
+        element.data = Bytes{0};
+        e.data = encode_authorization_data(inner);
+        replaced = true;
+        break;
+      }
+    }
+    copy.authorization_data.push_back(std::move(e));
+  }
+  if (!replaced) return Error{Errc::parse, "the ticket has no PAC inside an AD-IF-RELEVANT"};
+  return encode(copy);
+}
+}  // namespace
+
+bool should_have_ticket_signature(const Principal& server) {
+  const auto& c = server.components;
+  if (c.size() == 2 && c[0] == "krbtgt") return false;
+  return !(c.size() == 2 && c[0] == "kadmin" && c[1] == "changepw");
+}
+
+Result<void> verify_ticket_signature(const Pac& pac, const EncTicketPart& part, const Key& krbtgt_key) {
+  if (!pac.ticket_signature) return Error{Errc::parse, "PAC has no TICKET_CHECKSUM buffer"};
+  KRBKIT_TRY(data, ticket_signed_data(part));
+  return verify(*pac.ticket_signature, krbtgt_key, data, "ticket");
 }
 
 namespace {

@@ -99,7 +99,7 @@ void groups_json(json::Writer& w, std::string_view name, const std::vector<Group
   w.end_array();
 }
 
-void check_json(json::Writer& w, std::string_view name, const std::optional<Signature>& sig, const Check* c) {
+void check_json(json::Writer& w, std::string_view name, const std::optional<Signature>& sig, const Check& c) {
   w.key(name);
   if (!sig) {
     w.null();
@@ -107,8 +107,8 @@ void check_json(json::Writer& w, std::string_view name, const std::optional<Sign
   }
   w.begin_object().member("checksum_type", static_cast<std::int64_t>(to_int(sig->type)));
   w.member("checksum_name", cksumtype_name(sig->type));
-  w.member("state", c ? state_json(c->state) : "not_checked");
-  if (c && !c->detail.empty()) w.member("detail", c->detail);
+  w.member("state", state_json(c.state));
+  if (!c.detail.empty()) w.member("detail", c.detail);
   if (sig->rodc_identifier) w.member("rodc_identifier", static_cast<std::uint32_t>(*sig->rodc_identifier));
   w.end_object();
 }
@@ -173,11 +173,9 @@ void logon_info_text(TextOut& t, const LogonInfo& li) {
   t.line(2, "Logon count", fmt::format("{} (bad passwords: {})", li.logon_count, li.bad_password_count));
 }
 
-void signature_text(TextOut& t, std::string_view name, const std::optional<Signature>& sig, const Check* c) {
+void signature_text(TextOut& t, std::string_view name, const std::optional<Signature>& sig, const Check& c) {
   if (!sig) return;
-  t.line(1, name,
-         fmt::format("{}: {}", cksumtype_name(sig->type),
-                     c ? check_text(*c) : "not checked (krbkit does not check it)"));
+  t.line(1, name, fmt::format("{}: {}", cksumtype_name(sig->type), check_text(c)));
 }
 
 }  // namespace
@@ -214,10 +212,10 @@ std::string to_text(const Pac& pac, const Checks& checks, int indent) {
     t.line(1, "Attributes", flags_text(*pac.attributes, n));
   }
   if (pac.requestor) t.line(1, "Requestor SID", pac.requestor->to_string());
-  signature_text(t, "Server signature", pac.server_signature, &checks.server);
-  signature_text(t, "KDC signature", pac.kdc_signature, &checks.kdc);
-  signature_text(t, "Ticket signature", pac.ticket_signature, nullptr);
-  signature_text(t, "Full signature", pac.full_signature, &checks.full);
+  signature_text(t, "Server signature", pac.server_signature, checks.server);
+  signature_text(t, "KDC signature", pac.kdc_signature, checks.kdc);
+  signature_text(t, "Ticket signature", pac.ticket_signature, checks.ticket);
+  signature_text(t, "Full signature", pac.full_signature, checks.full);
   return t.take();
 }
 
@@ -290,10 +288,10 @@ void to_json(json::Writer& w, const Pac& pac, const Checks& checks) {
     w.null();
   }
   sid_json(w, "requestor_sid", pac.requestor);
-  check_json(w, "server_signature", pac.server_signature, &checks.server);
-  check_json(w, "kdc_signature", pac.kdc_signature, &checks.kdc);
-  check_json(w, "ticket_signature", pac.ticket_signature, nullptr);
-  check_json(w, "full_signature", pac.full_signature, &checks.full);
+  check_json(w, "server_signature", pac.server_signature, checks.server);
+  check_json(w, "kdc_signature", pac.kdc_signature, checks.kdc);
+  check_json(w, "ticket_signature", pac.ticket_signature, checks.ticket);
+  check_json(w, "full_signature", pac.full_signature, checks.full);
 }
 
 }  // namespace krbkit::pac

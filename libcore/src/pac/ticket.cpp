@@ -45,43 +45,74 @@ std::string what_keytab_has(const std::vector<ServiceKey>& keys, const Principal
   return out.empty() ? "it has no entry for that principal" : "it has " + out;
 }
 
-// The enctype whose keys make a checksum type (PAC signatures).
-std::optional<Enctype> enctype_for_checksum(Cksumtype c) {
-  switch (c) {
-    case Cksumtype::hmac_sha1_96_aes256: return Enctype::aes256_cts_hmac_sha1_96;
-    case Cksumtype::hmac_sha1_96_aes128: return Enctype::aes128_cts_hmac_sha1_96;
-    case Cksumtype::hmac_md5_rc4: return Enctype::rc4_hmac;
-    default: return std::nullopt;
-  }
+bool keyed(Cksumtype c) {
+  auto info = cksumtype_info(c);
+  return info && (*info)->keyed;
+}
+
+// "arcfour-hmac" for hmac-md5-rc4: the enctype whose keys make that checksum.
+std::string enctype_signing_with(Cksumtype c) {
+  for (Enctype e : supported_enctypes())
+    if (mandatory_checksum(e) == c) return enctype_name(e);
+  return cksumtype_name(c) + "'s";
+}
+
+Check inappropriate(Cksumtype c) {
+  return {Check::State::failed,
+          fmt::format("{} is not a keyed checksum: anyone can make it over changed data "
+                      "(KRB_AP_ERR_INAPP_CKSUM)",
+                      cksumtype_name(c))};
 }
 
 Check server_check(const Pac& pac, const Key& key) {
   if (!pac.server_signature) return {Check::State::failed, "the PAC has no server signature"};
+  const Cksumtype type = pac.server_signature->type;
+  if (!keyed(type)) return inappropriate(type);
+  if (type != mandatory_checksum(key.enctype))
+    return {Check::State::failed,
+            fmt::format("{} is not the checksum of the service's {} key, {} (KRB_AP_ERR_INAPP_CKSUM)",
+                        cksumtype_name(type), enctype_name(key.enctype),
+                        cksumtype_name(mandatory_checksum(key.enctype)))};
   auto r = verify_server_signature(pac, key);
   if (r) return {Check::State::verified, "with the service key"};
   return {Check::State::failed, fmt::format("does not verify with the service's {} key: the PAC was changed",
                                             enctype_name(key.enctype))};
 }
 
-// A signature keyed with krbtgt's key (KDC, full): every krbtgt key of the
-// enctype its checksum type needs is tried.
-using KrbtgtVerify = Result<void> (*)(const Pac&, const Key&);
-Check krbtgt_check(const Pac& pac, const Signature& sig, KrbtgtVerify verify, const DecodeOptions& o) {
-  if (o.krbtgt_keys.empty()) return {Check::State::not_checked, "needs the KDC's key"};
-  const auto wanted = enctype_for_checksum(sig.type);
+// A signature keyed with krbtgt's key (KDC, ticket, full): every krbtgt key
+// whose enctype's checksum is the signature's type is tried.
+template <typename Verify>
+Check krbtgt_check(const Signature& sig, Verify verify, const DecodeOptions& o) {
+  if (!keyed(sig.type)) return inappropriate(sig.type);
+  if (o.krbtgt_keys.empty() && o.krbtgt_keytab_name.empty())
+    return {Check::State::not_checked, "needs the KDC's key"};
   int tried = 0;
   for (const auto& k : o.krbtgt_keys) {
-    if (!wanted || k.key.enctype != *wanted) continue;
+    if (mandatory_checksum(k.key.enctype) != sig.type) continue;
     ++tried;
-    if (verify(pac, k.key)) return {Check::State::verified, "with krbtgt's key"};
+    if (verify(k.key)) return {Check::State::verified, "with krbtgt's key"};
   }
+  const std::string enctype = enctype_signing_with(sig.type);
   if (tried == 0)
-    return {Check::State::not_checked,
-            fmt::format("{} has no {} key", o.krbtgt_keytab_name,
-                        wanted ? enctype_name(*wanted) : cksumtype_name(sig.type))};
-  return {Check::State::failed,
-          fmt::format("does not verify with the {} {} key{} in {}", tried, enctype_name(*wanted),
-                      tried == 1 ? "" : "s", o.krbtgt_keytab_name)};
+    return {Check::State::not_checked, fmt::format("{} has no {} key", o.krbtgt_keytab_name, enctype)};
+  return {Check::State::failed, fmt::format("does not verify with the {} {} key{} in {}", tried, enctype,
+                                            tried == 1 ? "" : "s", o.krbtgt_keytab_name)};
+}
+
+void check_krbtgt_signatures(DecodedTicket& t, const Pac& pac, const DecodeOptions& o) {
+  t.krbtgt_keys_given = !o.krbtgt_keys.empty() || !o.krbtgt_keytab_name.empty();
+  t.checks.kdc = pac.kdc_signature
+                     ? krbtgt_check(
+                           *pac.kdc_signature, [&](const Key& k) { return verify_kdc_signature(pac, k); }, o)
+                     : Check{Check::State::failed, "the PAC has no KDC signature"};
+  // MIT 1.20+ and AD (since the CVE-2020-17049 fix) sign service tickets;
+  // only the KDCs patched for CVE-2022-37967 add the full signature.
+  if (pac.ticket_signature && should_have_ticket_signature(t.server))
+    t.checks.ticket = krbtgt_check(
+        *pac.ticket_signature, [&](const Key& k) { return verify_ticket_signature(pac, t.part, k); }, o);
+  if (pac.full_signature)
+    t.checks.full = krbtgt_check(
+        *pac.full_signature, [&](const Key& k) { return verify_full_signature(pac, k); }, o);
 }
 
 // CLIENT_INFO (MS-PAC 2.7): the client's name without the realm, and the
@@ -169,10 +200,7 @@ Result<DecodedTicket> open_ticket(BytesView ticket_der, const DecodeOptions& o) 
     return t;
   }
   t.checks.server = server_check(*pac, used->key);
-  t.checks.kdc = pac->kdc_signature ? krbtgt_check(*pac, *pac->kdc_signature, verify_kdc_signature, o)
-                                    : Check{Check::State::failed, "the PAC has no KDC signature"};
-  // Only KDCs patched for CVE-2022-37967 add it.
-  if (pac->full_signature) t.checks.full = krbtgt_check(*pac, *pac->full_signature, verify_full_signature, o);
+  check_krbtgt_signatures(t, *pac, o);
   t.checks.client = client_check(*pac, t.part);
   t.pac = std::move(pac).value();
   return t;
@@ -190,10 +218,20 @@ std::vector<std::string> DecodedTicket::problems() const {
     if (c.state == Check::State::failed)
       out.push_back(fmt::format("ticket for {}: {} FAILED: {}", who, what, c.detail));
   };
+  // Asked to check krbtgt's signatures, one that could not be checked is no pass.
+  auto add_krbtgt = [&](const Check& c, const std::optional<Signature>& sig, std::string_view what) {
+    add(c, what);
+    if (krbtgt_keys_given && sig && c.state == Check::State::not_checked)
+      out.push_back(fmt::format("ticket for {}: {} NOT CHECKED: {}", who, what, c.detail));
+  };
   add(checks.server, "PAC server signature");
-  add(checks.kdc, "PAC KDC signature");
   add(checks.client, "PAC client info");
-  add(checks.full, "PAC full signature");
+  if (pac) {
+    add_krbtgt(checks.kdc, pac->kdc_signature, "PAC KDC signature");
+    if (should_have_ticket_signature(server))
+      add_krbtgt(checks.ticket, pac->ticket_signature, "PAC ticket signature");
+    add_krbtgt(checks.full, pac->full_signature, "PAC full signature");
+  }
   return out;
 }
 

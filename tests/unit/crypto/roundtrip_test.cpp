@@ -6,6 +6,7 @@
 
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/crypto/primitives.hpp"
+#include "support/random_fails.hpp"
 
 using namespace krbkit;
 
@@ -224,4 +225,22 @@ TEST_CASE("per-message key derivation agrees with OpenSSL's KRB5KDF / KBKDF") {
       }
     }
   }
+}
+
+TEST_CASE("a failing random source is an error: no zero key, confounder or number") {
+  Key key = random_key(Enctype::aes256_cts_hmac_sha1_96);
+  {
+    test::RandomFails fails;
+    auto k = random_key(Enctype::aes256_cts_hmac_sha1_96, CryptoPolicy{});
+    REQUIRE_FALSE(k);
+    CHECK(test::is_random_failure(k.error()));
+    auto e = encrypt(key, 2, as_bytes("secret"));
+    REQUIRE_FALSE(e);
+    CHECK(test::is_random_failure(e.error()));
+    CHECK_FALSE(random_u32());
+    std::uint8_t buf[8];
+    CHECK_FALSE(random_fill(buf, sizeof buf));
+  }
+  CHECK(random_u32());
+  CHECK(encrypt(key, 2, as_bytes("secret")));
 }

@@ -5,10 +5,14 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/pac/pac.hpp"
+#include "krbkit/pac/ticket.hpp"
+#include "krbkit/proto/constants.hpp"
+#include "support/pac_build.hpp"
 
 namespace krbkit::test_pac {
 
@@ -23,45 +27,9 @@ inline Bytes read_hex(const std::string& name) {
   return out;
 }
 
-inline void put32(Bytes& b, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-inline void put16(Bytes& b, std::uint16_t v) {
-  b.push_back(static_cast<std::uint8_t>(v));
-  b.push_back(static_cast<std::uint8_t>(v >> 8));
-}
 inline Bytes utf16(std::string_view ascii) {
   Bytes b;
   for (char c : ascii) put16(b, static_cast<std::uint16_t>(c));
-  return b;
-}
-
-// A PACTYPE around the given buffers (data 8-aligned, as AD lays it out).
-inline Bytes make_pac(const std::vector<std::pair<std::uint32_t, Bytes>>& buffers) {
-  Bytes out;
-  put32(out, static_cast<std::uint32_t>(buffers.size()));
-  put32(out, 0);
-  std::size_t offset = 8 + 16 * buffers.size();
-  std::vector<std::size_t> offsets;
-  for (const auto& [type, data] : buffers) {
-    offsets.push_back(offset);
-    put32(out, type);
-    put32(out, static_cast<std::uint32_t>(data.size()));
-    put32(out, static_cast<std::uint32_t>(offset));
-    put32(out, 0);
-    offset += (data.size() + 7) / 8 * 8;
-  }
-  for (const auto& [type, data] : buffers) {
-    out.insert(out.end(), data.begin(), data.end());
-    out.resize((out.size() + 7) / 8 * 8, 0);
-  }
-  return out;
-}
-
-inline Bytes signature_buffer(Cksumtype type, std::size_t len) {
-  Bytes b;
-  put32(b, static_cast<std::uint32_t>(to_int(type)));
-  b.resize(4 + len, 0);
   return b;
 }
 
@@ -76,10 +44,27 @@ struct Signed {
   Bytes pac;
 };
 
-// With `full`, also a FULL_CHECKSUM (krbtgt's key, over the PAC with the
-// three signatures zeroed), made first, as Windows and MIT do.
-inline Signed make_signed(bool full = false) {
-  Signed s;
+// How make_signed() signs: the checksum types (a forger's choice in the
+// tests: unkeyed, another enctype's, unknown), and which signatures.
+struct SignSpec {
+  Cksumtype server_type = Cksumtype::hmac_sha1_96_aes256;
+  Cksumtype kdc_type = Cksumtype::hmac_md5_rc4;
+  bool full = false;
+  // TICKET_CHECKSUM over these bytes (the EncTicketPart with the PAC as one zero byte).
+  std::optional<Bytes> ticket_signed_data{};
+};
+
+// `type` over `data`: with `key` when the type is keyed, 16 filler bytes for
+// a type krbkit does not know.
+inline Bytes checksum_of(Cksumtype type, const Key& key, BytesView data) {
+  auto info = cksumtype_info(type);
+  if (!info) return Bytes(16, 0x5a);
+  auto sum = make_checksum(type, (*info)->keyed ? &key : nullptr, 17, data);
+  REQUIRE_MESSAGE(sum, sum.error().message());
+  return *sum;
+}
+
+inline std::vector<std::pair<std::uint32_t, Bytes>> unsigned_buffers() {
   Bytes upn;
   Bytes upn_name = utf16("alice@ad.krbkit.test"), dns = utf16("AD.KRBKIT.TEST");
   put16(upn, static_cast<std::uint16_t>(upn_name.size()));
@@ -95,35 +80,84 @@ inline Signed make_signed(bool full = false) {
   Bytes name = utf16("alice");
   put16(client, static_cast<std::uint16_t>(name.size()));
   client.insert(client.end(), name.begin(), name.end());
-  std::vector<std::pair<std::uint32_t, Bytes>> buffers{
-      {1, read_hex("logon_info_samba_ndr.hex")},
-      {12, upn},
-      {10, client},
-      {6, signature_buffer(Cksumtype::hmac_sha1_96_aes256, 12)},
-      {7, signature_buffer(Cksumtype::hmac_md5_rc4, 16)}};
-  if (full) buffers.emplace_back(19, signature_buffer(Cksumtype::hmac_md5_rc4, 16));
+  return {{1, read_hex("logon_info_samba_ndr.hex")}, {12, upn}, {10, client}};
+}
+
+inline void put_signature(Bytes& pac, const std::optional<pac::Signature>& at, const Bytes& sum) {
+  REQUIRE(at);
+  std::copy(sum.begin(), sum.end(), pac.begin() + static_cast<std::ptrdiff_t>(at->signature_offset));
+}
+
+// Signs as a KDC does: ticket and full signatures first, then the server
+// signature over the PAC with the server and KDC signatures zeroed, then the
+// KDC signature over the server signature.
+inline Signed make_signed(const SignSpec& spec, Signed s = {}) {
+  auto buffers = unsigned_buffers();
+  const Bytes server_buffer =
+      signature_buffer(spec.server_type, checksum_of(spec.server_type, s.service, {}).size());
+  const Bytes krbtgt_buffer =
+      signature_buffer(spec.kdc_type, checksum_of(spec.kdc_type, s.krbtgt, {}).size());
+  buffers.emplace_back(6, server_buffer);
+  buffers.emplace_back(7, krbtgt_buffer);
+  if (spec.ticket_signed_data) buffers.emplace_back(16, krbtgt_buffer);
+  if (spec.full) buffers.emplace_back(19, krbtgt_buffer);
   Bytes pac = make_pac(buffers);
-  // Sign as a KDC does: server signature over the zeroed PAC, then the KDC
-  // signature over the server signature.
-  auto unsigned_pac = pac::decode(pac);
-  if (!unsigned_pac) FAIL(unsigned_pac.error().message());
-  const auto& srv = *unsigned_pac->server_signature;
-  if (full) {
-    auto full_sig = make_checksum(Cksumtype::hmac_md5_rc4, &s.krbtgt, 17, pac);
-    REQUIRE(full_sig);
-    std::copy(full_sig->begin(), full_sig->end(),
-              pac.begin() + static_cast<std::ptrdiff_t>(unsigned_pac->full_signature->signature_offset));
-  }
-  auto server_sig = make_checksum(Cksumtype::hmac_sha1_96_aes256, &s.service, 17, pac);
-  REQUIRE(server_sig);
-  std::copy(server_sig->begin(), server_sig->end(),
-            pac.begin() + static_cast<std::ptrdiff_t>(srv.signature_offset));
-  auto kdc_sig = make_checksum(Cksumtype::hmac_md5_rc4, &s.krbtgt, 17, *server_sig);
-  REQUIRE(kdc_sig);
-  std::copy(kdc_sig->begin(), kdc_sig->end(),
-            pac.begin() + static_cast<std::ptrdiff_t>(unsigned_pac->kdc_signature->signature_offset));
+  auto layout = pac::decode(pac);
+  if (!layout) FAIL(layout.error().message());
+  if (spec.ticket_signed_data)
+    put_signature(pac, layout->ticket_signature,
+                  checksum_of(spec.kdc_type, s.krbtgt, *spec.ticket_signed_data));
+  if (spec.full) put_signature(pac, layout->full_signature, checksum_of(spec.kdc_type, s.krbtgt, pac));
+  Bytes server_sig = checksum_of(spec.server_type, s.service, pac);
+  put_signature(pac, layout->server_signature, server_sig);
+  put_signature(pac, layout->kdc_signature, checksum_of(spec.kdc_type, s.krbtgt, server_sig));
   s.pac = std::move(pac);
   return s;
+}
+
+// With `full`, also a FULL_CHECKSUM (krbtgt's key, over the PAC with the
+// three signatures zeroed), made first, as Windows and MIT do.
+inline Signed make_signed(bool full = false) { return make_signed(SignSpec{.full = full}); }
+
+// Tickets for the service kServer, built and encrypted as a KDC would.
+inline const Principal kServer{NameType::srv_hst, {"HTTP", "web.ad.krbkit.test"}, "AD.KRBKIT.TEST"};
+
+inline KerberosTime authtime() {
+  return KerberosTime{std::chrono::seconds(pac::FileTime{kClientId}.unix_seconds())};
+}
+
+inline EncTicketPart make_part(const std::optional<Bytes>& pac) {
+  EncTicketPart part;
+  part.flags = ticket_flags::forwardable | ticket_flags::pre_authent;
+  part.key = random_key(Enctype::aes256_cts_hmac_sha1_96);
+  part.crealm = "AD.KRBKIT.TEST";
+  part.cname = PrincipalName{NameType::principal, {"alice"}};
+  part.transited = TransitedEncoding{1, {}};
+  part.authtime = authtime();
+  part.starttime = part.authtime;
+  part.endtime = part.authtime + std::chrono::hours(10);
+  if (pac) {
+    AuthorizationData inner{AuthDataEntry{ad_type::win2k_pac, *pac}};
+    part.authorization_data.push_back(AuthDataEntry{ad_type::if_relevant, encode_authorization_data(inner)});
+  }
+  return part;
+}
+
+inline Bytes make_ticket(const EncTicketPart& part, const Key& key, std::uint32_t kvno) {
+  Ticket t;
+  t.realm = kServer.realm;
+  t.sname = to_principal_name(kServer);
+  auto cipher = encrypt(key, static_cast<std::int32_t>(KeyUsage::kdc_rep_ticket), encode(part));
+  REQUIRE(cipher);
+  t.enc_part = EncryptedData{key.enctype, kvno, *cipher};
+  return encode(t);
+}
+
+inline pac::DecodeOptions options(const Key& key, std::uint32_t kvno) {
+  pac::DecodeOptions o;
+  o.keytab_name = "FILE:/tmp/web.keytab";
+  o.service_keys.push_back({kServer, kvno, key.clone()});
+  return o;
 }
 
 }  // namespace krbkit::test_pac

@@ -14,50 +14,6 @@
 using namespace krbkit;
 using namespace krbkit::test_pac;
 
-namespace {
-
-const Principal kServer{NameType::srv_hst, {"HTTP", "web.ad.krbkit.test"}, "AD.KRBKIT.TEST"};
-
-KerberosTime authtime() {
-  return KerberosTime{std::chrono::seconds(pac::FileTime{kClientId}.unix_seconds())};
-}
-
-EncTicketPart make_part(const std::optional<Bytes>& pac) {
-  EncTicketPart part;
-  part.flags = ticket_flags::forwardable | ticket_flags::pre_authent;
-  part.key = random_key(Enctype::aes256_cts_hmac_sha1_96);
-  part.crealm = "AD.KRBKIT.TEST";
-  part.cname = PrincipalName{NameType::principal, {"alice"}};
-  part.transited = TransitedEncoding{1, {}};
-  part.authtime = authtime();
-  part.starttime = part.authtime;
-  part.endtime = part.authtime + std::chrono::hours(10);
-  if (pac) {
-    AuthorizationData inner{AuthDataEntry{ad_type::win2k_pac, *pac}};
-    part.authorization_data.push_back(AuthDataEntry{ad_type::if_relevant, encode_authorization_data(inner)});
-  }
-  return part;
-}
-
-Bytes make_ticket(const EncTicketPart& part, const Key& key, std::uint32_t kvno) {
-  Ticket t;
-  t.realm = kServer.realm;
-  t.sname = to_principal_name(kServer);
-  auto cipher = encrypt(key, static_cast<std::int32_t>(KeyUsage::kdc_rep_ticket), encode(part));
-  REQUIRE(cipher);
-  t.enc_part = EncryptedData{key.enctype, kvno, *cipher};
-  return encode(t);
-}
-
-pac::DecodeOptions options(const Key& key, std::uint32_t kvno) {
-  pac::DecodeOptions o;
-  o.keytab_name = "FILE:/tmp/web.keytab";
-  o.service_keys.push_back({kServer, kvno, key.clone()});
-  return o;
-}
-
-}  // namespace
-
 TEST_CASE("a ticket with a signed PAC opens, every check passes, text and JSON show it") {
   Signed s = make_signed();
   EncTicketPart part = make_part(s.pac);

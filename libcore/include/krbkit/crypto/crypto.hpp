@@ -40,6 +40,15 @@ Result<Key> random_key(Enctype e, CryptoPolicy policy);
 // RFC 3961 random-to-key: `seed` must be seed_bytes long.
 Result<Key> random_to_key(Enctype e, BytesView seed, CryptoPolicy policy = {});
 
+// Random bytes from the kernel's CSPRNG: Errc::internal when it fails, so no
+// nonce, key or confounder is ever made of zeros.
+Result<void> random_fill(std::uint8_t* out, std::size_t len);
+// Four random bytes as a number (nonces, RPC xids, sequence numbers).
+Result<std::uint32_t> random_u32();
+// For tests: while on, every random draw above (and every key, confounder
+// and nonce made from one) fails as a broken getrandom() would.
+void simulate_random_failure(bool on);
+
 // Encrypts with a fresh random confounder.
 Result<Bytes> encrypt(const Key& key, std::int32_t usage, BytesView plaintext);
 // For known-answer tests: the confounder is given (confounder_bytes long).
@@ -53,7 +62,9 @@ Result<std::size_t> ciphertext_size(Enctype e, std::size_t plaintext_size);
 
 // Checksums. `key` may be null for unkeyed types (crc32, rsa-md4, rsa-md5, sha1).
 Result<Bytes> make_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data);
-// Errc::integrity when the checksum does not match.
+// Errc::integrity when the checksum does not match. With a key, the type
+// must be a keyed one: an unkeyed or unknown type is KRB_AP_ERR_INAPP_CKSUM
+// (kdc_error(50)), as MIT's callers check with krb5_c_is_keyed_cksum.
 Result<void> verify_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data,
                              BytesView checksum);
 

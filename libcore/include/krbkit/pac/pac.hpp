@@ -147,13 +147,20 @@ Result<LogonInfo> decode_logon_info(BytesView buffer);
 
 // The server signature over the PAC with the server and KDC signature fields
 // zeroed, keyed with the service key (key usage 17). Errc::integrity when it
-// does not match; Errc::parse when the PAC has no server signature.
+// does not match; Errc::parse when the PAC has no server signature. Every
+// signature must use the mandatory checksum of its key's enctype (so never
+// an unkeyed one): KRB_AP_ERR_INAPP_CKSUM (kdc_error(50)) otherwise.
 Result<void> verify_server_signature(const Pac& pac, const Key& service_key);
 // The KDC signature over the server signature, keyed with krbtgt's key.
 Result<void> verify_kdc_signature(const Pac& pac, const Key& krbtgt_key);
 // The full signature (MS-PAC 2.8.5, after CVE-2022-37967): over the whole PAC
 // with the server, KDC and full signature fields zeroed, keyed with krbtgt's key.
 Result<void> verify_full_signature(const Pac& pac, const Key& krbtgt_key);
+// The ticket signature (MS-PAC 2.8.3): over the EncTicketPart re-encoded
+// with the PAC's contents replaced by one zero byte, keyed with krbtgt's key.
+// KDCs put none in tickets for krbtgt/* and kadmin/changepw.
+Result<void> verify_ticket_signature(const Pac& pac, const EncTicketPart& part, const Key& krbtgt_key);
+bool should_have_ticket_signature(const Principal& server);
 
 // The PAC inside a ticket's authorization data (AD-IF-RELEVANT ->
 // AD-WIN2K-PAC), nullopt when there is none.
@@ -166,8 +173,9 @@ struct Check {
 };
 struct Checks {
   Check server, kdc;
-  Check client;  // CLIENT_INFO against the ticket's client name and authtime
-  Check full;    // FULL_CHECKSUM, with krbtgt's key
+  Check client;    // CLIENT_INFO against the ticket's client name and authtime
+  Check full;      // FULL_CHECKSUM, with krbtgt's key
+  Check ticket{};  // TICKET_CHECKSUM, with krbtgt's key
 };
 
 // Human-readable listing, one "name: value" line each (values from column

@@ -11,9 +11,10 @@
 // Checks: the ticket decrypts (its own integrity check), the PAC's server
 // signature verifies with the key that decrypted the ticket, the PAC's
 // CLIENT_INFO names the ticket's client and its authtime, and (only when
-// krbtgt keys are given) the KDC and full signatures (MS-PAC 2.8.2, 2.8.5)
-// verify. The ticket signature (MS-PAC 2.8.3, krbtgt's key over the
-// re-encoded EncTicketPart) is listed, not checked.
+// krbtgt keys are given) the KDC, ticket and full signatures (MS-PAC 2.8.2,
+// 2.8.3, 2.8.5) verify. A signature whose checksum type is unkeyed, unknown
+// or not the mandatory one of its key's enctype fails (MIT:
+// KRB_AP_ERR_INAPP_CKSUM).
 
 #include <cstdint>
 #include <optional>
@@ -38,9 +39,9 @@ struct ServiceKey {
 struct DecodeOptions {
   std::string keytab_name;               // named in messages
   std::vector<ServiceKey> service_keys;  // the service's keytab
-  // krbtgt's keys (klist/kvno --krbtgt-keytab): every key whose enctype fits
-  // the KDC signature's checksum type is tried. Empty: the KDC signature is
-  // "not checked".
+  // krbtgt's keys (klist/kvno --krbtgt-keytab): every key whose enctype's
+  // checksum is the signature's type is tried. Neither name nor keys: the
+  // KDC, ticket and full signatures are "not checked" (and no problem).
   std::string krbtgt_keytab_name;
   std::vector<ServiceKey> krbtgt_keys;
   // What the cache says about the ticket, compared with what is inside it.
@@ -57,11 +58,14 @@ struct DecodedTicket {
   EncTicketPart part;
   std::optional<Pac> pac;  // nullopt: the ticket has no PAC, or it did not decode (pac_error)
   std::string pac_error;   // why a PAC present in the ticket did not decode
-  Checks checks;           // server, KDC signature, client info
+  Checks checks;           // server, KDC, ticket, full signatures, client info
+  // krbtgt's keys were given: its signatures must then verify, not just not fail.
+  bool krbtgt_keys_given = false;
   // The ticket's client and session key differ from the cache entry's.
   std::string cache_mismatch;
 
-  // Every check that was made passed (checks not made do not count).
+  // Every check that was made passed; with krbtgt's keys given, every
+  // signature the PAC carries was also checked.
   bool verified() const;
   // One line per failed check, for the tool's error message.
   std::vector<std::string> problems() const;
