@@ -12,9 +12,10 @@
 #include "common/cli.hpp"
 #include "common/line_editor.hpp"
 #include "common/prompt.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/kadm5/auth.hpp"
 #include "krbkit/kadm5/shell.hpp"
@@ -67,8 +68,7 @@ std::string default_principal(const Options& o, const std::string& realm, const 
   if (auto c = ccache::open(default_cache); c.ok())
     if (auto contents = (*c)->read(); contents.ok() && !contents->default_principal.components.empty())
       return contents->default_principal.components[0] + "/admin@" + contents->default_principal.realm;
-  const char* user = std::getenv("USER");
-  return std::string(user ? user : "root") + "/admin@" + realm;
+  return Environment::from_process().user.value_or("root") + "/admin@" + realm;
 }
 
 Result<void> run(const Options& o, int& failures, bool& bad_password) {

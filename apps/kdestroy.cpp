@@ -8,10 +8,11 @@
 #include <cstdlib>
 
 #include "common/cli.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/base/trace.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {

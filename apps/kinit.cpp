@@ -15,8 +15,9 @@
 
 #include "common/cli.hpp"
 #include "common/prompt.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"

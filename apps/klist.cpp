@@ -22,9 +22,10 @@
 #include <vector>
 
 #include "common/cli.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/proto/principal.hpp"
@@ -226,7 +227,7 @@ Result<void> run(const Options& o) {
 // klist in libexec (KRBKIT_LIBEXEC_FROM_BIN, relative to the installed
 // bindir), else in klist's own directory (the build tree).
 std::string decode_helper() {
-  if (const char* env = std::getenv("KRBKIT_KLIST_DECODE"); env != nullptr && *env != '\0') return env;
+  if (auto env = Environment::from_process().krbkit_klist_decode; env && !env->empty()) return *env;
   char self[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   if (n <= 0) return "krbkit-klist-decode";

@@ -16,9 +16,10 @@
 #include <optional>
 
 #include "common/cli.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/pac/ticket.hpp"

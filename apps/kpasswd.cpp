@@ -13,10 +13,11 @@
 
 #include "common/cli.hpp"
 #include "common/prompt.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/base/json.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/kpasswd_client.hpp"
 #include "krbkit/proto/principal.hpp"

@@ -6,9 +6,10 @@
 #include <cstdio>
 
 #include "common/cli.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {

@@ -15,9 +15,10 @@
 
 #include "common/cli.hpp"
 #include "common/line_editor.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/base/json.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/exchange/key_source.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"

@@ -10,10 +10,11 @@
 #include <optional>
 
 #include "common/cli.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/base/json.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"

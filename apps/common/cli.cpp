@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/version.hpp"
@@ -78,9 +78,8 @@ int run_main(const std::string& prog, const std::function<Result<void>()>& body)
 }
 
 Result<std::string> default_ccache_name() {
-  const char* env = std::getenv("KRB5CCNAME");
-  if (env != nullptr && *env != '\0') return ccache::default_cache_name();
   const auto environment = Environment::from_process();
+  if (environment.krb5ccname && !environment.krb5ccname->empty()) return ccache::default_cache_name();
   KRBKIT_TRY(profile, config::load_profile(environment));
   return ccache::default_cache_name(config::libdefault(profile, {}, "default_ccache_name"));
 }

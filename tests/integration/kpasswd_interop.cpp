@@ -9,8 +9,8 @@
 #include <iterator>
 #include <regex>
 
+#include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/config/environment.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/kpasswd_client.hpp"
 #include "krbkit/proto/principal.hpp"

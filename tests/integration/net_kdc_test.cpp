@@ -11,7 +11,7 @@
 #include <chrono>
 #include <random>
 
-#include "krbkit/config/environment.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/net/kdc_client.hpp"
 #include "krbkit/proto/messages.hpp"

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "krbkit/base/environment.hpp"
+
 namespace krbkit {
 namespace {
 
@@ -20,10 +22,9 @@ std::string effective_user_name() {
 }
 
 std::string temp_dir() {
-  // Like MIT, ignore the environment in a setuid program.
-  if (getuid() == geteuid() && getgid() == getegid()) {
-    if (const char* t = std::getenv("TMPDIR"); t != nullptr && *t != '\0') return t;
-  }
+  // Like MIT, ignore the environment in a setuid program (secure_getenv).
+  auto tmpdir = Environment::from_process().tmpdir;
+  if (tmpdir && !tmpdir->empty()) return *tmpdir;
   return "/tmp";
 }
 

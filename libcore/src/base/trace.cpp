@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "krbkit/base/environment.hpp"
+
 namespace krbkit {
 
 struct Tracer::Impl {
@@ -27,9 +29,9 @@ Tracer Tracer::to_file(const std::string& path) {
 }
 
 Tracer Tracer::from_process() {
-  const char* path = ::secure_getenv("KRB5_TRACE");
-  if (path == nullptr || *path == '\0') return {};
-  return to_file(path);
+  auto path = Environment::from_process().krb5_trace;
+  if (!path || path->empty()) return {};
+  return to_file(*path);
 }
 
 Tracer Tracer::to_callback(Callback callback) {

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "internal.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/base/file_io.hpp"
 #include "krbkit/base/path_expand.hpp"
 
@@ -111,7 +112,8 @@ Result<std::unique_ptr<Cache>> open(std::string_view name) {
 }
 
 Result<std::string> default_cache_name(const std::optional<std::string>& configured) {
-  if (const char* env = std::getenv("KRB5CCNAME"); env != nullptr && *env != '\0') return std::string(env);
+  const auto env = Environment::from_process();
+  if (env.krb5ccname && !env.krb5ccname->empty()) return *env.krb5ccname;
   if (configured && !configured->empty()) {
     return expand_path_tokens(*configured).context("expanding default_ccache_name " + *configured);
   }

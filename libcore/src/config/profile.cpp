@@ -396,4 +396,6 @@ std::string path_name(Path path) {
   return out;
 }
 
+Result<Profile> load_profile(const Environment& env) { return Profile::load_files(env.config_files()); }
+
 }  // namespace krbkit::config

@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "krbkit/base/binary_reader.hpp"
+#include "krbkit/base/environment.hpp"
 #include "krbkit/base/file_io.hpp"
 #include "krbkit/base/path_expand.hpp"
 #include "krbkit/keytab/keytab.hpp"
@@ -22,9 +23,10 @@ namespace {
 using fileio::Fd;
 using fileio::LockMode;
 
-Result<std::string> default_name(const char* env, const std::optional<std::string>& configured,
-                                 std::string_view builtin, std::string_view what) {
-  if (const char* v = std::getenv(env); v != nullptr && *v != '\0') return std::string(v);
+Result<std::string> default_name(const std::optional<std::string>& from_environment,
+                                 const std::optional<std::string>& configured, std::string_view builtin,
+                                 std::string_view what) {
+  if (from_environment && !from_environment->empty()) return *from_environment;
   const std::string name = configured && !configured->empty() ? *configured : std::string(builtin);
   return expand_path_tokens(name).context(fmt::format("expanding {} {}", what, name));
 }
@@ -61,15 +63,16 @@ Bytes size_field(std::int32_t size, int version) {
 }  // namespace
 
 Result<std::string> default_keytab_name(const std::optional<std::string>& configured) {
-  return default_name("KRB5_KTNAME", configured, "FILE:/etc/krb5.keytab", "default_keytab_name");
+  return default_name(Environment::from_process().krb5_ktname, configured, "FILE:/etc/krb5.keytab",
+                      "default_keytab_name");
 }
 
 // MIT's DEFCKTNAME is $(localstatedir)/krb5/user/%{euid}/client.keytab, and
 // Debian builds it with localstatedir=/etc: the libkrb5 that Debian's kinit,
 // klist and GSSAPI users load says FILE:/etc/krb5/user/%{euid}/client.keytab.
 Result<std::string> default_client_keytab_name(const std::optional<std::string>& configured) {
-  return default_name("KRB5_CLIENT_KTNAME", configured, "FILE:/etc/krb5/user/%{euid}/client.keytab",
-                      "default_client_keytab_name");
+  return default_name(Environment::from_process().krb5_client_ktname, configured,
+                      "FILE:/etc/krb5/user/%{euid}/client.keytab", "default_client_keytab_name");
 }
 
 Result<std::string> keytab_path(std::string_view name) {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "krbkit/config/environment.hpp"
+#include "krbkit/base/environment.hpp"
 
 using krbkit::Errc;
 using krbkit::config::Profile;

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "krbkit/base/environment.hpp"
 #include "krbkit/base/result.hpp"
 
 namespace krbkit::config {
@@ -98,5 +99,8 @@ class Profile {
 
 // "libdefaults.forwardable" for messages.
 std::string path_name(Path path);
+
+// Loads the profile from env.config_files() (missing files are skipped).
+Result<Profile> load_profile(const Environment& env);
 
 }  // namespace krbkit::config

@@ -1,8 +1,6 @@
-#include "krbkit/config/environment.hpp"
+#include "krbkit/base/environment.hpp"
 
 #include <cstdlib>
-
-#include "krbkit/config/profile.hpp"
 
 namespace krbkit {
 namespace {
@@ -15,6 +13,9 @@ Environment read_variables(Get&& get) {
   e.krb5_ktname = get("KRB5_KTNAME");
   e.krb5_client_ktname = get("KRB5_CLIENT_KTNAME");
   e.krb5_trace = get("KRB5_TRACE");
+  e.tmpdir = get("TMPDIR");
+  e.user = get("USER");
+  e.krbkit_klist_decode = get("KRBKIT_KLIST_DECODE");
   return e;
 }
 }  // namespace
@@ -48,9 +49,5 @@ std::vector<std::string> Environment::config_files() const {
   }
   return files;
 }
-
-namespace config {
-Result<Profile> load_profile(const Environment& env) { return Profile::load_files(env.config_files()); }
-}  // namespace config
 
 }  // namespace krbkit
