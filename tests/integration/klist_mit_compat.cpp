@@ -8,13 +8,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "krbkit/ccache/format.hpp"
 #include "krbkit/proto/principal.hpp"
 #include "realm/realm.hpp"
-#include "unit/crypto/mini_json.hpp"
 
 using namespace krbkit;
 using namespace krbkit::test;
@@ -249,39 +249,45 @@ TEST_CASE("klist --json: valid JSON with the cache's values") {
 
   auto contents = ccache::parse(as_bytes(read_file(path_of(cc))), cc);
   REQUIRE(contents.ok());
-  const auto doc = minijson::parse(r.out);
-  CHECK(doc["cache"].str() == cc);
-  CHECK(doc["type"].str() == "FILE");
-  CHECK(doc["default_principal"].str() == realm.principal("alice"));
-  const auto& creds = doc["credentials"].array();
+  const auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc.at("cache").get<std::string>() == cc);
+  CHECK(doc.at("type").get<std::string>() == "FILE");
+  CHECK(doc.at("default_principal").get<std::string>() == realm.principal("alice"));
+  const auto& creds = doc.at("credentials").get_ref<const nlohmann::json::array_t&>();
   REQUIRE(creds.size() == 2);
-  CHECK(creds[0]["server"].str() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
-  CHECK(creds[0]["end_epoch"].integer() == contents->creds[0].endtime.time_since_epoch().count());
-  CHECK(creds[0]["renew_till_epoch"].integer() == contents->creds[0].renew_till.time_since_epoch().count());
-  const auto& flags = creds[0]["flags"].array();
+  CHECK(creds[0].at("server").get<std::string>() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
+  CHECK(creds[0].at("end_epoch").get<std::int64_t>() ==
+        contents->creds[0].endtime.time_since_epoch().count());
+  CHECK(creds[0].at("renew_till_epoch").get<std::int64_t>() ==
+        contents->creds[0].renew_till.time_since_epoch().count());
+  const auto& flags = creds[0].at("flags").get_ref<const nlohmann::json::array_t&>();
   std::vector<std::string> names;
-  for (const auto& f : flags) names.push_back(f.str());
+  for (const auto& f : flags) names.push_back(f.get<std::string>());
   CAPTURE(r.out);
   for (const auto* want : {"forwardable", "renewable", "initial", "pre-authent"})
     CHECK(std::find(names.begin(), names.end(), want) != names.end());
-  CHECK(creds[0]["flag_letters"].str() == "FRIA");
-  CHECK(creds[1]["server"].str() == realm.service_for("aes128-cts-hmac-sha1-96"));
-  CHECK(creds[1]["session_enctype"].str() == "aes256-cts-hmac-sha1-96");
-  CHECK(creds[1]["ticket_enctype"].str() == "aes128-cts-hmac-sha1-96");  // the service's only key
-  CHECK(creds[1]["ticket_kvno"].integer() == 1);
-  CHECK_FALSE(creds[1]["expired"].boolean());
+  CHECK(creds[0].at("flag_letters").get<std::string>() == "FRIA");
+  CHECK(creds[1].at("server").get<std::string>() == realm.service_for("aes128-cts-hmac-sha1-96"));
+  CHECK(creds[1].at("session_enctype").get<std::string>() == "aes256-cts-hmac-sha1-96");
+  CHECK(creds[1].at("ticket_enctype").get<std::string>() ==
+        "aes128-cts-hmac-sha1-96");  // the service's only key
+  CHECK(creds[1].at("ticket_kvno").get<std::int64_t>() == 1);
+  CHECK_FALSE(creds[1].at("expired").get<bool>());
   bool saw_pa_type = false;
-  for (const auto& e : doc["config"].array())
-    if (e["key"].str() == "pa_type") saw_pa_type = e["value"].str() == "2";  // encrypted timestamp
+  for (const auto& e : doc.at("config").get_ref<const nlohmann::json::array_t&>())
+    if (e.at("key").get<std::string>() == "pa_type")
+      saw_pa_type = e.at("value").get<std::string>() == "2";  // encrypted timestamp
   CHECK(saw_pa_type);
 
   r = realm.run({krbkit_tool("klist"), "--json", "-k", "-K", realm.host_keytab()});
   REQUIRE_MESSAGE(r.ok(), r.err);
-  const auto kt = minijson::parse(r.out);
-  CHECK(kt["keytab"].str() == "FILE:" + realm.host_keytab());
-  REQUIRE_FALSE(kt["entries"].array().empty());
-  CHECK(kt["entries"].array()[0]["principal"].str() == realm.host_principal());
-  CHECK(kt["entries"].array()[0]["key"].str().size() >= 32);
+  const auto kt = nlohmann::json::parse(r.out);
+  CHECK(kt.at("keytab").get<std::string>() == "FILE:" + realm.host_keytab());
+  REQUIRE_FALSE(kt.at("entries").get_ref<const nlohmann::json::array_t&>().empty());
+  CHECK(kt.at("entries").get_ref<const nlohmann::json::array_t&>()[0].at("principal").get<std::string>() ==
+        realm.host_principal());
+  CHECK(kt.at("entries").get_ref<const nlohmann::json::array_t&>()[0].at("key").get<std::string>().size() >=
+        32);
 }
 
 TEST_CASE("klist on a damaged cache: one line naming the file and offset, exit 9") {

@@ -6,9 +6,9 @@
 
 #include <cstdio>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "realm/realm.hpp"
-#include "unit/crypto/mini_json.hpp"
 
 using namespace krbkit::test;
 
@@ -160,22 +160,24 @@ TEST_CASE(
     REQUIRE(from != std::string::npos);
     auto check = run_process({"python3", "-m", "json.tool"}, {}, ours.out.substr(from, to + 2 - from));
     CHECK_MESSAGE(check.ok(), check.err);
-    const auto doc = minijson::parse(ours.out.substr(from, to + 2 - from));
-    const auto& entries = doc["entries"].array();
+    const auto doc = nlohmann::json::parse(ours.out.substr(from, to + 2 - from));
+    const auto& entries = doc.at("entries").get_ref<const nlohmann::json::array_t&>();
     REQUIRE(entries.size() > 2);
     std::size_t lines_seen = 0;
     for (const auto& e : entries) {
       // MIT's line for the slot, rebuilt from the JSON values: "%4d %4d %s %40s (%s)  (0x%s)" in UTC.
-      std::time_t t = static_cast<std::time_t>(e["timestamp_epoch"].integer());
+      std::time_t t = static_cast<std::time_t>(e.at("timestamp_epoch").get<std::int64_t>());
       std::tm tm{};
       ::gmtime_r(&t, &tm);
       char when[32], iso[32], line[512];
       std::strftime(when, sizeof when, "%m/%d/%y %H:%M:%S", &tm);
       std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-      CHECK(e["timestamp"].str() == iso);
+      CHECK(e.at("timestamp").get<std::string>() == iso);
       std::snprintf(line, sizeof line, "%4d %4d %s %40s (%s)  (0x%s)\n",
-                    static_cast<int>(e["slot"].integer()), static_cast<int>(e["kvno"].integer()), when,
-                    e["principal"].str().c_str(), e["enctype"].str().c_str(), e["key"].str().c_str());
+                    static_cast<int>(e.at("slot").get<std::int64_t>()),
+                    static_cast<int>(e.at("kvno").get<std::int64_t>()), when,
+                    e.at("principal").get<std::string>().c_str(), e.at("enctype").get<std::string>().c_str(),
+                    e.at("key").get<std::string>().c_str());
       CAPTURE(line);
       CHECK(mit.out.find(line) != std::string::npos);
       ++lines_seen;

@@ -14,13 +14,13 @@
 #include <utmp.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/proto/principal.hpp"
 #include "realm/realm.hpp"
-#include "unit/crypto/mini_json.hpp"
 
 using namespace krbkit::test;
 
@@ -340,16 +340,16 @@ TEST_CASE("ktutil on a terminal: edited lines run, Up recalls, Ctrl-D ends with 
   // The keytab was read twice: each of its entries is listed twice, in order.
   const std::string& shown = t.transcript();
   const auto json_at = shown.rfind("{\r\n  \"entries\"");
-  const auto doc = minijson::parse(shown.substr(json_at, shown.rfind("ktutil:  ") - json_at));
-  const auto& entries = doc["entries"].array();
+  const auto doc = nlohmann::json::parse(shown.substr(json_at, shown.rfind("ktutil:  ") - json_at));
+  const auto& entries = doc.at("entries").get_ref<const nlohmann::json::array_t&>();
   auto kt = krbkit::keytab::read_keytab(keytab);
   REQUIRE(kt.ok());
   REQUIRE(entries.size() == 2 * kt->entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& want = kt->entries[i % kt->entries.size()];
-    CHECK(entries[i]["slot"].integer() == static_cast<std::int64_t>(i + 1));
-    CHECK(entries[i]["principal"].str() == krbkit::unparse_principal(want.principal));
-    CHECK(entries[i]["kvno"].integer() == want.kvno);
+    CHECK(entries[i].at("slot").get<std::int64_t>() == static_cast<std::int64_t>(i + 1));
+    CHECK(entries[i].at("principal").get<std::string>() == krbkit::unparse_principal(want.principal));
+    CHECK(entries[i].at("kvno").get<std::int64_t>() == want.kvno);
   }
   t.type("\x04");
   CHECK(t.wait() == 0);

@@ -1,10 +1,12 @@
 #include "krbkit/base/json.hpp"
 
 #include <cassert>
-#include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace krbkit::json {
 namespace {
+
+using Document = nlohmann::ordered_json;
 
 // Length of the valid UTF-8 sequence at the start of `s`, or 0 if the bytes
 // there are not one (overlong forms, surrogates and values above U+10FFFF
@@ -37,176 +39,153 @@ std::size_t utf8_sequence(std::string_view s) {
   return len;
 }
 
-void append_escaped(std::string& out, std::string_view text) {
-  out += '"';
+// nlohmann's dump copies DEL and U+2028/U+2029 as they are, and (with its
+// replace handler) writes broken UTF-8 as one raw U+FFFD per sequence; the
+// tools write \u007f, \u2028, \u2029 and one \ufffd per byte. Those places
+// are marked in the text handed to nlohmann by DEL and a letter (a real DEL
+// is marked too, so every DEL in the dump is a mark) and expanded after it.
+constexpr char kMark = '\x7f';
+
+std::string marked(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  auto mark = [&out](char what) {
+    out += kMark;
+    out += what;
+  };
   std::size_t i = 0;
   while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        ++i;
-        continue;
-      case '\\':
-        out += "\\\\";
-        ++i;
-        continue;
-      case '\b':
-        out += "\\b";
-        ++i;
-        continue;
-      case '\f':
-        out += "\\f";
-        ++i;
-        continue;
-      case '\n':
-        out += "\\n";
-        ++i;
-        continue;
-      case '\r':
-        out += "\\r";
-        ++i;
-        continue;
-      case '\t':
-        out += "\\t";
-        ++i;
-        continue;
-      default: break;
-    }
-    if (c < 0x20 || c == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      ++i;
-      continue;
-    }
-    const std::size_t len = utf8_sequence(text.substr(i));
-    if (len == 0) {
-      out += "\\ufffd";  // not UTF-8: U+FFFD REPLACEMENT CHARACTER
-      ++i;
-      continue;
-    }
-    const auto seq = text.substr(i, len);
-    if (seq == "\xE2\x80\xA8") {
-      out += "\\u2028";
+    const std::size_t len = text[i] == kMark ? 0 : utf8_sequence(text.substr(i));
+    const auto seq = text.substr(i, len == 0 ? 1 : len);
+    if (text[i] == kMark) {
+      mark('d');
+    } else if (len == 0) {
+      mark('r');  // not UTF-8: U+FFFD REPLACEMENT CHARACTER
+    } else if (seq == "\xE2\x80\xA8") {
+      mark('l');
     } else if (seq == "\xE2\x80\xA9") {
-      out += "\\u2029";
+      mark('p');
     } else {
       out += seq;
     }
-    i += len;
+    i += seq.size();
   }
-  out += '"';
+  return out;
+}
+
+std::string unmarked(std::string dumped) {
+  if (dumped.find(kMark) == std::string::npos) return dumped;
+  std::string out;
+  out.reserve(dumped.size() + 16);
+  for (std::size_t i = 0; i < dumped.size(); ++i) {
+    if (dumped[i] != kMark || i + 1 == dumped.size()) {
+      out += dumped[i];
+      continue;
+    }
+    switch (dumped[++i]) {
+      case 'd': out += "\\u007f"; break;
+      case 'r': out += "\\ufffd"; break;
+      case 'l': out += "\\u2028"; break;
+      default: out += "\\u2029"; break;
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
-std::string quote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  append_escaped(out, text);
-  return out;
-}
+std::string quote(std::string_view text) { return unmarked(Document(marked(text)).dump()); }
 
-void Writer::newline() {
-  if (indent_ <= 0) return;
-  out_ += '\n';
-  out_.append(stack_.size() * static_cast<std::size_t>(indent_), ' ');
-}
+Writer::Writer(int indent) : document_(std::make_unique<Document>()), indent_(indent) {}
+Writer::~Writer() = default;
+Writer::Writer(Writer&&) noexcept = default;
+Writer& Writer::operator=(Writer&&) noexcept = default;
 
-void Writer::before_value() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
+Document& Writer::next_slot() {
+  if (open_.empty()) {
+    assert(!started_ && "one top-level value only");
+    started_ = true;
+    return *document_;
   }
-  if (stack_.empty()) {
-    assert(out_.empty() && "one top-level value only");
-    return;
+  Document& container = *open_.back();
+  if (container.is_array()) {
+    assert(!after_key_);
+    container.push_back(nullptr);
+    return container.back();
   }
-  assert(stack_.back() == Frame::array && "a value inside an object needs a key");
-  if (has_items_.back()) out_ += ',';
-  has_items_.back() = true;
-  newline();
+  assert(after_key_ && "a value inside an object needs a key");
+  assert(!container.contains(key_) && "a key once per object");
+  after_key_ = false;
+  return container[key_];
 }
 
 Writer& Writer::key(std::string_view name) {
-  assert(!stack_.empty() && stack_.back() == Frame::object && !after_key_);
-  if (has_items_.back()) out_ += ',';
-  has_items_.back() = true;
-  newline();
-  append_escaped(out_, name);
-  out_ += indent_ > 0 ? ": " : ":";
+  assert(!open_.empty() && open_.back()->is_object() && !after_key_);
+  key_ = marked(name);
   after_key_ = true;
   return *this;
 }
 
-void Writer::open(Frame frame, char bracket) {
-  before_value();
-  out_ += bracket;
-  stack_.push_back(frame);
-  has_items_.push_back(false);
+// Pointers into the document stay valid: a container only grows while it is
+// the innermost open one, and nothing is open inside it then.
+void Writer::open(Document&& empty_container) {
+  Document& slot = next_slot();
+  slot = std::move(empty_container);
+  open_.push_back(&slot);
 }
 
-void Writer::close([[maybe_unused]] Frame frame, char bracket) {
-  assert(!stack_.empty() && stack_.back() == frame && !after_key_);
-  const bool items = has_items_.back();
-  stack_.pop_back();
-  has_items_.pop_back();
-  if (items) newline();
-  out_ += bracket;
+void Writer::close([[maybe_unused]] bool object) {
+  assert(!open_.empty() && open_.back()->is_object() == object && !after_key_);
+  open_.pop_back();
 }
 
 Writer& Writer::begin_object() {
-  open(Frame::object, '{');
+  open(Document::object());
   return *this;
 }
 Writer& Writer::begin_array() {
-  open(Frame::array, '[');
+  open(Document::array());
   return *this;
 }
 Writer& Writer::end_object() {
-  close(Frame::object, '}');
+  close(true);
   return *this;
 }
 Writer& Writer::end_array() {
-  close(Frame::array, ']');
+  close(false);
   return *this;
 }
 
 Writer& Writer::value(std::string_view text) {
-  before_value();
-  append_escaped(out_, text);
+  next_slot() = marked(text);
   return *this;
 }
 
 Writer& Writer::value(std::int64_t number) {
-  before_value();
-  out_ += std::to_string(number);
+  next_slot() = number;
   return *this;
 }
 
 Writer& Writer::value(std::uint64_t number) {
-  before_value();
-  out_ += std::to_string(number);
+  next_slot() = number;
   return *this;
 }
 
 Writer& Writer::value(bool flag) {
-  before_value();
-  out_ += flag ? "true" : "false";
+  next_slot() = flag;
   return *this;
 }
 
 Writer& Writer::null() {
-  before_value();
-  out_ += "null";
+  next_slot() = nullptr;
   return *this;
 }
 
 std::string Writer::finish() {
-  assert(stack_.empty() && !after_key_ && !out_.empty());
-  out_ += '\n';
-  return std::move(out_);
+  assert(open_.empty() && started_ && !after_key_);
+  std::string text = unmarked(document_->dump(indent_ > 0 ? indent_ : -1));
+  text += '\n';
+  return text;
 }
 
 }  // namespace krbkit::json

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "unit/crypto/mini_json.hpp"
+#include <nlohmann/json.hpp>
 
 using krbkit::json::quote;
 using krbkit::json::Writer;
@@ -45,20 +45,20 @@ TEST_CASE("json::Writer output parses back to the same values") {
   CAPTURE(text);
   REQUIRE(text.back() == '\n');
 
-  const auto doc = minijson::parse(text);
-  CHECK(doc["name"].str() == "alice@KRBKIT.TEST");
-  CHECK(doc["weird"].str() == "q\"\\\n\x01\xEF\xBF\xBD");
-  CHECK(doc["epoch"].integer() == 1795314900);
-  CHECK(doc["negative"].integer() == -5);
-  CHECK(doc["big"].integer() == 4294967296);
-  CHECK(doc["yes"].boolean());
-  CHECK(doc["nothing"].v.index() == 0);
-  CHECK(doc["empty_list"].array().empty());
-  CHECK(doc["empty_object"].object().empty());
-  REQUIRE(doc["list"].array().size() == 3);
-  CHECK(doc["list"].array()[0].str() == "a");
-  CHECK(doc["list"].array()[1].integer() == 2);
-  CHECK(doc["list"].array()[2]["k"].str() == "v");
+  const auto doc = nlohmann::json::parse(text);
+  CHECK(doc.at("name").get<std::string>() == "alice@KRBKIT.TEST");
+  CHECK(doc.at("weird").get<std::string>() == "q\"\\\n\x01\xEF\xBF\xBD");
+  CHECK(doc.at("epoch").get<std::int64_t>() == 1795314900);
+  CHECK(doc.at("negative").get<std::int64_t>() == -5);
+  CHECK(doc.at("big").get<std::int64_t>() == 4294967296);
+  CHECK(doc.at("yes").get<bool>());
+  CHECK(doc.at("nothing").is_null());
+  CHECK(doc.at("empty_list").get_ref<const nlohmann::json::array_t&>().empty());
+  CHECK(doc.at("empty_object").get_ref<const nlohmann::json::object_t&>().empty());
+  REQUIRE(doc.at("list").get_ref<const nlohmann::json::array_t&>().size() == 3);
+  CHECK(doc.at("list").get_ref<const nlohmann::json::array_t&>()[0].get<std::string>() == "a");
+  CHECK(doc.at("list").get_ref<const nlohmann::json::array_t&>()[1].get<std::int64_t>() == 2);
+  CHECK(doc.at("list").get_ref<const nlohmann::json::array_t&>()[2].at("k").get<std::string>() == "v");
 }
 
 TEST_CASE("json::Writer layout: indented by default, one line with indent 0") {

@@ -9,10 +9,10 @@
 #include <clocale>
 #include <cstdlib>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "krbkit/proto/constants.hpp"
 #include "krbkit/proto/messages.hpp"
-#include "unit/crypto/mini_json.hpp"
 
 using namespace krbkit;
 using namespace std::chrono_literals;
@@ -292,41 +292,41 @@ TEST_CASE("cache_json: the documented schema, values from the cache") {
   present::cache_json(w, "FILE:/tmp/cc", "FILE", cc, true, at(kT0 + 36000));
   const auto text = w.finish();
   CAPTURE(text);
-  const auto doc = minijson::parse(text);
-  CHECK(doc["cache"].str() == "FILE:/tmp/cc");
-  CHECK(doc["type"].str() == "FILE");
-  CHECK(doc["default_principal"].str() == "alice@KRBKIT.TEST");
-  const auto& creds = doc["credentials"].array();
+  const auto doc = nlohmann::json::parse(text);
+  CHECK(doc.at("cache").get<std::string>() == "FILE:/tmp/cc");
+  CHECK(doc.at("type").get<std::string>() == "FILE");
+  CHECK(doc.at("default_principal").get<std::string>() == "alice@KRBKIT.TEST");
+  const auto& creds = doc.at("credentials").get_ref<const nlohmann::json::array_t&>();
   REQUIRE(creds.size() == 2);
   const auto& tgt = creds[0];
-  CHECK(tgt["client"].str() == "alice@KRBKIT.TEST");
-  CHECK(tgt["server"].str() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
-  CHECK(tgt["start"].str() == "2026-11-22T02:35:00Z");
-  CHECK(tgt["start_epoch"].integer() == kT0);
-  CHECK(tgt["end"].str() == "2026-11-22T12:35:00Z");
-  CHECK(tgt["end_epoch"].integer() == kT0 + 36000);
-  CHECK(tgt["renew_till"].str() == "2026-11-24T02:35:00Z");
-  CHECK(tgt["expired"].boolean());
-  REQUIRE(tgt["flags"].array().size() == 4);
-  CHECK(tgt["flags"].array()[0].str() == "forwardable");
-  CHECK(tgt["flag_letters"].str() == "FRIA");
-  CHECK(tgt["session_enctype"].str() == "aes256-cts-hmac-sha1-96");
-  CHECK(tgt["ticket_enctype"].str() == "aes256-cts-hmac-sha1-96");
-  CHECK(tgt["ticket_kvno"].integer() == 1);
-  CHECK_FALSE(tgt.has("ticket_server"));
-  CHECK(creds[1]["ticket_enctype"].str() == "aes128-cts-hmac-sha1-96");
-  CHECK(creds[1]["renew_till"].v.index() == 0);  // null: not renewable
-  CHECK(creds[1]["renew_till_epoch"].v.index() == 0);
-  const auto& config = doc["config"].array();
+  CHECK(tgt.at("client").get<std::string>() == "alice@KRBKIT.TEST");
+  CHECK(tgt.at("server").get<std::string>() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
+  CHECK(tgt.at("start").get<std::string>() == "2026-11-22T02:35:00Z");
+  CHECK(tgt.at("start_epoch").get<std::int64_t>() == kT0);
+  CHECK(tgt.at("end").get<std::string>() == "2026-11-22T12:35:00Z");
+  CHECK(tgt.at("end_epoch").get<std::int64_t>() == kT0 + 36000);
+  CHECK(tgt.at("renew_till").get<std::string>() == "2026-11-24T02:35:00Z");
+  CHECK(tgt.at("expired").get<bool>());
+  REQUIRE(tgt.at("flags").get_ref<const nlohmann::json::array_t&>().size() == 4);
+  CHECK(tgt.at("flags").get_ref<const nlohmann::json::array_t&>()[0].get<std::string>() == "forwardable");
+  CHECK(tgt.at("flag_letters").get<std::string>() == "FRIA");
+  CHECK(tgt.at("session_enctype").get<std::string>() == "aes256-cts-hmac-sha1-96");
+  CHECK(tgt.at("ticket_enctype").get<std::string>() == "aes256-cts-hmac-sha1-96");
+  CHECK(tgt.at("ticket_kvno").get<std::int64_t>() == 1);
+  CHECK_FALSE(tgt.contains("ticket_server"));
+  CHECK(creds[1].at("ticket_enctype").get<std::string>() == "aes128-cts-hmac-sha1-96");
+  CHECK(creds[1].at("renew_till").is_null());  // null: not renewable
+  CHECK(creds[1].at("renew_till_epoch").is_null());
+  const auto& config = doc.at("config").get_ref<const nlohmann::json::array_t&>();
   REQUIRE(config.size() == 1);
-  CHECK(config[0]["key"].str() == "pa_type");
-  CHECK(config[0]["principal"].str() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
-  CHECK(config[0]["value"].str() == "2");
-  CHECK(config[0]["value_hex"].str() == "32");
+  CHECK(config[0].at("key").get<std::string>() == "pa_type");
+  CHECK(config[0].at("principal").get<std::string>() == "krbtgt/KRBKIT.TEST@KRBKIT.TEST");
+  CHECK(config[0].at("value").get<std::string>() == "2");
+  CHECK(config[0].at("value_hex").get<std::string>() == "32");
 
   json::Writer without;
   present::cache_json(without, "FILE:/tmp/cc", "FILE", cc, false, at(kT0));
-  CHECK_FALSE(minijson::parse(without.finish()).has("config"));
+  CHECK_FALSE(nlohmann::json::parse(without.finish()).contains("config"));
 }
 
 TEST_CASE("keytab_json and collection_json") {
@@ -335,25 +335,30 @@ TEST_CASE("keytab_json and collection_json") {
       {princ({"host", "h"}), at(kT0), 7, Key{Enctype::aes128_cts_hmac_sha1_96, SecretBytes(Bytes{1, 2})}});
   json::Writer w;
   present::keytab_json(w, "FILE:/k", kt, false);
-  auto doc = minijson::parse(w.finish());
-  CHECK(doc["keytab"].str() == "FILE:/k");
-  REQUIRE(doc["entries"].array().size() == 1);
-  const auto& e = doc["entries"].array()[0];
-  CHECK(e["kvno"].integer() == 7);
-  CHECK(e["principal"].str() == "host/h@KRBKIT.TEST");
-  CHECK(e["enctype"].str() == "aes128-cts-hmac-sha1-96");
-  CHECK(e["timestamp_epoch"].integer() == kT0);
-  CHECK_FALSE(e.has("key"));
+  auto doc = nlohmann::json::parse(w.finish());
+  CHECK(doc.at("keytab").get<std::string>() == "FILE:/k");
+  REQUIRE(doc.at("entries").get_ref<const nlohmann::json::array_t&>().size() == 1);
+  const auto& e = doc.at("entries").get_ref<const nlohmann::json::array_t&>()[0];
+  CHECK(e.at("kvno").get<std::int64_t>() == 7);
+  CHECK(e.at("principal").get<std::string>() == "host/h@KRBKIT.TEST");
+  CHECK(e.at("enctype").get<std::string>() == "aes128-cts-hmac-sha1-96");
+  CHECK(e.at("timestamp_epoch").get<std::int64_t>() == kT0);
+  CHECK_FALSE(e.contains("key"));
   json::Writer wk;
   present::keytab_json(wk, "FILE:/k", kt, true);
-  CHECK(minijson::parse(wk.finish())["entries"].array()[0]["key"].str() == "0102");
+  CHECK(nlohmann::json::parse(wk.finish())
+            .at("entries")
+            .get_ref<const nlohmann::json::array_t&>()[0]
+            .at("key")
+            .get<std::string>() == "0102");
 
   json::Writer wc;
   present::collection_json(
       wc, {{"alice@R", "DIR::/d/tktA", false, true}, {"bob@R", "DIR::/d/tktB", true, false}});
-  doc = minijson::parse(wc.finish());
-  REQUIRE(doc["caches"].array().size() == 2);
-  CHECK(doc["caches"].array()[0]["primary"].boolean());
-  CHECK(doc["caches"].array()[1]["expired"].boolean());
-  CHECK(doc["caches"].array()[1]["principal"].str() == "bob@R");
+  doc = nlohmann::json::parse(wc.finish());
+  REQUIRE(doc.at("caches").get_ref<const nlohmann::json::array_t&>().size() == 2);
+  CHECK(doc.at("caches").get_ref<const nlohmann::json::array_t&>()[0].at("primary").get<bool>());
+  CHECK(doc.at("caches").get_ref<const nlohmann::json::array_t&>()[1].at("expired").get<bool>());
+  CHECK(doc.at("caches").get_ref<const nlohmann::json::array_t&>()[1].at("principal").get<std::string>() ==
+        "bob@R");
 }

@@ -1,5 +1,7 @@
 #pragma once
-// A small streaming JSON writer for the tools' --json output.
+// The tools' --json output, written member by member: the document is built
+// with nlohmann/json (an ordered_json, members in the order written) and
+// dumped by it.
 //
 //   json::Writer w;
 //   w.begin_object();
@@ -10,12 +12,16 @@
 //   std::string text = w.finish();   // pretty-printed, ends with "\n"
 //
 // Strings are escaped per RFC 8259: '"', '\\' and control characters are
-// escaped (\n \t ... or \u00XX), U+2028/U+2029 as \u2028/\u2029, and bytes
-// that are not valid UTF-8 become U+FFFD, so the output always parses.
-// Commas and indentation are handled by the writer; misuse (a value where a
-// key is due, unbalanced ends) is a programming error caught by assert().
+// escaped (\n \t ... or \u00XX), DEL as \u007f, U+2028/U+2029 as
+// \u2028/\u2029, and each byte that is not valid UTF-8 becomes \ufffd, so the
+// output always parses. nlohmann's dump does the first part; the rest is done
+// here, so the output is byte for byte what the tools wrote before nlohmann.
+// Commas and indentation are nlohmann's; misuse (a value where a key is due,
+// unbalanced ends) is a programming error caught by assert().
 
 #include <cstdint>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +34,10 @@ std::string quote(std::string_view text);
 class Writer {
  public:
   // indent = 0 writes everything on one line.
-  explicit Writer(int indent = 2) : indent_(indent) {}
+  explicit Writer(int indent = 2);
+  ~Writer();
+  Writer(Writer&&) noexcept;
+  Writer& operator=(Writer&&) noexcept;
 
   Writer& begin_object();
   Writer& end_object();
@@ -57,16 +66,17 @@ class Writer {
   std::string finish();
 
  private:
-  enum class Frame { object, array };
-  void before_value();
-  void open(Frame frame, char bracket);
-  void close(Frame frame, char bracket);
-  void newline();
+  // Where the next value goes: the top, the next element of the open array,
+  // or the member of the open object named by the last key().
+  nlohmann::ordered_json& next_slot();
+  void open(nlohmann::ordered_json&& empty_container);
+  void close(bool object);
 
-  std::string out_;
-  std::vector<Frame> stack_;
-  std::vector<bool> has_items_;
+  std::unique_ptr<nlohmann::ordered_json> document_;
+  std::vector<nlohmann::ordered_json*> open_;  // the containers begun and not ended, innermost last
+  std::string key_;
   bool after_key_ = false;
+  bool started_ = false;
   int indent_;
 };
 
