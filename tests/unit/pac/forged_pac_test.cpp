@@ -67,7 +67,7 @@ TEST_CASE("a PAC re-signed with an unkeyed checksum fails the server signature")
   REQUIRE(p);
   auto r = pac::verify_server_signature(*p, s.service);
   REQUIRE_FALSE(r);
-  CHECK(r.error().is_kdc(50));
+  CHECK(r.error().is(KdcErr::ap_err_inapp_cksum));
 }
 
 TEST_CASE("a PAC signed with another enctype's checksum or an unknown type fails") {
