@@ -1,6 +1,6 @@
 // kadmin: remote Kerberos administration over MIT's kadm5 protocol
-// (RPCSEC_GSS). Options and requests as MIT's kadmin; the work is in
-// libcore/kadm5 (client.hpp: the RPCs, shell.hpp: the requests).
+// (RPCSEC_GSS). Options and requests as MIT's kadmin; the RPCs are in
+// libcore/kadm5 (client.hpp), the requests in shell/kadmin_shell.*.
 
 #include <unistd.h>
 
@@ -16,20 +16,21 @@
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
-#include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/kadm5/auth.hpp"
-#include "krbkit/kadm5/shell.hpp"
-#include "krbkit/net/locate.hpp"
+#include "krbkit/kadm5/client.hpp"
 #include "krbkit/proto/principal.hpp"
+#include "shell/kadmin_login.hpp"
+#include "shell/kadmin_shell.hpp"
 
 namespace {
 
 using namespace krbkit;
 
 struct Options {
-  std::string realm, principal, keytab, ccache, password, password_file, query, server, enctypes;
+  shell::KadminLogin login;
+  std::string realm, query, server, enctypes;
   std::vector<std::string> db_args, request;
-  bool use_keytab = false, json = false, stop_on_error = false;
+  bool json = false, stop_on_error = false;
 };
 
 // Reads one line from the terminal without echo (or from stdin when it is not one).
@@ -45,85 +46,8 @@ Result<SecretBytes> read_secret(const std::string& prompt) {
   return secret;
 }
 
-Result<SecretBytes> read_new_password(const std::string& prompt, const std::string& again) {
-  KRBKIT_TRY(first, read_secret(prompt + ": "));
-  KRBKIT_TRY(second, read_secret(again + ": "));
-  if (!(first == second)) return Error{Errc::password_mismatch, "password mismatch"};
-  return first;
-}
-
-std::string fqdn() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return host;
-}
-
-// MIT's choice of client principal when -p is absent.
-std::string default_principal(const Options& o, const std::string& realm, const std::string& default_cache) {
-  if (!o.ccache.empty()) {
-    if (auto c = ccache::open(o.ccache); c.ok())
-      if (auto contents = (*c)->read(); contents.ok()) return unparse_principal(contents->default_principal);
-  }
-  if (o.use_keytab) return unparse_principal(host_service_principal("host", fqdn(), realm));
-  if (auto c = ccache::open(default_cache); c.ok())
-    if (auto contents = (*c)->read(); contents.ok() && !contents->default_principal.components.empty())
-      return contents->default_principal.components[0] + "/admin@" + contents->default_principal.realm;
-  return Environment::from_process().user.value_or("root") + "/admin@" + realm;
-}
-
-Result<void> run(const Options& o, int& failures, bool& bad_password) {
-  const Environment env = Environment::from_process();
-  KRBKIT_TRY(profile, config::load_profile(env));
-  KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
-  std::string realm = o.realm;
-  if (realm.empty()) {
-    if (!defaults.default_realm) return Error{Errc::config, "unable to get default realm"};
-    realm = *defaults.default_realm;
-  }
-  KRBKIT_TRY(default_cache, ccache::default_cache_name(defaults.default_ccache_name));
-  const std::string princ_text =
-      o.principal.empty() ? default_principal(o, realm, default_cache) : o.principal;
-  KRBKIT_TRY(client, parse_principal(princ_text, realm));
-
-  net::KdcTarget server;
-  if (!o.server.empty()) {
-    KRBKIT_TRY(s, net::parse_server(o.server, net::default_port(net::Service::admin)));
-    server = s;
-  } else {
-    KRBKIT_TRY(list, net::locate(profile, realm, {net::Service::admin, false}));
-    server = list.front();
-  }
-
-  const bool script_mode = !o.request.empty();
-  const bool quiet = script_mode || o.json;  // no informational lines around JSON
-  const std::string& shown = princ_text;     // MIT shows the name as given
-  kadm5::AdminAuth auth;
-  auth.client = client;
-  auth.realm = realm;
-  auth.admin_host = server.host;
-  if (!o.ccache.empty()) {
-    auth.method = kadm5::AdminAuth::Method::ccache;
-    auth.ccache = o.ccache;
-    if (!quiet) std::cout << "Authenticating as principal " << shown << " with existing credentials.\n";
-  } else if (o.use_keytab) {
-    auth.method = kadm5::AdminAuth::Method::keytab;
-    auth.keytab = o.keytab;
-    if (!quiet)
-      std::cout << "Authenticating as principal " << shown << " with "
-                << (o.keytab.empty() ? "default keytab" : "keytab " + o.keytab) << ".\n";
-  } else {
-    if (!quiet) std::cout << "Authenticating as principal " << shown << " with password.\n";
-    if (!o.password.empty()) auth.password = SecretBytes(o.password);
-    if (!o.password_file.empty()) {
-      // The first line of the file (of stdin for "-"); the requests still come from stdin after it.
-      KRBKIT_TRY(pw, cli::read_secret({o.password_file, -1}, ""));
-      auth.password = std::move(pw);
-    }
-    auth.prompt = [](const Principal& p) {
-      return read_secret("Password for " + unparse_principal(p) + ": ");
-    };
-  }
-  std::cout.flush();
+Result<kadm5::Client> connect(const config::Profile& profile, kadm5::AdminAuth auth,
+                              const net::KdcTarget& server, bool& bad_password) {
   auto ticket = kadm5::get_admin_ticket(profile, std::move(auth));
   if (!ticket.ok()) {
     Error e = std::move(ticket).error();
@@ -137,70 +61,96 @@ Result<void> run(const Options& o, int& failures, bool& bad_password) {
     return e;
   }
   auto session = kadm5::Client::connect(*ticket, {server.host, server.port});
-  if (!session.ok()) return Result<void>(std::move(session).error()).context("initializing kadmin interface");
+  if (!session.ok())
+    return Result<kadm5::Client>(std::move(session).error()).context("initializing kadmin interface");
+  return session;
+}
 
-  kadm5::ShellOptions sopt;
-  sopt.realm = realm;
-  sopt.script_mode = script_mode;
-  sopt.json = o.json;
-  sopt.default_keytab = defaults.default_keytab_name;
+// Where requests read from standard input are: errors name the line.
+struct Batch {
+  bool on = false;
   std::size_t line_no = 0;
-  bool batch = false;
-  kadm5::ShellIo io;
+};
+
+shell::Io terminal_io(Batch& batch) {
+  shell::Io io;
   io.out = [](std::string_view s) { std::cout << s; };
-  io.err = [&](std::string_view s) {
+  io.err = [&batch](std::string_view s) {
     std::cout.flush();
-    if (batch) {
+    if (batch.on) {
       // One "kadmin: " per line: "kadmin: line 3: Unknown request ...", not "... line 3: kadmin: ...".
       if (s.substr(0, 8) == "kadmin: ") s.remove_prefix(8);
-      std::cerr << "kadmin: line " << line_no << ": ";
+      std::cerr << "kadmin: line " << batch.line_no << ": ";
     }
     std::cerr << s << "\n";
   };
-  io.new_password = read_new_password;
-  io.ask = [&](const std::string& q) {
+  io.secret = read_secret;
+  io.ask = [&batch](const std::string& q) {
     std::cout << q << std::flush;
     std::string answer;
     // In a batch the answer is the next line (MIT's client reads it with
     // stdio and loses the rest of the batch; krbkit goes on after it).
-    if (std::getline(std::cin, answer) && batch) ++line_no;
+    if (std::getline(std::cin, answer) && batch.on) ++batch.line_no;
     return answer;
   };
-  kadm5::Shell shell(*session, sopt, io);
-  auto one = [&](std::string_view line) {
-    auto r = shell.run(line);
-    if (r == kadm5::Outcome::failed) ++failures;
-    return r;
-  };
+  return io;
+}
 
-  if (script_mode) {
-    std::string line;
-    for (const auto& w : o.request) line += (line.empty() ? "" : " ") + ('"' + w + '"');
-    one(line);
-  } else if (!o.query.empty()) {
-    one(o.query);
-  } else {
-    const bool interactive = isatty(STDIN_FILENO);
-    batch = !interactive;
-    cli::LineEditor editor;  // stdin and stdout on a terminal: the line can be edited, Up recalls
-    std::string line;
-    for (;;) {
-      if (editor.active()) {
-        auto got = editor.read_line("kadmin:  ");
-        if (!got) break;
-        line = std::move(*got);
-      } else {
-        if (interactive) std::cout << "kadmin:  " << std::flush;
-        if (!std::getline(std::cin, line)) break;
-      }
-      ++line_no;
-      auto r = one(line);
-      if (r == kadm5::Outcome::quit) break;
-      if (r == kadm5::Outcome::failed && o.stop_on_error) break;
+// Requests from the line editor on a terminal, else from standard input.
+void read_requests(shell::KadminShell& shell, Batch& batch, bool stop_on_error, int& failures) {
+  const bool interactive = isatty(STDIN_FILENO);
+  batch.on = !interactive;
+  cli::LineEditor editor;  // stdin and stdout on a terminal: the line can be edited, Up recalls
+  std::string line;
+  for (;;) {
+    if (editor.active()) {
+      auto got = editor.read_line("kadmin:  ");
+      if (!got) break;
+      line = std::move(*got);
+    } else {
+      if (interactive) std::cout << "kadmin:  " << std::flush;
+      if (!std::getline(std::cin, line)) break;
     }
-    if (interactive) std::cout << "\n";
+    ++batch.line_no;
+    auto r = shell.run(line);
+    if (r == shell::Outcome::failed) ++failures;
+    if (r == shell::Outcome::quit || (r == shell::Outcome::failed && stop_on_error)) break;
   }
-  (void)session->close();
+  if (interactive) std::cout << "\n";
+}
+
+Result<void> run(const Options& o, int& failures, bool& bad_password) {
+  const Environment env = Environment::from_process();
+  KRBKIT_TRY(profile, config::load_profile(env));
+  KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
+  std::string realm = o.realm;
+  if (realm.empty()) {
+    if (!defaults.default_realm) return Error{Errc::config, "unable to get default realm"};
+    realm = *defaults.default_realm;
+  }
+  KRBKIT_TRY(default_cache, ccache::default_cache_name(defaults.default_ccache_name));
+  const std::string shown = shell::admin_principal(o.login, realm, default_cache);  // MIT shows it as given
+  KRBKIT_TRY(client, parse_principal(shown, realm));
+  KRBKIT_TRY(server, shell::admin_server(o.server, profile, realm));
+  const bool script_mode = !o.request.empty();
+  // Quiet in script mode, and no informational lines around JSON.
+  KRBKIT_TRY(auth, shell::admin_authentication(o.login, shown, script_mode || o.json, read_secret));
+  auth.client = client;
+  auth.realm = realm;
+  auth.admin_host = server.host;
+  KRBKIT_TRY(session, connect(profile, std::move(auth), server, bad_password));
+
+  Batch batch;
+  shell::KadminShell shell(session, {realm, script_mode, o.json, defaults.default_keytab_name},
+                           terminal_io(batch));
+  if (script_mode || !o.query.empty()) {
+    std::string line = o.query;
+    for (const auto& w : o.request) line += (line.empty() ? "" : " ") + ('"' + w + '"');
+    if (shell.run(line) == shell::Outcome::failed) ++failures;
+  } else {
+    read_requests(shell, batch, o.stop_on_error, failures);
+  }
+  (void)session.close();
   return success();
 }
 
@@ -211,14 +161,14 @@ int main(int argc, char** argv) {
   krbkit::cli::add_version_flag(app, "kadmin");
   Options o;
   app.add_option("-r", o.realm, "Use this realm as the default database realm")->option_text("realm");
-  app.add_option("-p", o.principal, "Authenticate as this principal (default: <user>/admin)")
+  app.add_option("-p", o.login.principal, "Authenticate as this principal (default: <user>/admin)")
       ->option_text("principal");
-  app.add_flag("-k", o.use_keytab, "Authenticate with a keytab (default: host/<hostname>)");
-  app.add_option("-t", o.keytab, "Keytab for -k")->option_text("keytab");
-  app.add_option("-c", o.ccache, "Use the kadmin/admin ticket in this credentials cache")
+  app.add_flag("-k", o.login.use_keytab, "Authenticate with a keytab (default: host/<hostname>)");
+  app.add_option("-t", o.login.keytab, "Keytab for -k")->option_text("keytab");
+  app.add_option("-c", o.login.ccache, "Use the kadmin/admin ticket in this credentials cache")
       ->option_text("ccache");
-  auto* w = app.add_option("-w", o.password, "Password (instead of a prompt)")->option_text("password");
-  app.add_option("--password-file", o.password_file,
+  auto* w = app.add_option("-w", o.login.password, "Password (instead of a prompt)")->option_text("password");
+  app.add_option("--password-file", o.login.password_file,
                  "Read the password from the first line of FILE (- for stdin)")
       ->option_text("FILE")
       ->excludes(w);
@@ -234,7 +184,7 @@ int main(int argc, char** argv) {
   app.prefix_command();
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
   o.request = app.remaining();
-  if (!o.ccache.empty() && o.use_keytab) {
+  if (!o.login.ccache.empty() && o.login.use_keytab) {
     std::cerr << "kadmin: -c and -k cannot be used together\n";
     return krbkit::cli::kExitUsage;
   }

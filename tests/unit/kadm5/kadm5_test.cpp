@@ -9,7 +9,6 @@
 #include "krbkit/kadm5/auth.hpp"
 #include "krbkit/kadm5/errors.hpp"
 #include "krbkit/kadm5/format.hpp"
-#include "krbkit/kadm5/shell.hpp"
 #include "krbkit/kadm5/wire.hpp"
 
 using namespace krbkit;
@@ -211,13 +210,6 @@ TEST_CASE("durations, dates and attribute names") {
         std::vector<KeySalt>{{Enctype::aes256_cts_hmac_sha1_96, 0}, {Enctype::aes128_cts_hmac_sha1_96, 2}});
   CHECK_FALSE(parse_key_salts("aes999").ok());
   CHECK(format_privileges(0xffffffff) == "current privileges: INQUIRE ADD MODIFY DELETE\n");
-}
-
-TEST_CASE("request lines split like MIT's ss") {
-  CHECK(split_request("  addprinc  -pw \"two words\" alice ") ==
-        std::vector<std::string>{"addprinc", "-pw", "two words", "alice"});
-  CHECK(split_request("").empty());
-  CHECK(split_request("getprinc \"\"") == std::vector<std::string>{"getprinc", ""});
 }
 
 TEST_CASE("kadmin/<host> fallback: the host as MIT's krb5_expand_hostname makes it") {

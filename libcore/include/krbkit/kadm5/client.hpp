@@ -23,6 +23,7 @@
 
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
+#include "krbkit/kadm5/admin.hpp"
 #include "krbkit/kadm5/errors.hpp"
 #include "krbkit/kadm5/types.hpp"
 #include "krbkit/proto/credentials.hpp"
@@ -40,7 +41,7 @@ struct ConnectOptions {
   std::uint32_t api_version = kApiVersion4;  // the highest to offer
 };
 
-class Client {
+class Client final : public Admin {
  public:
   // Connects, creates the RPCSEC_GSS context with `kadmin_ticket` and
   // negotiates the API version.
@@ -52,39 +53,42 @@ class Client {
 
   // Principal names are full names with a realm ("alice@KRBKIT.TEST").
   Result<PrincipalEntry> get_principal(std::string_view name,
-                                       std::uint32_t mask = princ_mask::normal | princ_mask::key_data);
+                                       std::uint32_t mask = princ_mask::normal |
+                                                            princ_mask::key_data) override;
   // CREATE_PRINCIPAL, or CREATE_PRINCIPAL3 when `key_salts` is given. No
   // password means random keys (or no keys with princ_mask::key_data).
   Result<void> create_principal(const PrincipalEntry& entry, std::uint32_t mask,
                                 const std::optional<std::string_view>& password,
-                                const std::optional<std::vector<KeySalt>>& key_salts = std::nullopt);
-  Result<void> delete_principal(std::string_view name);
-  Result<void> modify_principal(const PrincipalEntry& entry, std::uint32_t mask);
-  Result<void> rename_principal(std::string_view from, std::string_view to);
+                                const std::optional<std::vector<KeySalt>>& key_salts = std::nullopt) override;
+  Result<void> delete_principal(std::string_view name) override;
+  Result<void> modify_principal(const PrincipalEntry& entry, std::uint32_t mask) override;
+  Result<void> rename_principal(std::string_view from, std::string_view to) override;
   // GET_PRINCS; a glob (*, ?, []) or every principal.
   Result<std::vector<std::string>> list_principals(
-      const std::optional<std::string_view>& glob = std::nullopt);
+      const std::optional<std::string_view>& glob = std::nullopt) override;
   // CHPASS_PRINCIPAL, or CHPASS_PRINCIPAL3 with keepold or key/salts (MIT's choice).
   Result<void> change_password(std::string_view name, std::string_view password, bool keepold = false,
-                               const std::optional<std::vector<KeySalt>>& key_salts = std::nullopt);
+                               const std::optional<std::vector<KeySalt>>& key_salts = std::nullopt) override;
   // CHRAND_PRINCIPAL3, falling back to CHRAND_PRINCIPAL on an RPC error when
   // neither keepold nor key/salts is used (MIT's randkey_princ). Returns the new keys.
-  Result<std::vector<Key>> randomize_key(std::string_view name, bool keepold = false,
-                                         const std::optional<std::vector<KeySalt>>& key_salts = std::nullopt);
-  Result<std::uint32_t> get_privileges();
-  Result<void> create_policy(const PolicyEntry& policy, std::uint32_t mask);
-  Result<void> delete_policy(std::string_view name);
-  Result<void> modify_policy(const PolicyEntry& policy, std::uint32_t mask);
-  Result<PolicyEntry> get_policy(std::string_view name);
-  Result<std::vector<std::string>> list_policies(const std::optional<std::string_view>& glob = std::nullopt);
+  Result<std::vector<Key>> randomize_key(
+      std::string_view name, bool keepold = false,
+      const std::optional<std::vector<KeySalt>>& key_salts = std::nullopt) override;
+  Result<std::uint32_t> get_privileges() override;
+  Result<void> create_policy(const PolicyEntry& policy, std::uint32_t mask) override;
+  Result<void> delete_policy(std::string_view name) override;
+  Result<void> modify_policy(const PolicyEntry& policy, std::uint32_t mask) override;
+  Result<PolicyEntry> get_policy(std::string_view name) override;
+  Result<std::vector<std::string>> list_policies(
+      const std::optional<std::string_view>& glob = std::nullopt) override;
   // keepkvno: purge keys below it; <= 0 keeps only the newest; 0x7fffffff purges all.
-  Result<void> purge_keys(std::string_view name, std::int32_t keepkvno);
-  Result<std::vector<std::pair<std::string, std::string>>> get_strings(std::string_view name);
+  Result<void> purge_keys(std::string_view name, std::int32_t keepkvno) override;
+  Result<std::vector<std::pair<std::string, std::string>>> get_strings(std::string_view name) override;
   // No value deletes the attribute.
   Result<void> set_string(std::string_view name, std::string_view key,
-                          const std::optional<std::string_view>& value);
+                          const std::optional<std::string_view>& value) override;
   // EXTRACT_KEYS (ktadd -norandkey); kvno 0 = every version.
-  Result<std::vector<ExtractedKey>> extract_keys(std::string_view name, std::uint32_t kvno = 0);
+  Result<std::vector<ExtractedKey>> extract_keys(std::string_view name, std::uint32_t kvno = 0) override;
 
   // RPCSEC_GSS DESTROY; the connection closes when the Client goes away.
   Result<void> close();

@@ -1,0 +1,74 @@
+#include "shell/kadmin_login.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "common/prompt.hpp"
+#include "krbkit/base/environment.hpp"
+#include "krbkit/ccache/cache.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace krbkit::shell {
+namespace {
+
+std::string fqdn() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
+}  // namespace
+
+std::string admin_principal(const KadminLogin& login, const std::string& realm,
+                            const std::string& default_cache) {
+  if (!login.principal.empty()) return login.principal;
+  if (!login.ccache.empty()) {
+    if (auto c = ccache::open(login.ccache); c.ok())
+      if (auto contents = (*c)->read(); contents.ok()) return unparse_principal(contents->default_principal);
+  }
+  if (login.use_keytab) return unparse_principal(host_service_principal("host", fqdn(), realm));
+  if (auto c = ccache::open(default_cache); c.ok())
+    if (auto contents = (*c)->read(); contents.ok() && !contents->default_principal.components.empty())
+      return contents->default_principal.components[0] + "/admin@" + contents->default_principal.realm;
+  return Environment::from_process().user.value_or("root") + "/admin@" + realm;
+}
+
+Result<net::KdcTarget> admin_server(const std::string& given, const config::Profile& profile,
+                                    const std::string& realm) {
+  if (!given.empty()) return net::parse_server(given, net::default_port(net::Service::admin));
+  KRBKIT_TRY(list, net::locate(profile, realm, {net::Service::admin, false}));
+  return list.front();
+}
+
+Result<kadm5::AdminAuth> admin_authentication(
+    const KadminLogin& login, const std::string& shown, bool quiet,
+    std::function<Result<SecretBytes>(const std::string& prompt)> prompt) {
+  kadm5::AdminAuth auth;
+  std::string how = "password";
+  if (!login.ccache.empty()) {
+    auth.method = kadm5::AdminAuth::Method::ccache;
+    auth.ccache = login.ccache;
+    how = "existing credentials";
+  } else if (login.use_keytab) {
+    auth.method = kadm5::AdminAuth::Method::keytab;
+    auth.keytab = login.keytab;
+    how = login.keytab.empty() ? "default keytab" : "keytab " + login.keytab;
+  }
+  if (!quiet) std::cout << "Authenticating as principal " << shown << " with " << how << ".\n";
+  if (auth.method == kadm5::AdminAuth::Method::password) {
+    if (!login.password.empty()) auth.password = SecretBytes(login.password);
+    if (!login.password_file.empty()) {
+      // The first line of the file (of stdin for "-"); the requests still come from stdin after it.
+      KRBKIT_TRY(pw, cli::read_secret({login.password_file, -1}, ""));
+      auth.password = std::move(pw);
+    }
+    auth.prompt = [prompt](const Principal& p) {
+      return prompt("Password for " + unparse_principal(p) + ": ");
+    };
+  }
+  std::cout.flush();
+  return auth;
+}
+
+}  // namespace krbkit::shell
