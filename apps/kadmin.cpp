@@ -61,9 +61,7 @@ Result<kadm5::Client> connect(const config::Profile& profile, kadm5::AdminAuth a
     return e;
   }
   auto session = kadm5::Client::connect(*ticket, {server.host, server.port});
-  if (!session.ok())
-    return Result<kadm5::Client>(std::move(session).error()).context("initializing kadmin interface");
-  return session;
+  return std::move(session).context("initializing kadmin interface");
 }
 
 // Where requests read from standard input are: errors name the line.
