@@ -24,6 +24,7 @@
 #include "krbkit/exchange/kpasswd_client.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
+#include "krbkit/net/kdc_client.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -172,9 +173,8 @@ Result<void> renew_or_validate(const Options& o, const config::Profile& profile,
   }
   KRBKIT_TRY(tgt, exchange::find_local_tgt(*old, cache.name()));
   net::KdcClient kdcs(profile, trace);
-  auto send = exchange::kdc_transport(kdcs);
-  KRBKIT_TRY(fresh, o.renew ? exchange::renew_credentials(profile, tgt, send, trace)
-                            : exchange::validate_credentials(profile, tgt, send, trace));
+  KRBKIT_TRY(fresh, o.renew ? exchange::renew_credentials(profile, tgt, kdcs, trace)
+                            : exchange::validate_credentials(profile, tgt, kdcs, trace));
   std::vector<Credentials> creds;
   creds.push_back(std::move(fresh));
   verbose(o, "Initialized cache");

@@ -13,6 +13,7 @@
 #include "krbkit/base/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/exchange/etype_info_probe.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "shell/ktutil_shell.hpp"
 

@@ -18,6 +18,7 @@
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
+#include "krbkit/net/kdc_client.hpp"
 #include "krbkit/pac/ticket.hpp"
 #include "krbkit/present/time_format.hpp"
 #include "krbkit/proto/principal.hpp"
@@ -112,7 +113,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
   Tracer tracer = Tracer::from_process();
   KRBKIT_TRY(cache, open_cache(o.cache, defaults));
   net::KdcClient kdcs(profile, tracer);
-  exchange::TgsClient client(profile, *cache, exchange::kdc_transport(kdcs), tracer);
+  exchange::TgsClient client(profile, *cache, kdcs, tracer);
 
   exchange::ServiceOptions opts;
   opts.cached_only = o.cached_only;

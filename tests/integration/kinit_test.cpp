@@ -610,6 +610,35 @@ TEST_CASE("faults: a KDC that answers garbage, or nothing, gives a clear error w
   CHECK(garbage.requests() >= 1);
 }
 
+TEST_CASE("faults: a reply that does not decode, or answers another request, fails that KDC only") {
+  Realm& realm = Realm::shared();
+  std::ifstream captured(std::string(KRBKIT_TEST_DATA_DIR) + "/messages/tgs-rep.bin", std::ios::binary);
+  std::string tgs_rep((std::istreambuf_iterator<char>(captured)), std::istreambuf_iterator<char>());
+  REQUIRE(tgs_rep.size() > 100);
+  // A KRB-ERROR tag whose length runs past the end (MIT's kinit stops at
+  // it), and a TGS-REP: a whole message, but no answer to an AS-REQ.
+  for (const std::string& answer : {std::string("\x7e\x30truncated KRB-ERROR"), tgs_rep}) {
+    CAPTURE(answer.size());
+    FakeKdc bad(answer), worse(answer);
+    std::string first = "127.0.0.1:" + std::to_string(bad.port());
+    std::string real = "127.0.0.1:" + std::to_string(realm.kdc_port());
+    RunResult r = kinit_pw(realm, realm.fresh_ccache(), "alice", {},
+                           {{"KRB5_CONFIG", write_config(realm, {first, real})}});
+    CHECK_MESSAGE(r.ok(), show(r));
+    CHECK(bad.requests() >= 1);
+
+    std::string second = "127.0.0.1:" + std::to_string(worse.port());
+    std::string conf = write_config(realm, {first, second}, "  request_timeout = 2\n");
+    RunResult none = kinit_pw(realm, realm.fresh_ccache(), "alice", {}, {{"KRB5_CONFIG", conf}});
+    CHECK(none.exit_code == 5);
+    CHECK_MESSAGE(
+        none.err.find("kinit: Cannot contact any KDC for realm '" + realm.name() + "' (tried: ") == 0,
+        show(none));
+    CHECK_MESSAGE(none.err.find("udp " + first + " (unparseable reply)") != std::string::npos, show(none));
+    CHECK_MESSAGE(none.err.find("udp " + second + " (unparseable reply)") != std::string::npos, show(none));
+  }
+}
+
 TEST_CASE("faults: no KDC answers, or none is known: MIT kinit's words first, then what was tried") {
   Realm& realm = Realm::shared();
   // The KDC's port closed: "Cannot contact any KDC for realm 'R'", exit 5 (KDC unreachable).

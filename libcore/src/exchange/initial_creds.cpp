@@ -1,5 +1,5 @@
-// The I/O loop of the AS exchange over net::KdcClient, the retry at the
-// primary KDC, and the wording of errors.
+// The I/O loop of the AS exchange over a net::RealmTransport, the retry at
+// the primary KDC, and the wording of errors.
 
 #include "krbkit/exchange/initial_creds.hpp"
 
@@ -7,7 +7,10 @@
 
 #include <cstring>
 
+#include "exchange/util.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/net/kdc_client.hpp"
+#include "krbkit/net/local_addresses.hpp"
 #include "krbkit/net/locate.hpp"
 #include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/principal.hpp"
@@ -16,12 +19,9 @@ namespace krbkit::exchange {
 
 namespace {
 
-// An AS exchange accepts an AS-REP or a KRB-ERROR; anything else (garbage,
-// another message) is skipped by the transport and the next KDC may answer.
-bool looks_like_as_reply(BytesView data) {
-  auto type = peek_msg_type(data);
-  return type && (*type == MsgType::as_rep || *type == MsgType::krb_error);
-}
+// An AS exchange accepts an AS-REP or a KRB-ERROR that decodes; anything
+// else (garbage, another message) fails that KDC and the next one is asked.
+bool is_as_reply(BytesView data) { return detail::is_kdc_reply(data, MsgType::as_rep); }
 
 bool is_bad_password(const Error& e) {
   return e.is(KdcErr::preauth_failed) || e.is(KdcErr::ap_err_bad_integrity) || e.is(KdcErr::key_expired) ||
@@ -30,7 +30,7 @@ bool is_bad_password(const Error& e) {
 
 }  // namespace
 
-Result<AsResult> drive(AsExchange& as, const net::KdcClient& kdcs, const DriveOptions& options,
+Result<AsResult> drive(AsExchange& as, const net::RealmTransport& kdcs, const DriveOptions& options,
                        std::optional<net::KdcTarget>* answered) {
   const Tracer& trace = kdcs.tracer();
   Result<AsStep> step = as.start();
@@ -41,7 +41,7 @@ Result<AsResult> drive(AsExchange& as, const net::KdcClient& kdcs, const DriveOp
     if (auto* done = std::get_if<AsResult>(&step.value())) return std::move(*done);
     const auto& send = std::get<SendToKdc>(step.value());
     net::SendOptions send_options;
-    send_options.accept = looks_like_as_reply;
+    send_options.accept = is_as_reply;
     send_options.primary_only = options.primary_only;
     send_options.timeout = options.timeout;
     tcp = tcp || send.tcp_only;
@@ -64,13 +64,19 @@ Result<AsResult> drive(AsExchange& as, const net::KdcClient& kdcs, const DriveOp
 
 Result<AsResult> get_initial_credentials(const config::Profile& profile, AsRequest request, KeySource& keys,
                                          Tracer tracer, AsHooks hooks) {
+  net::KdcClient kdcs(profile, std::move(tracer));
+  return get_initial_credentials(profile, std::move(request), keys, kdcs, std::move(hooks));
+}
+
+Result<AsResult> get_initial_credentials(const config::Profile& profile, AsRequest request, KeySource& keys,
+                                         const net::RealmTransport& kdcs, AsHooks hooks) {
+  const Tracer& tracer = kdcs.tracer();
   auto run = [&]() -> Result<AsResult> {
     KRBKIT_TRY(defaults, config::LibDefaults::from(profile, request.client.realm));
     // As MIT's get_in_tkt.c: addresses asked for (kinit -a, or noaddresses =
     // false) but none given are krb5_os_localaddr's, extra_addresses included.
     if (request.with_addresses.value_or(!defaults.noaddresses) && request.addresses.empty())
-      request.addresses = local_addresses(profile);
-    net::KdcClient kdcs(profile, tracer);
+      request.addresses = net::local_addresses(profile);
     std::optional<net::KdcTarget> answered;
     AsExchange as(request, defaults, keys, tracer, hooks);
     auto result = drive(as, kdcs, {}, &answered);

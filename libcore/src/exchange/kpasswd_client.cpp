@@ -6,64 +6,35 @@
 #include "krbkit/exchange/kpasswd_client.hpp"
 
 #include <fmt/format.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cstring>
-#include <memory>
 
 #include "krbkit/exchange/initial_creds.hpp"
+#include "krbkit/net/kdc_client.hpp"
+#include "krbkit/net/local_addresses.hpp"
 
 namespace krbkit::exchange {
 
 namespace {
 
-constexpr std::int32_t kAddrInet = 2;
-constexpr std::int32_t kAddrInet6 = 24;
 constexpr int kExpiredPasswordTries = 3;
 
-struct SocketCloser {
-  int fd;
-  ~SocketCloser() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-std::optional<HostAddress> to_host_address(const sockaddr_storage& ss) {
-  if (ss.ss_family == AF_INET) {
-    const auto& in = reinterpret_cast<const sockaddr_in&>(ss);
-    if (in.sin_addr.s_addr == 0) return std::nullopt;
-    const auto* b = reinterpret_cast<const std::uint8_t*>(&in.sin_addr);
-    return HostAddress{kAddrInet, Bytes(b, b + 4)};
-  }
-  if (ss.ss_family == AF_INET6) {
-    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(ss);
-    if (IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr)) return std::nullopt;
-    const auto* b = reinterpret_cast<const std::uint8_t*>(&in6.sin6_addr);
-    return HostAddress{kAddrInet6, Bytes(b, b + 16)};
-  }
-  return std::nullopt;
-}
-
-Result<KpasswdResult> send_kpasswd_to(KpasswdExchange& exchange, const net::KdcClient& client,
+Result<KpasswdResult> send_kpasswd_to(KpasswdExchange& exchange, const net::RealmTransport& client,
                                       std::string_view realm, const net::KdcTarget& target,
                                       const KpasswdSendOptions& options, std::vector<std::string>& attempts) {
-  KRBKIT_TRY(local, local_address_toward(target));
+  KRBKIT_TRY(local, net::local_address_toward(target));
   KRBKIT_TRY(request, exchange.request(local));
   net::SendOptions send;
   send.service = net::Service::kpasswd;
   send.force_tcp = target.transport == net::Transport::tcp;
   send.timeout = options.timeout;
   send.attempts = &attempts;
+  send.servers = {target};
   // A reply is framed (length first) or an unframed KRB-ERROR.
   send.accept = [](BytesView reply) {
     return reply.size() >= 6 || peek_msg_type(reply) == MsgType::krb_error;
   };
   client.tracer()("Sending kpasswd request ({} bytes, version {:#06x}) to {}", request.size(),
                   exchange.version(), net::to_string(target));
-  KRBKIT_TRY(reply, client.send_to(realm, {target}, request, send));
+  KRBKIT_TRY(reply, client.send(realm, request, send));
   client.tracer()("Received kpasswd reply ({} bytes) from {}", reply.data.size(), reply.address);
   KRBKIT_TRY(result, exchange.on_reply(reply.data));
   client.tracer()("kpasswd result code {} ({}){}", result.code, kpasswd_code_name(result.code),
@@ -73,34 +44,8 @@ Result<KpasswdResult> send_kpasswd_to(KpasswdExchange& exchange, const net::KdcC
 
 }  // namespace
 
-Result<HostAddress> local_address_toward(const net::KdcTarget& target) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_DGRAM;
-  hints.ai_flags = AI_ADDRCONFIG;
-  addrinfo* found = nullptr;
-  const std::string port = std::to_string(target.port);
-  if (int rc = ::getaddrinfo(target.host.c_str(), port.c_str(), &hints, &found); rc != 0 || !found)
-    return Error{Errc::no_kdc, fmt::format("{}: {}", target.host, rc ? ::gai_strerror(rc) : "no address")};
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, ::freeaddrinfo);
-  // Connecting a UDP socket sends nothing; it only makes the kernel pick the
-  // route and so our source address for that server.
-  for (const addrinfo* ai = list.get(); ai; ai = ai->ai_next) {
-    SocketCloser s{::socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
-    if (s.fd < 0 || ::connect(s.fd, ai->ai_addr, ai->ai_addrlen) != 0) continue;
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    if (::getsockname(s.fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) continue;
-    if (auto address = to_host_address(ss)) return *address;
-  }
-  // As MIT: the host's first address when the socket tells nothing.
-  auto mine = local_addresses();
-  if (!mine.empty()) return mine.front();
-  return Error{Errc::no_kdc, fmt::format("{}: no local address to reach it from", net::to_string(target))};
-}
-
 Result<KpasswdResult> send_kpasswd(const config::Profile& profile, KpasswdExchange& exchange,
-                                   const net::KdcClient& client, std::string_view realm,
+                                   const net::RealmTransport& client, std::string_view realm,
                                    const KpasswdSendOptions& options) {
   std::vector<net::KdcTarget> servers = options.servers;
   if (servers.empty()) {

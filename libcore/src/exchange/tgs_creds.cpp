@@ -1,6 +1,6 @@
 // Service tickets through the cache: reuse, realm paths, referrals, S4U,
 // user-to-user, and renew/validate. The TGS exchange itself is in
-// tgs_exchange.cpp; this is the only part that sends (through a TgsTransport).
+// tgs_exchange.cpp; this is the only part that sends (through a net::RealmTransport).
 
 #include "krbkit/exchange/tgs_creds.hpp"
 
@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "exchange/util.hpp"
 #include "krbkit/ccache/format.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/proto/principal.hpp"
@@ -20,10 +21,7 @@ namespace {
 
 std::string name_of(const Principal& p) { return unparse_principal(p); }
 
-bool looks_like_tgs_reply(BytesView data) {
-  auto type = peek_msg_type(data);
-  return type && (*type == MsgType::tgs_rep || *type == MsgType::krb_error);
-}
+bool is_tgs_reply(BytesView data) { return detail::is_kdc_reply(data, MsgType::tgs_rep); }
 
 KerberosTime now_seconds() { return floor<seconds>(system_clock::now()); }
 
@@ -58,23 +56,17 @@ Result<config::LibDefaults> defaults_for(const config::Profile& profile, std::st
 
 }  // namespace
 
-TgsTransport kdc_transport(const net::KdcClient& kdcs) {
-  return [&kdcs](const TgsSend& send) -> Result<Bytes> {
-    net::SendOptions options;
-    options.accept = looks_like_tgs_reply;
-    options.force_tcp = send.tcp_only;
-    KRBKIT_TRY(reply, kdcs.send(send.realm, send.request, options));
-    return std::move(reply.data);
-  };
-}
-
-Result<TgsResult> run_tgs(TgsExchange& tgs, const TgsTransport& send) {
+Result<TgsResult> run_tgs(TgsExchange& tgs, const net::RealmTransport& kdcs) {
   KRBKIT_TRY(first, tgs.start());
   TgsStep step = std::move(first);
   for (int round = 0; round < 3; ++round) {
     if (auto* done = std::get_if<TgsResult>(&step)) return std::move(*done);
-    KRBKIT_TRY(reply, send(std::get<TgsSend>(step)));
-    KRBKIT_TRY(next, tgs.on_reply(reply));
+    const auto& send = std::get<TgsSend>(step);
+    net::SendOptions options;
+    options.accept = is_tgs_reply;
+    options.force_tcp = send.tcp_only;
+    KRBKIT_TRY(reply, kdcs.send(send.realm, send.request, options));
+    KRBKIT_TRY(next, tgs.on_reply(reply.data));
     step = std::move(next);
   }
   if (auto* done = std::get_if<TgsResult>(&step)) return std::move(*done);
@@ -118,8 +110,9 @@ Result<Credentials> find_local_tgt(const ccache::CacheContents& contents, std::s
   return found->clone();
 }
 
-TgsClient::TgsClient(const config::Profile& profile, ccache::Cache& cache, TgsTransport send, Tracer tracer)
-    : profile_(profile), cache_(cache), send_(std::move(send)), trace_(std::move(tracer)) {}
+TgsClient::TgsClient(const config::Profile& profile, ccache::Cache& cache, const net::RealmTransport& kdcs,
+                     Tracer tracer)
+    : profile_(profile), cache_(cache), send_(kdcs), trace_(std::move(tracer)) {}
 
 Result<void> TgsClient::load() {
   if (contents_) return success();
@@ -368,7 +361,7 @@ Result<Credentials> TgsClient::get_s4u_proxy(const Principal& server, const Serv
 namespace {
 
 Result<Credentials> renew_or_validate(const config::Profile& profile, const Credentials& creds,
-                                      const TgsTransport& send, Tracer tracer, std::uint32_t option) {
+                                      const net::RealmTransport& send, Tracer tracer, std::uint32_t option) {
   KRBKIT_TRY(defaults, defaults_for(profile, creds.client.realm));
   TgsRequest req;
   req.server = creds.server;
@@ -382,7 +375,7 @@ Result<Credentials> renew_or_validate(const config::Profile& profile, const Cred
 }  // namespace
 
 Result<Credentials> renew_credentials(const config::Profile& profile, const Credentials& creds,
-                                      const TgsTransport& send, Tracer tracer) {
+                                      const net::RealmTransport& send, Tracer tracer) {
   if (!(creds.flags & ticket_flags::renewable))
     return Error{Errc::invalid_argument,
                  fmt::format("the ticket {} is not renewable", name_of(creds.server))};
@@ -394,7 +387,7 @@ Result<Credentials> renew_credentials(const config::Profile& profile, const Cred
 }
 
 Result<Credentials> validate_credentials(const config::Profile& profile, const Credentials& creds,
-                                         const TgsTransport& send, Tracer tracer) {
+                                         const net::RealmTransport& send, Tracer tracer) {
   return renew_or_validate(profile, creds, send, std::move(tracer), kdc_options::validate)
       .context("validating credentials");
 }

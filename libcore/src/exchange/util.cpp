@@ -39,4 +39,11 @@ std::vector<Enctype> default_enctype_list() {
 
 std::string name_of(const Principal& p) { return unparse_principal(p); }
 
+bool is_kdc_reply(BytesView data, MsgType reply_type) {
+  auto reply = decode_kdc_reply(data);
+  if (!reply) return false;
+  if (const auto* rep = std::get_if<KdcRep>(&reply.value())) return rep->msg_type == reply_type;
+  return true;
+}
+
 }  // namespace krbkit::exchange::detail

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "krbkit/base/bytes.hpp"
 #include "krbkit/base/enctype.hpp"
 #include "krbkit/proto/basic_types.hpp"
+#include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange::detail {
 
@@ -24,5 +26,10 @@ std::vector<Enctype> default_enctype_list();
 
 // unparse_principal(p), for messages.
 std::string name_of(const Principal& p);
+
+// Whether `data` decodes whole as a KRB-ERROR or a KDC-REP of `reply_type`
+// (AS-REP, TGS-REP): the transport's test of a reply (SendOptions::accept).
+// Anything else means that KDC failed, and the next one is asked.
+bool is_kdc_reply(BytesView data, MsgType reply_type);
 
 }  // namespace krbkit::exchange::detail

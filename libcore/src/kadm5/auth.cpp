@@ -2,10 +2,6 @@
 
 #include "krbkit/kadm5/auth.hpp"
 
-#include <netdb.h>
-#include <resolv.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cctype>
 #include <functional>
@@ -17,36 +13,13 @@
 #include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
+#include "krbkit/net/host_names.hpp"
 #include "krbkit/net/kdc_client.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace krbkit::kadm5 {
 namespace {
 
-// MIT's k5_primary_domain: the resolver's first search domain, or "".
-std::string primary_domain() {
-  struct __res_state state {};
-  if (res_ninit(&state) != 0) return {};
-  std::string domain = state.dnsrch[0] != nullptr ? state.dnsrch[0] : "";
-  res_nclose(&state);
-  return domain;
-}
-
-// The name DNS gives for `host` (MIT's expand_hostname with use_dns), or
-// nullopt when the lookup fails.
-std::optional<std::string> dns_name(const std::string& host, bool rdns) {
-  addrinfo hints{};
-  hints.ai_flags = AI_CANONNAME;
-  addrinfo* found = nullptr;
-  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return std::nullopt;
-  std::string name = found->ai_canonname != nullptr ? found->ai_canonname : host;
-  char reverse[NI_MAXHOST];
-  if (rdns &&
-      ::getnameinfo(found->ai_addr, found->ai_addrlen, reverse, sizeof reverse, nullptr, 0, NI_NAMEREQD) == 0)
-    name = reverse;
-  ::freeaddrinfo(found);
-  return name;
-}
 
 Principal kadmin_admin(const AdminAuth& auth) {
   return Principal{NameType::principal, {"kadmin", "admin"}, auth.realm};
@@ -99,7 +72,7 @@ Result<Credentials> from_cache(const config::Profile& profile, const AdminAuth& 
   if (auto cached = cached_admin_ticket(profile, auth, contents)) return std::move(*cached);
 
   net::KdcClient kdcs(profile);
-  exchange::TgsClient tgs(profile, *cache, exchange::kdc_transport(kdcs));
+  exchange::TgsClient tgs(profile, *cache, kdcs);
   std::optional<Error> first;  // kadmin/admin's: what the messages below explain
   auto got = with_fallback(profile, auth, [&](const Principal& service) {
     auto r = tgs.get(service);
@@ -130,12 +103,12 @@ std::string admin_service_host(const config::Profile& profile, std::string_view 
   const bool rdns = defaults.ok() ? defaults->rdns : true;
   std::string name(host);
   std::optional<std::string> looked_up;
-  if (use_dns) looked_up = dns_name(name, rdns);
+  if (use_dns) looked_up = net::canonical_host_name(name, rdns);
   if (looked_up) {
     name = *looked_up;
   } else if (name.find('.') == std::string::npos) {
     const auto configured = config::libdefault(profile, {}, "qualify_shortname");
-    const std::string domain = configured ? *configured : primary_domain();
+    const std::string domain = configured ? *configured : net::resolver_search_domain();
     if (!domain.empty()) name += "." + domain;
   }
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

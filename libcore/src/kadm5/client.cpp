@@ -3,6 +3,7 @@
 #include "krbkit/kadm5/client.hpp"
 
 #include "krbkit/kadm5/wire.hpp"
+#include "krbkit/net/kdc_client.hpp"
 
 namespace krbkit::kadm5 {
 namespace {
@@ -36,7 +37,13 @@ Result<std::vector<std::string>> read_name_list(XdrReader& r) {
 
 Result<Client> Client::connect(const Credentials& ticket, const ServerAddress& server,
                                const ConnectOptions& options) {
-  KRBKIT_TRY(stream, rpc::connect_tcp(server.host, server.port));
+  net::KdcClient direct{config::Profile{}};  // a connection needs no krb5.conf
+  return connect(ticket, server, direct, options);
+}
+
+Result<Client> Client::connect(const Credentials& ticket, const ServerAddress& server,
+                               const net::RealmTransport& transport, const ConnectOptions& options) {
+  KRBKIT_TRY(stream, transport.connect(net::KdcTarget{server.host, server.port, net::Transport::tcp}));
   KRBKIT_TRY(ctx, gss::InitiatorContext::create(ticket));
   auto rpc =
       rpc::GssClient::establish(std::move(stream), std::move(ctx), {kProgram, kVersion, options.service});

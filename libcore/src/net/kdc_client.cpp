@@ -248,11 +248,12 @@ class Exchange {
     trace_("Received answer ({} bytes) from {}", data.size(), c.name());
     bool ok = options_.accept ? options_.accept(data) : !data.empty();
     if (!ok) {
+      // That server failed: it is listed as such when no other answers. A
+      // stream answers once; a datagram socket keeps listening, as the real
+      // answer may still come (a stray or spoofed datagram must not end it).
       trace_("Ignoring reply from {}: not a reply to this request", c.name());
-      if (!c.udp())
-        fail(c, "reply not accepted");  // a stream answers once
-      else
-        c.failure = "reply not accepted";
+      if (!c.udp()) fail(c, "reply not accepted");
+      c.failure = kUnparseableReply;
       return;
     }
     Reply r;
@@ -400,7 +401,11 @@ KdcClient::KdcClient(config::Profile profile, Tracer tracer)
 Result<Reply> KdcClient::send(std::string_view realm, BytesView request, const SendOptions& options) const {
   LocateOptions locate_options;
   locate_options.service = options.primary_only ? Service::primary_kdc : options.service;
-  KRBKIT_TRY(targets, locate(profile_, realm, locate_options));
+  std::vector<KdcTarget> targets = options.servers;
+  if (targets.empty()) {
+    KRBKIT_TRY(found, locate(profile_, realm, locate_options));
+    targets = std::move(found);
+  }
   if (options.prefer) {
     auto same = [&](const KdcTarget& t) {
       return t.host == options.prefer->host && t.port == options.prefer->port;
@@ -413,6 +418,11 @@ Result<Reply> KdcClient::send(std::string_view realm, BytesView request, const S
     }
   }
   return send_to(realm, targets, request, options);
+}
+
+Result<std::unique_ptr<Stream>> KdcClient::connect(const KdcTarget& server) const {
+  tracer_("Connecting to {}", to_string(server));
+  return connect_tcp(server.host, server.port);
 }
 
 Result<Reply> KdcClient::send_to(std::string_view realm, const std::vector<KdcTarget>& targets,

@@ -13,6 +13,7 @@
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/principal.hpp"
+#include "support/fake_transport.hpp"
 
 using namespace krbkit;
 using namespace krbkit::exchange;
@@ -475,17 +476,17 @@ struct FakeKdcs {
     if (k.enctype == Enctype::null) k = random_key(kAes);
     return k;
   }
-  TgsTransport transport() {
-    return [this](const TgsSend& send) -> Result<Bytes> {
-      ++requests;
-      auto req = decode_tgs_req(send.request).value();
-      auto ap = decode_ap_req(req.padata[0].padata_value).value();
-      std::string service_realm = ap.ticket.sname.name_string.at(1);
-      CHECK(service_realm == send.realm);
-      Seen s = kdc_read(send.request, key(service_realm, ap.ticket.realm));
-      return answer(s, send.realm);
-    };
-  }
+  test::FakeTransport fake_net{
+      [this](std::string_view realm, BytesView request, const net::SendOptions&) -> Result<Bytes> {
+        ++requests;
+        auto req = decode_tgs_req(request).value();
+        auto ap = decode_ap_req(req.padata[0].padata_value).value();
+        std::string service_realm = ap.ticket.sname.name_string.at(1);
+        CHECK(service_realm == realm);
+        Seen s = kdc_read(request, key(service_realm, ap.ticket.realm));
+        return answer(s, std::string(realm));
+      }};
+  const net::RealmTransport& transport() const { return fake_net; }
 };
 
 std::unique_ptr<ccache::Cache> memory_cache_with(const Credentials& tgt, const std::string& name) {

@@ -1,10 +1,9 @@
 #pragma once
 // Getting initial credentials over the network: the only loop that does I/O
-// for an AS exchange. It sends each request of the exchange with
-// net::KdcClient, keeps to the KDC that answered for the pre-authenticated
-// request, retries over TCP when asked, and, as MIT does, tries once more at
-// the realm's primary KDC when a replica said the password was wrong (it may
-// not have the new one yet).
+// for an AS exchange. It sends each request of the exchange through a
+// net::RealmTransport (a net::KdcClient unless a test gives a fake), keeps to the KDC that answered for the
+// pre-authenticated request, retries over TCP when asked, and, as MIT does, tries once more at the realm's
+// primary KDC when a replica said the password was wrong (it may not have the new one yet).
 //
 // One call for any service ticket from the AS (kinit, kpasswd's
 // kadmin/changepw, kadmin's kadmin/admin):
@@ -22,8 +21,7 @@
 #include "krbkit/base/trace.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/as_exchange.hpp"
-#include "krbkit/exchange/local_addresses.hpp"
-#include "krbkit/net/kdc_client.hpp"
+#include "krbkit/net/realm_transport.hpp"
 
 namespace krbkit::exchange {
 
@@ -34,8 +32,9 @@ struct DriveOptions {
 };
 
 // Runs `as` to the end over `kdcs`. `answered` receives the KDC that sent the
-// last reply. KDC errors get "KDC <address>" as their detail.
-Result<AsResult> drive(AsExchange& as, const net::KdcClient& kdcs, const DriveOptions& options = {},
+// last reply. KDC errors get "KDC <address>" as their detail. A reply that
+// does not decode as an AS-REP or KRB-ERROR fails that KDC, not the exchange.
+Result<AsResult> drive(AsExchange& as, const net::RealmTransport& kdcs, const DriveOptions& options = {},
                        std::optional<net::KdcTarget>* answered = nullptr);
 
 // Everything: [libdefaults] for the client's realm, the exchange, the
@@ -43,6 +42,9 @@ Result<AsResult> drive(AsExchange& as, const net::KdcClient& kdcs, const DriveOp
 // credentials" to errors.
 Result<AsResult> get_initial_credentials(const config::Profile& profile, AsRequest request, KeySource& keys,
                                          Tracer tracer = {}, AsHooks hooks = {});
+// The same over `kdcs` (which also gives the tracer).
+Result<AsResult> get_initial_credentials(const config::Profile& profile, AsRequest request, KeySource& keys,
+                                         const net::RealmTransport& kdcs, AsHooks hooks = {});
 
 // One line for the user after "<prog>: ", worded as MIT's tools word them,
 // naming `client`: "Password incorrect while getting initial credentials",

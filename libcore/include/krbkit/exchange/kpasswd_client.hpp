@@ -27,7 +27,7 @@
 #include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/key_source.hpp"
 #include "krbkit/exchange/kpasswd.hpp"
-#include "krbkit/net/kdc_client.hpp"
+#include "krbkit/net/realm_transport.hpp"
 #include "krbkit/proto/credentials.hpp"
 
 namespace krbkit::exchange {
@@ -42,15 +42,11 @@ struct KpasswdSendOptions {
   KpasswdHooks hooks;
 };
 
-// Our address as seen on the way to `target` (the source address the kernel
-// picks for it), for the KRB-PRIV's s-address.
-Result<HostAddress> local_address_toward(const net::KdcTarget& target);
-
 // Sends the exchange's request to the password servers of `realm` until one
 // answers and reads the answer. Errc::no_kdc naming every server tried when
 // none answers.
 Result<KpasswdResult> send_kpasswd(const config::Profile& profile, KpasswdExchange& exchange,
-                                   const net::KdcClient& client, std::string_view realm,
+                                   const net::RealmTransport& client, std::string_view realm,
                                    const KpasswdSendOptions& options = {});
 
 // An initial ticket for kadmin/changepw@<client's realm>, as MIT gets it:

@@ -6,7 +6,8 @@
 // Also S4U2Self / S4U2Proxy, user-to-user, and renew / validate (kinit -R/-v).
 //
 //   auto cache = ccache::open(name).value();
-//   TgsClient client(profile, *cache, kdc_transport(kdcs), tracer);
+//   net::KdcClient kdcs(profile, tracer);
+//   TgsClient client(profile, *cache, kdcs, tracer);
 //   KRBKIT_TRY(creds, client.get(server));                // ServiceOptions{} for the defaults
 //
 // Realms: a server principal with an empty realm ("referral realm", what
@@ -32,17 +33,14 @@
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/tgs_exchange.hpp"
-#include "krbkit/net/kdc_client.hpp"
+#include "krbkit/net/realm_transport.hpp"
 
 namespace krbkit::exchange {
 
-// Sends one request to a KDC of send.realm and returns the reply.
-using TgsTransport = std::function<Result<Bytes>(const TgsSend& send)>;
-// Over net::KdcClient (TCP when send.tcp_only); the client must outlive it.
-TgsTransport kdc_transport(const net::KdcClient& kdcs);
-
-// Runs one exchange to its result over `send`.
-Result<TgsResult> run_tgs(TgsExchange& tgs, const TgsTransport& send);
+// Runs one exchange to its result over `kdcs` (TCP when the exchange asks).
+// A reply that does not decode as a TGS-REP or KRB-ERROR fails that KDC and
+// the next one is asked.
+Result<TgsResult> run_tgs(TgsExchange& tgs, const net::RealmTransport& kdcs);
 
 struct ServiceOptions {
   std::uint32_t kdc_options = 0;      // added to those copied from the TGT (forwardable, ...)
@@ -60,8 +58,9 @@ struct ServiceOptions {
 class TgsClient {
  public:
   // `cache` supplies the client (its default principal) and the TGT, and
-  // receives the tickets obtained.
-  TgsClient(const config::Profile& profile, ccache::Cache& cache, TgsTransport send, Tracer tracer = {});
+  // receives the tickets obtained. `kdcs` must outlive the client.
+  TgsClient(const config::Profile& profile, ccache::Cache& cache, const net::RealmTransport& kdcs,
+            Tracer tracer = {});
 
   Result<Credentials> get(const Principal& server, const ServiceOptions& options = {});
 
@@ -83,7 +82,7 @@ class TgsClient {
 
   const config::Profile& profile_;
   ccache::Cache& cache_;
-  TgsTransport send_;
+  const net::RealmTransport& send_;
   Tracer trace_;
   std::optional<ccache::CacheContents> contents_;
   Principal client_;
@@ -101,10 +100,10 @@ std::vector<std::string> realm_path(const config::Profile& profile, std::string_
 // kinit -R: renews `creds` (the ticket itself authenticates the request).
 // Errc::invalid_argument when the ticket is not renewable or past its renew-till.
 Result<Credentials> renew_credentials(const config::Profile& profile, const Credentials& creds,
-                                      const TgsTransport& send, Tracer tracer = {});
+                                      const net::RealmTransport& send, Tracer tracer = {});
 // kinit -v: validates a postdated ticket once its start time has come.
 Result<Credentials> validate_credentials(const config::Profile& profile, const Credentials& creds,
-                                         const TgsTransport& send, Tracer tracer = {});
+                                         const net::RealmTransport& send, Tracer tracer = {});
 
 // The cache's TGT for its default principal's own realm (the one kinit -R/-v
 // act on), Errc::no_credentials naming the cache when there is none.
@@ -127,19 +126,5 @@ Result<TicketInfo> ticket_info(const Credentials& creds);
 // server, kvno and enctype, as a service would. Errc::keytab_no_key when
 // the keytab has no such entry, Errc::integrity when the key is wrong.
 Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::string_view keytab_name);
-
-}  // namespace krbkit::exchange
-
-namespace krbkit::exchange {
-
-// ktutil addent -f: the salt (and s2kparams) the KDC uses for `principal`'s
-// key of enctype `e`, asked with an AS-REQ without pre-authentication: from
-// the ETYPE-INFO2 (else ETYPE-INFO, PW-SALT) of the PREAUTH_REQUIRED error or
-// of the AS-REP; the default salt when the KDC names none. Any other KDC
-// error (an unknown client) is returned. Without `e` (MIT's addent -f
-// without -e) the request offers the configured enctypes (default_tkt_enctypes)
-// and the KDC's first choice is returned, enctype included.
-Result<EtypeInfo2Entry> fetch_etype_info(const config::Profile& profile, const Principal& principal,
-                                         std::optional<Enctype> e, Tracer tracer = {});
 
 }  // namespace krbkit::exchange

@@ -26,6 +26,7 @@
 #include "krbkit/kadm5/admin.hpp"
 #include "krbkit/kadm5/errors.hpp"
 #include "krbkit/kadm5/types.hpp"
+#include "krbkit/net/realm_transport.hpp"
 #include "krbkit/proto/credentials.hpp"
 #include "krbkit/rpc/gss_client.hpp"
 
@@ -47,6 +48,9 @@ class Client final : public Admin {
   // negotiates the API version.
   static Result<Client> connect(const Credentials& kadmin_ticket, const ServerAddress& server,
                                 const ConnectOptions& options = {});
+  // The same over `transport`'s session with the server (a fake in tests).
+  static Result<Client> connect(const Credentials& kadmin_ticket, const ServerAddress& server,
+                                const net::RealmTransport& transport, const ConnectOptions& options = {});
 
   std::uint32_t api_version() const { return api_version_; }
   std::string server() const { return rpc_->stream().peer(); }

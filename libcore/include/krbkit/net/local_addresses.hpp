@@ -16,10 +16,12 @@
 #include <string_view>
 #include <vector>
 
+#include "krbkit/base/result.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/net/locate.hpp"
 #include "krbkit/proto/basic_types.hpp"
 
-namespace krbkit::exchange {
+namespace krbkit::net {
 
 // extra_addresses first, then the interfaces' (the list above).
 std::vector<HostAddress> local_addresses(const config::Profile& profile);
@@ -37,4 +39,9 @@ std::vector<std::string> split_address_list(std::string_view value);
 // above.
 std::vector<HostAddress> interface_addresses(const ifaddrs* list);
 
-}  // namespace krbkit::exchange
+// Our address as seen on the way to `target` (the source address the kernel
+// picks for it), for kpasswd's KRB-PRIV s-address; the host's first address
+// when the kernel names none. Errc::no_kdc when the host does not resolve.
+Result<HostAddress> local_address_toward(const KdcTarget& target);
+
+}  // namespace krbkit::net

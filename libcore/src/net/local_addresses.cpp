@@ -1,13 +1,15 @@
 // The client's addresses for kinit -a, as MIT's krb5_os_localaddr lists them:
-// krb5.conf's extra_addresses, then the interfaces'.
+// krb5.conf's extra_addresses, then the interfaces'; and the one address a
+// server sees us coming from (kpasswd's KRB-PRIV).
 
-#include "krbkit/exchange/local_addresses.hpp"
+#include "krbkit/net/local_addresses.hpp"
 
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
@@ -15,7 +17,7 @@
 
 #include "krbkit/proto/constants.hpp"
 
-namespace krbkit::exchange {
+namespace krbkit::net {
 
 namespace {
 
@@ -43,6 +45,14 @@ bool is_loopback(const sockaddr* sa) {
     return reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
   if (sa->sa_family == AF_INET6)
     return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
+  return false;
+}
+
+// 0.0.0.0 or ::, what getsockname gives for a socket bound to no address.
+bool is_unspecified(const sockaddr* sa) {
+  if (sa->sa_family == AF_INET) return reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr == 0;
+  if (sa->sa_family == AF_INET6)
+    return IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
   return false;
 }
 
@@ -112,10 +122,39 @@ std::vector<HostAddress> local_addresses() {
   return out;
 }
 
+Result<HostAddress> local_address_toward(const KdcTarget& target) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(target.port);
+  if (int rc = ::getaddrinfo(target.host.c_str(), port.c_str(), &hints, &found); rc != 0 || !found)
+    return Error{Errc::no_kdc, target.host + ": " + (rc ? ::gai_strerror(rc) : "no address")};
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, ::freeaddrinfo);
+  // Connecting a UDP socket sends nothing; it only makes the kernel pick the
+  // route and so our source address for that server.
+  for (const addrinfo* ai = list.get(); ai; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) continue;
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    bool named = ::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+                 ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0;
+    ::close(fd);
+    if (named && !is_unspecified(reinterpret_cast<const sockaddr*>(&ss)))
+      if (auto address = to_host_address(reinterpret_cast<const sockaddr*>(&ss))) return *address;
+  }
+  // As MIT: the host's first address when the socket tells nothing.
+  auto mine = local_addresses();
+  if (!mine.empty()) return mine.front();
+  return Error{Errc::no_kdc, to_string(target) + ": no local address to reach it from"};
+}
+
 std::vector<HostAddress> local_addresses(const config::Profile& profile) {
   auto out = extra_addresses(profile);
   for (auto& a : local_addresses()) out.push_back(std::move(a));
   return out;
 }
 
-}  // namespace krbkit::exchange
+}  // namespace krbkit::net

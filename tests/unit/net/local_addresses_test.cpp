@@ -1,6 +1,6 @@
 // kinit -a's address list by MIT's krb5_os_localaddr rules: extra_addresses
 // from krb5.conf, then the interfaces' without loopback and link-local ones.
-#include "krbkit/exchange/local_addresses.hpp"
+#include "krbkit/net/local_addresses.hpp"
 
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
@@ -12,7 +12,7 @@
 #include "krbkit/proto/constants.hpp"
 
 using namespace krbkit;
-using namespace krbkit::exchange;
+using namespace krbkit::net;
 
 namespace {
 

@@ -1,0 +1,118 @@
+// TCP streams with deadlines (kadmin's RPC connection).
+
+#include "krbkit/net/stream.hpp"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace krbkit::net {
+namespace {
+
+class TcpStream final : public Stream {
+ public:
+  TcpStream(int fd, std::string peer) : fd_(fd), peer_(std::move(peer)) {}
+  ~TcpStream() override { ::close(fd_); }
+  TcpStream(const TcpStream&) = delete;
+  TcpStream& operator=(const TcpStream&) = delete;
+
+  Result<void> write_all(BytesView data) override {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Error{std::error_code(errno, std::system_category()), "sending to " + peer_};
+      }
+      data = data.subspan(static_cast<std::size_t>(n));
+    }
+    return success();
+  }
+
+  Result<void> read_exact(std::span<std::uint8_t> out) override {
+    while (!out.empty()) {
+      ssize_t n = ::recv(fd_, out.data(), out.size(), 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return Error{Errc::timeout, "no reply from " + peer_};
+        return Error{std::error_code(errno, std::system_category()), "receiving from " + peer_};
+      }
+      if (n == 0) return Error{Errc::io, peer_ + " closed the connection"};
+      out = out.subspan(static_cast<std::size_t>(n));
+    }
+    return success();
+  }
+
+  std::string peer() const override { return peer_; }
+
+ private:
+  int fd_;
+  std::string peer_;
+};
+
+// Non-blocking connect with a deadline; the socket is blocking afterwards.
+int connect_with_timeout(const addrinfo* ai, std::chrono::seconds timeout, int& err) {
+  int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+  if (fd < 0) {
+    err = errno;
+    return -1;
+  }
+  int flags = ::fcntl(fd, F_GETFL);
+  ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
+  if (rc < 0 && errno == EINPROGRESS) {
+    pollfd p{fd, POLLOUT, 0};
+    rc = ::poll(&p, 1, static_cast<int>(timeout.count() * 1000));
+    if (rc == 0) {
+      err = ETIMEDOUT;
+      ::close(fd);
+      return -1;
+    }
+    socklen_t len = sizeof err;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    rc = err == 0 ? 0 : -1;
+  } else if (rc < 0) {
+    err = errno;
+  }
+  if (rc < 0) {
+    ::close(fd);
+    return -1;
+  }
+  ::fcntl(fd, F_SETFL, flags);
+  return fd;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Stream>> connect_tcp(std::string_view host, std::uint16_t port,
+                                            std::chrono::seconds connect_timeout,
+                                            std::chrono::seconds io_timeout) {
+  const std::string name = std::string(host);
+  const std::string where =
+      (name.find(':') != std::string::npos ? "[" + name + "]" : name) + ":" + std::to_string(port);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* list = nullptr;
+  if (int rc = ::getaddrinfo(name.c_str(), std::to_string(port).c_str(), &hints, &list); rc != 0)
+    return Error{Errc::io, "cannot resolve " + name + ": " + ::gai_strerror(rc)};
+  int err = 0;
+  int fd = -1;
+  for (addrinfo* ai = list; ai != nullptr && fd < 0; ai = ai->ai_next)
+    fd = connect_with_timeout(ai, connect_timeout, err);
+  ::freeaddrinfo(list);
+  if (fd < 0) return Error{std::error_code(err, std::system_category()), "connecting to " + where};
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(io_timeout.count());
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  return std::unique_ptr<Stream>(std::make_unique<TcpStream>(fd, where));
+}
+
+}  // namespace krbkit::net
