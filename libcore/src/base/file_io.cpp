@@ -1,6 +1,7 @@
 #include "krbkit/base/file_io.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -112,6 +113,27 @@ Result<Fd> create_unique(std::string& template_path, Errc kind) {
   return errno_error(kind, "cannot create", template_path, EEXIST);
 }
 
+bool crash_armed(const char* step) {
+  // Read once: the hook costs one comparison per step when unset.
+  static const char* const at = ::secure_getenv("KRBKIT_TEST_CRASH_AT");
+  return at != nullptr && std::strcmp(at, step) == 0;
+}
+
+void crash_point(const char* step) {
+  if (crash_armed(step)) ::raise(SIGKILL);
+}
+
+Result<void> sync_directory_of(const std::string& path, Errc kind) {
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return errno_error(kind, "cannot open directory", dir, errno);
+  // EINVAL: a file system that cannot sync a directory (it has nothing to lose).
+  if (::fsync(fd.get()) != 0 && errno != EINVAL)
+    return errno_error(kind, "cannot sync directory", dir, errno);
+  return success();
+}
+
 Result<void> replace_atomically(const std::string& path, BytesView data, Errc kind,
                                 std::string tmp_template) {
   std::string tmp = tmp_template.empty() ? path + ".XXXXXX" : std::move(tmp_template);
@@ -120,11 +142,21 @@ Result<void> replace_atomically(const std::string& path, BytesView data, Errc ki
     ::unlink(tmp.c_str());
     return e;
   };
-  if (auto r = write_all(fd.get(), data, tmp, kind); !r) return fail(std::move(r).error());
-  if (::fsync(fd.get()) != 0) return fail(errno_error(kind, "cannot sync", tmp, errno));
+  crash_point("replace:created");
+  const std::size_t half = data.size() / 2;
+  if (auto r = write_all(fd.get(), data.first(half), tmp, kind); !r) return fail(std::move(r).error());
+  crash_point("replace:half-written");
+  if (auto r = write_all(fd.get(), data.subspan(half), tmp, kind); !r) return fail(std::move(r).error());
+  crash_point("replace:written");
+  // The data must be on disk before the name points at it: otherwise a power
+  // loss after the rename can leave an empty or partial file under the name.
+  if (::fdatasync(fd.get()) != 0) return fail(errno_error(kind, "cannot sync", tmp, errno));
   fd.reset();
+  crash_point("replace:synced");
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(errno_error(kind, "cannot replace", path, errno));
-  return success();
+  crash_point("replace:renamed");
+  // And the rename itself, so a crash cannot bring the old file back.
+  return sync_directory_of(path, kind);
 }
 
 }  // namespace krbkit::fileio

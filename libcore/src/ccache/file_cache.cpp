@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <cstdlib>
 #include <limits>
 
@@ -44,6 +43,10 @@ Error not_found(const std::string& path) { return Error{Errc::ccache_not_found, 
 
 Error unsafe(const std::string& path, const std::string& why) {
   return Error{Errc::ccache_unsafe, fmt::format("filename: {}: {}", path, why)};
+}
+
+Error symlink_in_shared_dir(const std::string& path) {
+  return unsafe(path, "is a symlink in the shared directory " + dir_of(path) + "; refusing to follow it");
 }
 
 // After open: a regular file of ours (root may use anyone's, as with MIT).
@@ -83,22 +86,26 @@ class FileCache final : public Cache {
 
   Result<void> write(const CacheContents& contents, int version) override {
     KRBKIT_TRY(bytes, serialize(contents, version));
-    KRBKIT_TRY(target, write_target());
     // Hold the lock on the file being replaced, so an MIT or krbkit writer
     // appending to it finishes first; writers that then find the name points
-    // at a new file retry on that one (see open_existing).
+    // at a new file retry on that one (see open_existing). A symlink at the
+    // name is replaced itself, as MIT's kinit does (its target, which
+    // appenders through the link write to, is left alone).
     Fd old;
     struct stat st {};
-    if (::lstat(target.c_str(), &st) == 0) {
-      auto opened = open_locked(target, O_RDWR, LockMode::exclusive);
-      if (!opened) return std::move(opened).error();
-      old = std::move(*opened);
+    if (::lstat(path_.c_str(), &st) == 0) {
+      if (S_ISLNK(st.st_mode) && shared_dir(dir_of(path_))) return symlink_in_shared_dir(path_);
+      if (!S_ISLNK(st.st_mode)) {
+        auto opened = open_locked(path_, O_RDWR, LockMode::exclusive);
+        if (!opened) return std::move(opened).error();
+        old = std::move(*opened);
+      }
     } else if (type_ == "DIR") {
-      const std::string dir = dir_of(target);
+      const std::string dir = dir_of(path_);
       if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         return fileio::errno_error(Errc::ccache_io, "cannot create directory", dir, errno);
     }
-    KRBKIT_CHECK(replace_file(target, bytes, temp_template(target)));
+    KRBKIT_CHECK(replace_file(path_, bytes, temp_template()));
     if (!create_primary_.empty()) {
       const std::string line = base_of(path_) + "\n";
       KRBKIT_TRY(created, create_file(create_primary_, as_bytes(line)));
@@ -114,7 +121,7 @@ class FileCache final : public Cache {
     // Validate the whole file: appending after a damaged record would hide the new one.
     KRBKIT_TRY(contents, parse(data, path_));
     KRBKIT_TRY(record, serialize_credential(cred, contents.version));
-    return fileio::pwrite_all(fd.get(), record, static_cast<long long>(data.size()), path_, Errc::ccache_io);
+    return append_at(fd.get(), record, data.size());
   }
 
   Result<std::size_t> rewrite(const std::function<bool(const Credentials&)>& drop,
@@ -128,14 +135,12 @@ class FileCache final : public Cache {
       // Nothing to take out: append, as MIT's and Heimdal's tools do; the
       // file keeps its bytes (and inode), whichever tool wrote it.
       KRBKIT_TRY(record, serialize_credential(*add, contents.version));
-      KRBKIT_CHECK(
-          fileio::pwrite_all(fd.get(), record, static_cast<long long>(data.size()), path_, Errc::ccache_io));
+      KRBKIT_CHECK(append_at(fd.get(), record, data.size()));
       return dropped;
     }
     if (add) append_record(contents, *add);
     KRBKIT_TRY(bytes, serialize(contents, contents.version));
-    KRBKIT_TRY(target, write_target());
-    KRBKIT_CHECK(replace_file(target, bytes, temp_template(target)));
+    KRBKIT_CHECK(replace_file(path_, bytes, temp_template()));
     return dropped;
   }
 
@@ -167,9 +172,7 @@ class FileCache final : public Cache {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOCTTY | (shared ? O_NOFOLLOW : 0));
     if (fd < 0) {
       if (errno == ENOENT) return not_found(path);
-      if (errno == ELOOP && shared)
-        return unsafe(path,
-                      "is a symlink in the shared directory " + dir_of(path) + "; refusing to follow it");
+      if (errno == ELOOP && shared) return symlink_in_shared_dir(path);
       if (errno == EACCES) return unsafe(path, "permission denied");
       return fileio::errno_error(Errc::ccache_io, "cannot open", path, errno);
     }
@@ -198,26 +201,22 @@ class FileCache final : public Cache {
 
   Result<Fd> open_existing(int flags, LockMode mode) const { return open_locked(path_, flags, mode); }
 
-  // The file a whole-cache write replaces: the cache path, or the file a
-  // (safe) symlink points to, so the link stays a link.
-  Result<std::string> write_target() const {
-    struct stat st {};
-    if (::lstat(path_.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path_;
-    if (shared_dir(dir_of(path_)))
-      return unsafe(path_,
-                    "is a symlink in the shared directory " + dir_of(path_) + "; refusing to follow it");
-    char buf[PATH_MAX];
-    if (::realpath(path_.c_str(), buf) != nullptr) return std::string(buf);
-    ssize_t n = ::readlink(path_.c_str(), buf, sizeof buf - 1);
-    if (n < 0) return fileio::errno_error(Errc::ccache_io, "cannot read link", path_, errno);
-    std::string link(buf, static_cast<std::size_t>(n));
-    return link.front() == '/' ? link : dir_of(path_) + "/" + link;
+  // Appends a record at `end` in one write (MIT appends without a sync too:
+  // a record lost in a power cut is a ticket to fetch again; the records
+  // before it stay whole).
+  Result<void> append_at(int fd, BytesView record, std::size_t end) const {
+    if (fileio::crash_armed("append:half-written")) {
+      (void)fileio::pwrite_all(fd, record.first(record.size() / 2), static_cast<long long>(end), path_,
+                               Errc::ccache_io);
+      fileio::crash_point("append:half-written");
+    }
+    return fileio::pwrite_all(fd, record, static_cast<long long>(end), path_, Errc::ccache_io);
   }
 
-  std::string temp_template(const std::string& target) const {
+  std::string temp_template() const {
     // In a DIR collection the temporary must not look like a tkt* member.
-    if (type_ == "DIR") return dir_of(target) + "/.tmp-" + base_of(target) + ".XXXXXX";
-    return target + ".XXXXXX";
+    if (type_ == "DIR") return dir_of(path_) + "/.tmp-" + base_of(path_) + ".XXXXXX";
+    return path_ + ".XXXXXX";
   }
 
   std::string path_, name_, type_, create_primary_;
@@ -269,35 +268,24 @@ void append_record(CacheContents& contents, const Credentials& cred) {
 }
 
 Result<void> replace_file(const std::string& path, BytesView data, std::string tmp) {
-  if (tmp.empty()) tmp = path + ".XXXXXX";
-  const int raw = ::mkostemp(tmp.data(), O_CLOEXEC);  // O_CREAT | O_EXCL, mode 0600
-  if (raw < 0) return fileio::errno_error(Errc::ccache_io, "cannot create", tmp, errno);
-  Fd fd(raw);
-  ::fchmod(fd.get(), 0600);  // whatever a default ACL on the directory says
-  auto fail = [&](Error e) -> Result<void> {
-    ::unlink(tmp.c_str());
-    return e;
-  };
-  if (auto r = fileio::write_all(fd.get(), data, tmp, Errc::ccache_io); !r) return fail(std::move(r).error());
-  fd.reset();
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    return fail(fileio::errno_error(Errc::ccache_io, "cannot replace", path, errno));
-  return success();
+  return fileio::replace_atomically(path, data, Errc::ccache_io, std::move(tmp));
 }
 
 Result<bool> create_file(const std::string& path, BytesView data) {
   std::string tmp = path + ".XXXXXX";
-  const int raw = ::mkostemp(tmp.data(), O_CLOEXEC);  // O_CREAT | O_EXCL, mode 0600
-  if (raw < 0) return fileio::errno_error(Errc::ccache_io, "cannot create", tmp, errno);
-  Fd fd(raw);
-  ::fchmod(fd.get(), 0600);
+  KRBKIT_TRY(fd, fileio::create_unique(tmp, Errc::ccache_io));
   auto written = fileio::write_all(fd.get(), data, tmp, Errc::ccache_io);
+  if (written.ok() && ::fdatasync(fd.get()) != 0)
+    written = fileio::errno_error(Errc::ccache_io, "cannot sync", tmp, errno);
   fd.reset();
   const int linked = written.ok() ? ::link(tmp.c_str(), path.c_str()) : 0;
   const int link_errno = errno;
   ::unlink(tmp.c_str());
   if (!written.ok()) return std::move(written).error();
-  if (linked == 0) return true;
+  if (linked == 0) {
+    KRBKIT_CHECK(fileio::sync_directory_of(path, Errc::ccache_io));
+    return true;
+  }
   if (link_errno == EEXIST) return false;
   return fileio::errno_error(Errc::ccache_io, "cannot create", path, link_errno);
 }

@@ -22,17 +22,17 @@ namespace krbkit::ccache::detail {
 std::unique_ptr<Cache> make_file_cache(std::string path, std::string display_name, std::string type,
                                        std::string create_primary = {});
 
-// Creates `path` holding `data`, 0600, all at once (a temporary file linked
-// to the name); false if `path` already exists, which is left as it is.
+// Creates `path` holding `data`, 0600, all at once (a temporary file, synced,
+// linked to the name); false if `path` already exists (a symlink too, even a
+// dangling one), which is left as it is.
 Result<bool> create_file(const std::string& path, BytesView data);
 
 // Writes `data` to a new 0600 file `tmp` (a template ending in XXXXXX, by
-// default "<path>.XXXXXX", in the same directory) and renames it over `path`:
-// a reader sees the old or the new file, never a mix. Like MIT, no fsync():
-// a credential cache is not worth a disk flush on every kinit (ext4 starts
-// writing the data out when a rename replaces a file, auto_da_alloc; after a
-// crash the worst case is a cache to kinit again). The temporary's name comes
-// from mkostemp(), not OpenSSL's DRBG, whose set-up a kinit would pay for.
+// default "<path>.XXXXXX", in the same directory) and renames it over `path`
+// (a symlink there is replaced, as MIT's kinit does): a reader sees the old
+// or the new file, never a mix. Unlike MIT, the data is flushed before the
+// rename and the directory after it (fileio::replace_atomically), so a crash
+// or power loss never leaves an empty cache under the name.
 Result<void> replace_file(const std::string& path, BytesView data, std::string tmp = {});
 
 // Takes out the records `drop` selects; the others keep their order in the

@@ -45,8 +45,21 @@ struct Locked {
   Fd fd;
   Bytes data;
 };
+// A keytab that exists is edited where it is, through a symlink too (as MIT's
+// kt_file.c, which fopen()s it); a new one is created O_EXCL, 0600 whatever
+// the umask lets through, so a dangling symlink is never followed to create
+// its target: that is "not found", as with MIT.
+Result<Fd> open_or_create(const std::string& path, bool create) {
+  auto existing = open_keytab(path, O_RDWR);
+  if (existing || !create || !existing.error().is(Errc::keytab_not_found)) return existing;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+  if (fd >= 0) return Fd(fd);
+  if (errno == EEXIST || errno == ELOOP) return open_keytab(path, O_RDWR);  // a racing creator, or a link
+  return fileio::errno_error(Errc::io, "cannot create keytab", path, errno);
+}
+
 Result<Locked> open_for_edit(const std::string& path, bool create) {
-  KRBKIT_TRY(fd, open_keytab(path, O_RDWR | (create ? O_CREAT : 0)));
+  KRBKIT_TRY(fd, open_or_create(path, create));
   KRBKIT_CHECK(fileio::lock(fd.get(), LockMode::exclusive, path, Errc::io));
   KRBKIT_TRY(data, fileio::read_all(fd.get(), path, Errc::io));
   return Locked{std::move(fd), std::move(data)};

@@ -272,7 +272,9 @@ TEST_CASE("damaged cache is reported with the file name") {
   CHECK(fs::file_size(dir / "bad") == 9);
 }
 
-TEST_CASE("symlinks: refused in a shared (sticky) directory, followed in a private one") {
+TEST_CASE(
+    "symlinks: refused in a shared (sticky) directory; in a private one appends follow, writes replace the "
+    "link") {
   TempDir dir;
   auto target = must_open(dir / "real");
   must(target->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
@@ -291,9 +293,56 @@ TEST_CASE("symlinks: refused in a shared (sticky) directory, followed in a priva
   fs::create_symlink(dir / "real", dir / "link");
   auto via_private = must_open(dir / "link");
   CHECK(must_read(*via_private).creds.size() == 1);
+  must(via_private->store(cred("http")));  // appends go to the file the link names (MIT's kvno)
+  CHECK(fs::is_symlink(dir / "link"));
+  CHECK(must_read(*target).creds.size() == 2);
   must(via_private->initialize_and_store(princ("R", {"bob"}), {}));
-  CHECK(fs::is_symlink(dir / "link"));  // the link stays a link; its target is replaced
-  CHECK(must_read(*target).default_principal == princ("R", {"bob"}));
+  // As MIT's kinit: the link itself is replaced; the file it named is untouched.
+  CHECK_FALSE(fs::is_symlink(dir / "link"));
+  CHECK(must_read(*via_private).default_principal == princ("R", {"bob"}));
+  CHECK(must_read(*target).default_principal == princ("R", {"alice"}));
+  CHECK(must_read(*target).creds.size() == 2);
+}
+
+TEST_CASE(
+    "a whole-cache write never writes through a symlink: to a plain file, a dangling link, a DIR member") {
+  TempDir dir;
+  { std::ofstream(dir / "precious") << "precious\n"; }
+  fs::create_symlink(dir / "precious", dir / "cc");
+  fs::create_symlink(dir / "nowhere", dir / "dangling");
+  fs::create_directory(dir / "coll");
+  fs::create_symlink(dir / "precious", dir / "coll/tktlink");
+  { std::ofstream(dir / "coll/primary") << "tktlink\n"; }
+  for (const std::string& name :
+       {(dir / "cc"), (dir / "dangling"), "DIR:" + (dir / "coll")}) {
+    CAPTURE(name);
+    auto cache = must_open(name);
+    must(cache->initialize_and_store(princ("R", {"bob"}), creds_of(cred("krbtgt"))));
+    CHECK(must_read(*cache).default_principal == princ("R", {"bob"}));
+  }
+  CHECK_FALSE(fs::is_symlink(dir / "cc"));
+  CHECK_FALSE(fs::is_symlink(dir / "dangling"));
+  CHECK_FALSE(fs::exists(dir / "nowhere"));
+  CHECK_FALSE(fs::is_symlink(dir / "coll/tktlink"));
+  std::ifstream in(dir / "precious");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "precious\n");
+  CHECK((fs::status(dir / "cc").permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+}
+
+TEST_CASE("kswitch's primary file: a symlink there is replaced, not written through") {
+  TempDir dir;
+  fs::create_directory(dir / "coll");
+  must(must_open("DIR::" + (dir / "coll/tktbob"))->initialize_and_store(princ("R", {"bob"}), {}));
+  { std::ofstream(dir / "keep") << "keep\n"; }
+  fs::create_symlink(dir / "keep", dir / "coll/primary");
+  must(switch_to("DIR::" + (dir / "coll/tktbob")));
+  CHECK_FALSE(fs::is_symlink(dir / "coll/primary"));
+  std::ifstream keep(dir / "keep");
+  std::string text((std::istreambuf_iterator<char>(keep)), std::istreambuf_iterator<char>());
+  CHECK(text == "keep\n");
+  CHECK(must_open("DIR:" + (dir / "coll"))->path() == (dir / "coll/tktbob"));
 }
 
 TEST_CASE("a cache owned by another user is refused") {

@@ -61,12 +61,27 @@ Result<void> pwrite_all(int fd, BytesView data, long long offset, std::string_vi
 // characters, O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600. Updates template_path.
 Result<Fd> create_unique(std::string& template_path, Errc kind);
 
-// Writes `data` to a new 0600 file next to `path` and renames it over `path`:
-// a reader sees either the old or the new file, never a mix, and a crash
-// leaves the old one. `path` must not be a symlink (callers resolve first).
+// Writes `data` to a new 0600 file next to `path` and renames it over `path`
+// (a symlink at `path` is replaced, not followed): a reader sees either the
+// old or the new file, never a mix. The data is flushed (fdatasync) before
+// the rename and the directory after it, so a crash or power loss leaves the
+// old file or the new one, never an empty or partial one.
 // The temporary file is `tmp_template` (ending in XXXXXX), by default
 // "<path>.XXXXXX"; it must be in the same directory as `path`.
 Result<void> replace_atomically(const std::string& path, BytesView data, Errc kind,
                                 std::string tmp_template = {});
+
+// fsync() of the directory holding `path`, so a rename or link there is on disk.
+Result<void> sync_directory_of(const std::string& path, Errc kind);
+
+// Test hook: with KRBKIT_TEST_CRASH_AT=<step> in the environment the process
+// kills itself (SIGKILL) when it reaches that write step, so a test can check
+// what a crash there leaves behind (tests/integration/crash_safety.cpp).
+// Steps: replace:created, replace:half-written, replace:written,
+// replace:synced, replace:renamed (replace_atomically), append:half-written
+// (a cache append, which then writes half its record first). Ignored in
+// setuid programs (secure_getenv).
+void crash_point(const char* step);
+bool crash_armed(const char* step);  // whether crash_point(step) would kill
 
 }  // namespace krbkit::fileio
