@@ -16,6 +16,7 @@ Environment read_variables(Get&& get) {
   e.tmpdir = get("TMPDIR");
   e.user = get("USER");
   e.krbkit_klist_decode = get("KRBKIT_KLIST_DECODE");
+  e.krbkit_test_crash_at = get("KRBKIT_TEST_CRASH_AT");
   return e;
 }
 }  // namespace

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "krbkit/base/environment.hpp"
+
 namespace krbkit::fileio {
 
 void Fd::reset() {
@@ -115,8 +117,8 @@ Result<Fd> create_unique(std::string& template_path, Errc kind) {
 
 bool crash_armed(const char* step) {
   // Read once: the hook costs one comparison per step when unset.
-  static const char* const at = ::secure_getenv("KRBKIT_TEST_CRASH_AT");
-  return at != nullptr && std::strcmp(at, step) == 0;
+  static const std::optional<std::string> at = Environment::from_process().krbkit_test_crash_at;
+  return at && *at == step;
 }
 
 void crash_point(const char* step) {

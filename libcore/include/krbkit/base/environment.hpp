@@ -12,14 +12,15 @@
 namespace krbkit {
 
 struct Environment {
-  std::optional<std::string> krb5_config;          // KRB5_CONFIG: colon-separated files
-  std::optional<std::string> krb5ccname;           // KRB5CCNAME
-  std::optional<std::string> krb5_ktname;          // KRB5_KTNAME
-  std::optional<std::string> krb5_client_ktname;   // KRB5_CLIENT_KTNAME
-  std::optional<std::string> krb5_trace;           // KRB5_TRACE: trace file
-  std::optional<std::string> tmpdir;               // TMPDIR: %{TEMP} in paths
-  std::optional<std::string> user;                 // USER: kadmin's default principal
-  std::optional<std::string> krbkit_klist_decode;  // KRBKIT_KLIST_DECODE: klist's decoder helper
+  std::optional<std::string> krb5_config;           // KRB5_CONFIG: colon-separated files
+  std::optional<std::string> krb5ccname;            // KRB5CCNAME
+  std::optional<std::string> krb5_ktname;           // KRB5_KTNAME
+  std::optional<std::string> krb5_client_ktname;    // KRB5_CLIENT_KTNAME
+  std::optional<std::string> krb5_trace;            // KRB5_TRACE: trace file
+  std::optional<std::string> tmpdir;                // TMPDIR: %{TEMP} in paths
+  std::optional<std::string> user;                  // USER: kadmin's default principal
+  std::optional<std::string> krbkit_klist_decode;   // KRBKIT_KLIST_DECODE: klist's decoder helper
+  std::optional<std::string> krbkit_test_crash_at;  // KRBKIT_TEST_CRASH_AT: fileio::crash_point's step
 
   static Environment from_process();
   // For tests: the variables from a map (missing keys are unset).
