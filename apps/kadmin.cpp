@@ -33,17 +33,10 @@ struct Options {
   bool json = false, stop_on_error = false;
 };
 
-// Reads one line from the terminal without echo (or from stdin when it is not one).
+// A secret as MIT's kadmin asks: the prompt on stderr, a piped answer the
+// next line of the stream the requests come from.
 Result<SecretBytes> read_secret(const std::string& prompt) {
-  if (isatty(STDIN_FILENO)) return cli::read_hidden_line(STDIN_FILENO, stderr, prompt);
-  std::fputs(prompt.c_str(), stderr);
-  std::fflush(stderr);
-  std::string line;
-  const bool got = static_cast<bool>(std::getline(std::cin, line));
-  SecretBytes secret(line);
-  secure_wipe(line.data(), line.size());
-  if (!got) return Error{Errc::cancelled, "no password read"};
-  return secret;
+  return cli::prompt_secret(prompt, {stderr, &std::cin, false});
 }
 
 Result<kadm5::Client> connect(const config::Profile& profile, kadm5::AdminAuth auth,

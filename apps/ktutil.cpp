@@ -10,6 +10,7 @@
 
 #include "common/cli.hpp"
 #include "common/line_editor.hpp"
+#include "common/prompt.hpp"
 #include "krbkit/base/environment.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
@@ -26,17 +27,7 @@ constexpr std::string_view kPrompt = "ktutil:  ";
 // A secret: from the terminal without echo, else the next line of standard
 // input (script mode reads requests and secrets from the same stream).
 Result<SecretBytes> read_secret_line(const std::string& prompt) {
-  // Echo off; back on after the line, at Ctrl-C (the read ends) and if a signal ends ktutil.
-  if (::isatty(0)) return cli::read_hidden_line(STDIN_FILENO, stdout, prompt);
-  fmt::print("{}", prompt);
-  std::fflush(stdout);
-  std::string line;
-  const bool got = static_cast<bool>(std::getline(std::cin, line));
-  SecretBytes secret(line);
-  secure_wipe(line.data(), line.size());
-  fmt::print("\n");  // as MIT's: the line end the unechoed answer did not print
-  if (!got) return Error{Errc::cancelled, "no secret read"};
-  return secret;
+  return cli::prompt_secret(prompt, {stdout, &std::cin, true});
 }
 
 shell::Io terminal_io() {

@@ -69,12 +69,24 @@ int parse(CLI::App& app, int argc, char** argv) {
   return -1;
 }
 
-int run_main(const std::string& prog, const std::function<Result<void>()>& body) {
+int run_main(const std::string& prog, const std::function<Result<int>()>& body, const ErrorReport& report) {
   auto result = body();
-  if (result.ok()) return kExitOk;
+  if (result.ok()) return *result;
   std::fflush(stdout);
-  fmt::print(stderr, "{}: {}\n", prog, result.error().message());
-  return exit_code_for(result.error());
+  const Error& error = result.error();
+  fmt::print(stderr, "{}: {}\n", prog, report.line ? report.line(error) : error.message());
+  return report.status ? report.status(error) : exit_code_for(error);
+}
+
+int run_main(const std::string& prog, const std::function<Result<void>()>& body, const ErrorReport& report) {
+  return run_main(
+      prog,
+      [&]() -> Result<int> {
+        auto result = body();
+        if (!result.ok()) return std::move(result).error();
+        return kExitOk;
+      },
+      report);
 }
 
 Result<std::string> default_ccache_name() {

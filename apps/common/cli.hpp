@@ -41,9 +41,22 @@ void add_version_flag(CLI::App& app, const std::string& prog);
 // the caller should go on.
 int parse(CLI::App& app, int argc, char** argv);
 
-// Runs the body of a command; prints "<prog>: <message>" for an error and
-// returns the exit status for it.
-int run_main(const std::string& prog, const std::function<Result<void>()>& body);
+// How a command words its error line and picks its status, when the
+// defaults (error.message(), exit_code_for) do not fit: kinit names the
+// principal as MIT's kinit does, kvno exits 1 for any failure as MIT's.
+struct ErrorReport {
+  std::function<std::string(const Error&)> line;
+  std::function<int(const Error&)> status;
+};
+
+// Every command ends here. Runs the body of a command; for an error, flushes
+// standard output, prints "<prog>: <line>" on standard error and returns the
+// status for it. The body returns the status of a run that reported its own
+// outcome (kvno: 1 when one of its services failed), or nothing for 0.
+int run_main(const std::string& prog, const std::function<Result<int>()>& body,
+             const ErrorReport& report = {});
+int run_main(const std::string& prog, const std::function<Result<void>()>& body,
+             const ErrorReport& report = {});
 
 // The default credential cache name: KRB5CCNAME, else krb5.conf
 // default_ccache_name (the profile is loaded only when KRB5CCNAME is unset,

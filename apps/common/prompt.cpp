@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "common/line_editor.hpp"
@@ -21,11 +20,43 @@ struct FdCloser {
     if (fd >= 0) ::close(fd);
   }
 };
+
+// Collects a line's bytes: at most kMaxSecret, a final CR dropped.
+class LineCollector {
+ public:
+  LineCollector() : line_(kMaxSecret) {}
+  bool add(char c) {
+    if (n_ == kMaxSecret) return false;
+    line_[n_++] = static_cast<std::uint8_t>(c);
+    return true;
+  }
+  SecretBytes take() && {
+    if (n_ > 0 && line_[n_ - 1] == '\r') --n_;
+    line_.resize(n_);
+    return std::move(line_);
+  }
+
+ private:
+  SecretBytes line_;
+  std::size_t n_ = 0;
+};
+
+// A piped answer from the stream the interpreter reads its requests from,
+// after the prompt (which MIT's kadmin and ktutil show even then).
+Result<SecretBytes> read_shared_line(const std::string& prompt, const PromptStyle& style) {
+  std::fputs(prompt.c_str(), style.prompt_to);
+  std::fflush(style.prompt_to);
+  auto line = read_secret_line(*style.shared_input);
+  if (style.newline_when_piped) {
+    std::fputs("\n", style.prompt_to);
+    std::fflush(style.prompt_to);
+  }
+  return line;
+}
 }  // namespace
 
 Result<SecretBytes> read_secret_line(int fd, const std::string& what) {
-  SecretBytes line(kMaxSecret);
-  std::size_t n = 0;
+  LineCollector line;
   bool any = false;
   for (;;) {
     char c = 0;
@@ -37,24 +68,27 @@ Result<SecretBytes> read_secret_line(int fd, const std::string& what) {
     if (got == 0) break;
     any = true;
     if (c == '\n') break;
-    if (n == kMaxSecret) return Error{Errc::invalid_argument, what + ": line longer than 4096 bytes"};
-    line[n++] = static_cast<std::uint8_t>(c);
+    if (!line.add(c)) return Error{Errc::invalid_argument, what + ": line longer than 4096 bytes"};
   }
   if (!any) return Error{Errc::cancelled, what + ": no input"};
-  if (n > 0 && line[n - 1] == '\r') --n;
-  line.resize(n);
-  return line;
+  return std::move(line).take();
 }
 
-Result<SecretBytes> prompt_secret_no_echo(const std::string& prompt) {
-  // The line editor's hidden read: echo off before the prompt shows, nothing
-  // typed discarded, and the terminal's mode restored even when Ctrl-C,
-  // SIGTERM or SIGHUP ends the read (a plain tcsetattr pair left the
-  // terminal without echo after Ctrl-C at kinit's prompt).
-  return read_hidden_line(STDIN_FILENO, stdout, prompt);
+Result<SecretBytes> read_secret_line(std::istream& in) {
+  LineCollector line;
+  bool any = false;
+  char c = 0;
+  while (in.get(c)) {
+    any = true;
+    if (c == '\n') break;
+    line.add(c);  // beyond 4096 bytes the rest of the line is dropped, as the terminal read does
+  }
+  if (!any) return Error{Errc::cancelled, "no password read"};
+  return std::move(line).take();
 }
 
-Result<SecretBytes> read_secret(const SecretInput& input, const std::string& prompt) {
+Result<SecretBytes> read_secret(const SecretInput& input, const std::string& prompt,
+                                const PromptStyle& style) {
   if (!input.file.empty()) {
     if (input.file == "-") return read_secret_line(STDIN_FILENO, "standard input");
     int fd = ::open(input.file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -63,7 +97,12 @@ Result<SecretBytes> read_secret(const SecretInput& input, const std::string& pro
     return read_secret_line(fd, "password file " + input.file);
   }
   if (input.fd >= 0) return read_secret_line(input.fd, "file descriptor " + std::to_string(input.fd));
-  if (::isatty(STDIN_FILENO)) return prompt_secret_no_echo(prompt);
+  // The line editor's hidden read: echo off before the prompt shows, nothing
+  // typed discarded, and the terminal's mode restored even when Ctrl-C,
+  // SIGTERM or SIGHUP ends the read (a plain tcsetattr pair left the
+  // terminal without echo after Ctrl-C at kinit's prompt).
+  if (::isatty(STDIN_FILENO)) return read_hidden_line(STDIN_FILENO, style.prompt_to, prompt);
+  if (style.shared_input != nullptr) return read_shared_line(prompt, style);
   return read_secret_line(STDIN_FILENO, "standard input");
 }
 
