@@ -1,6 +1,7 @@
 // Cache storage: names, file safety, locking, atomic replace, collections.
 
 #include "krbkit/ccache/cache.hpp"
+#include "krbkit/ccache/cache_choice.hpp"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -677,4 +678,39 @@ TEST_CASE("FILE collection is the one default cache; switching a FILE cache is a
   CHECK((*fresh)->type() == "FILE");
   CHECK(fs::path((*fresh)->path()).parent_path() == dir.path);
   CHECK(switch_to("KEYRING:persistent:0").error().is(Errc::unsupported));
+}
+
+TEST_CASE("kinit's cache in a DIR collection: the principal's own member, else a new one, else the default") {
+  TempDir dir;
+  const std::string coll = "DIR:" + dir / "cc";
+  const Principal alice = princ("R", {"alice"}), bob = princ("R", {"bob"});
+
+  // An empty collection: the default cache, the primary left alone.
+  auto first = choose_cache_for(must_open(coll), coll, alice, std::nullopt);
+  REQUIRE(first.ok());
+  CHECK(first->kind == "default");
+  CHECK_FALSE(first->make_primary);
+  CHECK(first->cache->name() == "DIR::" + dir / "cc/tkt");
+  must(first->cache->initialize_and_store(alice, creds_of(cred("krbtgt"))));
+
+  // bob while the primary holds alice: a new member, made primary.
+  auto second = choose_cache_for(must_open(coll), coll, bob, alice);
+  REQUIRE(second.ok());
+  CHECK(second->kind == "new");
+  CHECK(second->make_primary);
+  CHECK(second->cache->name() != "DIR::" + dir / "cc/tkt");
+  must(second->cache->initialize_and_store(bob, creds_of(cred("krbtgt"))));
+
+  // alice again: her own member, wherever the primary is.
+  auto third = choose_cache_for(must_open(coll), coll, alice, alice);
+  REQUIRE(third.ok());
+  CHECK(third->kind == "existing");
+  CHECK(third->make_primary);
+  CHECK(third->cache->name() == "DIR::" + dir / "cc/tkt");
+
+  // A FILE cache is always the default one, whoever holds it.
+  auto file = choose_cache_for(must_open("FILE:" + dir / "f"), "FILE:" + dir / "f", bob, alice);
+  REQUIRE(file.ok());
+  CHECK(file->kind == "default");
+  CHECK_FALSE(file->make_primary);
 }
