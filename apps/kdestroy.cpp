@@ -24,17 +24,14 @@ struct Options {
   std::string cache, principal;
 };
 
+// -p: the collection's cache whose default principal is `text`.
 Result<std::string> find_cache_of(const std::string& collection, const std::string& text) {
   const auto env = Environment::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   const auto realm = config::libdefault(profile, {}, "default_realm");
   KRBKIT_TRY(principal, parse_principal(text, realm.value_or("")));
-  KRBKIT_TRY(names, ccache::list_collection(collection));
-  for (const auto& name : names) {
-    auto cache = ccache::open(name);
-    auto contents = cache.ok() ? (*cache)->read() : Result<ccache::CacheContents>(std::move(cache).error());
-    if (contents.ok() && contents->default_principal == principal) return name;
-  }
+  KRBKIT_TRY(found, ccache::find_in_collection(collection, principal));
+  if (found) return *found;
   return Error{Errc::ccache_not_found, fmt::format("no cache for {} in the collection of {}",
                                                    unparse_principal(principal), collection)};
 }
@@ -65,19 +62,15 @@ int destroy_all(const std::string& collection) {
   return status;
 }
 
-int run(const Options& o) {
-  auto collection = o.cache.empty() ? cli::default_ccache_name() : Result<std::string>(o.cache);
-  if (!collection.ok())
-    return cli::run_main("kdestroy", [&]() -> Result<void> { return collection.error(); });
-  if (o.all) return destroy_all(*collection);
-
-  auto name =
-      o.principal.empty() ? Result<std::string>(*collection) : find_cache_of(*collection, o.principal);
-  if (!name.ok()) {
-    fmt::print(stderr, "kdestroy: {} while finding cache for {}\n", name.error().message(), o.principal);
-    return cli::exit_code_for(name.error());
-  }
-  auto result = destroy(*name);
+// The exit status once the caches are found; errors that stop kdestroy
+// before that go to run_main.
+Result<int> run(const Options& o) {
+  KRBKIT_TRY(collection, o.cache.empty() ? cli::default_ccache_name() : Result<std::string>(o.cache));
+  if (o.all) return destroy_all(collection);
+  KRBKIT_TRY(name, o.principal.empty()
+                       ? Result<std::string>(collection)
+                       : find_cache_of(collection, o.principal).context("finding cache for " + o.principal));
+  auto result = destroy(name);
   if (!result.ok()) {
     fmt::print(stderr, "kdestroy: {} while destroying cache\n", result.error().message());
     // Nothing to destroy is no failure, as MIT; the other caches are still mentioned.
@@ -87,7 +80,7 @@ int run(const Options& o) {
     }
   }
   if (!o.quiet && o.principal.empty()) {
-    auto rest = ccache::list_collection(*collection);
+    auto rest = ccache::list_collection(collection);
     if (rest.ok() && !rest->empty())
       std::fputs("Other credential caches present, use -A to destroy all\n", stderr);
   }
@@ -121,5 +114,5 @@ int main(int argc, char** argv) {
     std::fputs("kdestroy: -A option is exclusive with -p option\n", stderr);
     return cli::kExitUsage;
   }
-  return run(o);
+  return cli::run_main("kdestroy", [&] { return run(o); });
 }
