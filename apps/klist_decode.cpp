@@ -21,7 +21,7 @@
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/config/values.hpp"
-#include "krbkit/keytab/keytab.hpp"
+#include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/pac/ticket.hpp"
 #include "krbkit/proto/principal.hpp"
 
@@ -36,28 +36,12 @@ struct Options {
 
 void print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
-// A keytab's entries as pac::open_ticket takes them.
-Result<std::vector<pac::ServiceKey>> keytab_keys(const std::string& name) {
-  KRBKIT_TRY(kt, keytab::read_keytab(name));
-  std::vector<pac::ServiceKey> keys;
-  for (const auto& e : kt.entries) keys.push_back({e.principal, e.kvno, e.key.clone()});
-  return keys;
-}
-
 // The cache's ticket for o.service, or every ticket whose server has a key
 // in the keytab, opened and checked. Prints each decoded ticket even when a
 // check fails; `problems` gets one line per failed check.
 Result<void> decode_tickets(const Options& o, std::vector<std::string>& problems) {
-  pac::DecodeOptions decode;
   const std::string& kt_name = o.keytab;
-  decode.keytab_name = kt_name;
-  KRBKIT_TRY(keys, keytab_keys(kt_name));
-  decode.service_keys = std::move(keys);
-  if (!o.krbtgt_keytab.empty()) {
-    decode.krbtgt_keytab_name = o.krbtgt_keytab;
-    KRBKIT_TRY(krbtgt, keytab_keys(o.krbtgt_keytab));
-    decode.krbtgt_keys = std::move(krbtgt);
-  }
+  KRBKIT_TRY(decode, exchange::decode_options(kt_name, o.krbtgt_keytab));
   KRBKIT_TRY(cache_name, cli::default_ccache_name());
   KRBKIT_TRY(cache, ccache::open(cache_name));
   KRBKIT_TRY(contents, cache->read());

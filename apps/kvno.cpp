@@ -16,6 +16,8 @@
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/crypto/enctypes.hpp"
+#include "krbkit/exchange/impersonation.hpp"
+#include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/net/kdc_client.hpp"
@@ -35,6 +37,7 @@ struct Options {
   std::vector<std::string> services;
 };
 
+// What kvno found out about one service.
 struct Outcome {
   std::string name;  // as printed: the ticket's server, or the argument on failure
   std::optional<exchange::TicketInfo> info;
@@ -42,18 +45,9 @@ struct Outcome {
   std::optional<pac::DecodedTicket> decoded;  // --decode
   std::string error;
   std::vector<std::string> problems;  // --decode: the checks that failed
-  bool parse_error =
-      false;  // MIT's kvno -q hides "while parsing principal name" (exit status 1 all the same)
+  bool parse_error = false;           // MIT's kvno -q hides "while parsing principal name"
   bool failed() const { return !error.empty() || !problems.empty(); }
 };
-
-// A keytab's entries as pac::open_ticket takes them.
-Result<std::vector<pac::ServiceKey>> keytab_keys(const std::string& name) {
-  KRBKIT_TRY(kt, keytab::read_keytab(name));
-  std::vector<pac::ServiceKey> keys;
-  for (const auto& e : kt.entries) keys.push_back({e.principal, e.kvno, e.key.clone()});
-  return keys;
-}
 
 Result<std::unique_ptr<ccache::Cache>> open_cache(const std::string& name, const config::LibDefaults& d) {
   if (!name.empty()) return ccache::open(name);
@@ -105,16 +99,8 @@ std::string describe(Error e, const std::string& doing, const std::string& serve
   return text;
 }
 
-Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
-  auto env = Environment::from_process();
-  KRBKIT_TRY(profile, config::load_profile(env));
-  KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
-  const std::string default_realm = defaults.default_realm.value_or("");
-  Tracer tracer = Tracer::from_process();
-  KRBKIT_TRY(cache, open_cache(o.cache, defaults));
-  net::KdcClient kdcs(profile, tracer);
-  exchange::TgsClient client(profile, *cache, kdcs, tracer);
-
+// The options every service's ticket is asked with.
+Result<exchange::ServiceOptions> service_options(const Options& o) {
   exchange::ServiceOptions opts;
   opts.cached_only = o.cached_only;
   opts.canonicalize = o.canonicalize;
@@ -130,153 +116,169 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
     auto path = keytab::keytab_path(o.keytab);
     if (!path) return std::move(path).context("resolving keytab " + o.keytab).error();
   }
+  return opts;
+}
+
+// What the services share.
+struct Session {
+  const Options& o;
+  const config::Profile& profile;
+  std::string default_realm;
+  ccache::Cache& cache;
+  ccache::CacheContents contents;
+  exchange::TgsClient& client;
+  exchange::ServiceOptions opts;
+  pac::DecodeOptions decode;
+};
+
+// -k: the ticket decrypted with the keytab; with --decode opened and checked.
+void check_with_keytab(Session& s, const Credentials& creds, Outcome& res) {
+  if (s.o.decode) {
+    s.decode.expected_client = creds.client;
+    s.decode.expected_session_key = creds.session_key.clone();
+    auto t = pac::open_ticket(creds.ticket, s.decode);
+    res.keytab_valid = t.ok();
+    if (!t) {
+      res.error = describe(t.error(), "decoding the ticket for " + res.name);
+    } else {
+      res.problems = t->problems();
+      res.decoded = std::move(t).value();
+    }
+  } else if (!s.o.keytab.empty()) {
+    auto part = exchange::decrypt_ticket_with_keytab(creds, s.o.keytab);
+    res.keytab_valid = part.ok();
+    if (!part) res.error = describe(part.error(), "decrypting ticket for " + res.name);
+  }
+}
+
+// One service: its ticket, what it says, and the keytab's verdict.
+Outcome check_service(Session& s, const std::string& arg, std::vector<Credentials>& for_out) {
+  Outcome res{arg, std::nullopt, std::nullopt, std::nullopt, {}, {}};
+  auto server = service_principal(s.o, arg, s.profile, s.default_realm);
+  if (!server) {
+    res.error = describe(server.error(), "parsing principal name " + arg);
+    res.parse_error = true;
+    return res;
+  }
+  std::string shown = unparse_principal(*server);
+  auto creds = s.client.get(*server, s.opts);
+  if (!creds) {
+    const auto expired = creds.error().is(Errc::no_credentials) && !s.o.cached_only
+                             ? expired_tgt(s.contents, s.cache.name())
+                             : std::nullopt;
+    res.error = expired ? *expired + " while getting credentials for " + shown
+                        : describe(creds.error(), "getting credentials for " + shown, shown);
+    return res;
+  }
+  auto info = exchange::ticket_info(*creds);
+  if (!info) {
+    res.error = describe(info.error(), "decoding ticket for " + shown);
+    return res;
+  }
+  res.name = unparse_principal(info->server);
+  res.info = *info;
+  check_with_keytab(s, *creds, res);
+  if (!s.o.out_cache.empty() && res.error.empty()) for_out.push_back(creds->clone());
+  return res;
+}
+
+// --out-cache: written only when every service worked, as MIT's kvno.
+Result<void> write_out_cache(const Options& o, const Principal& who,
+                             const std::vector<Credentials>& for_out) {
+  auto oc = ccache::open(o.out_cache);
+  auto written = oc ? (*oc)->initialize_and_store(who, for_out) : Result<void>(std::move(oc).error());
+  return std::move(written).context("writing output ccache " + o.out_cache);
+}
+
+Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
+  auto env = Environment::from_process();
+  KRBKIT_TRY(profile, config::load_profile(env));
+  KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
+  Tracer tracer = Tracer::from_process();
+  KRBKIT_TRY(cache, open_cache(o.cache, defaults));
+  net::KdcClient kdcs(profile, tracer);
+  exchange::TgsClient client(profile, *cache, kdcs, tracer);
+  KRBKIT_TRY(opts, service_options(o));
   std::optional<Credentials> u2u_tgt;
   if (!o.u2u_cache.empty()) {
-    auto tgt = u2u_tgt_from(o.u2u_cache);
-    if (!tgt) return std::move(tgt).context("getting user-to-user ticket from " + o.u2u_cache).error();
-    u2u_tgt = std::move(tgt).value();
+    KRBKIT_TRY(tgt, u2u_tgt_from(o.u2u_cache).context("getting user-to-user ticket from " + o.u2u_cache));
+    u2u_tgt = std::move(tgt);
     opts.user_to_user = &*u2u_tgt;
   }
   // As MIT's kvno: the client principal before any service, so a missing or
   // damaged cache is one error line, not one per service.
-  auto contents = cache->read();
-  if (!contents) return std::move(contents).context("getting client principal name").error();
+  KRBKIT_TRY(contents, cache->read().context("getting client principal name"));
+  Session s{o, profile, defaults.default_realm.value_or(""), *cache, std::move(contents), client, opts, {}};
   std::optional<Credentials> evidence;
   const std::string& user = o.impersonate.empty() ? o.enterprise : o.impersonate;
   if (!user.empty()) {
     PrincipalParseFlags flags;
     flags.enterprise = !o.enterprise.empty();
-    KRBKIT_TRY(for_user, parse_principal(user, default_realm, flags));
-    if (o.proxy) {
-      // S4U2Self to ourselves gives the evidence ticket for S4U2Proxy.
-      exchange::ServiceOptions self = opts;
-      self.for_user = for_user;
-      self.enctypes.clear();
-      auto ev = client.get(contents->default_principal, self);
-      if (!ev) return std::move(ev).context("getting the S4U2Self evidence ticket for " + user).error();
-      evidence = std::move(ev).value();
-      opts.evidence = &*evidence;
-    } else {
-      opts.for_user = for_user;
-    }
+    KRBKIT_TRY(for_user, parse_principal(user, s.default_realm, flags));
+    KRBKIT_TRY(on_behalf,
+               exchange::on_behalf_of(client, s.contents.default_principal, for_user, o.proxy, opts, evidence)
+                   .context("getting the S4U2Self evidence ticket for " + user));
+    s.opts = std::move(on_behalf);
   }
-
-  pac::DecodeOptions decode;
   if (o.decode) {
-    decode.keytab_name = o.keytab;
-    KRBKIT_TRY(keys, keytab_keys(o.keytab));
-    decode.service_keys = std::move(keys);
-    if (!o.krbtgt_keytab.empty()) {
-      decode.krbtgt_keytab_name = o.krbtgt_keytab;
-      KRBKIT_TRY(krbtgt, keytab_keys(o.krbtgt_keytab));
-      decode.krbtgt_keys = std::move(krbtgt);
-    }
+    KRBKIT_TRY(decode, exchange::decode_options(o.keytab, o.krbtgt_keytab));
+    s.decode = std::move(decode);
   }
-  std::unique_ptr<ccache::Cache> out;
   std::vector<Credentials> for_out;
-  for (const auto& arg : o.services) {
-    Outcome res{arg, std::nullopt, std::nullopt, std::nullopt, {}, {}};
-    auto fail = [&](const Error& e, const std::string& doing) { res.error = describe(e, doing); };
-    auto server = service_principal(o, arg, profile, default_realm);
-    if (!server) {
-      fail(server.error(), "parsing principal name " + arg);
-      res.parse_error = true;
-      outcomes.push_back(std::move(res));
-      continue;
-    }
-    std::string shown = unparse_principal(*server);
-    auto creds = client.get(*server, opts);
-    if (!creds) {
-      const auto expired = creds.error().is(Errc::no_credentials) && !o.cached_only
-                               ? expired_tgt(*contents, cache->name())
-                               : std::nullopt;
-      res.error = expired ? *expired + " while getting credentials for " + shown
-                          : describe(creds.error(), "getting credentials for " + shown, shown);
-      outcomes.push_back(std::move(res));
-      continue;
-    }
-    auto info = exchange::ticket_info(*creds);
-    if (!info) {
-      fail(info.error(), "decoding ticket for " + shown);
-      outcomes.push_back(std::move(res));
-      continue;
-    }
-    res.name = unparse_principal(info->server);
-    res.info = *info;
-    if (o.decode) {
-      decode.expected_client = creds->client;
-      decode.expected_session_key = creds->session_key.clone();
-      auto t = pac::open_ticket(creds->ticket, decode);
-      res.keytab_valid = t.ok();
-      if (!t) {
-        fail(t.error(), "decoding the ticket for " + res.name);
-      } else {
-        res.problems = t->problems();
-        res.decoded = std::move(t).value();
-      }
-    } else if (!o.keytab.empty()) {
-      auto part = exchange::decrypt_ticket_with_keytab(*creds, o.keytab);
-      res.keytab_valid = part.ok();
-      if (!part) fail(part.error(), "decrypting ticket for " + res.name);
-    }
-    if (!o.out_cache.empty() && res.error.empty()) for_out.push_back(creds->clone());
-    outcomes.push_back(std::move(res));
-  }
-  // As MIT's kvno, the output cache is written only when every service worked.
+  for (const auto& arg : o.services) outcomes.push_back(check_service(s, arg, for_out));
   const bool all_ok =
       std::none_of(outcomes.begin(), outcomes.end(), [](const Outcome& r) { return r.failed(); });
-  if (!o.out_cache.empty() && all_ok) {
-    Principal who = for_out.empty() ? client.client() : for_out.front().client;
-    if (!user.empty() && o.proxy && evidence) who = evidence->client;
-    auto oc = ccache::open(o.out_cache);
-    auto written = oc ? (*oc)->initialize_and_store(who, for_out) : Result<void>(std::move(oc).error());
-    if (!written) return std::move(written).context("writing output ccache " + o.out_cache).error();
-  }
-  return success();
+  if (o.out_cache.empty() || !all_ok) return success();
+  Principal who = for_out.empty() ? client.client() : for_out.front().client;
+  if (evidence) who = evidence->client;
+  return write_out_cache(o, who, for_out);
 }
 
-// `failure`: the error that stopped kvno as a whole ("" if none); in JSON each
-// service without an error of its own carries it (no cache, an output cache
-// that could not be written), so a script finds it where it looks.
-void print_json(const Options& o, const std::vector<Outcome>& outcomes, const std::string& failure) {
+// --json: one object per service argument, in order; `failure` (the error
+// that stopped kvno as a whole, "" if none) goes to every service without
+// an error of its own, so a script finds it where it looks.
+void outcome_json(json::Writer& w, const std::string& argument, const Outcome& r,
+                  const std::string& failure) {
+  w.begin_object().member("argument", argument).member("service", r.name);
+  if (r.info) {
+    w.member("kvno", r.info->kvno)
+        .member("ticket_enctype", enctype_name(r.info->ticket_enctype))
+        .member("session_enctype", enctype_name(r.info->session_enctype));
+  }
+  if (r.keytab_valid) w.member("keytab_valid", *r.keytab_valid);
+  if (r.decoded) {
+    w.key("decoded");
+    pac::ticket_json(w, *r.decoded);
+  }
+  if (r.failed() || !failure.empty()) {
+    std::string error = r.failed() ? r.error : failure;
+    for (const auto& p : r.problems) error += (error.empty() ? "" : "; ") + p;
+    w.member("error", error);
+  }
+  w.end_object();
+}
+
+std::string kvno_json(const std::vector<std::string>& arguments, const std::vector<Outcome>& outcomes,
+                      const std::string& failure) {
   json::Writer w;
   w.begin_array();
-  for (std::size_t i = 0; i < o.services.size(); ++i) {
-    // run() fills `outcomes` in the order of the services, and stops early only
-    // on an error that concerns them all.
-    if (i >= outcomes.size()) {
-      w.begin_object()
-          .member("argument", o.services[i])
-          .member("service", o.services[i])
-          .member("error", failure)
-          .end_object();
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    if (i < outcomes.size()) {
+      outcome_json(w, arguments[i], outcomes[i], failure);
       continue;
     }
-    const Outcome& r = outcomes[i];
-    w.begin_object().member("argument", o.services[i]).member("service", r.name);
-    if (r.info) {
-      w.member("kvno", r.info->kvno)
-          .member("ticket_enctype", enctype_name(r.info->ticket_enctype))
-          .member("session_enctype", enctype_name(r.info->session_enctype));
-    }
-    if (r.keytab_valid) w.member("keytab_valid", *r.keytab_valid);
-    if (r.decoded) {
-      w.key("decoded");
-      pac::ticket_json(w, *r.decoded);
-    }
-    if (r.failed() || !failure.empty()) {
-      std::string error = r.failed() ? r.error : failure;
-      for (const auto& p : r.problems) error += (error.empty() ? "" : "; ") + p;
-      w.member("error", error);
-    }
-    w.end_object();
+    w.begin_object()
+        .member("argument", arguments[i])
+        .member("service", arguments[i])
+        .member("error", failure)
+        .end_object();
   }
   w.end_array();
-  fmt::print("{}", w.finish());
+  return w.finish();
 }
 
 void print(const Options& o, const std::vector<Outcome>& outcomes, const std::string& failure) {
-  if (o.json) print_json(o, outcomes, failure);
+  if (o.json) fmt::print("{}", kvno_json(o.services, outcomes, failure));
   for (const auto& r : outcomes) {
     // A decoded ticket is shown even when a check failed: the admin sees what failed.
     if (r.decoded && !o.json) {
@@ -294,6 +296,26 @@ void print(const Options& o, const std::vector<Outcome>& outcomes, const std::st
       fmt::print("{}: kvno = {}{}\n", r.name, r.info->kvno, r.keytab_valid ? ", keytab entry valid" : "");
     }
   }
+}
+
+// Options that go together only in some ways.
+Result<void> check_combinations(const Options& o) {
+  const auto usage = [](std::string text) {
+    Error e{Errc::invalid_argument};
+    e.summary = std::move(text);
+    return e;
+  };
+  if ((o.decode || !o.krbtgt_keytab.empty()) && o.keytab.empty())
+    return usage("--decode needs -k KEYTAB (the service's keys)");
+  if (!o.krbtgt_keytab.empty() && !o.decode) return usage("--krbtgt-keytab goes with --decode");
+  if (!o.cert_file.empty()) {
+    Error e{Errc::unsupported};
+    e.summary = fmt::format("-F {}: S4U2Self with the user's certificate is not supported yet (use -I or -U)",
+                            o.cert_file);
+    return e;
+  }
+  if (o.proxy && o.impersonate.empty() && o.enterprise.empty()) return usage("-P requires -I or -U");
+  return success();
 }
 
 }  // namespace
@@ -337,34 +359,24 @@ int main(int argc, char** argv) {
       ->option_text("KEYTAB");
   app.add_option("service", o.services, "Service principals (host names with -S)")->required();
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
-  if ((o.decode || !o.krbtgt_keytab.empty()) && o.keytab.empty()) {
-    fmt::print(stderr, "kvno: --decode needs -k KEYTAB (the service's keys)\n");
-    return krbkit::cli::kExitUsage;
-  }
-  if (!o.krbtgt_keytab.empty() && !o.decode) {
-    fmt::print(stderr, "kvno: --krbtgt-keytab goes with --decode\n");
-    return krbkit::cli::kExitUsage;
-  }
-  if (!o.cert_file.empty()) {
-    fmt::print(stderr,
-               "kvno: -F {}: S4U2Self with the user's certificate is not supported yet (use -I or -U)\n",
-               o.cert_file);
-    return krbkit::cli::kExitFailure;
-  }
-  if (o.proxy && o.impersonate.empty() && o.enterprise.empty()) {
-    fmt::print(stderr, "kvno: -P requires -I or -U\n");
-    return krbkit::cli::kExitUsage;
-  }
 
-  std::vector<Outcome> outcomes;
-  auto status = run(o, outcomes);
-  const std::string failure = status ? std::string() : status.error().message();
-  print(o, outcomes, failure);
-  if (!status) {
-    // After the lines of the services that worked, as MIT's kvno prints it.
-    std::fflush(stdout);
-    fmt::print(stderr, "kvno: {}\n", failure);
-    return 1;
-  }
-  return std::any_of(outcomes.begin(), outcomes.end(), [](const Outcome& r) { return r.failed(); }) ? 1 : 0;
+  // MIT's kvno exits 1 for any failure once it runs; a wrong combination of
+  // options is a usage error.
+  bool started = false;
+  krbkit::cli::ErrorReport report;
+  report.status = [&started](const krbkit::Error& e) { return started ? 1 : krbkit::cli::exit_code_for(e); };
+  return krbkit::cli::run_main(
+      "kvno",
+      [&]() -> krbkit::Result<int> {
+        KRBKIT_CHECK(check_combinations(o));
+        started = true;
+        std::vector<Outcome> outcomes;
+        auto status = run(o, outcomes);
+        print(o, outcomes, status ? std::string() : status.error().message());
+        // The whole run's error comes after the lines of the services that worked, as MIT's kvno prints it.
+        if (!status) return std::move(status).error();
+        return std::any_of(outcomes.begin(), outcomes.end(), [](const Outcome& r) { return r.failed(); }) ? 1
+                                                                                                          : 0;
+      },
+      report);
 }
