@@ -312,15 +312,19 @@ int main(int argc, char** argv) {
     return cli::kExitUsage;
   }
   if (o.decode) return run_decode(o);
-  if (o.status) {  // -s: silent, exit 0 or 1 as MIT
-    auto r = run(o);
-    return r.ok() ? cli::kExitOk : cli::kExitFailure;
-  }
-  auto result = run(o);
-  if (result.ok()) return cli::kExitOk;
-  if ((o.list || o.all) && result.error().is(Errc::no_credentials) && result.error().detail.empty())
-    return cli::kExitNoCredentials;  // an empty collection (collection())
-  std::fflush(stdout);
-  fmt::print(stderr, "klist: {}\n", error_line(result.error()));
-  return cli::exit_code_for(result.error());
+  cli::ErrorReport report;
+  report.line = error_line;
+  return cli::run_main(
+      "klist",
+      [&]() -> Result<int> {
+        auto result = run(o);
+        if (o.status)
+          return result.ok() ? cli::kExitOk : cli::kExitFailure;  // -s: silent, exit 0 or 1 as MIT
+        if (!result.ok() && (o.list || o.all) && result.error().is(Errc::no_credentials) &&
+            result.error().detail.empty())
+          return cli::kExitNoCredentials;  // an empty collection (collection()): nothing to say
+        if (!result.ok()) return std::move(result).error();
+        return cli::kExitOk;
+      },
+      report);
 }

@@ -182,20 +182,27 @@ int main(int argc, char** argv) {
     return rc == krbkit::cli::kExitUsage ? krbkit::cli::kExitFailure : rc;
 
   Outcome out;
-  auto status = run(o, out);
-  std::fflush(stdout);
-  if (o.json) print_json(out, status);
-  if (!status.ok()) {
-    fmt::print(stderr, "kpasswd: {}\n", out.failure.empty() ? status.error().message() : out.failure);
-    // krbkit's codes where they apply (bad old password 3, unreachable 5, ...);
-    // 2 stays what it is for MIT's kpasswd: a refused password.
-    int code = krbkit::cli::exit_code_for(status.error());
+  krbkit::cli::ErrorReport report;
+  report.line = [&out](const krbkit::Error& e) { return out.failure.empty() ? e.message() : out.failure; };
+  // krbkit's codes where they apply (bad old password 3, unreachable 5, ...);
+  // 2 stays what it is for MIT's kpasswd: a refused password.
+  report.status = [](const krbkit::Error& e) {
+    const int code = krbkit::cli::exit_code_for(e);
     return code == krbkit::cli::kExitUsage ? krbkit::cli::kExitFailure : code;
-  }
-  if (out.result->ok()) {
-    if (!o.json) fmt::print("Password changed.\n");
-    return krbkit::cli::kExitOk;
-  }
-  if (!o.json) fmt::print("{}\n", out.result->describe());
-  return kExitRejected;
+  };
+  return krbkit::cli::run_main(
+      "kpasswd",
+      [&]() -> krbkit::Result<int> {
+        auto status = run(o, out);
+        std::fflush(stdout);
+        if (o.json) print_json(out, status);
+        if (!status.ok()) return std::move(status).error();
+        if (out.result->ok()) {
+          if (!o.json) fmt::print("Password changed.\n");
+          return krbkit::cli::kExitOk;
+        }
+        if (!o.json) fmt::print("{}\n", out.result->describe());
+        return kExitRejected;
+      },
+      report);
 }
