@@ -21,6 +21,7 @@ namespace krbkit::exchange {
 using namespace std::chrono;
 using detail::contains;
 using detail::enctype_list;
+using detail::mismatch;
 using detail::name_of;
 using detail::PreauthMech;
 
@@ -37,6 +38,20 @@ bool same_realm(std::string_view a, std::string_view b) {
 
 bool same_name_any_realm_case(const Principal& a, const Principal& b) {
   return a.components == b.components && same_realm(a.realm, b.realm);
+}
+
+// MIT's verify_as_reply: the KDC may rename the client and the server only
+// when the request asked for canonicalization (-C, an enterprise client name,
+// or an anonymous request) and both the requested and the returned server
+// are TGS principals (a TGT, perhaps of the client's canonical realm); an
+// anonymous request may also come back for the anonymous principal. A
+// service ticket (kinit -S) keeps both names whatever the options.
+bool renaming_allowed(std::uint32_t kdc_options, const Principal& requested_server,
+                      const Principal& returned_server, const Principal& returned_client) {
+  const bool anonymous = (kdc_options & kdc_options::request_anonymous) != 0;
+  if ((kdc_options & kdc_options::canonicalize) == 0 && !anonymous) return false;
+  if (is_krbtgt(requested_server) && is_krbtgt(returned_server)) return true;
+  return anonymous && returned_client.components == std::vector<std::string>{"WELLKNOWN", "ANONYMOUS"};
 }
 
 std::string salt_of(const EtypeInfo2Entry& info, const Principal& client) {
@@ -92,7 +107,6 @@ AsExchange::AsExchange(AsRequest request, const config::LibDefaults& defaults, K
       trace_(std::move(tracer)),
       hooks_(std::move(hooks)) {
   if (!hooks_.now) hooks_.now = [] { return system_clock::now(); };
-  if (!hooks_.nonce) hooks_.nonce = detail::random_nonce;
   const std::string& realm = request_.client.realm;
   if (request_.server) {
     server_ = *request_.server;
@@ -135,7 +149,8 @@ Result<AsStep> AsExchange::start() {
   body_.till = start + request_.lifetime.value_or(defaults_.ticket_lifetime);
   auto renew = request_.renew_life.value_or(defaults_.renew_lifetime);
   if (renew > seconds(0)) body_.rtime = start + renew;
-  body_.nonce = hooks_.nonce();
+  KRBKIT_TRY(nonce, detail::nonce_from(hooks_.nonce));
+  body_.nonce = nonce;
   body_.etype = enctypes_;
   if (request_.with_addresses.value_or(!defaults_.noaddresses)) body_.addresses = request_.addresses;
 
@@ -335,26 +350,25 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
   trace_("Decrypted AS reply; session key is: {}", enctype_name(enc.key.enctype));
 
   // RFC 4120 3.1.5 and MIT's verify_as_reply.
-  auto mismatch = [](std::string what) { return Error{Errc::reply_mismatch, std::move(what)}; };
   if (enc.nonce != body_.nonce)
     return mismatch(fmt::format("AS-REP nonce {} does not match the request's {}", enc.nonce, body_.nonce));
   const Principal client = rep.client();
-  const bool canon = (body_.kdc_options & kdc_options::canonicalize) != 0;
-  if (!canon && !same_name_any_realm_case(client, request_.client))
-    return mismatch(
-        fmt::format("AS-REP client {} is not the requested {}", name_of(client), name_of(request_.client)));
-  if (!canon && !same_realm(rep.crealm, request_.client.realm))
-    return mismatch(
-        fmt::format("AS-REP client realm {} is not the requested {}", rep.crealm, request_.client.realm));
   const Principal server = enc.server();
   const Principal ticket_server = to_principal(rep.ticket.sname, rep.ticket.realm);
   if (!(server == ticket_server))
     return mismatch(fmt::format("AS-REP ticket is for {} but its encrypted part names {}",
                                 name_of(ticket_server), name_of(server)));
-  if (!same_name_any_realm_case(server, server_) && !(canon && is_krbtgt(server) == is_krbtgt(server_)))
+  const bool renamed_ok = renaming_allowed(body_.kdc_options, server_, server, client);
+  if (!renamed_ok && !same_name_any_realm_case(client, request_.client))
+    return mismatch(
+        fmt::format("AS-REP client {} is not the requested {}", name_of(client), name_of(request_.client)));
+  if (!renamed_ok && !same_realm(rep.crealm, request_.client.realm))
+    return mismatch(
+        fmt::format("AS-REP client realm {} is not the requested {}", rep.crealm, request_.client.realm));
+  if (!renamed_ok && !same_name_any_realm_case(server, server_))
     return mismatch(
         fmt::format("AS-REP server {} is not the requested {}", name_of(server), name_of(server_)));
-  if (!canon && !same_realm(enc.srealm, server_.realm))
+  if (!renamed_ok && !same_realm(enc.srealm, server_.realm))
     return mismatch(fmt::format("AS-REP server realm {} is not the requested {}", enc.srealm, server_.realm));
   if (!contains(enctypes_, enc.key.enctype) && !contains(permitted_, enc.key.enctype))
     return mismatch(fmt::format("AS-REP session key enctype {} is not permitted ({})",

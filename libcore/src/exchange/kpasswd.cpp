@@ -70,11 +70,15 @@ KpasswdExchange::KpasswdExchange(Credentials creds, SecretBytes new_password, st
       hooks_(std::move(hooks)),
       version_(target_ || force_set_password ? kKpasswdVersionSetPassword : kKpasswdVersionChange) {
   if (version_ == kKpasswdVersionSetPassword && !target_) target_ = creds_.client;
-  seq_number_ = hooks_.sequence_number ? hooks_.sequence_number() : gss::random_sequence_number();
+  if (hooks_.sequence_number) seq_number_ = hooks_.sequence_number();
 }
 
 Result<Bytes> KpasswdExchange::request(const HostAddress& local) {
   if (!ap_req_) {
+    if (!hooks_.sequence_number) {
+      KRBKIT_TRY(seq, gss::random_sequence_number());
+      seq_number_ = seq;
+    }
     // A fresh subkey and our sequence number; mutual authentication, since the
     // server's AP-REP is what proves the reply came from it.
     gss::ApReqOptions options;

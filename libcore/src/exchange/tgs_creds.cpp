@@ -16,10 +16,9 @@
 namespace krbkit::exchange {
 
 using namespace std::chrono;
+using detail::name_of;
 
 namespace {
-
-std::string name_of(const Principal& p) { return unparse_principal(p); }
 
 bool is_tgs_reply(BytesView data) { return detail::is_kdc_reply(data, MsgType::tgs_rep); }
 

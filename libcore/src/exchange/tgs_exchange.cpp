@@ -5,10 +5,10 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 
+#include "exchange/util.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/der/writer.hpp"
@@ -18,35 +18,11 @@
 namespace krbkit::exchange {
 
 using namespace std::chrono;
-
-namespace {
-
-std::uint32_t random_nonce() {
-  std::uint32_t n = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&n), sizeof n);
-  return n & 0x7fffffffu;  // below 2^31: older peers decode nonces as signed
-}
-
-bool contains(const std::vector<Enctype>& list, Enctype e) {
-  return std::find(list.begin(), list.end(), e) != list.end();
-}
-
-std::string name_of(const Principal& p) { return unparse_principal(p); }
-
-std::string enctype_list(const std::vector<Enctype>& list) {
-  std::string out;
-  for (auto e : list) out += (out.empty() ? "" : ", ") + enctype_name(e);
-  return out;
-}
-
-std::vector<Enctype> default_list() {
-  auto d = config::default_enctypes();
-  return {d.begin(), d.end()};
-}
-
-Error mismatch(std::string what) { return Error{Errc::reply_mismatch, std::move(what)}; }
-
-}  // namespace
+using detail::contains;
+using detail::default_enctype_list;
+using detail::enctype_list;
+using detail::mismatch;
+using detail::name_of;
 
 std::string tgt_service_realm(const Credentials& tgt) {
   if (is_krbtgt(tgt.server)) return tgt.server.components[1];
@@ -105,7 +81,6 @@ TgsExchange::TgsExchange(const Credentials& tgt, TgsRequest request, const confi
       trace_(std::move(tracer)),
       hooks_(std::move(hooks)) {
   if (!hooks_.now) hooks_.now = [] { return system_clock::now(); };
-  if (!hooks_.nonce) hooks_.nonce = random_nonce;
   kdc_realm_ = tgt_service_realm(tgt_);
   server_ = request_.server;
   if (server_.realm.empty()) server_.realm = kdc_realm_;
@@ -146,7 +121,7 @@ Result<TgsStep> TgsExchange::start() {
 
   std::vector<Enctype> wanted = request_.enctypes;
   if (wanted.empty()) wanted = defaults_.default_tgs_enctypes;
-  if (wanted.empty()) wanted = default_list();
+  if (wanted.empty()) wanted = default_enctype_list();
   enctypes_.clear();
   for (auto e : wanted)
     if (!contains(enctypes_, e) && enctype_info(e, CryptoPolicy{defaults_.allow_weak_crypto}).ok())
@@ -165,7 +140,8 @@ Result<TgsStep> TgsExchange::start() {
     auto rtime = request_.rtime ? *request_.rtime : tgt_.renew_till;
     if (rtime != KerberosTime{}) body_.rtime = rtime;
   }
-  body_.nonce = hooks_.nonce();
+  KRBKIT_TRY(nonce, detail::nonce_from(hooks_.nonce));
+  body_.nonce = nonce;
   body_.etype = enctypes_;
   body_.addresses = request_.addresses ? *request_.addresses : tgt_.addresses;
   for (const auto& der : request_.additional_tickets) {
@@ -323,7 +299,8 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
     }
   }
   if (!contains(enctypes_, enc.key.enctype)) {
-    auto permitted = defaults_.permitted_enctypes.empty() ? default_list() : defaults_.permitted_enctypes;
+    auto permitted =
+        defaults_.permitted_enctypes.empty() ? default_enctype_list() : defaults_.permitted_enctypes;
     if (!contains(permitted, enc.key.enctype))
       return mismatch(fmt::format("TGS-REP session key enctype {} was not requested ({})",
                                   enctype_name(enc.key.enctype), enctype_list(enctypes_)));

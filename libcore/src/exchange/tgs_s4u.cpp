@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "exchange/util.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/der/reader.hpp"
 #include "krbkit/der/writer.hpp"
@@ -14,9 +15,9 @@
 
 namespace krbkit::exchange {
 
-namespace {
+using detail::mismatch;
 
-Error mismatch(std::string what) { return Error{Errc::reply_mismatch, std::move(what)}; }
+namespace {
 
 bool is_rc4(Enctype e) { return e == Enctype::rc4_hmac || e == Enctype::rc4_hmac_exp; }
 

@@ -1,25 +1,22 @@
 #include "exchange/util.hpp"
 
-#include <sys/random.h>
-
 #include <algorithm>
-#include <cerrno>
 
 #include "krbkit/config/values.hpp"
+#include "krbkit/crypto/crypto.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace krbkit::exchange::detail {
 
-std::uint32_t random_nonce() {
-  // The kernel's CSPRNG: OpenSSL's RAND_bytes() would set up its DRBG first,
-  // costing a kinit more than its key derivation (a short read cannot happen
-  // for 4 bytes; a failure leaves a zero nonce, which the reply check still
-  // compares).
-  std::uint32_t n = 0;
-  while (::getrandom(&n, sizeof n, 0) < 0 && errno == EINTR) {
-  }
+Result<std::uint32_t> random_nonce() {
+  KRBKIT_TRY(n, random_u32().context("making a request nonce"));
   return n & 0x7fffffffu;
+}
+
+Result<std::uint32_t> nonce_from(const std::function<std::uint32_t()>& hook) {
+  if (hook) return hook();
+  return random_nonce();
 }
 
 bool contains(const std::vector<Enctype>& list, Enctype e) {
@@ -38,6 +35,8 @@ std::vector<Enctype> default_enctype_list() {
 }
 
 std::string name_of(const Principal& p) { return unparse_principal(p); }
+
+Error mismatch(std::string what) { return Error{Errc::reply_mismatch, std::move(what)}; }
 
 bool is_kdc_reply(BytesView data, MsgType reply_type) {
   auto reply = decode_kdc_reply(data);

@@ -3,18 +3,23 @@
 // principal names for messages.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/enctype.hpp"
+#include "krbkit/base/result.hpp"
 #include "krbkit/proto/basic_types.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange::detail {
 
-// A random nonce below 2^31 (older peers decode nonces as signed).
-std::uint32_t random_nonce();
+// A random nonce below 2^31 (older peers decode nonces as signed);
+// Errc::internal when the system cannot give random bytes.
+Result<std::uint32_t> random_nonce();
+// The tests' nonce hook when set, else random_nonce().
+Result<std::uint32_t> nonce_from(const std::function<std::uint32_t()>& hook);
 
 bool contains(const std::vector<Enctype>& list, Enctype e);
 
@@ -26,6 +31,9 @@ std::vector<Enctype> default_enctype_list();
 
 // unparse_principal(p), for messages.
 std::string name_of(const Principal& p);
+
+// Errc::reply_mismatch: a reply that is not the answer to our request.
+Error mismatch(std::string what);
 
 // Whether `data` decodes whole as a KRB-ERROR or a KDC-REP of `reply_type`
 // (AS-REP, TGS-REP): the transport's test of a reply (SendOptions::accept).

@@ -2,20 +2,17 @@
 
 #include "krbkit/gss/ap.hpp"
 
-#include <openssl/rand.h>
-
 #include <chrono>
 
 #include "krbkit/crypto/crypto.hpp"
 
 namespace krbkit::gss {
 
-std::uint32_t random_sequence_number() {
+Result<std::uint32_t> random_sequence_number() {
   std::uint32_t v = 0;
   while (v == 0) {
-    std::uint8_t b[4] = {};
-    RAND_bytes(b, sizeof b);
-    v = get_u32be(b) & 0x3fffffffU;
+    KRBKIT_TRY(r, random_u32().context("making a sequence number"));
+    v = r & 0x3fffffffU;
   }
   return v;
 }

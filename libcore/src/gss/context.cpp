@@ -49,7 +49,12 @@ Result<InitiatorContext> InitiatorContext::create(const Credentials& creds, cons
   if (options.flags & req_flags::mutual) ap.ap_options = ap_options::mutual_required;
   ap.checksum = make_gss_checksum(options.flags);
   ap.make_subkey = true;
-  ap.seq_number = options.seq_number ? *options.seq_number : random_sequence_number();
+  if (options.seq_number) {
+    ap.seq_number = *options.seq_number;
+  } else {
+    KRBKIT_TRY(seq, random_sequence_number());
+    ap.seq_number = seq;
+  }
   KRBKIT_TRY(sent, make_ap_req(creds, ap).context("building the GSS-API initial context token"));
   ctx.sent_ = std::move(sent);
   ctx.initial_token_ = frame_token(tok_id::ap_req, ctx.sent_.der);

@@ -2,8 +2,7 @@
 
 #include "krbkit/rpc/gss_client.hpp"
 
-#include <openssl/rand.h>
-
+#include "krbkit/crypto/crypto.hpp"
 #include "krbkit/rpc/xdr.hpp"
 
 namespace krbkit::rpc {
@@ -43,9 +42,8 @@ Result<Reply> GssClient::exchange(BytesView message, std::uint32_t xid) {
 Result<GssClient> GssClient::establish(std::unique_ptr<Stream> stream, gss::InitiatorContext ctx,
                                        Options options) {
   GssClient c(std::move(stream), std::move(ctx), options);
-  std::uint8_t r[4];
-  RAND_bytes(r, sizeof r);
-  c.xid_ = get_u32be(r);
+  KRBKIT_TRY(first_xid, random_u32().context("making an RPC transaction id"));
+  c.xid_ = first_xid;
 
   const std::uint32_t xid = c.xid_++;
   OpaqueAuth cred{flavor::rpcsec_gss, encode_gss_cred(gss_proc::init, 0, options.service, {})};

@@ -10,6 +10,8 @@
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/proto/principal.hpp"
+#include "support/fake_transport.hpp"
+#include "support/random_fails.hpp"
 
 using namespace krbkit;
 using namespace krbkit::exchange;
@@ -273,6 +275,41 @@ TEST_CASE("reply checks name what differed") {
     CHECK(r.error().detail ==
           "AS-REP server krbtgt/OTHER@TEST.REALM is not the requested krbtgt/TEST.REALM@TEST.REALM");
   }
+  SUBCASE("under canonicalize, a service other than a TGS keeps its name (MIT's verify_as_reply)") {
+    const Principal asked = parse_principal("host/server.test.realm", kRealm).value();
+    const Principal renamed = parse_principal("host/evil.test.realm", kRealm).value();
+    auto r = run({.client = alice(), .server = asked, .canonicalize = true}, {.server = renamed});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::reply_mismatch));
+    CHECK(r.error().detail ==
+          "AS-REP server host/evil.test.realm@TEST.REALM is not the requested "
+          "host/server.test.realm@TEST.REALM");
+    // Nor may it become a TGS, or move to another realm.
+    r = run({.client = alice(), .server = asked, .canonicalize = true},
+            {.server = krbtgt_principal(kRealm, kRealm)});
+    CHECK_FALSE(r.ok());
+    r = run({.client = alice(), .server = asked, .canonicalize = true},
+            {.server = parse_principal("host/server.test.realm", "EVIL.REALM").value()});
+    CHECK_FALSE(r.ok());
+    // A TGT may come back for the canonical realm's TGS.
+    r = run({.client = alice(), .canonicalize = true},
+            {.client = parse_principal("alice", "CANON.REALM").value(),
+             .server = krbtgt_principal("CANON.REALM", "CANON.REALM")});
+    REQUIRE_MESSAGE(r.ok(), r.error().message());
+    CHECK(std::get<AsResult>(*r).creds.server == krbtgt_principal("CANON.REALM", "CANON.REALM"));
+  }
+  SUBCASE("a tampered client name or nonce for a service ticket, even under canonicalize") {
+    const Principal asked = parse_principal("kadmin/changepw", kRealm).value();
+    for (bool canon : {false, true}) {
+      CAPTURE(canon);
+      auto r = run({.client = alice(), .server = asked, .canonicalize = canon}, {.client = mallory});
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().detail == "AS-REP client mallory@TEST.REALM is not the requested alice@TEST.REALM");
+      r = run({.client = alice(), .server = asked, .canonicalize = canon}, {.nonce = 7});
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().detail == "AS-REP nonce 7 does not match the request's 4242");
+    }
+  }
   SUBCASE("server realm") {
     auto r = run({.client = alice()}, {.srealm = "EVIL.REALM"});
     REQUIRE_FALSE(r.ok());
@@ -476,4 +513,62 @@ TEST_CASE("a reply encrypted in an enctype that was not requested is refused") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().detail.find("encrypted with aes128-cts-hmac-sha1-96, which was not requested") !=
         std::string::npos);
+}
+
+TEST_CASE("no random bytes: the AS-REQ is not sent with a zero nonce") {
+  config::LibDefaults defaults;
+  PasswordKeySource keys(alice(), SecretBytes(std::string_view("pw")));
+  AsExchange as({.client = alice()}, defaults, keys, {}, AsHooks{[] { return kNow; }, {}});
+  test::RandomFails fails;
+  auto r = as.start();
+  REQUIRE_FALSE(r);
+  CHECK_MESSAGE(test::is_random_failure(r.error()), r.error().message());
+  CHECK(r.error().message().find("making a request nonce") != std::string::npos);
+}
+
+// kinit against a fake KDC that answers each AS-REQ with a reply tampered as
+// `shape` says: get_initial_credentials must refuse it (MIT: "KDC reply did
+// not match expectations").
+TEST_CASE("a fake KDC's tampered AS-REP is refused by get_initial_credentials") {
+  auto profile = config::Profile::parse("[libdefaults]\n  default_realm = TEST.REALM\n").value();
+  Key key = password_key(Enctype::aes256_cts_hmac_sha1_96, "pw", "TEST.REALMalice");
+  auto kinit = [&](AsRequest request, ReplyShape shape) {
+    test::FakeTransport kdc([&](std::string_view, BytesView req, const net::SendOptions&) -> Result<Bytes> {
+      auto as_req = decode_as_req(req);
+      REQUIRE(as_req.ok());
+      return as_rep(*as_req, key, shape);
+    });
+    PasswordKeySource keys(alice(), SecretBytes(std::string_view("pw")));
+    return get_initial_credentials(profile, std::move(request), keys, kdc, fixed_hooks());
+  };
+  const Principal service = parse_principal("host/server.test.realm", kRealm).value();
+
+  // The fake KDC's honest answer is accepted, so what follows tests the checks.
+  auto ok = kinit({.client = alice(), .server = service, .canonicalize = true}, {});
+  REQUIRE_MESSAGE(ok.ok(), ok.error().message());
+  CHECK(ok->creds.server == service);
+
+  SUBCASE("kinit -C -S host/server: a ticket for another service") {
+    auto r = kinit({.client = alice(), .server = service, .canonicalize = true},
+                   {.server = parse_principal("host/evil.test.realm", kRealm).value()});
+    REQUIRE_FALSE(r.ok());
+    CHECK_MESSAGE(r.error().is(Errc::reply_mismatch), r.error().message());
+    CHECK(r.error().message().find("AS-REP server host/evil.test.realm@TEST.REALM is not the requested "
+                                   "host/server.test.realm@TEST.REALM") != std::string::npos);
+  }
+  SUBCASE("kinit -C -S host/server: a ticket for another client") {
+    auto r = kinit({.client = alice(), .server = service, .canonicalize = true},
+                   {.client = parse_principal("mallory", kRealm).value()});
+    REQUIRE_FALSE(r.ok());
+    CHECK_MESSAGE(r.error().is(Errc::reply_mismatch), r.error().message());
+    CHECK(r.error().message().find(
+              "AS-REP client mallory@TEST.REALM is not the requested alice@TEST.REALM") != std::string::npos);
+  }
+  SUBCASE("kinit -C: a TGT whose encrypted part answers another nonce") {
+    auto r = kinit({.client = alice(), .canonicalize = true}, {.nonce = 4243});
+    REQUIRE_FALSE(r.ok());
+    CHECK_MESSAGE(r.error().is(Errc::reply_mismatch), r.error().message());
+    CHECK(r.error().message().find("AS-REP nonce 4243 does not match the request's 4242") !=
+          std::string::npos);
+  }
 }

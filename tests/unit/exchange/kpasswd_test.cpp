@@ -10,6 +10,7 @@
 
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/proto/principal.hpp"
+#include "support/random_fails.hpp"
 
 using namespace krbkit;
 using namespace krbkit::exchange;
@@ -334,4 +335,14 @@ TEST_CASE("reading replies") {
     bad[2] = 0x12;
     CHECK(x.on_reply(bad).error().is(Errc::parse));
   }
+}
+
+TEST_CASE("no random bytes: no kpasswd request with a zero sequence number or subkey") {
+  FakeServer server;
+  KpasswdExchange x(server.creds(), SecretBytes(std::string_view("n3w-Passw0rd")), std::nullopt, {});
+  test::RandomFails fails;
+  auto req = x.request(kLocal);
+  REQUIRE_FALSE(req);
+  CHECK_MESSAGE(test::is_random_failure(req.error()), req.error().message());
+  CHECK(req.error().message().find("making a sequence number") != std::string::npos);
 }

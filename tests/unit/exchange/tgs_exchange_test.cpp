@@ -14,6 +14,7 @@
 #include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/principal.hpp"
 #include "support/fake_transport.hpp"
+#include "support/random_fails.hpp"
 
 using namespace krbkit;
 using namespace krbkit::exchange;
@@ -718,4 +719,17 @@ TEST_CASE("a TGS error with an AD NTSTATUS (KERB-EXT-ERROR in PA-PW-SALT) says i
   CHECK(pac::ntstatus_of(r.error())->code == 0xC0000072);
   CHECK_MESSAGE(r.error().message().find("NTSTATUS 0xC0000072 Account disabled") != std::string::npos,
                 r.error().message());
+}
+
+TEST_CASE("no random bytes: the TGS-REQ is not sent with a zero nonce or subkey") {
+  Key krbtgt = random_key(kAes);
+  Credentials tgt = make_tgt(alice(), kRealm, kRealm, krbtgt);
+  TgsRequest req;
+  req.server = princ("host/web.test.realm");
+  TgsExchange tgs(tgt, req, defaults());
+  test::RandomFails fails;
+  auto r = tgs.start();
+  REQUIRE_FALSE(r);
+  CHECK_MESSAGE(test::is_random_failure(r.error()), r.error().message());
+  CHECK(r.error().message().find("making a request nonce") != std::string::npos);
 }

@@ -7,6 +7,7 @@
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/gss/context.hpp"
 #include "krbkit/proto/messages.hpp"
+#include "support/random_fails.hpp"
 
 using namespace krbkit;
 using namespace krbkit::gss;
@@ -217,4 +218,13 @@ TEST_CASE("initiator context: AP-REQ with 0x8003 checksum, AP-REP with acceptor 
   auto plain = ctx->unwrap(*reply);
   REQUIRE(plain.ok());
   CHECK(plain->chars() == "results");
+}
+
+TEST_CASE("no random bytes: no initiator context with a zero sequence number or subkey") {
+  Credentials creds = fake_service_ticket(aes256(1));
+  test::RandomFails fails;
+  auto ctx = InitiatorContext::create(creds, InitiatorContext::Options{});
+  REQUIRE_FALSE(ctx);
+  CHECK_MESSAGE(test::is_random_failure(ctx.error()), ctx.error().message());
+  CHECK(ctx.error().message().find("making a sequence number") != std::string::npos);
 }

@@ -10,6 +10,7 @@
 #include "krbkit/rpc/message.hpp"
 #include "krbkit/rpc/transport.hpp"
 #include "krbkit/rpc/xdr.hpp"
+#include "support/random_fails.hpp"
 
 using namespace krbkit;
 using namespace krbkit::rpc;
@@ -249,4 +250,14 @@ TEST_CASE("RPCSEC_GSS context creation failures read 'while creating the RPCSEC_
     CHECK(text.find("while creating the RPCSEC_GSS context") != std::string::npos);
     CHECK(text.find("while while") == std::string::npos);
   }
+}
+
+TEST_CASE("no random bytes: no RPCSEC_GSS call with a zero transaction id") {
+  const GssClient::Options kadmin{2112, 2, GssService::privacy};
+  auto ctx = kadmin_context();
+  test::RandomFails fails;
+  auto r = GssClient::establish(std::make_unique<FakeStream>(Bytes{}), std::move(ctx), kadmin);
+  REQUIRE_FALSE(r);
+  CHECK_MESSAGE(test::is_random_failure(r.error()), r.error().message());
+  CHECK(r.error().message().find("making an RPC transaction id") != std::string::npos);
 }

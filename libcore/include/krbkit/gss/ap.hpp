@@ -48,6 +48,7 @@ Result<ApReqSent> make_ap_req(const Credentials& creds, const ApReqOptions& opti
 Result<EncApRepPart> read_ap_rep(BytesView der, const Key& session_key, const ApReqSent& sent);
 
 // A random initial sequence number as MIT picks it: 30 bits, non-zero.
-std::uint32_t random_sequence_number();
+// Errc::internal when the system cannot give random bytes.
+Result<std::uint32_t> random_sequence_number();
 
 }  // namespace krbkit::gss
