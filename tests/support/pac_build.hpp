@@ -1,8 +1,13 @@
 #pragma once
 // Building PAC bytes in tests (unit fixtures and forged tickets against a
 // real realm): little-endian fields, a PACTYPE around buffers, and an empty
-// PAC_SIGNATURE_DATA.
+// PAC_SIGNATURE_DATA; the hex PAC buffers of tests/data/pac.
+#include <doctest/doctest.h>
+
 #include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -10,6 +15,18 @@
 #include "krbkit/base/enctype.hpp"
 
 namespace krbkit::test_pac {
+
+// tests/data/pac/<name>, a hex dump, as bytes.
+inline Bytes read_hex(const std::string& name) {
+  std::ifstream in(std::string(KRBKIT_TEST_DATA_DIR) + "/pac/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  Bytes out;
+  REQUIRE(from_hex(text, out));
+  return out;
+}
 
 inline void put32(Bytes& b, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));

@@ -4,9 +4,7 @@
 // signature with a krbtgt key).
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/pac/pac.hpp"
@@ -15,17 +13,6 @@
 #include "support/pac_build.hpp"
 
 namespace krbkit::test_pac {
-
-inline Bytes read_hex(const std::string& name) {
-  std::ifstream in(std::string(KRBKIT_TEST_DATA_DIR) + "/pac/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  Bytes out;
-  REQUIRE(from_hex(text, out));
-  return out;
-}
 
 inline Bytes utf16(std::string_view ascii) {
   Bytes b;
