@@ -1,5 +1,5 @@
 // libFuzzer target for the credential cache reader (seed corpus:
-// tests/data/ccache: files written by MIT (v3, v4) and Heimdal). Properties:
+// fuzz/corpus/fuzz_ccache: files written by MIT (v1-v4) and Heimdal). Properties:
 // whatever parses re-serializes in its own version and parses again to the
 // same bytes; its header (what a writer appending a credential reads) parses
 // too, with the same version and an end inside the file; nothing crashes or

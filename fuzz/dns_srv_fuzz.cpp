@@ -1,6 +1,6 @@
 // libFuzzer target for the DNS SRV answer parser (net/dns_srv.cpp), which
 // reads the raw answer a resolver returns. Seed corpus:
-// tests/data/fuzz-seeds/dns-srv. Properties: parsing is deterministic; the
+// fuzz/corpus/fuzz_dns_srv. Properties: parsing is deterministic; the
 // records come out lowest priority first, then highest weight; no target
 // keeps its trailing dot, and no target is empty unless others are there.
 

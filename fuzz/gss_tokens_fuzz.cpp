@@ -20,7 +20,7 @@
 //      ones as MICs): each is accepted exactly when a 64-number replay window
 //      would (not below the initial number before the first, not seen, not 64
 //      or more below the highest), and unwraps to what was sent.
-// Seed corpus: tests/data/fuzz-seeds/gss (tokens captured from MIT kadmin
+// Seed corpus: fuzz/corpus/fuzz_gss_tokens (tokens captured from MIT kadmin
 // and kadmind).
 
 #include <algorithm>

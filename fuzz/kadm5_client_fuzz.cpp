@@ -10,7 +10,7 @@
 // as a 2-byte length and its bytes, for the kadm5 INIT calls, the operation
 // and DESTROY. Property: nothing crashes, and the operation fails only with
 // a kadm5 or RPC error (never an internal one).
-// Seed corpus: tests/data/fuzz-seeds/kadm5_client (results decrypted from
+// Seed corpus: fuzz/corpus/fuzz_kadm5_client (results decrypted from
 // MIT kadmind, see its README).
 
 #include <netinet/in.h>

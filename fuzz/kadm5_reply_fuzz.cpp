@@ -14,7 +14,7 @@
 //   4  a TCP byte stream with record marking (rpc/transport.cpp): each record
 //      read (fragments joined, at most 64 KiB) reads back the same when sent
 //      as one fragment.
-// Seed corpus: tests/data/fuzz-seeds/kadm5 (replies captured from MIT kadmind,
+// Seed corpus: fuzz/corpus/fuzz_kadm5_reply (replies captured from MIT kadmind,
 // the RPC messages and the decrypted results).
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// libFuzzer target for the keytab reader (seed corpus: tests/data/keytab:
+// libFuzzer target for the keytab reader (seed corpus: fuzz/corpus/fuzz_keytab:
 // files written by MIT kadmin/ktutil and Heimdal ktutil). Properties: the
 // layout reader (what in-place edits use) accepts exactly what the reader
 // accepts, with the same entries, every slot inside the file and the append

@@ -13,7 +13,7 @@
 // For 1-3 the reply is accepted exactly when the code is one RFC 3244 knows
 // (and, in a KRB-ERROR, not success), with that code and string; the result's
 // message is the same on every call and describe() and to_error() run.
-// Seed corpus: tests/data/fuzz-seeds/kpasswd (replies captured from MIT
+// Seed corpus: fuzz/corpus/fuzz_kpasswd (replies captured from MIT
 // kadmind and Samba AD, and their result data).
 
 #include <cstdint>

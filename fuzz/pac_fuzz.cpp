@@ -1,7 +1,7 @@
 // libFuzzer target for the PAC (MS-PAC): the PACTYPE container, LOGON_INFO
 // (NDR), CLIENT_INFO, UPN_DNS_INFO, ATTRIBUTES_INFO, REQUESTOR and the
 // signatures, then the text and JSON renderings klist/kvno --decode print.
-// Seed corpus: tests/data/fuzz-seeds/pac (PACs from Samba AD tickets).
+// Seed corpus: fuzz/corpus/fuzz_pac (PACs from Samba AD and MIT tickets).
 // Properties: decoding is deterministic and its buffers are laid out as
 // MS-PAC 2.4 says (so no input is copied out more than once); whatever
 // decodes renders, with every

@@ -5,7 +5,7 @@
 // find the PAC in the authorization data (AD-IF-RELEVANT nesting), decode it,
 // check its signatures and CLIENT_INFO, compare with the cache entry; then
 // ticket_text and ticket_json render it.
-// Seed corpus: tests/data/fuzz-seeds/pac-ticket (EncTicketParts of Samba AD
+// Seed corpus: fuzz/corpus/fuzz_pac_ticket (EncTicketParts of Samba AD
 // tickets). Properties: open_ticket succeeds exactly when the EncTicketPart
 // decodes, and gives that EncTicketPart; a PAC that decodes on its own is
 // decoded, one that does not is reported as damaged; the renderings are the

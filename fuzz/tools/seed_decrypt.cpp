@@ -1,5 +1,5 @@
 // Decrypts captured kpasswd and kadmin sessions with the service's key, to
-// write the plaintext replies as fuzz seeds (tests/data/fuzz-seeds/README.md).
+// write the plaintext replies as fuzz seeds (fuzz/corpus/README.md).
 //   seed_decrypt kpasswd KEYTAB C2S S2C OUT   OUT: the reply's result data
 //   seed_decrypt kadmin  KEYTAB C2S S2C OUT   OUT-N.bin: each DATA reply's results
 // C2S/S2C: the two TCP byte streams (capture_relay.py). The client's AP-REQ

@@ -167,10 +167,10 @@ TEST_CASE("PAC buffers: 8-aligned after the header, not sharing bytes (MS-PAC 2.
   CHECK(pac::decode(twice).error().detail.find("overlap") != std::string::npos);
 }
 
-TEST_CASE("the PACs Samba AD issued decode (tests/data/fuzz-seeds/pac)") {
+TEST_CASE("the PACs Samba AD issued decode (tests/data/pac/samba)") {
   int n = 0;
   for (const auto& f :
-       std::filesystem::directory_iterator(std::string(KRBKIT_TEST_DATA_DIR) + "/fuzz-seeds/pac")) {
+       std::filesystem::directory_iterator(std::string(KRBKIT_TEST_DATA_DIR) + "/pac/samba")) {
     std::ifstream in(f.path(), std::ios::binary);
     Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto p = pac::decode(bytes);
