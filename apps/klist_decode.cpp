@@ -22,6 +22,7 @@
 #include "krbkit/config/profile.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
+#include "krbkit/exchange/ticket_acceptance.hpp"
 #include "krbkit/pac/ticket.hpp"
 #include "krbkit/proto/principal.hpp"
 
@@ -45,10 +46,10 @@ Result<void> decode_tickets(const Options& o, std::vector<std::string>& problems
   KRBKIT_TRY(cache_name, cli::default_ccache_name());
   KRBKIT_TRY(cache, ccache::open(cache_name));
   KRBKIT_TRY(contents, cache->read());
+  const auto env = Environment::from_process();
+  KRBKIT_TRY(profile, config::load_profile(env));
   std::optional<Principal> wanted;
   if (!o.service.empty()) {
-    const auto env = Environment::from_process();
-    KRBKIT_TRY(profile, config::load_profile(env));
     KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
     KRBKIT_TRY(p, parse_principal(o.service, defaults.default_realm.value_or("")));
     wanted = std::move(p);
@@ -75,7 +76,7 @@ Result<void> decode_tickets(const Options& o, std::vector<std::string>& problems
   for (const auto* creds : chosen) {
     decode.expected_client = creds->client;
     decode.expected_session_key = creds->session_key.clone();
-    auto t = pac::open_ticket(creds->ticket, decode);
+    auto t = exchange::open_ticket(creds->ticket, decode, profile);
     if (!t) {
       if (!first_error) first_error = std::move(t).error();
       continue;

@@ -19,6 +19,7 @@
 #include "krbkit/exchange/impersonation.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/exchange/ticket_acceptance.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/net/kdc_client.hpp"
 #include "krbkit/pac/ticket.hpp"
@@ -136,7 +137,7 @@ void check_with_keytab(Session& s, const Credentials& creds, Outcome& res) {
   if (s.o.decode) {
     s.decode.expected_client = creds.client;
     s.decode.expected_session_key = creds.session_key.clone();
-    auto t = pac::open_ticket(creds.ticket, s.decode);
+    auto t = exchange::open_ticket(creds.ticket, s.decode, s.profile);
     res.keytab_valid = t.ok();
     if (!t) {
       res.error = describe(t.error(), "decoding the ticket for " + res.name);
@@ -145,7 +146,7 @@ void check_with_keytab(Session& s, const Credentials& creds, Outcome& res) {
       res.decoded = std::move(t).value();
     }
   } else if (!s.o.keytab.empty()) {
-    auto part = exchange::decrypt_ticket_with_keytab(creds, s.o.keytab);
+    auto part = exchange::decrypt_ticket_with_keytab(creds, s.o.keytab, s.profile);
     res.keytab_valid = part.ok();
     if (!part) res.error = describe(part.error(), "decrypting ticket for " + res.name);
   }

@@ -123,4 +123,48 @@ TEST_CASE("cross-realm kvno: direct trust, referrals, capaths") {
         no.err.find("getting a cross-realm TGT from KRBKIT.TEST towards THIRD.TEST") != std::string::npos,
         no.err);
   }
+  SUBCASE("a keytab's check of the transited realms: [capaths] that forbid the path (MIT's kvno -k agrees)") {
+    const std::string third_domain = "[domain_realm]\n    .third.test = THIRD.TEST\n";
+    std::string allow = realms.client_conf(
+        "[capaths]\n    KRBKIT.TEST = {\n        THIRD.TEST = OTHER.TEST\n    }\n" + third_domain);
+    // Only a direct KRBKIT.TEST -> THIRD.TEST ticket would do: OTHER.TEST is off the path.
+    std::string forbid =
+        realms.client_conf("[capaths]\n    KRBKIT.TEST = {\n        THIRD.TEST = .\n    }\n" + third_domain);
+    const std::string service = "host/server.third.test@THIRD.TEST";
+    std::string cc = realms.alice_tgt(allow);
+    auto got = home.run({krbkit_tool("kvno"), "-c", cc, service}, {{"KRB5_CONFIG", allow}});
+    REQUIRE_MESSAGE(got.ok(), got.err);
+    std::string keytab = realms.third.fresh_path("service.keytab");
+    auto x = realms.third.kadmin_local("ktadd -k " + keytab + " -norandkey host/server.third.test");
+    REQUIRE_MESSAGE(x.ok(), x.err);
+
+    for (const std::string& kvno : {krbkit_tool("kvno"), std::string("/usr/bin/kvno")}) {
+      CAPTURE(kvno);
+      auto ok = home.run({kvno, "-c", cc, "-k", keytab, service}, {{"KRB5_CONFIG", allow}});
+      CHECK_MESSAGE(ok.ok(), ok.err);
+      CHECK(ok.out.find(service + ": kvno = 1, keytab entry valid") != std::string::npos);
+      // The ticket is in the cache: no KDC is asked, the keytab check refuses it.
+      auto bad = home.run({kvno, "-c", cc, "-k", keytab, service}, {{"KRB5_CONFIG", forbid}});
+      CHECK(bad.exit_code == 1);
+      CHECK_MESSAGE(bad.err.find("Illegal cross-realm ticket") != std::string::npos, bad.err);
+      CHECK(bad.out.find("keytab entry valid") == std::string::npos);
+    }
+    auto dk = home.run({krbkit_tool("kvno"), "-c", cc, "--decode", "-k", keytab, service},
+                       {{"KRB5_CONFIG", forbid}});
+    CHECK(dk.exit_code == 1);
+    CHECK_MESSAGE(dk.err.find("Illegal cross-realm ticket") != std::string::npos, dk.err);
+    auto kl = home.run({krbkit_tool("klist"), "--decode", "-k", keytab, service},
+                       {{"KRB5_CONFIG", forbid}, {"KRB5CCNAME", cc}});
+    CHECK(kl.exit_code == 1);
+    CHECK_MESSAGE(
+        kl.err.find("klist: ticket for " + service + ": Illegal cross-realm ticket") != std::string::npos,
+        kl.err);
+    CHECK_MESSAGE(
+        kl.out.find("Transit check:             FAILED: Illegal cross-realm ticket") != std::string::npos,
+        kl.out);
+    auto kl_ok = home.run({krbkit_tool("klist"), "--decode", "-k", keytab, service},
+                          {{"KRB5_CONFIG", allow}, {"KRB5CCNAME", cc}});
+    CHECK_MESSAGE(kl_ok.ok(), kl_ok.err);
+    CHECK(kl_ok.out.find("Transited:                 OTHER.TEST (type 1)") != std::string::npos);
+  }
 }

@@ -1,9 +1,11 @@
-// kvno's view of a ticket, and decrypting it with a service keytab (kvno -k).
+// kvno's view of a ticket, and decrypting it with a service keytab (kvno -k),
+// its transited realms checked as a service checks them.
 
 #include <fmt/format.h>
 
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/exchange/ticket_acceptance.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/proto/principal.hpp"
 
@@ -19,7 +21,8 @@ Result<TicketInfo> ticket_info(const Credentials& creds) {
   return info;
 }
 
-Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::string_view keytab_name) {
+Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::string_view keytab_name,
+                                                 const config::Profile& profile) {
   KRBKIT_TRY(ticket, decode_ticket(creds.ticket));
   const Principal server = to_principal(ticket.sname, ticket.realm);
   const std::uint32_t kvno = ticket.enc_part.kvno.value_or(0);
@@ -51,6 +54,7 @@ Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::
     return Error{Errc::reply_mismatch,
                  fmt::format("the ticket for {} decrypts but names {} or another session key", who,
                              unparse_principal(client))};
+  KRBKIT_CHECK(check_ticket_transit(profile, part, server));
   return part;
 }
 

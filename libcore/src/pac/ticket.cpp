@@ -212,6 +212,7 @@ std::vector<std::string> DecodedTicket::problems() const {
   std::vector<std::string> out;
   const std::string who = unparse_principal(server);
   if (!cache_mismatch.empty()) out.push_back(fmt::format("ticket for {}: {}", who, cache_mismatch));
+  if (!transit_problem.empty()) out.push_back(fmt::format("ticket for {}: {}", who, transit_problem));
   if (!pac_error.empty())
     out.push_back(fmt::format("ticket for {}: the PAC does not decode: {}", who, pac_error));
   auto add = [&](const Check& c, std::string_view what) {

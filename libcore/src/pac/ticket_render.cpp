@@ -141,6 +141,7 @@ std::string ticket_text(const DecodedTicket& t) {
   line(out, 1, "End time", iso_time(p.endtime));
   if (p.renew_till) line(out, 1, "Renew until", iso_time(*p.renew_till));
   line(out, 1, "Transited", transited_text(p.transited));
+  if (!t.transit_problem.empty()) line(out, 1, "Transit check", "FAILED: " + t.transit_problem);
   std::string addresses;
   for (const auto& a : p.caddr) addresses += (addresses.empty() ? "" : ", ") + address_text(a);
   line(out, 1, "Addresses", addresses.empty() ? "none (usable from any address)" : addresses);
@@ -176,7 +177,9 @@ void ticket_json(json::Writer& w, const DecodedTicket& t) {
   w.member("endtime", iso_time(p.endtime));
   optional_time_json(w, "renew_till", p.renew_till);
   w.key("transited").begin_object().member("type", static_cast<std::int64_t>(p.transited.tr_type));
-  w.member("contents", std::string(p.transited.contents.begin(), p.transited.contents.end())).end_object();
+  w.member("contents", std::string(p.transited.contents.begin(), p.transited.contents.end()));
+  if (!t.transit_problem.empty()) w.member("check_failed", t.transit_problem);
+  w.end_object();
   w.key("addresses").begin_array();
   for (const auto& a : p.caddr) w.value(address_text(a));
   w.end_array();

@@ -123,8 +123,12 @@ struct TicketInfo {
 Result<TicketInfo> ticket_info(const Credentials& creds);
 
 // kvno -k: decrypts the ticket (key usage 2) with the keytab entry for its
-// server, kvno and enctype, as a service would. Errc::keytab_no_key when
-// the keytab has no such entry, Errc::integrity when the key is wrong.
-Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::string_view keytab_name);
+// server, kvno and enctype, as a service would (MIT's
+// krb5_server_decrypt_ticket_keytab). Errc::keytab_no_key when the keytab
+// has no such entry, Errc::integrity when the key is wrong,
+// KRB_AP_ERR_ILL_CR_TKT when the ticket transited realms `profile`'s
+// [capaths] or realm hierarchy does not allow (check_ticket_transit).
+Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::string_view keytab_name,
+                                                 const config::Profile& profile);
 
 }  // namespace krbkit::exchange

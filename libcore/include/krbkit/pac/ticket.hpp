@@ -63,6 +63,10 @@ struct DecodedTicket {
   bool krbtgt_keys_given = false;
   // The ticket's client and session key differ from the cache entry's.
   std::string cache_mismatch;
+  // Why the transited realms are not on a path the profile allows ("Illegal
+  // cross-realm ticket (...)"); set by exchange::open_ticket, which has the
+  // profile ([capaths]) this module does not.
+  std::string transit_problem;
 
   // Every check that was made passed; with krbtgt's keys given, every
   // signature the PAC carries was also checked.
