@@ -2,12 +2,10 @@
 // principal's with Heimdal's --admin-principal. The protocol lives in
 // libcore's exchange module (kpasswd.hpp, kpasswd_client.hpp).
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <pwd.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <optional>
 #include <string>
 
@@ -64,32 +62,6 @@ Result<Principal> own_principal(const std::string& arg, const std::string& realm
   return parse_principal(pw->pw_name, realm);
 }
 
-// The lines of --password-file (or stdin) in turn, else the terminal.
-class Secrets {
- public:
-  static Result<Secrets> open(const std::string& file) {
-    Secrets s;
-    if (file.empty() || file == "-") return s;
-    s.fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (s.fd_ < 0) return Error{Errc::io, "password file " + file + ": " + std::strerror(errno)};
-    return s;
-  }
-  Secrets() = default;
-  Secrets(Secrets&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Secrets& operator=(Secrets&&) = delete;
-  ~Secrets() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Result<SecretBytes> read(const std::string& prompt) const {
-    cli::SecretInput input;
-    input.fd = fd_;
-    return cli::read_secret(input, prompt);
-  }
-
- private:
-  int fd_ = -1;
-};
-
 Result<void> run(const Options& o, Outcome& out) {
   Environment env = Environment::from_process();
   Tracer trace = Tracer::from_process();
@@ -111,7 +83,7 @@ Result<void> run(const Options& o, Outcome& out) {
   }
   const Principal client = *out.client;
 
-  KRBKIT_TRY(secrets, Secrets::open(o.password_file));
+  KRBKIT_TRY(secrets, cli::SecretLines::open(o.password_file));
   exchange::PasswordKeySource old_password(
       client,
       [&secrets](const Principal& p) {

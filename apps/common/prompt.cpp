@@ -13,14 +13,6 @@ namespace krbkit::cli {
 namespace {
 constexpr std::size_t kMaxSecret = 4096;
 
-// Closes a descriptor on scope exit.
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 // Collects a line's bytes: at most kMaxSecret, a final CR dropped.
 class LineCollector {
  public:
@@ -91,10 +83,8 @@ Result<SecretBytes> read_secret(const SecretInput& input, const std::string& pro
                                 const PromptStyle& style) {
   if (!input.file.empty()) {
     if (input.file == "-") return read_secret_line(STDIN_FILENO, "standard input");
-    int fd = ::open(input.file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Error{Errc::io, "password file " + input.file + ": " + std::strerror(errno)};
-    FdCloser closer{fd};
-    return read_secret_line(fd, "password file " + input.file);
+    KRBKIT_TRY(file, SecretLines::open(input.file));
+    return read_secret_line(file.fd(), "password file " + input.file);
   }
   if (input.fd >= 0) return read_secret_line(input.fd, "file descriptor " + std::to_string(input.fd));
   // The line editor's hidden read: echo off before the prompt shows, nothing
@@ -104,6 +94,18 @@ Result<SecretBytes> read_secret(const SecretInput& input, const std::string& pro
   if (::isatty(STDIN_FILENO)) return read_hidden_line(STDIN_FILENO, style.prompt_to, prompt);
   if (style.shared_input != nullptr) return read_shared_line(prompt, style);
   return read_secret_line(STDIN_FILENO, "standard input");
+}
+
+Result<SecretLines> SecretLines::open(const std::string& file) {
+  SecretLines lines;
+  if (file.empty() || file == "-") return lines;
+  lines.fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (lines.fd_ < 0) return Error{Errc::io, "password file " + file + ": " + std::strerror(errno)};
+  return lines;
+}
+
+SecretLines::~SecretLines() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace krbkit::cli

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <istream>
 #include <string>
+#include <utility>
 
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
@@ -50,5 +51,22 @@ Result<SecretBytes> read_secret(const SecretInput& input, const std::string& pro
 inline Result<SecretBytes> prompt_secret(const std::string& prompt, const PromptStyle& style = {}) {
   return read_secret({}, prompt, style);
 }
+
+// The lines of a --password-file in turn (kpasswd: the old password, the new
+// one, the new one again); without one ("" or "-"), read_secret's terminal
+// or standard input.
+class SecretLines {
+ public:
+  static Result<SecretLines> open(const std::string& file);
+  SecretLines() = default;
+  SecretLines(SecretLines&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  SecretLines& operator=(SecretLines&&) = delete;
+  ~SecretLines();
+  Result<SecretBytes> read(const std::string& prompt) const { return read_secret({"", fd_}, prompt); }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace krbkit::cli
