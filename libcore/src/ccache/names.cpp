@@ -111,6 +111,11 @@ Result<std::unique_ptr<Cache>> open(std::string_view name) {
   return Error{Errc::unsupported, "unknown credential cache type " + n.type};
 }
 
+std::string residual(std::string_view name) {
+  const auto colon = name.find(':');
+  return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));
+}
+
 Result<std::string> default_cache_name(const std::optional<std::string>& configured) {
   const auto env = Environment::from_process();
   if (env.krb5ccname && !env.krb5ccname->empty()) return *env.krb5ccname;

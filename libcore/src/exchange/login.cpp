@@ -1,11 +1,14 @@
 #include "krbkit/exchange/login.hpp"
 
+#include <fmt/format.h>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 
+#include "krbkit/config/values.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
@@ -28,7 +31,40 @@ Error expired_without_input(Error e) {
   return e;
 }
 
+// -l, -r, -s: a duration if given.
+Result<std::optional<std::chrono::seconds>> duration_option(const std::optional<std::string>& text,
+                                                            const char* what) {
+  if (!text) return std::optional<std::chrono::seconds>();
+  auto d = config::parse_duration(*text);
+  if (!d || d->count() <= 0)
+    return Error{Errc::invalid_argument, fmt::format("bad {} value '{}'", what, *text)};
+  return std::optional<std::chrono::seconds>(*d);
+}
+
 }  // namespace
+
+Result<AsRequest> kinit_request(const TicketOptions& o, const Principal& client,
+                                const std::optional<ccache::CacheContents>& old) {
+  AsRequest req;
+  req.client = client;
+  if (!o.service.empty()) {
+    KRBKIT_TRY(service, parse_principal(o.service, client.realm));
+    req.server = service;
+  }
+  KRBKIT_TRY(lifetime, duration_option(o.lifetime, "lifetime"));
+  KRBKIT_TRY(renew_life, duration_option(o.renewable_life, "renewable lifetime"));
+  KRBKIT_TRY(start_in, duration_option(o.start_time, "start time"));
+  req.lifetime = lifetime;
+  req.renew_life = renew_life;
+  req.start_in = start_in;
+  if (o.forwardable || o.not_forwardable) req.forwardable = o.forwardable;
+  if (o.proxiable || o.not_proxiable) req.proxiable = o.proxiable;
+  if (o.addresses || o.no_addresses) req.with_addresses = o.addresses;
+  if (o.request_pac || o.no_request_pac) req.request_pac = o.request_pac;
+  req.canonicalize = o.canonicalize || o.enterprise;
+  if (old) req.cached_etype_info = cached_etype_info(*old, client);
+  return req;
+}
 
 Result<Principal> kinit_client(const ClientQuery& query, const config::LibDefaults& defaults,
                                const std::optional<ccache::CacheContents>& old, bool& from_cache) {
@@ -97,18 +133,46 @@ std::optional<ExpiryWarning> password_expiry_warning(const AsResult& result, con
   return ExpiryWarning{*expiry, left};
 }
 
+std::string expiry_warning_text(const ExpiryWarning& warning) {
+  const std::time_t when = std::chrono::system_clock::to_time_t(warning.when);
+  std::tm local{};
+  char text[256] = {};
+  if (::localtime_r(&when, &local) == nullptr || std::strftime(text, sizeof text, "%c", &local) == 0)
+    return {};
+  const long long left = warning.left.count();
+  if (left < 3600) return fmt::format("Warning: Your password will expire in less than one hour on {}", text);
+  if (left < 2 * 86400)
+    return fmt::format("Warning: Your password will expire in {} hour{} on {}", left / 3600,
+                       left < 7200 ? "" : "s", text);
+  return fmt::format("Warning: Your password will expire in {} days on {}", left / 86400, text);
+}
+
+std::string describe_kinit_error(const Error& error, const std::optional<Principal>& client) {
+  std::string line;
+  if (error.is(Errc::keytab_not_found) && !error.detail.empty()) {
+    line = error.detail;
+  } else if (client && error.is(Errc::cancelled)) {
+    line = fmt::format("Cannot read password for '{}'", unparse_principal(*client));
+    if (!error.detail.empty()) line += " (" + error.detail + ")";
+  } else {
+    return client ? describe_initial_creds_error(error, *client) : error.message();
+  }
+  for (const auto& c : error.context) line += " while " + c;
+  return line;
+}
+
 Result<Credentials> refresh_tgt(const config::Profile& profile, const ccache::Cache& cache,
                                 const std::optional<ccache::CacheContents>& old, bool renew, Tracer tracer) {
   if (!old) {
-    // MIT's krb5_cc_get_name: the name without its type.
-    const std::string name = cache.name(), residual = name.substr(name.find(':') + 1);
-    Error e{Errc::ccache_not_found, cache.type() == "FILE" ? "filename: " + residual : name};
+    const std::string name = cache.name();
+    Error e{Errc::ccache_not_found, cache.type() == "FILE" ? "filename: " + ccache::residual(name) : name};
     e.context.push_back(renew ? "renewing credentials" : "validating credentials");
     return e;
   }
   KRBKIT_TRY(tgt, find_local_tgt(*old, cache.name()));
   net::KdcClient kdcs(profile, tracer);
-  return renew ? renew_credentials(profile, tgt, kdcs, tracer) : validate_credentials(profile, tgt, kdcs, tracer);
+  return renew ? renew_credentials(profile, tgt, kdcs, tracer)
+               : validate_credentials(profile, tgt, kdcs, tracer);
 }
 
 }  // namespace krbkit::exchange

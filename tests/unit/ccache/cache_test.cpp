@@ -1,7 +1,6 @@
 // Cache storage: names, file safety, locking, atomic replace, collections.
 
 #include "krbkit/ccache/cache.hpp"
-#include "krbkit/ccache/cache_choice.hpp"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -18,6 +17,7 @@
 #include <thread>
 
 #include "krbkit/base/path_expand.hpp"
+#include "krbkit/ccache/cache_choice.hpp"
 
 using namespace krbkit;
 using namespace krbkit::ccache;
@@ -141,6 +141,12 @@ TEST_CASE("default cache name: KRB5CCNAME, then configured with tokens, then /tm
   auto bad = default_cache_name(std::string("FILE:/tmp/%{nosuch}"));
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message().find("%{nosuch}") != std::string::npos);
+}
+
+TEST_CASE("a cache name's residual: what follows the type, as MIT's krb5_cc_get_name") {
+  CHECK(ccache::residual("FILE:/tmp/x") == "/tmp/x");
+  CHECK(ccache::residual("DIR::/d/tkt") == ":/d/tkt");
+  CHECK(ccache::residual("/tmp/bare") == "/tmp/bare");
 }
 
 TEST_CASE("%{} path tokens") {
@@ -314,8 +320,7 @@ TEST_CASE(
   fs::create_directory(dir / "coll");
   fs::create_symlink(dir / "precious", dir / "coll/tktlink");
   { std::ofstream(dir / "coll/primary") << "tktlink\n"; }
-  for (const std::string& name :
-       {(dir / "cc"), (dir / "dangling"), "DIR:" + (dir / "coll")}) {
+  for (const std::string& name : {(dir / "cc"), (dir / "dangling"), "DIR:" + (dir / "coll")}) {
     CAPTURE(name);
     auto cache = must_open(name);
     must(cache->initialize_and_store(princ("R", {"bob"}), creds_of(cred("krbtgt"))));

@@ -117,3 +117,46 @@ TEST_CASE("--decode's keys: every entry of the keytab, krbtgt's only when asked"
   CHECK(both->krbtgt_keytab_name == kKeytab);
   CHECK(decode_options("/nonexistent/keytab", "").error().is(Errc::keytab_not_found));
 }
+
+TEST_CASE("the expiry warning's wording: under an hour, hours up to two days, else days") {
+  const auto text = [](auto left) { return expiry_warning_text({kNow + left, left}); };
+  CHECK(text(minutes(59)).rfind("Warning: Your password will expire in less than one hour on ", 0) == 0);
+  CHECK(text(hours(1)).rfind("Warning: Your password will expire in 1 hour on ", 0) == 0);
+  CHECK(text(hours(47)).rfind("Warning: Your password will expire in 47 hours on ", 0) == 0);
+  CHECK(text(days(2)).rfind("Warning: Your password will expire in 2 days on ", 0) == 0);
+}
+
+TEST_CASE("kinit's error line: MIT's words for a missing keytab and a password that was not read") {
+  const auto alice = parse_principal("alice@R").value();
+  Error keytab{Errc::keytab_not_found, "Key table file '/x' not found"};
+  keytab.context.push_back("getting initial credentials");
+  CHECK(describe_kinit_error(keytab, alice) ==
+        "Key table file '/x' not found while getting initial credentials");
+  Error cancelled{Errc::cancelled, "standard input: no input"};
+  CHECK(describe_kinit_error(cancelled, alice) ==
+        "Cannot read password for 'alice@R' (standard input: no input)");
+  CHECK(describe_kinit_error(cancelled, std::nullopt) == cancelled.message());
+}
+
+TEST_CASE(
+    "kinit's request: durations refused at zero, flags only when given, the service in the client's realm") {
+  const auto alice = parse_principal("alice@R").value();
+  TicketOptions o;
+  auto plain = kinit_request(o, alice, std::nullopt);
+  REQUIRE(plain);
+  CHECK_FALSE(plain->lifetime);
+  CHECK_FALSE(plain->forwardable);
+  CHECK_FALSE(plain->server);
+  o.lifetime = "10h";
+  o.not_forwardable = true;
+  o.enterprise = true;
+  o.service = "kadmin/admin";
+  auto req = kinit_request(o, alice, std::nullopt);
+  REQUIRE(req);
+  CHECK(*req->lifetime == hours(10));
+  CHECK(req->forwardable == std::optional<bool>(false));
+  CHECK(req->canonicalize);
+  CHECK(unparse_principal(*req->server) == "kadmin/admin@R");
+  o.renewable_life = "0";
+  CHECK(kinit_request(o, alice, std::nullopt).error().detail == "bad renewable lifetime value '0'");
+}

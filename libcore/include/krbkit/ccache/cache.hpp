@@ -90,6 +90,10 @@ class Cache {
 // when it resolves the name, so that its klist of a new DIR: name does too).
 Result<std::unique_ptr<Cache>> open(std::string_view name);
 
+// A cache's name without its type, as MIT's krb5_cc_get_name gives it
+// ("FILE:/tmp/x" -> "/tmp/x", "DIR::/d/tkt" -> ":/d/tkt").
+std::string residual(std::string_view name);
+
 // KRB5CCNAME if set and non-empty, else `configured` (krb5.conf
 // default_ccache_name) with %{} tokens expanded, else FILE:/tmp/krb5cc_<uid>.
 Result<std::string> default_cache_name(const std::optional<std::string>& configured = std::nullopt);

@@ -34,6 +34,22 @@ struct ClientQuery {
 Result<Principal> kinit_client(const ClientQuery& query, const config::LibDefaults& defaults,
                                const std::optional<ccache::CacheContents>& old, bool& from_cache);
 
+// kinit's ticket options as typed: the -l, -r, -s durations, each flag with
+// its negation (-f/-F, -p/-P, -a/-A, --request-pac/--no-request-pac; neither
+// leaves the default), -C, -E and -S.
+struct TicketOptions {
+  std::optional<std::string> lifetime, start_time, renewable_life;
+  bool forwardable = false, not_forwardable = false, proxiable = false, not_proxiable = false;
+  bool addresses = false, no_addresses = false, request_pac = false, no_request_pac = false;
+  bool canonicalize = false, enterprise = false;
+  std::string service;
+};
+// The AS request for `client` they ask for, with the etype-info the cache's
+// contents `old` remember for the client. A duration of zero or less is
+// refused, as MIT's kinit refuses it ("bad lifetime value '0'").
+Result<AsRequest> kinit_request(const TicketOptions& options, const Principal& client,
+                                const std::optional<ccache::CacheContents>& old);
+
 // get_initial_credentials with the password `ask` gives (asked for once).
 // After KEY_EXPIRED: the old password (asked for then, when the KDC said so
 // before wanting a key), a new one through `ask_new` changed at the
@@ -56,6 +72,15 @@ struct ExpiryWarning {
 };
 std::optional<ExpiryWarning> password_expiry_warning(const AsResult& result, const AsRequest& request,
                                                      KerberosTime now);
+// MIT's warning line ("Warning: Your password will expire in ..."), the time
+// in the locale's %c; empty when the time cannot be shown.
+std::string expiry_warning_text(const ExpiryWarning& warning);
+
+// kinit's error line, as MIT's kinit words it: the AS exchange's errors name
+// the `client` (describe_initial_creds_error), a missing keytab is "Key table
+// file 'PATH' not found", input that ended before a password "Cannot read
+// password for 'P'".
+std::string describe_kinit_error(const Error& error, const std::optional<Principal>& client);
 
 // kinit -R (`renew`) / -v: the TGT of `cache`, whose contents are `old`,
 // renewed or validated by the KDC (a TGS exchange), for the caller to store
