@@ -12,6 +12,7 @@
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/keytab/keytab.hpp"
 #include "krbkit/net/kdc_client.hpp"
 #include "krbkit/proto/principal.hpp"
 
@@ -148,15 +149,11 @@ std::string expiry_warning_text(const ExpiryWarning& warning) {
 }
 
 std::string describe_kinit_error(const Error& error, const std::optional<Principal>& client) {
-  std::string line;
-  if (error.is(Errc::keytab_not_found) && !error.detail.empty()) {
-    line = error.detail;
-  } else if (client && error.is(Errc::cancelled)) {
-    line = fmt::format("Cannot read password for '{}'", unparse_principal(*client));
-    if (!error.detail.empty()) line += " (" + error.detail + ")";
-  } else {
-    return client ? describe_initial_creds_error(error, *client) : error.message();
-  }
+  if ((error.is(Errc::keytab_not_found) && !error.detail.empty()) || !client)
+    return keytab::describe_error(error);
+  if (!error.is(Errc::cancelled)) return describe_initial_creds_error(error, *client);
+  std::string line = fmt::format("Cannot read password for '{}'", unparse_principal(*client));
+  if (!error.detail.empty()) line += " (" + error.detail + ")";
   for (const auto& c : error.context) line += " while " + c;
   return line;
 }

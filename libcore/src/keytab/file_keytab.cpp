@@ -88,6 +88,13 @@ Result<std::string> default_client_keytab_name(const std::optional<std::string>&
                       "FILE:/etc/krb5/user/%{euid}/client.keytab", "default_client_keytab_name");
 }
 
+std::string describe_error(const Error& error) {
+  if (!error.is(Errc::keytab_not_found) || error.detail.empty()) return error.message();
+  std::string line = error.detail;
+  for (const auto& c : error.context) line += " while " + c;
+  return line;
+}
+
 Result<std::string> keytab_path(std::string_view name) {
   const auto colon = name.find(':');
   if (name.empty()) return Error{Errc::invalid_argument, "empty keytab name"};

@@ -321,3 +321,14 @@ TEST_CASE("keytab names and defaults") {
   else
     ::unsetenv("KRB5_CLIENT_KTNAME");
 }
+
+TEST_CASE("describe_error: a missing keytab in MIT's words, other errors as they are") {
+  auto missing = read_keytab("FILE:/nonexistent/krbkit.keytab");
+  REQUIRE_FALSE(missing.ok());
+  Error e = missing.error();
+  e.context.push_back("starting keytab scan");
+  CHECK(describe_error(e) ==
+        "Key table file '/nonexistent/krbkit.keytab' not found while starting keytab scan");
+  const Error other{Errc::keytab_format, "bad version"};
+  CHECK(describe_error(other) == other.message());
+}

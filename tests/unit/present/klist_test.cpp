@@ -5,10 +5,12 @@
 #include "krbkit/present/klist.hpp"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <clocale>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "krbkit/proto/constants.hpp"
@@ -361,4 +363,48 @@ TEST_CASE("keytab_json and collection_json") {
   CHECK(doc.at("caches").get_ref<const nlohmann::json::array_t&>()[1].at("expired").get<bool>());
   CHECK(doc.at("caches").get_ref<const nlohmann::json::array_t&>()[1].at("principal").get<std::string>() ==
         "bob@R");
+}
+
+TEST_CASE(
+    "what klist reads: collection rows, one cache shown or checked, an empty cache file in MIT's words") {
+  const auto dir = std::filesystem::temp_directory_path() / ("krbkit_present_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string collection = "DIR:" + dir.string();
+  auto primary = ccache::open(collection).value();
+  REQUIRE(primary->write(sample_cache()).ok());
+  auto other = ccache::new_unique(collection).value();
+  auto bob = sample_cache();
+  bob.default_principal = princ({"bob"});
+  REQUIRE(other->write(bob).ok());
+  std::FILE* empty = std::fopen((dir / "tktempty").c_str(), "w");  // as an interrupted kinit leaves
+  std::fclose(empty);
+
+  auto rows = present::collection_rows(collection, at(kT0 + 100));
+  REQUIRE(rows);
+  REQUIRE(rows->size() == 2);  // the empty cache is skipped
+  CHECK(rows->front().principal == "alice@KRBKIT.TEST");
+  CHECK(rows->front().primary);
+  CHECK_FALSE(rows->front().expired);
+  CHECK_FALSE(rows->back().primary);
+
+  present::CacheQuery query;
+  CHECK(*present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC) ==
+        present::cache_text(primary->name(), sample_cache(), {}, kC));
+  query.status = true;
+  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC)->empty());
+  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 36000), kC).error().is(Errc::no_credentials));
+  query.status = false;
+  query.valid_for = Result<std::chrono::seconds>(Error{Errc::invalid_argument, "bad duration"});
+  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC).error().detail == "bad duration");
+  query.valid_for = Result<std::chrono::seconds>(1h);
+  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC)->empty());
+
+  auto broken = ccache::open("FILE:" + (dir / "tktempty").string()).value();
+  auto read = broken->read();
+  REQUIRE_FALSE(read.ok());
+  const Error mit = present::cache_error_as_mit(*broken, read.error());
+  CHECK(mit.message() == "Bad format in credentials cache (filename: " + (dir / "tktempty").string() + ")");
+  CHECK(present::cache_error_as_mit(*other, Error{Errc::ccache_io, "x"}).detail == "x");
+  std::filesystem::remove_all(dir);
 }

@@ -69,6 +69,10 @@ Result<std::string> default_keytab_name(const std::optional<std::string>& config
 // FILE:/etc/krb5/user/%{euid}/client.keytab (Debian MIT's); %{} expanded.
 Result<std::string> default_client_keytab_name(const std::optional<std::string>& configured = std::nullopt);
 
+// An error's line as MIT's tools word a missing keytab: the detail alone
+// ("Key table file 'PATH' not found") and the contexts; else message().
+std::string describe_error(const Error& error);
+
 // The file path of FILE:p, WRFILE:p or a bare path; Errc::unsupported for other types.
 Result<std::string> keytab_path(std::string_view name);
 

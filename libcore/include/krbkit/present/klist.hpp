@@ -21,12 +21,14 @@
 //                 "enctype", "timestamp", "timestamp_epoch", "key" (hex, with keys only) } ] }
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "krbkit/base/json.hpp"
 #include "krbkit/base/result.hpp"
+#include "krbkit/ccache/cache.hpp"
 #include "krbkit/ccache/format.hpp"
 #include "krbkit/keytab/keytab.hpp"
 #include "krbkit/present/time_format.hpp"
@@ -81,6 +83,30 @@ bool cache_is_current(const ccache::CacheContents& contents, KerberosTime now);
 // time and how long it has left.
 Result<void> check_tgt_valid_for(std::string_view cache_name, const ccache::CacheContents& contents,
                                  KerberosTime now, std::chrono::seconds needed);
+
+// --- what klist reads to list ---
+
+// klist -l's rows: the caches of the collection of `default_name` that hold
+// credentials (an uninitialized or unreadable one is skipped, as MIT's klist
+// skips it), the first marked primary.
+Result<std::vector<CollectionRow>> collection_rows(std::string_view default_name, KerberosTime now);
+
+// One cache as klist shows it, by the first that applies: `status` (-s):
+// Errc::no_credentials unless cache_is_current; `valid_for` (the duration,
+// or the error of one that did not parse, reported once the cache reads):
+// check_tgt_valid_for; JSON into `json` when given; else the text, returned.
+struct CacheQuery {
+  bool status = false;
+  std::optional<Result<std::chrono::seconds>> valid_for;
+  CacheListOptions show;
+};
+Result<std::string> show_cache(ccache::Cache& cache, const CacheQuery& query, json::Writer* json,
+                               KerberosTime now, const TimeFormat& time_format);
+
+// An error about `cache` as MIT's klist words it: an empty (uninitialized)
+// cache file, as an interrupted kinit leaves, reads as "Bad format in
+// credentials cache (filename: PATH)"; the error keeps its code.
+Error cache_error_as_mit(const ccache::Cache& cache, Error error);
 
 // --- JSON (see the schema above); each writes one value into `w` ---
 void cache_json(json::Writer& w, std::string_view cache_name, std::string_view type,

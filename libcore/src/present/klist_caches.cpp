@@ -1,0 +1,55 @@
+#include <sys/stat.h>
+
+#include "krbkit/present/klist.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace krbkit::present {
+
+Result<std::vector<CollectionRow>> collection_rows(std::string_view default_name, KerberosTime now) {
+  KRBKIT_TRY(names, ccache::list_collection(default_name));
+  std::vector<CollectionRow> rows;
+  for (const auto& name : names) {
+    auto cache = ccache::open(name);
+    if (!cache.ok()) continue;
+    auto contents = (*cache)->read();
+    if (!contents.ok()) continue;
+    rows.push_back({unparse_principal(contents->default_principal), (*cache)->name(),
+                    !cache_is_current(*contents, now), rows.empty()});
+  }
+  return rows;
+}
+
+Result<std::string> show_cache(ccache::Cache& cache, const CacheQuery& query, json::Writer* json,
+                               KerberosTime now, const TimeFormat& time_format) {
+  auto contents = cache.read();
+  if (!contents.ok()) {
+    if (query.status) return Error{Errc::no_credentials};
+    return std::move(contents).error();
+  }
+  if (query.status) {
+    if (!cache_is_current(*contents, now)) return Error{Errc::no_credentials};
+    return std::string();
+  }
+  if (query.valid_for) {
+    KRBKIT_TRY(needed, *query.valid_for);
+    KRBKIT_CHECK(check_tgt_valid_for(cache.name(), *contents, now, needed));
+    return std::string();
+  }
+  if (json == nullptr) return cache_text(cache.name(), *contents, query.show, time_format);
+  cache_json(*json, cache.name(), cache.type(), *contents, query.show.config, now);
+  return std::string();
+}
+
+Error cache_error_as_mit(const ccache::Cache& cache, Error error) {
+  struct stat st {};
+  const std::string path = cache.path();
+  if (error.is(Errc::ccache_not_found) && !path.empty() && ::stat(path.c_str(), &st) == 0 &&
+      S_ISREG(st.st_mode) && st.st_size == 0) {
+    error.summary = "Bad format in credentials cache";
+    error.detail = "filename: " + path;
+    error.context.clear();
+  }
+  return error;
+}
+
+}  // namespace krbkit::present
