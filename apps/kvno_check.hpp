@@ -1,0 +1,39 @@
+#pragma once
+// kvno's checks (kvno_check.cpp): each service's ticket got, described and
+// checked with the keytab; kvno.cpp prints what they found.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "krbkit/base/result.hpp"
+#include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/pac/ticket.hpp"
+
+namespace krbkit::kvno {
+
+struct Options {
+  std::string cache, etype, keytab, sname, impersonate, enterprise, out_cache, u2u_cache, krbtgt_keytab,
+      cert_file;
+  bool quiet = false, unknown_type = false, canonicalize = false, proxy = false, cached_only = false,
+       no_store = false, json = false, decode = false;
+  std::vector<std::string> services;
+};
+
+// What kvno found out about one service.
+struct Outcome {
+  std::string name;  // as printed: the ticket's server, or the argument on failure
+  std::optional<exchange::TicketInfo> info;
+  std::optional<bool> keytab_valid;
+  std::optional<pac::DecodedTicket> decoded;  // --decode
+  std::string error;
+  std::vector<std::string> problems;  // --decode: the checks that failed
+  bool parse_error = false;           // MIT's kvno -q hides "while parsing principal name"
+  bool failed() const { return !error.empty() || !problems.empty(); }
+};
+
+// Every service of `o`, in order, into `outcomes`; an error stops kvno as a
+// whole (the cache, the options, S4U2Self evidence, --out-cache).
+Result<void> run(const Options& o, std::vector<Outcome>& outcomes);
+
+}  // namespace krbkit::kvno
