@@ -18,6 +18,7 @@
 
 #include "krbkit/base/path_expand.hpp"
 #include "krbkit/ccache/cache_choice.hpp"
+#include "support/env_guard.hpp"
 
 using namespace krbkit;
 using namespace krbkit::ccache;
@@ -81,24 +82,6 @@ std::size_t file_count(const std::string& dir) {
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
   return n;
 }
-
-struct EnvGuard {
-  std::string name;
-  std::optional<std::string> old;
-  EnvGuard(std::string n, const char* value) : name(std::move(n)) {
-    if (const char* v = std::getenv(name.c_str())) old = v;
-    if (value)
-      ::setenv(name.c_str(), value, 1);
-    else
-      ::unsetenv(name.c_str());
-  }
-  ~EnvGuard() {
-    if (old)
-      ::setenv(name.c_str(), old->c_str(), 1);
-    else
-      ::unsetenv(name.c_str());
-  }
-};
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 
 #include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/proto/principal.hpp"
+#include "support/env_guard.hpp"
 
 using namespace krbkit;
 using namespace krbkit::exchange;
@@ -25,17 +26,6 @@ AsResult with_last_req(std::vector<LastReqEntry> last_req, std::optional<Kerbero
   r.key_expiration = key_expiration;
   return r;
 }
-
-// Sets an environment variable for one test, restoring it after.
-struct EnvGuard {
-  std::string name;
-  std::optional<std::string> old;
-  EnvGuard(std::string n, const char* value) : name(std::move(n)) {
-    if (const char* v = std::getenv(name.c_str())) old = v;
-    value ? ::setenv(name.c_str(), value, 1) : ::unsetenv(name.c_str());
-  }
-  ~EnvGuard() { old ? ::setenv(name.c_str(), old->c_str(), 1) : ::unsetenv(name.c_str()); }
-};
 
 }  // namespace
 
