@@ -66,13 +66,13 @@ Bytes buffer(std::size_t n) {
 void run_krbkit(benchmark::State& state, Enctype e, bool decrypt_too) {
   Key key = random_key(e);
   Bytes pt = buffer(static_cast<std::size_t>(state.range(0)));
-  Bytes ct = encrypt(key, 2, pt).value();
+  Bytes ct = encrypt(key, KeyUsage::kdc_rep_ticket, pt).value();
   for (auto _ : state) {
     if (decrypt_too) {
-      auto out = decrypt(key, 2, ct);
+      auto out = decrypt(key, KeyUsage::kdc_rep_ticket, ct);
       benchmark::DoNotOptimize(out.ok());
     } else {
-      auto out = encrypt(key, 2, pt);
+      auto out = encrypt(key, KeyUsage::kdc_rep_ticket, pt);
       benchmark::DoNotOptimize(out.ok());
     }
   }

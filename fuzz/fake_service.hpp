@@ -35,7 +35,7 @@ inline Credentials service_creds(std::vector<std::string> service) {
 inline Authenticator read_authenticator(BytesView ap_req_der) {
   auto ap_req = decode_ap_req(ap_req_der);
   if (!ap_req.ok()) std::abort();
-  auto plain = decrypt(session_key(), 11, ap_req->authenticator.cipher);
+  auto plain = decrypt(session_key(), KeyUsage::ap_req_authenticator, ap_req->authenticator.cipher);
   if (!plain.ok()) std::abort();
   auto auth = decode_authenticator(plain->view());
   if (!auth.ok() || !auth->subkey) std::abort();
@@ -50,7 +50,7 @@ inline Bytes make_ap_rep(const Authenticator& auth, std::optional<Key> subkey,
   part.cusec = auth.cusec;
   part.subkey = std::move(subkey);
   part.seq_number = seq_number;
-  auto ct = encrypt(session_key(), 12, encode(part));
+  auto ct = encrypt(session_key(), KeyUsage::ap_rep_enc_part, encode(part));
   if (!ct.ok()) std::abort();
   ApRep rep;
   rep.enc_part.etype = Enctype::aes256_cts_hmac_sha1_96;

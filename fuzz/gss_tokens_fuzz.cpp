@@ -100,7 +100,8 @@ void sealed(BytesView in) {
     Bytes copy = header(0);
     plain.insert(plain.end(), copy.begin(), copy.end());
   }
-  auto ct = encrypt(key, sender == Sender::acceptor ? usage::acceptor_seal : usage::initiator_seal, plain);
+  auto ct = encrypt(
+      key, sender == Sender::acceptor ? KeyUsage::gss_acceptor_seal : KeyUsage::gss_initiator_seal, plain);
   if (!ct.ok()) std::abort();
   Bytes token = header(rrc);
   // RRC: the last rrc bytes of the ciphertext come first.

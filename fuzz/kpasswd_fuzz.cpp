@@ -63,7 +63,7 @@ Bytes krb_priv(BytesView user_data) {
   part.usec = 0;
   part.seq_number = 4242;
   part.s_address = HostAddress{2, Bytes{127, 0, 0, 1}};
-  auto ct = encrypt(*server().auth.subkey, 13, encode_enc_krb_priv_part(part));
+  auto ct = encrypt(*server().auth.subkey, KeyUsage::krb_priv_enc_part, encode_enc_krb_priv_part(part));
   if (!ct.ok()) std::abort();
   KrbPriv priv;
   priv.enc_part.etype = server().auth.subkey->enctype;

@@ -48,7 +48,7 @@ std::string render(const pac::DecodedTicket& t) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   BytesView in(data, size);
   static const Key service_key = fixed_key(Enctype::aes256_cts_hmac_sha1_96, 32);
-  auto cipher = encrypt(service_key, static_cast<std::int32_t>(KeyUsage::kdc_rep_ticket), in);
+  auto cipher = encrypt(service_key, KeyUsage::kdc_rep_ticket, in);
   if (!cipher.ok()) std::abort();
   Ticket ticket;
   ticket.realm = "AD.KRBKIT.TEST";

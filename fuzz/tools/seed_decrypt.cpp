@@ -58,11 +58,11 @@ std::pair<Key, Key> open_ap_req(BytesView der, const keytab::Keytab& kt) {
   if (!req) die("AP-REQ: " + req.error().message());
   for (const auto& e : kt.entries) {
     if (e.key.enctype != req->ticket.enc_part.etype) continue;
-    auto plain = decrypt(e.key, 2, req->ticket.enc_part.cipher);
+    auto plain = decrypt(e.key, KeyUsage::kdc_rep_ticket, req->ticket.enc_part.cipher);
     if (!plain) continue;
     auto part = decode_enc_ticket_part(plain->view());
     if (!part) die("EncTicketPart");
-    auto a = decrypt(part->key, 11, req->authenticator.cipher);
+    auto a = decrypt(part->key, KeyUsage::ap_req_authenticator, req->authenticator.cipher);
     if (!a) die("authenticator does not decrypt");
     auto auth = decode_authenticator(a->view());
     if (!auth || !auth->subkey) die("authenticator has no subkey");
@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     auto [session, subkey] = open_ap_req(req->ap, *kt);
     auto priv = decode_krb_priv(rep->rest);
     if (!priv) die("reply KRB-PRIV");
-    auto plain = decrypt(subkey, 13, priv->enc_part.cipher);
+    auto plain = decrypt(subkey, KeyUsage::krb_priv_enc_part, priv->enc_part.cipher);
     if (!plain) die("reply KRB-PRIV does not decrypt in the subkey");
     auto part = decode_enc_krb_priv_part(plain->view());
     if (!part) die("EncKrbPrivPart");
@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   Bytes rep_token = res.opaque("token");
   auto ap_rep = decode_ap_rep(inner_token(rep_token, "AP-REP token"));
   if (!ap_rep) die("AP-REP");
-  auto enc = decrypt(session, 12, ap_rep->enc_part.cipher);
+  auto enc = decrypt(session, KeyUsage::ap_rep_enc_part, ap_rep->enc_part.cipher);
   if (!enc) die("AP-REP does not decrypt");
   auto part = decode_enc_ap_rep_part(enc->view());
   if (!part) die("EncAPRepPart");

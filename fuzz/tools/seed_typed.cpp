@@ -43,8 +43,12 @@ Bytes slurp(const std::string& path) {
 }
 
 // RFC 4120 7.5.1 and RFC 6113 key usages.
-constexpr int kPaEncTimestamp = 1, kTicket = 2, kAsRepPart = 3, kTgsRepPartSession = 8, kTgsRepPartSubkey = 9,
-              kTgsAuthenticator = 7, kApAuthenticator = 11, kFastReq = 51, kFastRep = 52;
+constexpr KeyUsage kPaEncTimestamp = KeyUsage::as_req_pa_enc_ts, kTicket = KeyUsage::kdc_rep_ticket,
+                   kAsRepPart = KeyUsage::as_rep_enc_part, kTgsRepPartSession = KeyUsage::tgs_rep_enc_part_session_key,
+                   kTgsRepPartSubkey = KeyUsage::tgs_rep_enc_part_subkey,
+                   kTgsAuthenticator = KeyUsage::tgs_req_authenticator,
+                   kApAuthenticator = KeyUsage::ap_req_authenticator, kFastReq = KeyUsage::fast_enc,
+                   kFastRep = KeyUsage::fast_rep;
 
 class Walker {
  public:
@@ -89,7 +93,7 @@ class Walker {
   }
 
   // The plaintext of `enc` in the first known key (or service key) that opens it.
-  std::optional<SecretBytes> open(const EncryptedData& enc, int usage, const std::vector<Key>& keys,
+  std::optional<SecretBytes> open(const EncryptedData& enc, KeyUsage usage, const std::vector<Key>& keys,
                                   const Key** used = nullptr) {
     for (const auto& k : keys) {
       if (k.enctype != enc.etype) continue;
@@ -115,7 +119,7 @@ class Walker {
     padata_list(rep.padata, false);
     ticket(rep.ticket);
     std::optional<SecretBytes> plain;
-    for (int usage : {kAsRepPart, kTgsRepPartSession, kTgsRepPartSubkey})
+    for (KeyUsage usage : {kAsRepPart, kTgsRepPartSession, kTgsRepPartSubkey})
       if ((plain = open(rep.enc_part, usage, keys_))) break;
     if (!plain) return;
     auto part = decode_enc_kdc_rep_part(plain->view());
@@ -211,7 +215,7 @@ class Walker {
   }
 
   // Returns the authenticator's subkey (FAST armor needs it with the ticket's key).
-  std::optional<Key> ap_req(BytesView der, const ApReq& ap, int usage) {
+  std::optional<Key> ap_req(BytesView der, const ApReq& ap, KeyUsage usage) {
     emit("ap_req", der);
     const Key* session = ticket(ap.ticket);
     if (!session) return std::nullopt;
@@ -324,7 +328,7 @@ void private_parts(Walker& w, BytesView seed, const Key& key) {
   w.emit("enc_krb_priv_part", encode_enc_krb_priv_part(part));
   KrbSafe safe;
   safe.safe_body = part;
-  auto sum = make_checksum(Cksumtype::hmac_sha1_96_aes256, &key, 15, encode_enc_krb_priv_part(part));
+  auto sum = make_checksum(Cksumtype::hmac_sha1_96_aes256, &key, KeyUsage::krb_safe_cksum, encode_enc_krb_priv_part(part));
   if (sum.ok()) safe.cksum = Checksum{Cksumtype::hmac_sha1_96_aes256, std::move(*sum)};
   w.emit("krb_safe", encode(safe));
 }
@@ -356,7 +360,7 @@ void forwarded(Walker& w, const Ticket& t, const EncKdcRepPart& rep, const std::
   cred.tickets.push_back(t);
   cred.enc_part = EncryptedData{Enctype::null, std::nullopt, clear};
   w.emit("krb_cred", encode(cred));
-  if (auto sealed = encrypt(rep.key, 14, clear); sealed.ok()) {
+  if (auto sealed = encrypt(rep.key, KeyUsage::krb_cred_enc_part, clear); sealed.ok()) {
     cred.enc_part = EncryptedData{rep.key.enctype, std::nullopt, std::move(*sealed)};
     w.emit("krb_cred", encode(cred));
   }

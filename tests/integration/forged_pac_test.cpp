@@ -24,7 +24,7 @@ using namespace krbkit::test_pac;
 
 namespace {
 
-constexpr std::int32_t kPacUsage = 17;  // KERB_NON_KERB_CKSUM_SALT
+constexpr KeyUsage kPacUsage = KeyUsage::app_data_cksum;  // KERB_NON_KERB_CKSUM_SALT
 
 bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
@@ -63,7 +63,7 @@ Issued issue(Realm& realm, const std::string& service, const std::string& keytab
     if (e.principal == wanted && e.key.enctype == is.ticket.enc_part.etype) is.key = e.key.clone();
   REQUIRE(is.key.enctype == is.ticket.enc_part.etype);
   auto plain =
-      decrypt(is.key, static_cast<std::int32_t>(KeyUsage::kdc_rep_ticket), is.ticket.enc_part.cipher);
+      decrypt(is.key, KeyUsage::kdc_rep_ticket, is.ticket.enc_part.cipher);
   REQUIRE(plain);
   is.part = decode_enc_ticket_part(plain->view()).value();
   auto found = pac::find_pac(is.part.authorization_data);
@@ -126,7 +126,7 @@ std::string forge(Realm& realm, const Issued& is, const Sig& server, std::option
   AuthorizationData inner{AuthDataEntry{ad_type::win2k_pac, forged}};
   part.authorization_data.push_back(AuthDataEntry{ad_type::if_relevant, encode_authorization_data(inner)});
   Ticket t = is.ticket;
-  auto cipher = encrypt(is.key, static_cast<std::int32_t>(KeyUsage::kdc_rep_ticket), encode(part));
+  auto cipher = encrypt(is.key, KeyUsage::kdc_rep_ticket, encode(part));
   REQUIRE(cipher);
   t.enc_part.cipher = *cipher;
   t.der.clear();  // else encode() writes the ticket as the KDC sent it

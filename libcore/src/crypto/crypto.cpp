@@ -77,7 +77,7 @@ Result<Key> random_to_key(Enctype e, BytesView seed, CryptoPolicy policy) {
   return profile->random_to_key(*info, seed);
 }
 
-Result<Bytes> encrypt(const Key& key, std::int32_t usage, BytesView plaintext) {
+Result<Bytes> encrypt(const Key& key, KeyUsage usage, BytesView plaintext) {
   KRBKIT_TRY(info, key_info(key));
   std::uint8_t confounder[16];
   KRBKIT_CHECK(crypto_detail::random_bytes(confounder, info->confounder_bytes));
@@ -85,7 +85,7 @@ Result<Bytes> encrypt(const Key& key, std::int32_t usage, BytesView plaintext) {
   return profile->encrypt(*info, key, usage, {confounder, info->confounder_bytes}, plaintext);
 }
 
-Result<Bytes> encrypt_with_confounder(const Key& key, std::int32_t usage, BytesView confounder,
+Result<Bytes> encrypt_with_confounder(const Key& key, KeyUsage usage, BytesView confounder,
                                       BytesView plaintext) {
   KRBKIT_TRY(info, key_info(key));
   if (confounder.size() != info->confounder_bytes)
@@ -95,7 +95,7 @@ Result<Bytes> encrypt_with_confounder(const Key& key, std::int32_t usage, BytesV
   return profile->encrypt(*info, key, usage, confounder, plaintext);
 }
 
-Result<SecretBytes> decrypt(const Key& key, std::int32_t usage, BytesView ciphertext) {
+Result<SecretBytes> decrypt(const Key& key, KeyUsage usage, BytesView ciphertext) {
   KRBKIT_TRY(info, key_info(key));
   KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
   return profile->decrypt(*info, key, usage, ciphertext);
@@ -107,7 +107,7 @@ Result<std::size_t> ciphertext_size(Enctype e, std::size_t plaintext_size) {
   return profile->ciphertext_size(*info, plaintext_size);
 }
 
-Result<Bytes> make_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data) {
+Result<Bytes> make_checksum(Cksumtype c, const Key* key, KeyUsage usage, BytesView data) {
   KRBKIT_TRY(ck, cksumtype_info(c));
   if (!ck->keyed) {
     switch (c) {
@@ -132,7 +132,7 @@ Result<Bytes> make_checksum(Cksumtype c, const Key* key, std::int32_t usage, Byt
   return profile->checksum(*info, *key, usage, data);
 }
 
-Result<void> verify_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data,
+Result<void> verify_checksum(Cksumtype c, const Key* key, KeyUsage usage, BytesView data,
                              BytesView checksum) {
   // A caller that holds a key wants proof of it: an unkeyed checksum (which
   // anyone can recompute over altered data) is never that proof.
@@ -189,7 +189,7 @@ Result<Key> cf2(const Key& k1, const Key& k2, BytesView pepper1, BytesView peppe
 
 namespace primitive {
 
-Result<SecretBytes> derive_usage_key(const Key& base, std::int32_t usage, KeyRole role) {
+Result<SecretBytes> derive_usage_key(const Key& base, KeyUsage usage, KeyRole role) {
   KRBKIT_TRY(info, key_info(base));
   KRBKIT_TRY(profile, crypto_detail::find_profile(*info));
   return profile->usage_key(*info, base, usage, role);

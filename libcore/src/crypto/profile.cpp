@@ -17,7 +17,7 @@ Result<SecretBytes> Profile::derive(const Key& base, BytesView, std::size_t) con
   return Error{Errc::unsupported, "etype " + std::to_string(to_int(base.enctype)) + " has no key derivation"};
 }
 
-Result<SecretBytes> Profile::usage_key(const EnctypeInfo& e, const Key& base, std::int32_t usage,
+Result<SecretBytes> Profile::usage_key(const EnctypeInfo& e, const Key& base, KeyUsage usage,
                                        primitive::KeyRole role) const {
   return derive(base, usage_constant(usage, role), e.key_bytes);
 }
@@ -26,7 +26,7 @@ std::size_t Profile::ciphertext_size(const EnctypeInfo& e, std::size_t plaintext
   return e.confounder_bytes + plaintext_size + e.mac_bytes;
 }
 
-Bytes usage_constant(std::int32_t usage, primitive::KeyRole role) {
+Bytes usage_constant(KeyUsage usage, primitive::KeyRole role) {
   Bytes c;
   c.reserve(5);
   put_u32be(c, static_cast<std::uint32_t>(usage));

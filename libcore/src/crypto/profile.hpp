@@ -29,21 +29,21 @@ class Profile {
   // DK(base, constant) / KDF(base, constant) with `len` bytes of output.
   virtual Result<SecretBytes> derive(const Key& base, BytesView constant, std::size_t len) const;
   // Kc / Ke / Ki for a usage.
-  virtual Result<SecretBytes> usage_key(const EnctypeInfo& e, const Key& base, std::int32_t usage,
+  virtual Result<SecretBytes> usage_key(const EnctypeInfo& e, const Key& base, KeyUsage usage,
                                         primitive::KeyRole role) const;
   virtual std::size_t ciphertext_size(const EnctypeInfo& e, std::size_t plaintext_size) const;
-  virtual Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage,
-                                BytesView confounder, BytesView plaintext) const = 0;
-  virtual Result<SecretBytes> decrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage,
+  virtual Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, KeyUsage usage, BytesView confounder,
+                                BytesView plaintext) const = 0;
+  virtual Result<SecretBytes> decrypt(const EnctypeInfo& e, const Key& key, KeyUsage usage,
                                       BytesView ciphertext) const = 0;
   // The enctype's mandatory keyed checksum.
-  virtual Result<Bytes> checksum(const EnctypeInfo& e, const Key& key, std::int32_t usage,
+  virtual Result<Bytes> checksum(const EnctypeInfo& e, const Key& key, KeyUsage usage,
                                  BytesView data) const = 0;
   virtual Result<Bytes> prf(const EnctypeInfo& e, const Key& key, BytesView input) const = 0;
 };
 
 // The usage constant of RFC 3961: usage as 4 big-endian bytes, then the role byte.
-Bytes usage_constant(std::int32_t usage, primitive::KeyRole role);
+Bytes usage_constant(KeyUsage usage, primitive::KeyRole role);
 // Iteration count from s2kparams (4-byte big-endian) or the enctype's default.
 Result<std::uint32_t> s2k_iterations(const EnctypeInfo& e, BytesView params);
 Error integrity_error(const EnctypeInfo& e);
@@ -72,7 +72,7 @@ const Profile& rc4_exp_profile();
 
 // Checksums of the rc4 family that are not the enctype's own (md5-hmac-rc4),
 // and hmac-md5 with any key (as MIT allows).
-Result<Bytes> rc4_hmac_md5_checksum(BytesView key, std::int32_t usage, BytesView data);
-Result<Bytes> rc4_md5_hmac_checksum(BytesView key, std::int32_t usage, BytesView data);
+Result<Bytes> rc4_hmac_md5_checksum(BytesView key, KeyUsage usage, BytesView data);
+Result<Bytes> rc4_md5_hmac_checksum(BytesView key, KeyUsage usage, BytesView data);
 
 }  // namespace krbkit::crypto_detail

@@ -13,10 +13,10 @@
 namespace krbkit::crypto_detail {
 namespace {
 
-std::uint32_t translate_usage(std::int32_t usage) {
+std::uint32_t translate_usage(KeyUsage usage) {
   switch (usage) {
-    case 3: return 8;    // AS-REP encrypted part
-    case 23: return 13;  // GSS wrap token signing
+    case KeyUsage::as_rep_enc_part: return 8;
+    case KeyUsage::gss_tok_wrap_integ: return 13;
     default: return static_cast<std::uint32_t>(usage);
   }
 }
@@ -89,7 +89,7 @@ class Rc4Profile final : public Profile {
     return Key{e.id, std::move(key)};
   }
 
-  Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage, BytesView confounder,
+  Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, KeyUsage usage, BytesView confounder,
                         BytesView plaintext) const override {
     KRBKIT_CHECK(ready(e));
     Keys k;
@@ -105,7 +105,7 @@ class Rc4Profile final : public Profile {
     return out;
   }
 
-  Result<SecretBytes> decrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage,
+  Result<SecretBytes> decrypt(const EnctypeInfo& e, const Key& key, KeyUsage usage,
                               BytesView ciphertext) const override {
     KRBKIT_CHECK(ready(e));
     if (ciphertext.size() < 16 + e.confounder_bytes) return short_ciphertext(e, ciphertext.size());
@@ -127,8 +127,7 @@ class Rc4Profile final : public Profile {
     return plain;
   }
 
-  Result<Bytes> checksum(const EnctypeInfo&, const Key& key, std::int32_t usage,
-                         BytesView data) const override {
+  Result<Bytes> checksum(const EnctypeInfo&, const Key& key, KeyUsage usage, BytesView data) const override {
     return rc4_hmac_md5_checksum(key.bytes.view(), usage, data);
   }
 
@@ -155,7 +154,7 @@ class Rc4Profile final : public Profile {
     return Error{Errc::unsupported_enctype, std::string(e.name) + " needs RC4: " + legacy_provider_error()};
   }
 
-  Result<void> usage_keys(const Key& key, std::int32_t usage, Keys& k) const {
+  Result<void> usage_keys(const Key& key, KeyUsage usage, Keys& k) const {
     std::uint8_t salt[14];
     std::size_t len = 0;
     if (exp_) {
@@ -175,7 +174,7 @@ class Rc4Profile final : public Profile {
 
 }  // namespace
 
-Result<Bytes> rc4_hmac_md5_checksum(BytesView key, std::int32_t usage, BytesView data) {
+Result<Bytes> rc4_hmac_md5_checksum(BytesView key, KeyUsage usage, BytesView data) {
   // Ksign = HMAC-MD5(key, "signaturekey\0"); HMAC-MD5(Ksign, MD5(usage_le32 | data))
   std::uint8_t ksign[16];
   KRBKIT_CHECK(hmac(Md::md5, key, {as_bytes(std::string_view("signaturekey\0", 13))}, ksign));
@@ -184,7 +183,7 @@ Result<Bytes> rc4_hmac_md5_checksum(BytesView key, std::int32_t usage, BytesView
   return out;
 }
 
-Result<Bytes> rc4_md5_hmac_checksum(BytesView key, std::int32_t usage, BytesView data) {
+Result<Bytes> rc4_md5_hmac_checksum(BytesView key, KeyUsage usage, BytesView data) {
   std::uint8_t u[4];
   put_u32le(u, translate_usage(usage));
   std::uint8_t tmp[16];

@@ -33,13 +33,13 @@ class Sha2Profile final : public Profile {
   }
 
   // Ke is key-sized; Kc and Ki are as long as the truncated MAC.
-  Result<SecretBytes> usage_key(const EnctypeInfo& e, const Key& base, std::int32_t usage,
+  Result<SecretBytes> usage_key(const EnctypeInfo& e, const Key& base, KeyUsage usage,
                                 primitive::KeyRole role) const override {
     std::size_t len = role == primitive::KeyRole::encryption ? e.key_bytes : e.mac_bytes;
     return fast_kdf_hmac(md_, base.bytes.view(), usage_constant(usage, role), len);
   }
 
-  Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage, BytesView confounder,
+  Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, KeyUsage usage, BytesView confounder,
                         BytesView plaintext) const override {
     KRBKIT_TRY(ke, usage_key(e, key, usage, primitive::KeyRole::encryption));
     KRBKIT_TRY(ki, usage_key(e, key, usage, primitive::KeyRole::integrity));
@@ -53,7 +53,7 @@ class Sha2Profile final : public Profile {
     return out;
   }
 
-  Result<SecretBytes> decrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage,
+  Result<SecretBytes> decrypt(const EnctypeInfo& e, const Key& key, KeyUsage usage,
                               BytesView ciphertext) const override {
     if (ciphertext.size() < e.confounder_bytes + e.mac_bytes) return short_ciphertext(e, ciphertext.size());
     const std::size_t n = ciphertext.size() - e.mac_bytes;
@@ -70,7 +70,7 @@ class Sha2Profile final : public Profile {
     return plain;
   }
 
-  Result<Bytes> checksum(const EnctypeInfo& e, const Key& key, std::int32_t usage,
+  Result<Bytes> checksum(const EnctypeInfo& e, const Key& key, KeyUsage usage,
                          BytesView data) const override {
     KRBKIT_TRY(kc, usage_key(e, key, usage, primitive::KeyRole::checksum));
     Bytes out(md_size(md_));

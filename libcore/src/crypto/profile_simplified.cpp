@@ -89,7 +89,7 @@ class SimplifiedProfile final : public Profile {
     return out;
   }
 
-  Result<SecretBytes> usage_key(const EnctypeInfo& e, const Key& base, std::int32_t usage,
+  Result<SecretBytes> usage_key(const EnctypeInfo& e, const Key& base, KeyUsage usage,
                                 primitive::KeyRole role) const override {
     Bytes constant = usage_constant(usage, role);
     if (p_.kdf == Kdf::feedback_cmac)
@@ -102,7 +102,7 @@ class SimplifiedProfile final : public Profile {
     return padded(e.confounder_bytes + plaintext_size) + e.mac_bytes;
   }
 
-  Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage, BytesView confounder,
+  Result<Bytes> encrypt(const EnctypeInfo& e, const Key& key, KeyUsage usage, BytesView confounder,
                         BytesView plaintext) const override {
     KRBKIT_TRY(ke, usage_key(e, key, usage, primitive::KeyRole::encryption));
     KRBKIT_TRY(ki, usage_key(e, key, usage, primitive::KeyRole::integrity));
@@ -125,7 +125,7 @@ class SimplifiedProfile final : public Profile {
     return out;
   }
 
-  Result<SecretBytes> decrypt(const EnctypeInfo& e, const Key& key, std::int32_t usage,
+  Result<SecretBytes> decrypt(const EnctypeInfo& e, const Key& key, KeyUsage usage,
                               BytesView ciphertext) const override {
     if (ciphertext.size() < e.confounder_bytes + e.mac_bytes) return short_ciphertext(e, ciphertext.size());
     const std::size_t n = ciphertext.size() - e.mac_bytes;
@@ -144,7 +144,7 @@ class SimplifiedProfile final : public Profile {
     return plain;
   }
 
-  Result<Bytes> checksum(const EnctypeInfo& e, const Key& key, std::int32_t usage,
+  Result<Bytes> checksum(const EnctypeInfo& e, const Key& key, KeyUsage usage,
                          BytesView data) const override {
     KRBKIT_TRY(kc, usage_key(e, key, usage, primitive::KeyRole::checksum));
     Bytes out(kMaxMac);

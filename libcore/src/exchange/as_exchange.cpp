@@ -340,7 +340,7 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
     as_key_ = std::move(key);
     as_key_info_ = key_info;
   }
-  auto plain = decrypt(*as_key_, static_cast<std::int32_t>(KeyUsage::as_rep_enc_part), rep.enc_part.cipher);
+  auto plain = decrypt(*as_key_, KeyUsage::as_rep_enc_part, rep.enc_part.cipher);
   if (!plain) {
     trace_("Failed to decrypt AS reply with {}", enctype_name(etype));
     return Error{Errc::integrity, fmt::format("AS-REP for {} did not decrypt with the {} key (key usage 3)",

@@ -14,7 +14,7 @@ namespace krbkit::exchange {
 
 namespace {
 
-constexpr std::int32_t kUsagePriv = static_cast<std::int32_t>(KeyUsage::krb_priv_enc_part);
+constexpr KeyUsage kUsagePriv = KeyUsage::krb_priv_enc_part;
 
 // Wipes a buffer that held a password on scope exit.
 struct WipeOnExit {

@@ -21,7 +21,7 @@ Result<PaData> make_enc_timestamp(const Key& as_key, std::chrono::system_clock::
   PaEncTsEnc ts;
   ts.patimestamp = floor<seconds>(kdc_now);
   ts.pausec = static_cast<std::int32_t>(duration_cast<microseconds>(kdc_now - ts.patimestamp).count());
-  KRBKIT_TRY(cipher, encrypt(as_key, static_cast<std::int32_t>(KeyUsage::as_req_pa_enc_ts), encode(ts)));
+  KRBKIT_TRY(cipher, encrypt(as_key, KeyUsage::as_req_pa_enc_ts, encode(ts)));
   EncryptedData data{as_key.enctype, std::nullopt, std::move(cipher)};
   return PaData{PaType::enc_timestamp, encode(data)};
 }

@@ -46,8 +46,7 @@ Result<Bytes> encode_pa_for_user(const Principal& user, const Key& tgt_session_k
   for (const auto& c : user.components) data.insert(data.end(), c.begin(), c.end());
   data.insert(data.end(), user.realm.begin(), user.realm.end());
   data.insert(data.end(), kAuthPackage.begin(), kAuthPackage.end());
-  KRBKIT_TRY(cksum, make_checksum(Cksumtype::hmac_md5_rc4, &tgt_session_key,
-                                  static_cast<std::int32_t>(KeyUsage::app_data_cksum), data));
+  KRBKIT_TRY(cksum, make_checksum(Cksumtype::hmac_md5_rc4, &tgt_session_key, KeyUsage::app_data_cksum, data));
   der::Writer w;
   w.sequence([&] {
     w.field(0, [&] { w.raw(encode(to_principal_name(user))); });
@@ -89,8 +88,7 @@ TgsExchange::TgsExchange(const Credentials& tgt, TgsRequest request, const confi
 Result<Bytes> TgsExchange::make_padata_ap_req(const Bytes& body_der) {
   const Key& session = tgt_.session_key;
   Cksumtype ctype = mandatory_checksum(session.enctype);
-  KRBKIT_TRY(
-      ck, make_checksum(ctype, &session, static_cast<std::int32_t>(KeyUsage::tgs_req_auth_cksum), body_der));
+  KRBKIT_TRY(ck, make_checksum(ctype, &session, KeyUsage::tgs_req_auth_cksum, body_der));
   auto kdc_now = hooks_.now() + hooks_.kdc_offset;
   auto micros = duration_cast<microseconds>(kdc_now.time_since_epoch()).count() % 1000000;
   Authenticator auth;
@@ -104,8 +102,7 @@ Result<Bytes> TgsExchange::make_padata_ap_req(const Bytes& body_der) {
     subkey_ = key.clone();
     auth.subkey = std::move(key);
   }
-  KRBKIT_TRY(enc_auth,
-             encrypt(session, static_cast<std::int32_t>(KeyUsage::tgs_req_authenticator), encode(auth)));
+  KRBKIT_TRY(enc_auth, encrypt(session, KeyUsage::tgs_req_authenticator, encode(auth)));
   KRBKIT_TRY(ticket, decode_ticket(tgt_.ticket));
   ApReq ap;
   ap.ticket = std::move(ticket);
@@ -162,8 +159,7 @@ Result<TgsStep> TgsExchange::start() {
     if (request_.s4u_x509_user) {
       S4uUserId id{body_.nonce, *request_.for_user, {}, s4u_options::use_reply_key_usage};
       const Key& key = subkey_ ? *subkey_ : tgt_.session_key;
-      auto pa =
-          encode_pa_s4u_x509_user(id, key, static_cast<std::int32_t>(KeyUsage::pa_s4u_x509_user_request));
+      auto pa = encode_pa_s4u_x509_user(id, key, KeyUsage::pa_s4u_x509_user_request);
       if (pa) {
         KRBKIT_TRY(sent, decode_pa_s4u_x509_user(*pa));
         s4u_checksum_ = std::move(sent.checksum.checksum);
@@ -228,21 +224,19 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
   // The KDC encrypts in the subkey when one was sent (usage 9), else in the
   // TGT session key (usage 8).
   std::optional<SecretBytes> plain;
-  std::int32_t usage = 0;
+  KeyUsage usage{};
   if (subkey_ && rep.enc_part.etype == subkey_->enctype) {
-    auto p =
-        decrypt(*subkey_, static_cast<std::int32_t>(KeyUsage::tgs_rep_enc_part_subkey), rep.enc_part.cipher);
+    auto p = decrypt(*subkey_, KeyUsage::tgs_rep_enc_part_subkey, rep.enc_part.cipher);
     if (p) {
       plain = std::move(p).value();
-      usage = static_cast<std::int32_t>(KeyUsage::tgs_rep_enc_part_subkey);
+      usage = KeyUsage::tgs_rep_enc_part_subkey;
     }
   }
   if (!plain && rep.enc_part.etype == tgt_.session_key.enctype) {
-    auto p = decrypt(tgt_.session_key, static_cast<std::int32_t>(KeyUsage::tgs_rep_enc_part_session_key),
-                     rep.enc_part.cipher);
+    auto p = decrypt(tgt_.session_key, KeyUsage::tgs_rep_enc_part_session_key, rep.enc_part.cipher);
     if (p) {
       plain = std::move(p).value();
-      usage = static_cast<std::int32_t>(KeyUsage::tgs_rep_enc_part_session_key);
+      usage = KeyUsage::tgs_rep_enc_part_session_key;
     }
   }
   if (!plain)
@@ -253,7 +247,8 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
                     name_of(server_), enctype_name(rep.enc_part.etype), name_of(tgt_.server))};
   KRBKIT_TRY(enc, decode_enc_kdc_rep_part(plain->view()));
   trace_("TGS reply decrypted with the {} (key usage {}); session key {}",
-         usage == 9 ? "subkey" : "session key", usage, enctype_name(enc.key.enctype));
+         usage == KeyUsage::tgs_rep_enc_part_subkey ? "subkey" : "session key", fmt::underlying(usage),
+         enctype_name(enc.key.enctype));
 
   // RFC 4120 3.3.4.
   if (enc.nonce != body_.nonce)

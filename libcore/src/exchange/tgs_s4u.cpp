@@ -94,7 +94,7 @@ Bytes encode_s4u_user_id(const S4uUserId& id) {
   return w.take();
 }
 
-Result<Bytes> encode_pa_s4u_x509_user(const S4uUserId& id, const Key& key, std::int32_t usage) {
+Result<Bytes> encode_pa_s4u_x509_user(const S4uUserId& id, const Key& key, KeyUsage usage) {
   const Bytes user_id = encode_s4u_user_id(id);
   const Cksumtype type = s4u_x509_checksum_type(key.enctype);
   KRBKIT_TRY(cksum, make_checksum(type, &key, usage, user_id));
@@ -136,16 +136,16 @@ Result<std::optional<Principal>> check_s4u_x509_reply(const S4uUserId& sent, Byt
   if (rep.user_id.nonce != sent.nonce)
     return mismatch(fmt::format("PA-S4U-X509-USER in the TGS-REP has nonce {}, the request {}",
                                 rep.user_id.nonce, sent.nonce));
-  const std::int32_t usage = static_cast<std::int32_t>(
-      (rep.user_id.options & s4u_options::use_reply_key_usage) ? KeyUsage::pa_s4u_x509_user_reply
-                                                               : KeyUsage::pa_s4u_x509_user_request);
+  const KeyUsage usage = (rep.user_id.options & s4u_options::use_reply_key_usage)
+                             ? KeyUsage::pa_s4u_x509_user_reply
+                             : KeyUsage::pa_s4u_x509_user_request;
   auto verified =
       verify_checksum(rep.checksum.cksumtype, &key, usage, rep.user_id_der, rep.checksum.checksum);
   if (!verified)
     return mismatch(
         fmt::format("the checksum of PA-S4U-X509-USER in the TGS-REP ({}, key usage {}) "
                     "does not verify with the request's subkey",
-                    cksumtype_name(rep.checksum.cksumtype), usage));
+                    cksumtype_name(rep.checksum.cksumtype), fmt::underlying(usage)));
   if (rep.user_id.user.components.empty()) return mismatch("PA-S4U-X509-USER in the TGS-REP names no user");
   if (older_enctype(key.enctype)) {
     if (!enc_pa) {

@@ -42,8 +42,7 @@ Result<EncTicketPart> decrypt_ticket_with_keytab(const Credentials& creds, std::
     return Error{Errc::keytab_no_key, fmt::format("{} has no {} key for {} with kvno {}{}", keytab_name,
                                                   enctype_name(ticket.enc_part.etype), who, kvno,
                                                   other_kvno ? " (only other kvnos)" : "")};
-  auto plain =
-      decrypt(entry->key, static_cast<std::int32_t>(KeyUsage::kdc_rep_ticket), ticket.enc_part.cipher);
+  auto plain = decrypt(entry->key, KeyUsage::kdc_rep_ticket, ticket.enc_part.cipher);
   if (!plain)
     return Error{Errc::integrity,
                  fmt::format("the ticket for {} does not decrypt with the {} key (kvno {}) in {}", who,

@@ -57,7 +57,7 @@ Result<EncApRepPart> read_ap_rep(BytesView der, const Key& session_key, const Ap
     return err.to_error();
   }
   KRBKIT_TRY(rep, decode_ap_rep(der));
-  KRBKIT_TRY(plain, decrypt(session_key, 12, rep.enc_part.cipher));
+  KRBKIT_TRY(plain, decrypt(session_key, KeyUsage::ap_rep_enc_part, rep.enc_part.cipher));
   auto part = decode_enc_ap_rep_part(plain.view());
   if (part.ok() && (part->ctime != sent.ctime || part->cusec != sent.cusec))
     return Error{Errc::reply_mismatch,

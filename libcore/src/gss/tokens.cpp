@@ -52,11 +52,11 @@ std::uint8_t flags_for(const TokenKey& k) {
   return f;
 }
 
-std::int32_t sign_usage(Sender s) {
-  return s == Sender::initiator ? usage::initiator_sign : usage::acceptor_sign;
+KeyUsage sign_usage(Sender s) {
+  return s == Sender::initiator ? KeyUsage::gss_initiator_sign : KeyUsage::gss_acceptor_sign;
 }
-std::int32_t seal_usage(Sender s) {
-  return s == Sender::initiator ? usage::initiator_seal : usage::acceptor_seal;
+KeyUsage seal_usage(Sender s) {
+  return s == Sender::initiator ? KeyUsage::gss_initiator_seal : KeyUsage::gss_acceptor_seal;
 }
 
 Bytes header(std::uint16_t id, std::uint8_t flags, std::uint16_t ec, std::uint16_t rrc, std::uint64_t seq) {

@@ -11,7 +11,7 @@
 namespace krbkit::pac {
 
 namespace {
-constexpr std::int32_t kPacChecksumUsage = 17;  // KERB_NON_KERB_CKSUM_SALT
+constexpr KeyUsage kPacChecksumUsage = KeyUsage::app_data_cksum;  // KERB_NON_KERB_CKSUM_SALT
 
 struct TypeName {
   std::uint32_t type;

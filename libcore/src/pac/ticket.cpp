@@ -162,7 +162,7 @@ Result<DecodedTicket> open_ticket(BytesView ticket_der, const DecodeOptions& o) 
   const ServiceKey* used = nullptr;
   std::optional<SecretBytes> plain;
   for (const auto* k : fitting) {
-    auto r = decrypt(k->key, static_cast<std::int32_t>(KeyUsage::kdc_rep_ticket), ticket.enc_part.cipher);
+    auto r = decrypt(k->key, KeyUsage::kdc_rep_ticket, ticket.enc_part.cipher);
     if (r) {
       plain = std::move(r).value();
       used = k;

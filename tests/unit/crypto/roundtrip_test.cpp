@@ -34,10 +34,10 @@ TEST_CASE("encrypt/decrypt round trip for sizes 0..100 and tampering is an integ
     for (std::size_t n = 0; n <= 100; ++n) {
       CAPTURE(n);
       Bytes pt = pattern(n);
-      auto ct = encrypt(*key, 7, pt);
+      auto ct = encrypt(*key, KeyUsage{7}, pt);
       REQUIRE_MESSAGE(ct.ok(), ct.error().message());
       CHECK(ct->size() == ciphertext_size(e, n).value());
-      auto back = decrypt(*key, 7, *ct);
+      auto back = decrypt(*key, KeyUsage{7}, *ct);
       REQUIRE_MESSAGE(back.ok(), back.error().message());
       if (e == Enctype::des3_cbc_sha1) {  // zero padding to whole blocks stays
         REQUIRE(back->size() >= n);
@@ -46,24 +46,24 @@ TEST_CASE("encrypt/decrypt round trip for sizes 0..100 and tampering is an integ
         CHECK(Bytes(back->view().begin(), back->view().end()) == pt);
       }
       // A fresh confounder every time.
-      CHECK(*encrypt(*key, 7, pt) != *ct);
+      CHECK(*encrypt(*key, KeyUsage{7}, pt) != *ct);
       // Flip one bit at the start, the middle and the end.
       for (std::size_t pos : {std::size_t{0}, ct->size() / 2, ct->size() - 1}) {
         Bytes bad = *ct;
         bad[pos] ^= 0x10;
-        auto r = decrypt(*key, 7, bad);
+        auto r = decrypt(*key, KeyUsage{7}, bad);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().is(Errc::integrity));
         CHECK(r.error().message().find(name) != std::string::npos);
       }
       // Wrong usage, wrong key, truncated.
-      CHECK_FALSE(decrypt(*key, 8, *ct).ok());
-      CHECK_FALSE(decrypt(*other, 7, *ct).ok());
+      CHECK_FALSE(decrypt(*key, KeyUsage{8}, *ct).ok());
+      CHECK_FALSE(decrypt(*other, KeyUsage{7}, *ct).ok());
       Bytes cut(ct->begin(), ct->end() - 1);
-      CHECK(decrypt(*key, 7, cut).error().is(Errc::integrity));
+      CHECK(decrypt(*key, KeyUsage{7}, cut).error().is(Errc::integrity));
     }
     // Too short to hold a confounder and a MAC at all.
-    CHECK(decrypt(*key, 7, Bytes(5)).error().is(Errc::integrity));
+    CHECK(decrypt(*key, KeyUsage{7}, Bytes(5)).error().is(Errc::integrity));
   }
 }
 
@@ -75,24 +75,28 @@ TEST_CASE("every checksum type: make, verify, tamper") {
     REQUIRE(key.enctype == e);
     Cksumtype c = mandatory_checksum(e);
     Bytes data = pattern(37);
-    auto sum = make_checksum(c, &key, 6, data);
+    auto sum = make_checksum(c, &key, KeyUsage{6}, data);
     REQUIRE_MESSAGE(sum.ok(), sum.error().message());
     CHECK(sum->size() == cksumtype_info(c).value()->size);
-    CHECK(verify_checksum(c, &key, 6, data, *sum).ok());
-    CHECK(verify_checksum(c, &key, 7, data, *sum).error().is(Errc::integrity));
+    CHECK(verify_checksum(c, &key, KeyUsage{6}, data, *sum).ok());
+    CHECK(verify_checksum(c, &key, KeyUsage{7}, data, *sum).error().is(Errc::integrity));
     data[3] ^= 1;
-    CHECK(verify_checksum(c, &key, 6, data, *sum).error().is(Errc::integrity));
+    CHECK(verify_checksum(c, &key, KeyUsage{6}, data, *sum).error().is(Errc::integrity));
   }
   for (Cksumtype c : {Cksumtype::crc32, Cksumtype::rsa_md4, Cksumtype::rsa_md5, Cksumtype::sha1}) {
-    auto sum = make_checksum(c, nullptr, 0, as_bytes("abc"));
+    auto sum = make_checksum(c, nullptr, KeyUsage{0}, as_bytes("abc"));
     REQUIRE(sum.ok());
-    CHECK(verify_checksum(c, nullptr, 0, as_bytes("abc"), *sum).ok());
-    CHECK_FALSE(verify_checksum(c, nullptr, 0, as_bytes("abd"), *sum).ok());
+    CHECK(verify_checksum(c, nullptr, KeyUsage{0}, as_bytes("abc"), *sum).ok());
+    CHECK_FALSE(verify_checksum(c, nullptr, KeyUsage{0}, as_bytes("abd"), *sum).ok());
   }
   // A keyed checksum refuses a key of another enctype and a missing key.
   Key aes128 = random_key(Enctype::aes128_cts_hmac_sha1_96);
-  CHECK(make_checksum(Cksumtype::hmac_sha1_96_aes256, &aes128, 1, {}).error().is(Errc::invalid_argument));
-  CHECK(make_checksum(Cksumtype::hmac_sha1_96_aes256, nullptr, 1, {}).error().is(Errc::invalid_argument));
+  CHECK(make_checksum(Cksumtype::hmac_sha1_96_aes256, &aes128, KeyUsage{1}, {})
+            .error()
+            .is(Errc::invalid_argument));
+  CHECK(make_checksum(Cksumtype::hmac_sha1_96_aes256, nullptr, KeyUsage{1}, {})
+            .error()
+            .is(Errc::invalid_argument));
 }
 
 TEST_CASE("prf output sizes and cf2 of mixed enctypes") {
@@ -187,7 +191,7 @@ TEST_CASE("weak enctypes need allow_weak, bad s2kparams and keys are refused") {
         string_to_key(Enctype::rc4_hmac, "p\xc3\xa4ss", as_bytes("b")).value());
 
   Key short_key{Enctype::aes256_cts_hmac_sha1_96, SecretBytes(std::size_t{16})};
-  CHECK(encrypt(short_key, 1, {}).error().is(Errc::invalid_argument));
+  CHECK(encrypt(short_key, KeyUsage{1}, {}).error().is(Errc::invalid_argument));
   CHECK(random_to_key(Enctype::aes128_cts_hmac_sha1_96, Bytes(15)).error().is(Errc::invalid_argument));
   Key unknown = random_key(static_cast<Enctype>(99));
   CHECK(unknown.enctype == Enctype::null);
@@ -206,7 +210,7 @@ TEST_CASE("per-message key derivation agrees with OpenSSL's KRB5KDF / KBKDF") {
         for (auto role :
              {primitive::KeyRole::checksum, primitive::KeyRole::encryption, primitive::KeyRole::integrity}) {
           CAPTURE(usage);
-          auto fast = primitive::derive_usage_key(base, usage, role);
+          auto fast = primitive::derive_usage_key(base, KeyUsage{usage}, role);
           Bytes constant;
           put_u32be(constant, static_cast<std::uint32_t>(usage));
           constant.push_back(static_cast<std::uint8_t>(role));
@@ -234,7 +238,7 @@ TEST_CASE("a failing random source is an error: no zero key, confounder or numbe
     auto k = random_key(Enctype::aes256_cts_hmac_sha1_96, CryptoPolicy{});
     REQUIRE_FALSE(k);
     CHECK(test::is_random_failure(k.error()));
-    auto e = encrypt(key, 2, as_bytes("secret"));
+    auto e = encrypt(key, KeyUsage::kdc_rep_ticket, as_bytes("secret"));
     REQUIRE_FALSE(e);
     CHECK(test::is_random_failure(e.error()));
     CHECK_FALSE(random_u32());
@@ -242,5 +246,5 @@ TEST_CASE("a failing random source is an error: no zero key, confounder or numbe
     CHECK_FALSE(random_fill(buf, sizeof buf));
   }
   CHECK(random_u32());
-  CHECK(encrypt(key, 2, as_bytes("secret")));
+  CHECK(encrypt(key, KeyUsage::kdc_rep_ticket, as_bytes("secret")));
 }

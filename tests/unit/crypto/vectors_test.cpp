@@ -54,7 +54,7 @@ void check_string_to_key(const Value& v) {
 
 void check_encryption(const Value& v) {
   Key key = key_of(v, "base_key_hex", etype(v));
-  auto usage = static_cast<std::int32_t>(v.at("usage").get<std::int64_t>());
+  auto usage = KeyUsage{static_cast<std::int32_t>(v.at("usage").get<std::int64_t>())};
   auto ct = encrypt_with_confounder(key, usage, h(v, "confounder_hex"), h(v, "plaintext_hex"));
   REQUIRE_MESSAGE(ct.ok(), ct.error().message());
   CHECK(hs(*ct) == v.at("ciphertext_hex").get<std::string>());
@@ -73,7 +73,7 @@ void check_encryption(const Value& v) {
 
 void check_checksum(const Value& v) {
   auto c = static_cast<Cksumtype>(v.at("cksumtype").get<std::int64_t>());
-  auto usage = v.contains("usage") ? static_cast<std::int32_t>(v.at("usage").get<std::int64_t>()) : 0;
+  auto usage = KeyUsage{v.contains("usage") ? static_cast<std::int32_t>(v.at("usage").get<std::int64_t>()) : 0};
   Key key;
   const Key* kp = nullptr;
   if (v.contains("base_key_hex")) {
@@ -98,7 +98,7 @@ void check_key_derivation(const Value& v) {
   auto role = which == "Kc"   ? primitive::KeyRole::checksum
               : which == "Ke" ? primitive::KeyRole::encryption
                               : primitive::KeyRole::integrity;
-  auto usage = static_cast<std::int32_t>(v.at("usage").get<std::int64_t>());
+  auto usage = KeyUsage{static_cast<std::int32_t>(v.at("usage").get<std::int64_t>())};
   auto k = primitive::derive_usage_key(key, usage, role);
   REQUIRE_MESSAGE(k.ok(), k.error().message());
   CHECK(hs(k->view()) == v.at("derived_key_hex").get<std::string>());
@@ -145,7 +145,7 @@ TEST_CASE("every published vector in tests/data/vectors passes") {
       {"string_to_key", check_string_to_key},
       {"mod_crc32",
        [](const Value& v) {
-         auto sum = make_checksum(Cksumtype::crc32, nullptr, 0, h(v, "input_hex"));
+         auto sum = make_checksum(Cksumtype::crc32, nullptr, KeyUsage{0}, h(v, "input_hex"));
          REQUIRE(sum.ok());
          CHECK(hs(*sum) == v.at("output_hex").get<std::string>());
        }},

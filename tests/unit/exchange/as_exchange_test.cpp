@@ -73,7 +73,7 @@ Bytes as_rep(const KdcReq& req, const Key& client_key, const ReplyShape& shape =
   rep.ticket.realm = enc.srealm;
   rep.ticket.sname = enc.sname;
   rep.ticket.enc_part = EncryptedData{Enctype::aes256_cts_hmac_sha1_96, 1, Bytes(64, 0xab)};
-  auto cipher = encrypt(client_key, 3, encode(enc));
+  auto cipher = encrypt(client_key, KeyUsage::as_rep_enc_part, encode(enc));
   REQUIRE(cipher.ok());
   rep.enc_part = EncryptedData{client_key.enctype, std::nullopt, std::move(cipher).value()};
   return encode(rep);
@@ -103,7 +103,7 @@ system_clock::time_point enc_timestamp_time(const KdcReq& req, const Key& key) {
   auto ed = decode_encrypted_data(pa->padata_value);
   REQUIRE(ed.ok());
   CHECK(ed->etype == key.enctype);
-  auto plain = decrypt(key, 1, ed->cipher);
+  auto plain = decrypt(key, KeyUsage::as_req_pa_enc_ts, ed->cipher);
   REQUIRE_MESSAGE(plain.ok(), "PA-ENC-TIMESTAMP does not decrypt with the expected key");
   auto ts = decode_pa_enc_ts_enc(plain->view());
   REQUIRE(ts.ok());

@@ -63,7 +63,8 @@ struct FakeServer {
     Ticket t;
     t.realm = kRealm;
     t.sname = to_principal_name(c.server);
-    t.enc_part = EncryptedData{service_key.enctype, 1, encrypt(service_key, 2, encode(part)).value()};
+    t.enc_part = EncryptedData{service_key.enctype, 1,
+                               encrypt(service_key, KeyUsage::kdc_rep_ticket, encode(part)).value()};
     c.ticket = encode(t);
     return c;
   }
@@ -81,15 +82,15 @@ struct FakeServer {
     o.version = frame->version;
     auto ap = decode_ap_req(frame->ap);
     REQUIRE(ap.ok());
-    auto tkt = decrypt(service_key, 2, ap->ticket.enc_part.cipher);
+    auto tkt = decrypt(service_key, KeyUsage::kdc_rep_ticket, ap->ticket.enc_part.cipher);
     REQUIRE(tkt.ok());
-    auto auth_plain = decrypt(session_key, 11, ap->authenticator.cipher);
+    auto auth_plain = decrypt(session_key, KeyUsage::ap_req_authenticator, ap->authenticator.cipher);
     REQUIRE(auth_plain.ok());
     o.auth = decode_authenticator(auth_plain->view()).value();
     REQUIRE(o.auth.subkey.has_value());
     auto priv = decode_krb_priv(frame->rest);
     REQUIRE(priv.ok());
-    auto plain = decrypt(*o.auth.subkey, 13, priv->enc_part.cipher);
+    auto plain = decrypt(*o.auth.subkey, KeyUsage::krb_priv_enc_part, priv->enc_part.cipher);
     REQUIRE_MESSAGE(plain.ok(), "KRB-PRIV is not in the authenticator's subkey");
     o.priv = decode_enc_krb_priv_part(plain->view()).value();
     return o;
@@ -111,8 +112,8 @@ struct FakeServer {
     rep_part.cusec = o.auth.cusec + s.cusec_delta.value_or(0);
     rep_part.seq_number = kServerSeq;
     ApRep rep;
-    rep.enc_part =
-        EncryptedData{session_key.enctype, std::nullopt, encrypt(session_key, 12, encode(rep_part)).value()};
+    rep.enc_part = EncryptedData{session_key.enctype, std::nullopt,
+                                 encrypt(session_key, KeyUsage::ap_rep_enc_part, encode(rep_part)).value()};
 
     EncKrbPrivPart out;
     out.user_data = result_data(s);
@@ -121,8 +122,9 @@ struct FakeServer {
     out.seq_number = s.priv_seq;
     out.s_address = HostAddress{2, Bytes{127, 0, 0, 1}};
     KrbPriv priv;
-    priv.enc_part = EncryptedData{o.auth.subkey->enctype, std::nullopt,
-                                  encrypt(*o.auth.subkey, 13, encode_enc_krb_priv_part(out)).value()};
+    priv.enc_part = EncryptedData{
+        o.auth.subkey->enctype, std::nullopt,
+        encrypt(*o.auth.subkey, KeyUsage::krb_priv_enc_part, encode_enc_krb_priv_part(out)).value()};
     Bytes priv_der = encode(priv);
     if (s.tamper) priv_der[priv_der.size() - 3] ^= 1;
     return frame_kpasswd(1, encode(rep), priv_der).value();

@@ -45,7 +45,7 @@ PaEncTsEnc timestamp_of(const KdcReq& req) {
   REQUIRE(pa != nullptr);
   auto encrypted = decode_encrypted_data(pa->padata_value);
   REQUIRE(encrypted.ok());
-  auto plain = decrypt(alice_key(), 1, encrypted->cipher);
+  auto plain = decrypt(alice_key(), KeyUsage::as_req_pa_enc_ts, encrypted->cipher);
   REQUIRE_MESSAGE(plain.ok(), plain.error().message());
   auto ts = decode_pa_enc_ts_enc(plain->view());
   REQUIRE(ts.ok());

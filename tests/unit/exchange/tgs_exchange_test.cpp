@@ -41,7 +41,8 @@ Bytes make_ticket(const Principal& server, const Principal& client, const Key& s
   Ticket t;
   t.realm = server.realm;
   t.sname = to_principal_name(server);
-  t.enc_part = EncryptedData{service_key.enctype, 2, encrypt(service_key, 2, encode(part)).value()};
+  t.enc_part = EncryptedData{service_key.enctype, 2,
+                             encrypt(service_key, KeyUsage::kdc_rep_ticket, encode(part)).value()};
   return encode(t);
 }
 
@@ -75,18 +76,18 @@ Seen kdc_read(BytesView request, const Key& krbtgt_key) {
   REQUIRE(req->padata[0].padata_type == PaType::tgs_req);
   auto ap = decode_ap_req(req->padata[0].padata_value);
   REQUIRE(ap.ok());
-  auto tkt_plain = decrypt(krbtgt_key, 2, ap->ticket.enc_part.cipher);
+  auto tkt_plain = decrypt(krbtgt_key, KeyUsage::kdc_rep_ticket, ap->ticket.enc_part.cipher);
   REQUIRE_MESSAGE(tkt_plain.ok(), "the AP-REQ does not carry the TGT");
   auto part = decode_enc_ticket_part(tkt_plain->view());
   REQUIRE(part.ok());
-  auto auth_plain = decrypt(part->key, 7, ap->authenticator.cipher);
+  auto auth_plain = decrypt(part->key, KeyUsage::tgs_req_authenticator, ap->authenticator.cipher);
   REQUIRE_MESSAGE(auth_plain.ok(), "authenticator not encrypted in the session key with usage 7");
   auto auth = decode_authenticator(auth_plain->view());
   REQUIRE(auth.ok());
   REQUIRE(auth->cksum.has_value());
   // The checksum covers the DER request body, keyed with the session key, usage 6.
-  auto ok = verify_checksum(auth->cksum->cksumtype, &part.value().key, 6, encode(req->req_body),
-                            auth->cksum->checksum);
+  auto ok = verify_checksum(auth->cksum->cksumtype, &part.value().key, KeyUsage::tgs_req_auth_cksum,
+                            encode(req->req_body), auth->cksum->checksum);
   CHECK_MESSAGE(ok.ok(), "authenticator checksum does not cover the request body");
   Seen s{std::move(req).value(), std::move(auth).value(), std::move(part).value(), {}};
   s.padata = s.req.padata;
@@ -130,7 +131,8 @@ Bytes kdc_reply(const Seen& s, const ReplyShape& shape = {}) {
   Key service_key = shape.ticket_key ? shape.ticket_key->clone() : random_key(kAes);
   rep.ticket = decode_ticket(make_ticket(server, client, enc.key, service_key)).value();
   const Key& reply_key = shape.use_session_key ? s.tgt_part.key : *s.auth.subkey;
-  int usage = shape.use_session_key ? 8 : 9;
+  KeyUsage usage =
+      shape.use_session_key ? KeyUsage::tgs_rep_enc_part_session_key : KeyUsage::tgs_rep_enc_part_subkey;
   rep.enc_part =
       EncryptedData{reply_key.enctype, std::nullopt, encrypt(reply_key, usage, encode(enc)).value()};
   return encode(rep);
@@ -200,7 +202,7 @@ TEST_CASE("TGS-REP decrypted with the subkey (9) or the session key (8), then ch
     TgsExchange tgs(tgt, req, defaults());
     Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
     TgsResult r = result_of(tgs.on_reply(kdc_reply(s)));
-    CHECK(r.reply_key_usage == 9);
+    CHECK(r.reply_key_usage == KeyUsage::tgs_rep_enc_part_subkey);
     CHECK_FALSE(r.referral);
     CHECK(r.creds.client == alice());
     CHECK(r.creds.server == req.server);
@@ -210,7 +212,8 @@ TEST_CASE("TGS-REP decrypted with the subkey (9) or the session key (8), then ch
   SUBCASE("session key") {
     TgsExchange tgs(tgt, req, defaults());
     Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
-    CHECK(result_of(tgs.on_reply(kdc_reply(s, {.use_session_key = true}))).reply_key_usage == 8);
+    CHECK(result_of(tgs.on_reply(kdc_reply(s, {.use_session_key = true}))).reply_key_usage ==
+          KeyUsage::tgs_rep_enc_part_session_key);
   }
   SUBCASE("wrong nonce") {
     TgsExchange tgs(tgt, req, defaults());
@@ -303,7 +306,7 @@ TEST_CASE("PA-FOR-USER: name, realm and an HMAC-MD5 checksum in the TGT session 
   // S4UByteArray for NT-PRINCIPAL alice@TEST.REALM
   Bytes data = {1, 0, 0, 0};
   for (char c : std::string("aliceTEST.REALMKerberos")) data.push_back(static_cast<std::uint8_t>(c));
-  auto expected = make_checksum(Cksumtype::hmac_md5_rc4, &session, 17, data);
+  auto expected = make_checksum(Cksumtype::hmac_md5_rc4, &session, KeyUsage::app_data_cksum, data);
   REQUIRE(expected.ok());
   std::string hex = to_hex(*der);
   CHECK(hex.find(to_hex(*expected)) != std::string::npos);
@@ -339,13 +342,14 @@ PaData kdc_s4u_reply(const Seen& s, const Principal& canonical, std::optional<st
   CHECK(got->user_id.nonce == s.req.req_body.nonce);
   CHECK(got->user_id.options == s4u_options::use_reply_key_usage);
   CHECK(got->checksum.cksumtype == Cksumtype::hmac_sha1_96_aes256);
-  auto ok =
-      verify_checksum(got->checksum.cksumtype, &*s.auth.subkey, 26, got->user_id_der, got->checksum.checksum);
+  auto ok = verify_checksum(got->checksum.cksumtype, &*s.auth.subkey, KeyUsage::pa_s4u_x509_user_request,
+                            got->user_id_der, got->checksum.checksum);
   CHECK_MESSAGE(ok.ok(), "PA-S4U-X509-USER is not checksummed in the subkey with key usage 26");
   S4uUserId id = got->user_id;
   id.user = canonical;
   id.nonce = nonce.value_or(id.nonce);
-  return PaData{PaType::s4u_x509_user, encode_pa_s4u_x509_user(id, *s.auth.subkey, 27).value()};
+  return PaData{PaType::s4u_x509_user,
+                encode_pa_s4u_x509_user(id, *s.auth.subkey, KeyUsage::pa_s4u_x509_user_reply).value()};
 }
 
 }  // namespace
@@ -426,7 +430,7 @@ TEST_CASE("PA-S4U-X509-USER encoding; PA-PAC-OPTIONS flags") {
   Key rc4 = random_key(Enctype::rc4_hmac);
   CHECK(s4u_x509_checksum_type(Enctype::rc4_hmac) == Cksumtype::rsa_md4);
   CHECK(s4u_x509_checksum_type(kAes) == Cksumtype::hmac_sha1_96_aes256);
-  auto pa = encode_pa_s4u_x509_user(id, rc4, 26);
+  auto pa = encode_pa_s4u_x509_user(id, rc4, KeyUsage::pa_s4u_x509_user_request);
   REQUIRE(pa.ok());
   auto back = decode_pa_s4u_x509_user(*pa);
   REQUIRE(back.ok());
@@ -435,7 +439,8 @@ TEST_CASE("PA-S4U-X509-USER encoding; PA-PAC-OPTIONS flags") {
   CHECK(back->checksum.cksumtype == Cksumtype::rsa_md4);
   // A user-id without a name (certificate-only requests) leaves out cname.
   S4uUserId bare{1, Principal{NameType::principal, {}, kRealm}, {}, 0};
-  auto bare_back = decode_pa_s4u_x509_user(encode_pa_s4u_x509_user(bare, rc4, 26).value());
+  auto bare_back =
+      decode_pa_s4u_x509_user(encode_pa_s4u_x509_user(bare, rc4, KeyUsage::pa_s4u_x509_user_request).value());
   REQUIRE(bare_back.ok());
   CHECK(bare_back->user_id.user.components.empty());
   CHECK(bare_back->user_id.user.realm == kRealm);

@@ -170,7 +170,7 @@ TEST_CASE("initiator context: AP-REQ with 0x8003 checksum, AP-REP with acceptor 
   REQUIRE(req.ok());
   CHECK(req->ap_options == ap_options::mutual_required);
   CHECK(req->ticket.sname.name_string == std::vector<std::string>{"kadmin", "admin"});
-  auto auth_plain = decrypt(session, 11, req->authenticator.cipher);
+  auto auth_plain = decrypt(session, KeyUsage::ap_req_authenticator, req->authenticator.cipher);
   REQUIRE(auth_plain.ok());
   auto auth = decode_authenticator(auth_plain->view());
   REQUIRE(auth.ok());
@@ -190,10 +190,10 @@ TEST_CASE("initiator context: AP-REQ with 0x8003 checksum, AP-REP with acceptor 
   part.seq_number = 673081377;
   ApRep rep;
   rep.enc_part.etype = session.enctype;
-  rep.enc_part.cipher = encrypt(session, 12, encode(part)).value();
+  rep.enc_part.cipher = encrypt(session, KeyUsage::ap_rep_enc_part, encode(part)).value();
   SUBCASE("a reply for another authenticator is refused") {
     part.cusec += 1;
-    rep.enc_part.cipher = encrypt(session, 12, encode(part)).value();
+    rep.enc_part.cipher = encrypt(session, KeyUsage::ap_rep_enc_part, encode(part)).value();
     CHECK(ctx->accept_reply(frame_token(tok_id::ap_rep, encode(rep))).error().is(Errc::reply_mismatch));
     return;
   }

@@ -46,7 +46,7 @@ struct SignSpec {
 inline Bytes checksum_of(Cksumtype type, const Key& key, BytesView data) {
   auto info = cksumtype_info(type);
   if (!info) return Bytes(16, 0x5a);
-  auto sum = make_checksum(type, (*info)->keyed ? &key : nullptr, 17, data);
+  auto sum = make_checksum(type, (*info)->keyed ? &key : nullptr, KeyUsage::app_data_cksum, data);
   REQUIRE_MESSAGE(sum, sum.error().message());
   return *sum;
 }
@@ -134,7 +134,7 @@ inline Bytes make_ticket(const EncTicketPart& part, const Key& key, std::uint32_
   Ticket t;
   t.realm = kServer.realm;
   t.sname = to_principal_name(kServer);
-  auto cipher = encrypt(key, static_cast<std::int32_t>(KeyUsage::kdc_rep_ticket), encode(part));
+  auto cipher = encrypt(key, KeyUsage::kdc_rep_ticket, encode(part));
   REQUIRE(cipher);
   t.enc_part = EncryptedData{key.enctype, kvno, *cipher};
   return encode(t);

@@ -128,7 +128,7 @@ TEST_CASE("the full signature (CVE-2022-37967) is checked with krbtgt's keys, an
   for (const auto* sig : {&p->server_signature, &p->kdc_signature})
     std::fill_n(zeroed.begin() + static_cast<std::ptrdiff_t>((*sig)->signature_offset),
                 (*sig)->signature.size(), 0);
-  auto server_sig = make_checksum(Cksumtype::hmac_sha1_96_aes256, &s.service, 17, zeroed);
+  auto server_sig = make_checksum(Cksumtype::hmac_sha1_96_aes256, &s.service, KeyUsage::app_data_cksum, zeroed);
   REQUIRE(server_sig);
   std::copy(server_sig->begin(), server_sig->end(),
             forged.begin() + static_cast<std::ptrdiff_t>(p->server_signature->signature_offset));

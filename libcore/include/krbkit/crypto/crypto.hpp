@@ -4,10 +4,10 @@
 // unkeyed checksums, PRF and KRB-FX-CF2 (RFC 6113).
 //
 //   KRBKIT_TRY(key, string_to_key(Enctype::aes256_cts_hmac_sha1_96, password, as_bytes(salt)));
-//   KRBKIT_TRY(ct, encrypt(key, 3 /*usage*/, plaintext));
-//   KRBKIT_TRY(pt, decrypt(key, 3, ct));     // Errc::integrity when ct was altered
+//   KRBKIT_TRY(ct, encrypt(key, KeyUsage::as_rep_enc_part, plaintext));
+//   KRBKIT_TRY(pt, decrypt(key, KeyUsage::as_rep_enc_part, ct));     // Errc::integrity when ct was altered
 //
-// Key usages are the RFC 4120 numbers; rc4-hmac's own usage mapping
+// Key usages are the RFC 4120 numbers (base/key_usage.hpp); rc4-hmac's own usage mapping
 // (3 -> 8, 23 -> 13) is applied internally.
 
 #include <cstddef>
@@ -17,6 +17,7 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/key.hpp"
+#include "krbkit/base/key_usage.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
 #include "krbkit/crypto/enctypes.hpp"
@@ -50,22 +51,22 @@ Result<std::uint32_t> random_u32();
 void simulate_random_failure(bool on);
 
 // Encrypts with a fresh random confounder.
-Result<Bytes> encrypt(const Key& key, std::int32_t usage, BytesView plaintext);
+Result<Bytes> encrypt(const Key& key, KeyUsage usage, BytesView plaintext);
 // For known-answer tests: the confounder is given (confounder_bytes long).
-Result<Bytes> encrypt_with_confounder(const Key& key, std::int32_t usage, BytesView confounder,
+Result<Bytes> encrypt_with_confounder(const Key& key, KeyUsage usage, BytesView confounder,
                                       BytesView plaintext);
 // Errc::integrity ("<enctype>: ciphertext integrity check failed") on any change.
 // des3 returns the plaintext with its zero padding, as MIT does.
-Result<SecretBytes> decrypt(const Key& key, std::int32_t usage, BytesView ciphertext);
+Result<SecretBytes> decrypt(const Key& key, KeyUsage usage, BytesView ciphertext);
 // The ciphertext length encrypt() gives for a plaintext length.
 Result<std::size_t> ciphertext_size(Enctype e, std::size_t plaintext_size);
 
 // Checksums. `key` may be null for unkeyed types (crc32, rsa-md4, rsa-md5, sha1).
-Result<Bytes> make_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data);
+Result<Bytes> make_checksum(Cksumtype c, const Key* key, KeyUsage usage, BytesView data);
 // Errc::integrity when the checksum does not match. With a key, the type
 // must be a keyed one: an unkeyed or unknown type is KRB_AP_ERR_INAPP_CKSUM
 // (kdc_error(50)), as MIT's callers check with krb5_c_is_keyed_cksum.
-Result<void> verify_checksum(Cksumtype c, const Key* key, std::int32_t usage, BytesView data,
+Result<void> verify_checksum(Cksumtype c, const Key* key, KeyUsage usage, BytesView data,
                              BytesView checksum);
 
 // RFC 3961 pseudo-random function (prf_bytes of output).

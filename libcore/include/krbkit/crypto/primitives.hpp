@@ -7,6 +7,7 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/key.hpp"
+#include "krbkit/base/key_usage.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
 
@@ -17,7 +18,7 @@ enum class KeyRole : std::uint8_t { checksum = 0x99, encryption = 0xAA, integrit
 
 // Kc, Ke or Ki for a usage, derived from `base` the way its enctype does it
 // (DK for AES-SHA1/des3, KDF-HMAC-SHA2 for RFC 8009, KDF-FEEDBACK-CMAC for Camellia).
-Result<SecretBytes> derive_usage_key(const Key& base, std::int32_t usage, KeyRole role);
+Result<SecretBytes> derive_usage_key(const Key& base, KeyUsage usage, KeyRole role);
 // DK(base, constant) with the enctype's key derivation, key_bytes long.
 Result<SecretBytes> derive_key(const Key& base, BytesView constant);
 

@@ -112,7 +112,7 @@ struct TgsResult {
   // The realm of that referral TGT's service (krbtgt/<realm>@...).
   std::string referral_realm;
   // Which key decrypted the reply (9: subkey, 8: session key).
-  std::int32_t reply_key_usage = 0;
+  KeyUsage reply_key_usage{};
   // S4U2Self: the KDC confirmed the user's name in a signed PA-S4U-X509-USER
   // (MIT's KDC, Windows); false when it sent none (Samba's KDC).
   bool s4u_user_signed = false;

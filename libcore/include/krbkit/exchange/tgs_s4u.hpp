@@ -64,7 +64,7 @@ Cksumtype s4u_x509_checksum_type(Enctype key);
 
 Bytes encode_s4u_user_id(const S4uUserId& id);
 // The padata value, its checksum made with `key` and key usage `usage` (26).
-Result<Bytes> encode_pa_s4u_x509_user(const S4uUserId& id, const Key& key, std::int32_t usage);
+Result<Bytes> encode_pa_s4u_x509_user(const S4uUserId& id, const Key& key, KeyUsage usage);
 Result<PaS4uX509User> decode_pa_s4u_x509_user(BytesView der);
 
 // The checks MIT's client makes on the reply to an S4U2Self request that

@@ -26,7 +26,7 @@ struct ApReqOptions {
   bool make_subkey = true;                  // a random subkey of the session key's enctype
   std::optional<std::uint32_t> seq_number;  // the authenticator's seq-number
   AuthorizationData authorization_data;
-  std::int32_t usage = 11;  // key usage of the authenticator (11: AP-REQ, 7: TGS-REQ)
+  KeyUsage usage = KeyUsage::ap_req_authenticator;  // of the authenticator (TGS-REQ: tgs_req_authenticator)
 };
 
 // What was sent, for checking the AP-REP and keying the session afterwards.

@@ -8,8 +8,8 @@
 //     MIC   04 04 | flags | ff ff ff ff ff | SND_SEQ (8) | checksum
 //     Wrap  05 04 | flags | ff | EC (2) | RRC (2) | SND_SEQ (8) | data
 //   flags: 0x01 SentByAcceptor, 0x02 Sealed, 0x04 AcceptorSubkey.
-//   Key usages: acceptor seal 22, acceptor sign 23, initiator seal 24,
-//   initiator sign 25. The checksum is the key's mandatory one (RFC 3961).
+//   Key usages: KeyUsage::gss_acceptor_seal (22), _sign (23), gss_initiator_seal
+//   (24), _sign (25). The checksum is the key's mandatory one (RFC 3961).
 
 #include <cstdint>
 
@@ -37,13 +37,6 @@ inline constexpr std::uint8_t sent_by_acceptor = 0x01;
 inline constexpr std::uint8_t sealed = 0x02;
 inline constexpr std::uint8_t acceptor_subkey = 0x04;
 }  // namespace token_flags
-
-namespace usage {
-inline constexpr std::int32_t acceptor_seal = 22;
-inline constexpr std::int32_t acceptor_sign = 23;
-inline constexpr std::int32_t initiator_seal = 24;
-inline constexpr std::int32_t initiator_sign = 25;
-}  // namespace usage
 
 // Frames an inner token (AP-REQ, AP-REP, KRB-ERROR) with the mechanism OID.
 Bytes frame_token(std::uint16_t tok_id, BytesView inner);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "krbkit/base/key_usage.hpp"
 #include "krbkit/proto/basic_types.hpp"
 
 namespace krbkit {
@@ -172,52 +173,5 @@ inline constexpr std::int32_t etype_negotiation = 129;
 inline constexpr std::int32_t cammac = 96;
 inline constexpr std::int32_t auth_indicator = 97;
 }  // namespace ad_type
-
-// Key usage numbers (RFC 4120 7.5.1, RFC 4121, RFC 6113, RFC 6560, MIT additions).
-enum class KeyUsage : std::int32_t {
-  as_req_pa_enc_ts = 1,
-  kdc_rep_ticket = 2,
-  as_rep_enc_part = 3,
-  tgs_req_ad_session_key = 4,
-  tgs_req_ad_subkey = 5,
-  tgs_req_auth_cksum = 6,
-  tgs_req_authenticator = 7,
-  tgs_rep_enc_part_session_key = 8,
-  tgs_rep_enc_part_subkey = 9,
-  ap_req_auth_cksum = 10,
-  ap_req_authenticator = 11,
-  ap_rep_enc_part = 12,
-  krb_priv_enc_part = 13,
-  krb_cred_enc_part = 14,
-  krb_safe_cksum = 15,
-  app_data_encrypt = 16,
-  app_data_cksum = 17,
-  krb_error_cksum = 18,
-  ad_kdc_issued_cksum = 19,
-  ad_mte = 20,
-  ad_ite = 21,
-  gss_tok_mic = 22,
-  gss_tok_wrap_integ = 23,
-  gss_tok_wrap_priv = 24,
-  pa_sam_challenge_cksum = 25,
-  pa_s4u_x509_user_request = 26,
-  pa_s4u_x509_user_reply = 27,
-  ad_signedpath = -21,
-  finished = 41,
-  iakerb_finished = 42,
-  pa_pkinit_kx = 44,
-  pa_otp_request = 45,
-  fast_req_chksum = 50,
-  fast_enc = 51,
-  fast_rep = 52,
-  fast_finished = 53,
-  enc_challenge_client = 54,
-  enc_challenge_kdc = 55,
-  as_req = 56,
-  cammac = 64,
-  spake = 65,
-  pa_fx_cookie = 513,
-  pa_as_freshness = 514,
-};
 
 }  // namespace krbkit
