@@ -56,9 +56,10 @@ Result<void> decode_tickets(const Options& o, std::vector<std::string>& problems
   }
   std::vector<const Credentials*> chosen;
   for (const auto& creds : contents.creds) {
-    if (wanted ? creds.server == *wanted
-               : std::any_of(decode.service_keys.begin(), decode.service_keys.end(),
-                             [&](const pac::ServiceKey& k) { return k.principal == creds.server; }))
+    if (wanted ? ccache::holds_ticket_for(creds, *wanted)
+               : std::any_of(
+                     decode.service_keys.begin(), decode.service_keys.end(),
+                     [&](const pac::ServiceKey& k) { return ccache::holds_ticket_for(creds, k.principal); }))
       chosen.push_back(&creds);
   }
   if (chosen.empty())

@@ -167,4 +167,44 @@ TEST_CASE("cross-realm kvno: direct trust, referrals, capaths") {
     CHECK_MESSAGE(kl_ok.ok(), kl_ok.err);
     CHECK(kl_ok.out.find("Transited:                 OTHER.TEST (type 1)") != std::string::npos);
   }
+  SUBCASE("referral tickets are filed as MIT files them (host/h@, ticket server in OTHER.TEST), and shared") {
+    std::string conf = realms.client_conf("");
+    const EnvChanges traced{{"KRB5_CONFIG", conf}, {"KRB5_TRACE", "/dev/stderr"}};
+    auto sent_nothing = [](const RunResult& r) {
+      return r.ok() && r.err.find("Sending") == std::string::npos;
+    };
+    // Ours first, then MIT's kvno and ours again, by either name: no KDC is asked.
+    std::string cc = realms.alice_tgt(conf);
+    auto r = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "server.other.test"}, traced);
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    auto k = home.run({"/usr/bin/klist", "-c", cc}, {{"KRB5_CONFIG", conf}});
+    CHECK_MESSAGE(k.out.find("  host/server.other.test@\n") != std::string::npos, k.out);
+    CHECK_MESSAGE(k.out.find("\tTicket server: host/server.other.test@OTHER.TEST\n") != std::string::npos,
+                  k.out);
+    auto mit = home.run({"/usr/bin/kvno", "-c", cc, "-S", "host", "server.other.test"}, traced);
+    CHECK_MESSAGE(sent_nothing(mit), mit.err);
+    CHECK(mit.out == "host/server.other.test@: kvno = 1\n");
+    auto named = home.run({krbkit_tool("kvno"), "-c", cc, "host/server.other.test@OTHER.TEST"}, traced);
+    CHECK_MESSAGE(sent_nothing(named), named.err);
+    auto again = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "server.other.test"}, traced);
+    CHECK_MESSAGE(sent_nothing(again), again.err);
+    // klist --decode finds the entry by the keytab's principal (host/h@OTHER.TEST).
+    std::string keytab = realms.other.fresh_path("service.keytab");
+    auto x = realms.other.kadmin_local("ktadd -k " + keytab + " -norandkey host/server.other.test");
+    REQUIRE_MESSAGE(x.ok(), x.err);
+    auto d = home.run({krbkit_tool("klist"), "--decode", "-k", keytab},
+                      {{"KRB5_CONFIG", conf}, {"KRB5CCNAME", cc}});
+    CHECK_MESSAGE(d.ok(), d.err);
+    CHECK(d.out.find("Ticket for host/server.other.test@OTHER.TEST\n") != std::string::npos);
+
+    // MIT's first: ours finds its entry by either name.
+    std::string cc2 = realms.alice_tgt(conf);
+    auto m = home.run({"/usr/bin/kvno", "-c", cc2, "-S", "host", "server.other.test"}, traced);
+    REQUIRE_MESSAGE(m.ok(), m.err);
+    auto ours = home.run({krbkit_tool("kvno"), "-c", cc2, "host/server.other.test@OTHER.TEST"}, traced);
+    CHECK_MESSAGE(sent_nothing(ours), ours.err);
+    CHECK(ours.out == "host/server.other.test@OTHER.TEST: kvno = 1\n");
+    auto ours_s = home.run({krbkit_tool("kvno"), "-c", cc2, "-S", "host", "server.other.test"}, traced);
+    CHECK_MESSAGE(sent_nothing(ours_s), ours_s.err);
+  }
 }

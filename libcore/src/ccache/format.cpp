@@ -37,6 +37,7 @@
 #include <limits>
 
 #include "krbkit/base/binary_reader.hpp"
+#include "krbkit/proto/messages.hpp"
 
 namespace krbkit::ccache {
 namespace {
@@ -451,6 +452,15 @@ void set_config(CacheContents& contents, std::string_view key, std::string_view 
 bool same_slot(const Credentials& a, const Credentials& b) {
   return a.client == b.client && a.server == b.server && a.is_skey == b.is_skey &&
          a.second_ticket == b.second_ticket;
+}
+
+bool holds_ticket_for(const Credentials& c, const Principal& server) {
+  if (c.server == server) return true;
+  if (c.server.components != server.components) return false;
+  if (server.realm.empty()) return true;
+  if (!c.server.realm.empty()) return false;
+  auto ticket = decode_ticket(c.ticket);  // only for entries under a referral name
+  return ticket && to_principal(ticket->sname, ticket->realm) == server;
 }
 
 }  // namespace krbkit::ccache

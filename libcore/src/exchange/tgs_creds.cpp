@@ -26,11 +26,6 @@ KerberosTime now_seconds() { return floor<seconds>(system_clock::now()); }
 
 bool usable(const Credentials& c) { return c.endtime > now_seconds() && !(c.flags & ticket_flags::invalid); }
 
-bool server_matches(const Principal& wanted, const Principal& have) {
-  if (wanted.realm.empty()) return wanted.components == have.components;
-  return wanted == have;
-}
-
 std::vector<std::string> split_realm(std::string_view realm) {
   std::vector<std::string> parts;
   std::size_t start = 0;
@@ -129,7 +124,7 @@ const Credentials* TgsClient::find_cached(const Principal& server, const Service
   const Principal& who = options.for_user ? *options.for_user : client_;
   const Credentials* found = nullptr;
   for (const auto& c : contents_->creds) {
-    if (!(c.client == who) || !server_matches(server, c.server) || !usable(c)) continue;
+    if (!(c.client == who) || !ccache::holds_ticket_for(c, server) || !usable(c)) continue;
     if (!options.enctypes.empty() && std::find(options.enctypes.begin(), options.enctypes.end(),
                                                c.session_key.enctype) == options.enctypes.end())
       continue;
@@ -300,7 +295,13 @@ Result<Credentials> TgsClient::get_referral(const Principal& server, const Servi
       return std::move(r).error();
     }
     if (!r->referral) {
-      KRBKIT_CHECK(remember(r->creds, options));
+      // Filed as MIT files it: under the name asked for ("host/h@"), the
+      // ticket naming the realm that issued it (klist: "Ticket server"), so
+      // MIT's tools and GSS-API applications sharing the cache find it. The
+      // caller gets the ticket's own name.
+      Credentials filed = r->creds.clone();
+      filed.server = server;
+      KRBKIT_CHECK(remember(filed, options));
       return std::move(r->creds);
     }
     const std::string next = r->referral_realm;

@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "krbkit/proto/messages.hpp"
+
 using namespace krbkit;
 using namespace krbkit::ccache;
 
@@ -372,4 +374,25 @@ TEST_CASE("damage: a v1 component count too big for the file does not wrap aroun
   const Bytes data = hex("0501650300000000000b4b520000");
   const std::string e = error_of(data);
   CHECK(e.find("default principal component count: count 869 is impossible") != std::string::npos);
+}
+
+TEST_CASE("holds_ticket_for: referral entries (host/h@) are found by the ticket's own server too") {
+  Ticket t;
+  t.realm = "B.TEST";
+  t.sname = to_principal_name(princ("B.TEST", {"host", "h.b.test"}, NameType::srv_hst));
+  t.enc_part = EncryptedData{Enctype::aes256_cts_hmac_sha1_96, 1, Bytes(32, 0x11)};
+  Credentials referral;
+  referral.client = princ("A.TEST", {"alice"});
+  referral.server = princ("", {"host", "h.b.test"}, NameType::srv_hst);
+  referral.ticket = encode(t);
+  CHECK(holds_ticket_for(referral, princ("", {"host", "h.b.test"})));
+  CHECK(holds_ticket_for(referral, princ("B.TEST", {"host", "h.b.test"})));
+  CHECK_FALSE(holds_ticket_for(referral, princ("C.TEST", {"host", "h.b.test"})));
+  CHECK_FALSE(holds_ticket_for(referral, princ("B.TEST", {"host", "other.b.test"})));
+
+  Credentials named = referral.clone();
+  named.server = princ("B.TEST", {"host", "h.b.test"});
+  CHECK(holds_ticket_for(named, princ("B.TEST", {"host", "h.b.test"})));
+  CHECK(holds_ticket_for(named, princ("", {"host", "h.b.test"})));
+  CHECK_FALSE(holds_ticket_for(named, princ("C.TEST", {"host", "h.b.test"})));
 }

@@ -100,4 +100,12 @@ void set_config(CacheContents& contents, std::string_view key, std::string_view 
 // same client, server, is_skey and second ticket (what MIT's kvno would store twice).
 bool same_slot(const Credentials& a, const Credentials& b);
 
+// Whether `c` is a ticket for `server`: its own name; for a `server` with an
+// empty realm (a referral name, "host/h@"), an entry of that name in any
+// realm; and for an entry stored under a referral name (as MIT stores tickets
+// obtained through referrals, the ticket naming the realm that issued it),
+// the ticket's server ("host/h@B" finds the entry "host/h@" whose ticket is
+// for host/h@B).
+bool holds_ticket_for(const Credentials& c, const Principal& server);
+
 }  // namespace krbkit::ccache
