@@ -100,13 +100,9 @@ bool libdefault_dns_lookup(const Profile& profile, std::string_view name, bool d
   return v ? conf_boolean(*v) : def;
 }
 
-Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view realm) {
-  LibDefaults d;
-  d.default_realm = profile.get({"libdefaults", "default_realm"});
-  std::string chosen(realm);
-  if (chosen.empty() && d.default_realm) chosen = *d.default_realm;
-  Reader r(profile, chosen);
+namespace {
 
+Result<void> read_names_and_times(Reader& r, LibDefaults& d) {
   r.string("default_ccache_name", d.default_ccache_name);
   r.string("default_keytab_name", d.default_keytab_name);
   r.string("default_client_keytab_name", d.default_client_keytab_name);
@@ -118,14 +114,17 @@ Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view r
   KRBKIT_CHECK(r.duration("kdc_timeout", timeout));
   KRBKIT_CHECK(r.duration("request_timeout", timeout));
   if (has_timeout && timeout.count() > 0) d.kdc_timeout = timeout;
+  return success();
+}
 
-  // Each boolean as MIT reads it (see libdefault_boolean and its neighbours).
-  d.forwardable = libdefault_boolean(profile, chosen, "forwardable", d.forwardable);
-  d.proxiable = libdefault_boolean(profile, chosen, "proxiable", d.proxiable);
-  d.canonicalize = libdefault_boolean(profile, chosen, "canonicalize", d.canonicalize);
+// Each boolean as MIT reads it (see libdefault_boolean and its neighbours).
+Result<void> read_booleans(const Profile& profile, const std::string& realm, LibDefaults& d) {
+  d.forwardable = libdefault_boolean(profile, realm, "forwardable", d.forwardable);
+  d.proxiable = libdefault_boolean(profile, realm, "proxiable", d.proxiable);
+  d.canonicalize = libdefault_boolean(profile, realm, "canonicalize", d.canonicalize);
   // MIT: no addresses unless noaddresses is set to a word it reads as "no";
   // with noaddresses = maybe, MIT's kinit binds the TGT to the addresses.
-  d.noaddresses = libdefault_boolean(profile, chosen, "noaddresses", d.noaddresses);
+  d.noaddresses = libdefault_boolean(profile, realm, "noaddresses", d.noaddresses);
   d.dns_lookup_kdc = libdefault_dns_lookup(profile, "dns_lookup_kdc", d.dns_lookup_kdc);
   d.dns_lookup_realm = libdefault_dns_lookup(profile, "dns_lookup_realm", d.dns_lookup_realm);
   KRBKIT_TRY(weak_crypto, libdefault_strict_boolean(profile, "allow_weak_crypto", d.allow_weak_crypto));
@@ -139,21 +138,27 @@ Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view r
   // ("false" too) leaves the default.
   if (auto sync = profile.get_int({"libdefaults", "kdc_timesync"}); sync && *sync)
     d.kdc_timesync = **sync != 0;
-  // MIT's get_tristate: profile_get_boolean on [libdefaults], else "fallback",
-  // else an error (krb5_init_context fails).
-  if (auto f = profile.find_first({"libdefaults", "dns_canonicalize_hostname"})) {
-    if (lower(f->value) == "fallback") {
-      d.dns_canonicalize_hostname = DnsCanonicalize::fallback;
-    } else if (auto b = parse_bool(f->value)) {
-      d.dns_canonicalize_hostname = *b ? DnsCanonicalize::yes : DnsCanonicalize::no;
-    } else {
-      return Error{Errc::config,
-                   fmt::format("{}: invalid value '{}' for libdefaults.dns_canonicalize_hostname "
-                               "(expected true, false or fallback)",
-                               f->where, f->value)};
-    }
-  }
+  return success();
+}
 
+// MIT's get_tristate: profile_get_boolean on [libdefaults], else "fallback",
+// else an error (krb5_init_context fails).
+Result<void> read_dns_canonicalize(const Profile& profile, LibDefaults& d) {
+  auto f = profile.find_first({"libdefaults", "dns_canonicalize_hostname"});
+  if (!f) return success();
+  if (lower(f->value) == "fallback") {
+    d.dns_canonicalize_hostname = DnsCanonicalize::fallback;
+  } else if (auto b = parse_bool(f->value)) {
+    d.dns_canonicalize_hostname = *b ? DnsCanonicalize::yes : DnsCanonicalize::no;
+  } else {
+    return Error{Errc::config, fmt::format("{}: invalid value '{}' for libdefaults.dns_canonicalize_hostname "
+                                           "(expected true, false or fallback)",
+                                           f->where, f->value)};
+  }
+  return success();
+}
+
+Result<void> read_numbers(Reader& r, LibDefaults& d) {
   if (auto f = r.found("kdc_default_options")) {
     // An integer in MIT's flag layout, often written in hex (0x00000010).
     const std::string text(f->value);  // the profile parser trimmed it
@@ -173,7 +178,10 @@ Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view r
     return Error{Errc::config, fmt::format("{}: ccache_type must be 1 to 4, not {}",
                                            f ? f->where : "krb5.conf", d.ccache_type)};
   }
+  return success();
+}
 
+Result<void> read_enctypes(Reader& r, LibDefaults& d) {
   bool weak = d.allow_weak_crypto;
   KRBKIT_TRY(permitted, r.enctypes("permitted_enctypes", default_enctypes(), weak));
   d.permitted_enctypes = std::move(permitted);
@@ -181,6 +189,22 @@ Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view r
   d.default_tkt_enctypes = std::move(tkt);
   KRBKIT_TRY(tgs, r.enctypes("default_tgs_enctypes", default_enctypes(), weak));
   d.default_tgs_enctypes = std::move(tgs);
+  return success();
+}
+
+}  // namespace
+
+Result<LibDefaults> LibDefaults::from(const Profile& profile, std::string_view realm) {
+  LibDefaults d;
+  d.default_realm = profile.get({"libdefaults", "default_realm"});
+  std::string chosen(realm);
+  if (chosen.empty() && d.default_realm) chosen = *d.default_realm;
+  Reader r(profile, chosen);
+  KRBKIT_CHECK(read_names_and_times(r, d));
+  KRBKIT_CHECK(read_booleans(profile, chosen, d));
+  KRBKIT_CHECK(read_dns_canonicalize(profile, d));
+  KRBKIT_CHECK(read_numbers(r, d));
+  KRBKIT_CHECK(read_enctypes(r, d));
   return d;
 }
 

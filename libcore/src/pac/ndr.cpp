@@ -125,12 +125,17 @@ std::optional<Sid> deferred_sid(LeReader& r, std::uint32_t pointer, std::string_
   return r.sid(f);
 }
 
-}  // namespace
+// The pointers and string headers of KERB_VALIDATION_INFO's fixed part,
+// whose data follows it in this order (NDR's deferred referents).
+struct Referents {
+  UnicodeString effective, full, script, profile, home, drive, server, domain;
+  std::uint32_t group_count = 0, groups_ptr = 0, domain_sid_ptr = 0;
+  std::uint32_t sid_count = 0, extra_ptr = 0;
+  std::uint32_t resource_sid_ptr = 0, resource_count = 0, resource_ptr = 0;
+};
 
-Result<LogonInfo> decode_logon_info(BytesView buffer) {
-  LeReader r(buffer);
-  LogonInfo info;
-  // Type serialisation headers.
+// The type serialisation headers (MS-RPCE 2.2.6) and the top-level pointer.
+Result<void> read_ndr_headers(LeReader& r) {
   std::uint8_t version = r.u8("common header version");
   std::uint8_t endian = r.u8("common header endianness");
   r.skip(6, "common header");
@@ -142,30 +147,34 @@ Result<LogonInfo> decode_logon_info(BytesView buffer) {
   }
   if (r.u32("top-level pointer") == 0 && !r.failed())
     return Error{Errc::parse, "PAC LOGON_INFO: null pointer"};
+  return success();
+}
 
+Referents read_fixed_part(LeReader& r, LogonInfo& info) {
+  Referents ref;
   info.logon_time = r.filetime("LogonTime");
   info.logoff_time = r.filetime("LogoffTime");
   info.kickoff_time = r.filetime("KickOffTime");
   info.password_last_set = r.filetime("PasswordLastSet");
   info.password_can_change = r.filetime("PasswordCanChange");
   info.password_must_change = r.filetime("PasswordMustChange");
-  UnicodeString effective = unicode_string(r, "EffectiveName");
-  UnicodeString full = unicode_string(r, "FullName");
-  UnicodeString script = unicode_string(r, "LogonScript");
-  UnicodeString profile = unicode_string(r, "ProfilePath");
-  UnicodeString home = unicode_string(r, "HomeDirectory");
-  UnicodeString drive = unicode_string(r, "HomeDirectoryDrive");
+  ref.effective = unicode_string(r, "EffectiveName");
+  ref.full = unicode_string(r, "FullName");
+  ref.script = unicode_string(r, "LogonScript");
+  ref.profile = unicode_string(r, "ProfilePath");
+  ref.home = unicode_string(r, "HomeDirectory");
+  ref.drive = unicode_string(r, "HomeDirectoryDrive");
   info.logon_count = r.u16("LogonCount");
   info.bad_password_count = r.u16("BadPasswordCount");
   info.user_id = r.u32("UserId");
   info.primary_group_id = r.u32("PrimaryGroupId");
-  std::uint32_t group_count = r.u32("GroupCount");
-  std::uint32_t groups_ptr = r.u32("GroupIds");
+  ref.group_count = r.u32("GroupCount");
+  ref.groups_ptr = r.u32("GroupIds");
   info.user_flags = r.u32("UserFlags");
   r.skip(16, "UserSessionKey");
-  UnicodeString server = unicode_string(r, "LogonServer");
-  UnicodeString domain = unicode_string(r, "LogonDomainName");
-  std::uint32_t domain_sid_ptr = r.u32("LogonDomainId");
+  ref.server = unicode_string(r, "LogonServer");
+  ref.domain = unicode_string(r, "LogonDomainName");
+  ref.domain_sid_ptr = r.u32("LogonDomainId");
   r.skip(8, "Reserved1");
   info.user_account_control = r.u32("UserAccountControl");
   info.sub_auth_status = r.u32("SubAuthStatus");
@@ -173,40 +182,58 @@ Result<LogonInfo> decode_logon_info(BytesView buffer) {
   info.last_failed_ilogon = r.filetime("LastFailedILogon");
   info.failed_ilogon_count = r.u32("FailedILogonCount");
   r.u32("Reserved3");
-  std::uint32_t sid_count = r.u32("SidCount");
-  std::uint32_t extra_ptr = r.u32("ExtraSids");
-  std::uint32_t resource_sid_ptr = r.u32("ResourceGroupDomainSid");
-  std::uint32_t resource_count = r.u32("ResourceGroupCount");
-  std::uint32_t resource_ptr = r.u32("ResourceGroupIds");
+  ref.sid_count = r.u32("SidCount");
+  ref.extra_ptr = r.u32("ExtraSids");
+  ref.resource_sid_ptr = r.u32("ResourceGroupDomainSid");
+  ref.resource_count = r.u32("ResourceGroupCount");
+  ref.resource_ptr = r.u32("ResourceGroupIds");
+  return ref;
+}
 
-  // Deferred pointer data, in the order of the pointers above.
-  info.effective_name = deferred_string(r, effective, "EffectiveName");
-  info.full_name = deferred_string(r, full, "FullName");
-  info.logon_script = deferred_string(r, script, "LogonScript");
-  info.profile_path = deferred_string(r, profile, "ProfilePath");
-  info.home_directory = deferred_string(r, home, "HomeDirectory");
-  info.home_directory_drive = deferred_string(r, drive, "HomeDirectoryDrive");
-  info.groups = deferred_groups(r, groups_ptr, group_count, "GroupIds");
-  info.logon_server = deferred_string(r, server, "LogonServer");
-  info.logon_domain_name = deferred_string(r, domain, "LogonDomainName");
-  info.logon_domain_id = deferred_sid(r, domain_sid_ptr, "LogonDomainId");
-  if (extra_ptr != 0) {
-    r.align(4);
-    std::uint32_t max = r.u32("ExtraSids");
-    if (!r.failed() && (max != sid_count || sid_count > r.remaining() / 8))
-      r.fail("ExtraSids", fmt::format("array of {} entries, the count says {}", max, sid_count));
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;  // pointer, attributes
-    for (std::uint32_t i = 0; i < sid_count && !r.failed(); ++i) {
-      std::uint32_t p = r.u32("ExtraSids");
-      entries.emplace_back(p, r.u32("ExtraSids"));
-    }
-    for (auto [p, attributes] : entries) {
-      if (auto sid = deferred_sid(r, p, "ExtraSids"))
-        info.extra_sids.push_back({std::move(*sid), attributes});
-    }
+// ExtraSids: a conformant array of {pointer, attributes}, then each SID.
+std::vector<SidAndAttributes> deferred_extra_sids(LeReader& r, std::uint32_t pointer,
+                                                  std::uint32_t sid_count) {
+  std::vector<SidAndAttributes> out;
+  if (pointer == 0) return out;
+  r.align(4);
+  std::uint32_t max = r.u32("ExtraSids");
+  if (!r.failed() && (max != sid_count || sid_count > r.remaining() / 8))
+    r.fail("ExtraSids", fmt::format("array of {} entries, the count says {}", max, sid_count));
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;  // pointer, attributes
+  for (std::uint32_t i = 0; i < sid_count && !r.failed(); ++i) {
+    std::uint32_t p = r.u32("ExtraSids");
+    entries.emplace_back(p, r.u32("ExtraSids"));
   }
-  info.resource_group_domain_sid = deferred_sid(r, resource_sid_ptr, "ResourceGroupDomainSid");
-  info.resource_groups = deferred_groups(r, resource_ptr, resource_count, "ResourceGroupIds");
+  for (auto [p, attributes] : entries) {
+    if (auto sid = deferred_sid(r, p, "ExtraSids")) out.push_back({std::move(*sid), attributes});
+  }
+  return out;
+}
+
+void read_deferred_part(LeReader& r, const Referents& ref, LogonInfo& info) {
+  info.effective_name = deferred_string(r, ref.effective, "EffectiveName");
+  info.full_name = deferred_string(r, ref.full, "FullName");
+  info.logon_script = deferred_string(r, ref.script, "LogonScript");
+  info.profile_path = deferred_string(r, ref.profile, "ProfilePath");
+  info.home_directory = deferred_string(r, ref.home, "HomeDirectory");
+  info.home_directory_drive = deferred_string(r, ref.drive, "HomeDirectoryDrive");
+  info.groups = deferred_groups(r, ref.groups_ptr, ref.group_count, "GroupIds");
+  info.logon_server = deferred_string(r, ref.server, "LogonServer");
+  info.logon_domain_name = deferred_string(r, ref.domain, "LogonDomainName");
+  info.logon_domain_id = deferred_sid(r, ref.domain_sid_ptr, "LogonDomainId");
+  info.extra_sids = deferred_extra_sids(r, ref.extra_ptr, ref.sid_count);
+  info.resource_group_domain_sid = deferred_sid(r, ref.resource_sid_ptr, "ResourceGroupDomainSid");
+  info.resource_groups = deferred_groups(r, ref.resource_ptr, ref.resource_count, "ResourceGroupIds");
+}
+
+}  // namespace
+
+Result<LogonInfo> decode_logon_info(BytesView buffer) {
+  LeReader r(buffer);
+  KRBKIT_CHECK(read_ndr_headers(r));
+  LogonInfo info;
+  const Referents ref = read_fixed_part(r, info);
+  read_deferred_part(r, ref, info);
   if (r.failed()) {
     return Error{Errc::parse, fmt::format("PAC LOGON_INFO: byte {}: {}: {}", r.failure_offset(),
                                           r.failure_field(), r.failure_problem())};

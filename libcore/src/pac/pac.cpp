@@ -158,9 +158,10 @@ std::optional<Sid> LogonInfo::user_sid() const {
   return logon_domain_id->with_rid(user_id);
 }
 
-Result<Pac> decode(BytesView bytes) {
-  Pac pac;
-  pac.raw.assign(bytes.begin(), bytes.end());
+namespace {
+
+// The header's buffer list (MS-PAC 2.3/2.4), each buffer's bytes copied out.
+Result<void> read_buffers(BytesView bytes, Pac& pac) {
   LeReader r(bytes);
   std::uint32_t count = r.u32("cBuffers");
   pac.version = r.u32("Version");
@@ -197,50 +198,62 @@ Result<Pac> decode(BytesView bytes) {
   }
   if (r.failed())
     return Error{Errc::parse, fmt::format("PAC header: {}: {}", r.failure_field(), r.failure_problem())};
+  return success();
+}
 
-  for (const auto& b : pac.buffers) {
-    switch (static_cast<BufferType>(b.type)) {
-      case BufferType::logon_info: {
-        KRBKIT_TRY(info, decode_logon_info(b.data));
-        pac.logon_info = std::move(info);
-        break;
-      }
-      case BufferType::client_info: {
-        KRBKIT_TRY(info, decode_client_info(b));
-        pac.client_info = std::move(info);
-        break;
-      }
-      case BufferType::upn_dns_info: {
-        KRBKIT_TRY(info, decode_upn_dns(b));
-        pac.upn_dns_info = std::move(info);
-        break;
-      }
-      case BufferType::attributes_info: {
-        LeReader a(b.data);
-        a.u32("FlagsLength");
-        std::uint32_t flags = a.u32("Flags");
-        if (a.failed()) return damaged(b.type, a);
-        pac.attributes = flags;
-        break;
-      }
-      case BufferType::requestor: {
-        LeReader a(b.data);
-        Sid sid = a.sid("Sid");
-        if (a.failed()) return damaged(b.type, a);
-        pac.requestor = std::move(sid);
-        break;
-      }
-      case BufferType::server_checksum:
-      case BufferType::kdc_checksum:
-      case BufferType::ticket_checksum:
-      case BufferType::full_checksum: {
-        KRBKIT_TRY(s, decode_signature(b));
-        signature_slot(pac, b.type) = std::move(s);
-        break;
-      }
-      default: break;
+// Decodes one buffer of a type krbkit shows into its field of `pac`.
+Result<void> read_buffer(const Buffer& b, Pac& pac) {
+  switch (static_cast<BufferType>(b.type)) {
+    case BufferType::logon_info: {
+      KRBKIT_TRY(info, decode_logon_info(b.data));
+      pac.logon_info = std::move(info);
+      break;
     }
+    case BufferType::client_info: {
+      KRBKIT_TRY(info, decode_client_info(b));
+      pac.client_info = std::move(info);
+      break;
+    }
+    case BufferType::upn_dns_info: {
+      KRBKIT_TRY(info, decode_upn_dns(b));
+      pac.upn_dns_info = std::move(info);
+      break;
+    }
+    case BufferType::attributes_info: {
+      LeReader a(b.data);
+      a.u32("FlagsLength");
+      std::uint32_t flags = a.u32("Flags");
+      if (a.failed()) return damaged(b.type, a);
+      pac.attributes = flags;
+      break;
+    }
+    case BufferType::requestor: {
+      LeReader a(b.data);
+      Sid sid = a.sid("Sid");
+      if (a.failed()) return damaged(b.type, a);
+      pac.requestor = std::move(sid);
+      break;
+    }
+    case BufferType::server_checksum:
+    case BufferType::kdc_checksum:
+    case BufferType::ticket_checksum:
+    case BufferType::full_checksum: {
+      KRBKIT_TRY(sig, decode_signature(b));
+      signature_slot(pac, b.type) = std::move(sig);
+      break;
+    }
+    default: break;
   }
+  return success();
+}
+
+}  // namespace
+
+Result<Pac> decode(BytesView bytes) {
+  Pac pac;
+  pac.raw.assign(bytes.begin(), bytes.end());
+  KRBKIT_CHECK(read_buffers(bytes, pac));
+  for (const auto& b : pac.buffers) KRBKIT_CHECK(read_buffer(b, pac));
   return pac;
 }
 

@@ -219,6 +219,73 @@ std::string to_text(const Pac& pac, const Checks& checks, int indent) {
   return t.take();
 }
 
+namespace {
+
+void extra_sids_json(json::Writer& w, const std::vector<SidAndAttributes>& sids) {
+  w.key("extra_sids").begin_array();
+  for (const auto& s : sids) {
+    w.begin_object().member("sid", s.sid.to_string()).member("name", well_known_sid_name(s.sid));
+    w.member("attributes", s.attributes);
+    names_json(w, "attribute_names", group_attribute_names(s.attributes));
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void logon_info_json(json::Writer& w, const LogonInfo& li) {
+  w.begin_object();
+  w.member("account", li.effective_name).member("full_name", li.full_name);
+  w.member("domain", li.logon_domain_name).member("logon_server", li.logon_server);
+  sid_json(w, "domain_sid", li.logon_domain_id);
+  sid_json(w, "user_sid", li.user_sid());
+  w.member("user_rid", li.user_id).member("primary_group_rid", li.primary_group_id);
+  groups_json(w, "groups", li.groups, li.logon_domain_id);
+  extra_sids_json(w, li.extra_sids);
+  sid_json(w, "resource_group_domain_sid", li.resource_group_domain_sid);
+  groups_json(w, "resource_groups", li.resource_groups, li.resource_group_domain_sid);
+  w.member("user_flags", li.user_flags);
+  names_json(w, "user_flag_names", user_flag_names(li.user_flags));
+  w.member("user_account_control", li.user_account_control);
+  names_json(w, "user_account_control_names", account_control_names(li.user_account_control));
+  time_json(w, "logon_time", li.logon_time);
+  time_json(w, "logoff_time", li.logoff_time);
+  time_json(w, "kickoff_time", li.kickoff_time);
+  time_json(w, "password_last_set", li.password_last_set);
+  time_json(w, "password_can_change", li.password_can_change);
+  time_json(w, "password_must_change", li.password_must_change);
+  w.member("logon_count", static_cast<std::uint32_t>(li.logon_count));
+  w.member("bad_password_count", static_cast<std::uint32_t>(li.bad_password_count));
+  w.end_object();
+}
+
+void upn_dns_info_json(json::Writer& w, const UpnDnsInfo& u) {
+  w.begin_object().member("upn", u.upn).member("dns_domain", u.dns_domain).member("flags", u.flags);
+  if (u.sam_name) w.member("sam_name", *u.sam_name);
+  if (u.sid) w.member("sid", u.sid->to_string());
+  w.end_object();
+}
+
+void client_info_json(json::Writer& w, const ClientInfo& c, const Check& check) {
+  w.begin_object().member("name", c.name);
+  time_json(w, "client_id", c.client_id);
+  w.member("state", state_json(check.state));
+  if (!check.detail.empty()) w.member("detail", check.detail);
+  w.end_object();
+}
+
+// `key`: the object `write` makes of the value, or null without one.
+template <class T, class Write>
+void optional_json(json::Writer& w, std::string_view key, const std::optional<T>& value, Write&& write) {
+  w.key(key);
+  if (value) {
+    write(*value);
+  } else {
+    w.null();
+  }
+}
+
+}  // namespace
+
 void to_json(json::Writer& w, const Pac& pac, const Checks& checks) {
   w.member("version", pac.version);
   w.key("buffers").begin_array();
@@ -227,66 +294,11 @@ void to_json(json::Writer& w, const Pac& pac, const Checks& checks) {
     w.member("size", static_cast<std::uint64_t>(b.data.size())).end_object();
   }
   w.end_array();
-  w.key("logon_info");
-  if (const auto& li = pac.logon_info) {
-    w.begin_object();
-    w.member("account", li->effective_name).member("full_name", li->full_name);
-    w.member("domain", li->logon_domain_name).member("logon_server", li->logon_server);
-    sid_json(w, "domain_sid", li->logon_domain_id);
-    sid_json(w, "user_sid", li->user_sid());
-    w.member("user_rid", li->user_id).member("primary_group_rid", li->primary_group_id);
-    groups_json(w, "groups", li->groups, li->logon_domain_id);
-    w.key("extra_sids").begin_array();
-    for (const auto& s : li->extra_sids) {
-      w.begin_object().member("sid", s.sid.to_string()).member("name", well_known_sid_name(s.sid));
-      w.member("attributes", s.attributes);
-      names_json(w, "attribute_names", group_attribute_names(s.attributes));
-      w.end_object();
-    }
-    w.end_array();
-    sid_json(w, "resource_group_domain_sid", li->resource_group_domain_sid);
-    groups_json(w, "resource_groups", li->resource_groups, li->resource_group_domain_sid);
-    w.member("user_flags", li->user_flags);
-    names_json(w, "user_flag_names", user_flag_names(li->user_flags));
-    w.member("user_account_control", li->user_account_control);
-    names_json(w, "user_account_control_names", account_control_names(li->user_account_control));
-    time_json(w, "logon_time", li->logon_time);
-    time_json(w, "logoff_time", li->logoff_time);
-    time_json(w, "kickoff_time", li->kickoff_time);
-    time_json(w, "password_last_set", li->password_last_set);
-    time_json(w, "password_can_change", li->password_can_change);
-    time_json(w, "password_must_change", li->password_must_change);
-    w.member("logon_count", static_cast<std::uint32_t>(li->logon_count));
-    w.member("bad_password_count", static_cast<std::uint32_t>(li->bad_password_count));
-    w.end_object();
-  } else {
-    w.null();
-  }
-  w.key("upn_dns_info");
-  if (const auto& u = pac.upn_dns_info) {
-    w.begin_object().member("upn", u->upn).member("dns_domain", u->dns_domain).member("flags", u->flags);
-    if (u->sam_name) w.member("sam_name", *u->sam_name);
-    if (u->sid) w.member("sid", u->sid->to_string());
-    w.end_object();
-  } else {
-    w.null();
-  }
-  w.key("client_info");
-  if (const auto& c = pac.client_info) {
-    w.begin_object().member("name", c->name);
-    time_json(w, "client_id", c->client_id);
-    w.member("state", state_json(checks.client.state));
-    if (!checks.client.detail.empty()) w.member("detail", checks.client.detail);
-    w.end_object();
-  } else {
-    w.null();
-  }
-  w.key("attributes");
-  if (pac.attributes) {
-    w.value(*pac.attributes);
-  } else {
-    w.null();
-  }
+  optional_json(w, "logon_info", pac.logon_info, [&](const LogonInfo& li) { logon_info_json(w, li); });
+  optional_json(w, "upn_dns_info", pac.upn_dns_info, [&](const UpnDnsInfo& u) { upn_dns_info_json(w, u); });
+  optional_json(w, "client_info", pac.client_info,
+                [&](const ClientInfo& c) { client_info_json(w, c, checks.client); });
+  optional_json(w, "attributes", pac.attributes, [&](std::uint32_t a) { w.value(a); });
   sid_json(w, "requestor_sid", pac.requestor);
   check_json(w, "server_signature", pac.server_signature, checks.server);
   check_json(w, "kdc_signature", pac.kdc_signature, checks.kdc);

@@ -91,41 +91,32 @@ namespace {
 // ", " between the extra fields of a credential, a tab before the first.
 void separator(std::string& out, int extra_field) { out += extra_field ? ", " : "\t"; }
 
-void credential_text(std::string& out, const Credentials& cred, const std::string& default_name,
-                     const CacheListOptions& options, const TimeFormat& tf) {
-  const bool is_config = ccache::is_config_principal(cred.server);
-  std::optional<Ticket> ticket;
-  if (!is_config) ticket = decoded_ticket(cred);
-  const std::string client = unparse_principal(cred.client);
-  int extra_field = 0;
-  int config_col = 0;
-
-  if (!is_config) {
+// The first line: times and server, or "config: name(part) = " for a
+// configuration entry (whose data follows on the same line).
+void heading(std::string& out, const Credentials& cred, const TimeFormat& tf, int& config_col) {
+  if (!ccache::is_config_principal(cred.server)) {
     out += tf.format(effective_start(cred));
     out += "  ";
     out += tf.format(cred.endtime);
     out += "  ";
     out += unparse_principal(cred.server);
     out += '\n';
-  } else {
-    out += "config: ";
-    config_col = 8;
-    for (std::size_t i = 1; i < cred.server.components.size(); ++i) {
-      const std::string part = i > 1 ? "(" + cred.server.components[i] + ")" : cred.server.components[i];
-      out += part;
-      config_col += static_cast<int>(part.size());
-    }
-    out += " = ";
-    config_col += 3;
+    return;
   }
-
-  if (client != default_name) {
-    out += "\tfor client ";
-    out += client;
-    ++extra_field;
+  out += "config: ";
+  config_col = 8;
+  for (std::size_t i = 1; i < cred.server.components.size(); ++i) {
+    const std::string part = i > 1 ? "(" + cred.server.components[i] + ")" : cred.server.components[i];
+    out += part;
+    config_col += static_cast<int>(part.size());
   }
-  if (is_config) config_data(out, config_col, cred.ticket);
+  out += " = ";
+  config_col += 3;
+}
 
+// "renew until" and "Flags:", then a line break when both were shown.
+void renewal_and_flags(std::string& out, const Credentials& cred, const CacheListOptions& options,
+                       const TimeFormat& tf, int& extra_field) {
   if (cred.renew_till.time_since_epoch().count() != 0) {
     separator(out, extra_field);
     out += "renew until ";
@@ -145,6 +136,11 @@ void credential_text(std::string& out, const Credentials& cred, const std::strin
     out += '\n';
     extra_field = 0;
   }
+}
+
+// -e's "Etype (skey, tkt)" and -d's "AD types".
+void etypes_and_ad_types(std::string& out, const Credentials& cred, const std::optional<Ticket>& ticket,
+                         const CacheListOptions& options, int& extra_field) {
   if (options.enctypes && ticket) {
     separator(out, extra_field);
     out += "Etype (skey, tkt): ";
@@ -164,8 +160,12 @@ void credential_text(std::string& out, const Credentials& cred, const std::strin
     }
     ++extra_field;
   }
-  if (extra_field) out += '\n';
+}
 
+// -a's addresses, and the ticket's own server when it differs from the name
+// it is cached under (referrals, mostly).
+void addresses_and_ticket_server(std::string& out, const Credentials& cred,
+                                 const std::optional<Ticket>& ticket, const CacheListOptions& options) {
   if (options.addresses) {
     out += "\tAddresses: ";
     if (cred.addresses.empty()) out += "(none)";
@@ -175,8 +175,6 @@ void credential_text(std::string& out, const Credentials& cred, const std::strin
     }
     out += '\n';
   }
-  // The ticket's own server when it differs from the name it is cached
-  // under (referrals, mostly).
   if (ticket) {
     const Principal ticket_server = to_principal(ticket->sname, ticket->realm);
     if (!(ticket_server == cred.server)) {
@@ -185,6 +183,26 @@ void credential_text(std::string& out, const Credentials& cred, const std::strin
       out += '\n';
     }
   }
+}
+
+void credential_text(std::string& out, const Credentials& cred, const std::string& default_name,
+                     const CacheListOptions& options, const TimeFormat& tf) {
+  const bool is_config = ccache::is_config_principal(cred.server);
+  std::optional<Ticket> ticket;
+  if (!is_config) ticket = decoded_ticket(cred);
+  int config_col = 0;
+  heading(out, cred, tf, config_col);
+  int extra_field = 0;
+  if (const std::string client = unparse_principal(cred.client); client != default_name) {
+    out += "\tfor client ";
+    out += client;
+    ++extra_field;
+  }
+  if (is_config) config_data(out, config_col, cred.ticket);
+  renewal_and_flags(out, cred, options, tf, extra_field);
+  etypes_and_ad_types(out, cred, ticket, options, extra_field);
+  if (extra_field) out += '\n';
+  addresses_and_ticket_server(out, cred, ticket, options);
 }
 
 }  // namespace

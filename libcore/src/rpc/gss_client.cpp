@@ -73,6 +73,60 @@ Result<GssClient> GssClient::establish(std::unique_ptr<Stream> stream, gss::Init
   return c;
 }
 
+namespace {
+
+// rpc_gss_data_t (RFC 2203 5.3.2.2): the sequence number, then the
+// arguments, sealed or checksummed as the service says.
+Result<Bytes> protect_arguments(gss::InitiatorContext& ctx, GssService service, std::uint32_t seq,
+                                BytesView args) {
+  XdrWriter w;
+  if (service == GssService::none) {
+    w.raw(args);
+    return w.take();
+  }
+  SecretBytes data(4 + args.size());
+  const Bytes seq_bytes = be32(seq);
+  std::copy(seq_bytes.begin(), seq_bytes.end(), data.data());
+  std::copy(args.begin(), args.end(), data.data() + 4);
+  if (service == GssService::privacy) {
+    KRBKIT_TRY(wrapped, ctx.wrap(data.view(), true));
+    w.opaque(wrapped);
+  } else {
+    KRBKIT_TRY(checksum, ctx.get_mic(data.view()));
+    w.opaque(data.view());
+    w.opaque(checksum);
+  }
+  return w.take();
+}
+
+// The reply's results opened as the service says, checked to carry `seq`.
+Result<SecretBytes> open_results(gss::InitiatorContext& ctx, GssService service, std::uint32_t seq,
+                                 BytesView results, const std::string& peer) {
+  if (service == GssService::none) return SecretBytes(results);
+  XdrReader r(results, "RPCSEC_GSS reply body");
+  SecretBytes data;
+  if (service == GssService::privacy) {
+    Bytes token = r.opaque("databody_priv");
+    if (auto st = r.finish(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
+    auto plain = ctx.unwrap(token, true);
+    if (!plain.ok())
+      return Error{RpcErrc::bad_verifier, "reply body from " + peer + ": " + plain.error().message()};
+    data = std::move(plain).value();
+  } else {
+    Bytes databody = r.opaque("databody_integ");
+    Bytes checksum = r.opaque("checksum");
+    if (auto st = r.finish(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
+    if (auto v = ctx.verify_mic(databody, checksum); !v.ok())
+      return Error{RpcErrc::bad_verifier, "reply body checksum from " + peer + ": " + v.error().message()};
+    data = SecretBytes(BytesView(databody));
+  }
+  if (data.size() < 4 || get_u32be(data.data()) != seq)
+    return Error{RpcErrc::bad_reply, "reply body from " + peer + " carries the wrong sequence number"};
+  return SecretBytes(data.view().subspan(4));
+}
+
+}  // namespace
+
 Result<SecretBytes> GssClient::control_or_data(std::uint32_t proc_kind, std::uint32_t proc, BytesView args) {
   if (destroyed_) return Error{Errc::internal, "RPCSEC_GSS context was destroyed"};
   const std::uint32_t seq = ++seq_;
@@ -80,29 +134,9 @@ Result<SecretBytes> GssClient::control_or_data(std::uint32_t proc_kind, std::uin
   OpaqueAuth cred{flavor::rpcsec_gss, encode_gss_cred(proc_kind, seq, options_.service, handle_)};
   Bytes header = encode_call_header(xid, options_.prog, options_.vers, proc, cred);
   KRBKIT_TRY(mic, ctx_.get_mic(header));
-
-  // rpc_gss_data_t: the sequence number, then the arguments.
-  Bytes body;
-  XdrWriter w;
-  if (options_.service == GssService::none) {
-    w.raw(args);
-  } else {
-    SecretBytes data(4 + args.size());
-    put_u32be(body, seq);
-    std::copy(body.begin(), body.end(), data.data());
-    std::copy(args.begin(), args.end(), data.data() + 4);
-    if (options_.service == GssService::privacy) {
-      KRBKIT_TRY(wrapped, ctx_.wrap(data.view(), true));
-      w.opaque(wrapped);
-    } else {
-      KRBKIT_TRY(checksum, ctx_.get_mic(data.view()));
-      w.opaque(data.view());
-      w.opaque(checksum);
-    }
-  }
-  Bytes msg = encode_call(header, OpaqueAuth{flavor::rpcsec_gss, std::move(mic)}, w.bytes());
-  Bytes sent_body = w.take();
-  secure_wipe(sent_body.data(), sent_body.size());
+  KRBKIT_TRY(body, protect_arguments(ctx_, options_.service, seq, args));
+  Bytes msg = encode_call(header, OpaqueAuth{flavor::rpcsec_gss, std::move(mic)}, body);
+  secure_wipe(body.data(), body.size());
   auto reply = exchange(msg, xid);
   secure_wipe(msg.data(), msg.size());
   if (!reply.ok()) return std::move(reply).error();
@@ -112,31 +146,7 @@ Result<SecretBytes> GssClient::control_or_data(std::uint32_t proc_kind, std::uin
   if (auto v = ctx_.verify_mic(be32(seq), reply->verf.body); !v.ok())
     return Error{RpcErrc::bad_verifier,
                  "reply verifier from " + stream_->peer() + ": " + v.error().message()};
-
-  if (options_.service == GssService::none) return SecretBytes(BytesView(reply->results));
-  XdrReader r(reply->results, "RPCSEC_GSS reply body");
-  SecretBytes data;
-  if (options_.service == GssService::privacy) {
-    Bytes token = r.opaque("databody_priv");
-    if (auto st = r.finish(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
-    auto plain = ctx_.unwrap(token, true);
-    if (!plain.ok())
-      return Error{RpcErrc::bad_verifier,
-                   "reply body from " + stream_->peer() + ": " + plain.error().message()};
-    data = std::move(plain).value();
-  } else {
-    Bytes databody = r.opaque("databody_integ");
-    Bytes checksum = r.opaque("checksum");
-    if (auto st = r.finish(); !st.ok()) return Error{RpcErrc::bad_reply, st.error().detail};
-    if (auto v = ctx_.verify_mic(databody, checksum); !v.ok())
-      return Error{RpcErrc::bad_verifier,
-                   "reply body checksum from " + stream_->peer() + ": " + v.error().message()};
-    data = SecretBytes(BytesView(databody));
-  }
-  if (data.size() < 4 || get_u32be(data.data()) != seq)
-    return Error{RpcErrc::bad_reply,
-                 "reply body from " + stream_->peer() + " carries the wrong sequence number"};
-  return SecretBytes(data.view().subspan(4));
+  return open_results(ctx_, options_.service, seq, reply->results, stream_->peer());
 }
 
 Result<SecretBytes> GssClient::call(std::uint32_t proc, BytesView args) {
