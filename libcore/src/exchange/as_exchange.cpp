@@ -313,16 +313,8 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err) {
   return send_with_preauth(*chosen, mech->type, true);
 }
 
-Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
-  state_ = State::done;
+Result<void> AsExchange::choose_reply_key(const KdcRep& rep) {
   const Enctype etype = rep.enc_part.etype;
-  if (!contains(enctypes_, etype))
-    return Error{Errc::reply_mismatch,
-                 fmt::format("AS-REP is encrypted with {}, which was not requested ({})", enctype_name(etype),
-                             enctype_list(enctypes_))};
-
-  // The reply key: the pre-authentication key if its enctype matches, else
-  // one made from the reply's own etype-info (or the default salt).
   EtypeInfo2Entry key_info{etype, std::nullopt, std::nullopt};
   KRBKIT_TRY(reply_infos, detail::read_etype_info(rep.padata));
   for (const auto& info : reply_infos)
@@ -330,26 +322,20 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
       key_info.salt = info.salt;
       key_info.s2kparams = info.s2kparams;
     }
-  if (!as_key_ || as_key_->enctype != etype ||
-      (!reply_infos.empty() && as_key_info_ && !(*as_key_info_ == key_info))) {
-    std::string salt = salt_of(key_info, request_.client);
-    trace_("Getting AS key, salt \"{}\", params \"{}\"", salt,
-           key_info.s2kparams ? to_hex(*key_info.s2kparams) : "");
-    KRBKIT_TRY(key, keys_.key(etype, as_bytes(salt),
-                              key_info.s2kparams ? BytesView(*key_info.s2kparams) : BytesView{}));
-    as_key_ = std::move(key);
-    as_key_info_ = key_info;
-  }
-  auto plain = decrypt(*as_key_, KeyUsage::as_rep_enc_part, rep.enc_part.cipher);
-  if (!plain) {
-    trace_("Failed to decrypt AS reply with {}", enctype_name(etype));
-    return Error{Errc::integrity, fmt::format("AS-REP for {} did not decrypt with the {} key (key usage 3)",
-                                              name_of(request_.client), enctype_name(etype))};
-  }
-  KRBKIT_TRY(enc, decode_enc_kdc_rep_part(plain->view()));
-  trace_("Decrypted AS reply; session key is: {}", enctype_name(enc.key.enctype));
+  if (as_key_ && as_key_->enctype == etype &&
+      (reply_infos.empty() || !as_key_info_ || *as_key_info_ == key_info))
+    return success();
+  std::string salt = salt_of(key_info, request_.client);
+  trace_("Getting AS key, salt \"{}\", params \"{}\"", salt,
+         key_info.s2kparams ? to_hex(*key_info.s2kparams) : "");
+  KRBKIT_TRY(key, keys_.key(etype, as_bytes(salt),
+                            key_info.s2kparams ? BytesView(*key_info.s2kparams) : BytesView{}));
+  as_key_ = std::move(key);
+  as_key_info_ = key_info;
+  return success();
+}
 
-  // RFC 4120 3.1.5 and MIT's verify_as_reply.
+Result<void> AsExchange::verify_reply(const KdcRep& rep, const EncKdcRepPart& enc) const {
   if (enc.nonce != body_.nonce)
     return mismatch(fmt::format("AS-REP nonce {} does not match the request's {}", enc.nonce, body_.nonce));
   const Principal client = rep.client();
@@ -381,7 +367,10 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
                     enc.endtime, body_.till));
   if (enc.renew_till && body_.rtime && *enc.renew_till > *body_.rtime)
     return mismatch("AS-REP renew-till is after the requested renewable life");
+  return success();
+}
 
+AsResult AsExchange::result_of(const KdcRep& rep, EncKdcRepPart enc) const {
   AsResult result;
   if (defaults_.kdc_timesync) {
     // The KDC's clock minus ours, from the ticket's authtime (as MIT does).
@@ -393,8 +382,8 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
                                           static_cast<std::int32_t>((diff - secs).count())};
   }
   Credentials& c = result.creds;
-  c.client = client;
-  c.server = server;
+  c.client = rep.client();
+  c.server = enc.server();
   c.session_key = std::move(enc.key);
   c.authtime = enc.authtime;
   c.starttime = enc.starttime.value_or(enc.authtime);
@@ -407,8 +396,29 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
   if (pa_type_ && keys_.is_password() && as_key_info_) result.etype_info = {*as_key_info_};
   result.last_req = std::move(enc.last_req);
   result.key_expiration = enc.key_expiration;
-  trace_("AS reply checked: {} for {}, flags {}", name_of(c.server), name_of(c.client),
-         ticket_flag_letters(c.flags));
+  return result;
+}
+
+Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
+  state_ = State::done;
+  const Enctype etype = rep.enc_part.etype;
+  if (!contains(enctypes_, etype))
+    return Error{Errc::reply_mismatch,
+                 fmt::format("AS-REP is encrypted with {}, which was not requested ({})", enctype_name(etype),
+                             enctype_list(enctypes_))};
+  KRBKIT_CHECK(choose_reply_key(rep));
+  auto plain = decrypt(*as_key_, KeyUsage::as_rep_enc_part, rep.enc_part.cipher);
+  if (!plain) {
+    trace_("Failed to decrypt AS reply with {}", enctype_name(etype));
+    return Error{Errc::integrity, fmt::format("AS-REP for {} did not decrypt with the {} key (key usage 3)",
+                                              name_of(request_.client), enctype_name(etype))};
+  }
+  KRBKIT_TRY(enc, decode_enc_kdc_rep_part(plain->view()));
+  trace_("Decrypted AS reply; session key is: {}", enctype_name(enc.key.enctype));
+  KRBKIT_CHECK(verify_reply(rep, enc));
+  AsResult result = result_of(rep, std::move(enc));
+  trace_("AS reply checked: {} for {}, flags {}", name_of(result.creds.server), name_of(result.creds.client),
+         ticket_flag_letters(result.creds.flags));
   return AsStep{std::move(result)};
 }
 

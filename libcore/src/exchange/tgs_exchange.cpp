@@ -110,12 +110,7 @@ Result<Bytes> TgsExchange::make_padata_ap_req(const Bytes& body_der) {
   return encode(ap);
 }
 
-Result<TgsStep> TgsExchange::start() {
-  if (tgt_.ticket.empty()) return Error{Errc::invalid_argument, "no ticket to authenticate the TGS request"};
-  const std::uint32_t opts = request_.kdc_options;
-  if ((opts & kdc_options::enc_tkt_in_skey) && request_.additional_tickets.empty())
-    return Error{Errc::invalid_argument, "user-to-user (enc-tkt-in-skey) needs the other party's TGT"};
-
+Result<void> TgsExchange::choose_enctypes() {
   std::vector<Enctype> wanted = request_.enctypes;
   if (wanted.empty()) wanted = defaults_.default_tgs_enctypes;
   if (wanted.empty()) wanted = default_enctype_list();
@@ -126,7 +121,11 @@ Result<TgsStep> TgsExchange::start() {
   if (enctypes_.empty())
     return Error{Errc::unsupported_enctype,
                  fmt::format("none of the requested enctypes ({}) is usable", enctype_list(wanted))};
+  return success();
+}
 
+Result<void> TgsExchange::make_body() {
+  const std::uint32_t opts = request_.kdc_options;
   body_ = KdcReqBody{};
   body_.kdc_options = opts;
   body_.realm = server_.realm;
@@ -145,37 +144,33 @@ Result<TgsStep> TgsExchange::start() {
     KRBKIT_TRY(t, decode_ticket(der));
     body_.additional_tickets.push_back(std::move(t));
   }
-  const Bytes body_der = encode(body_);
+  return success();
+}
 
-  KdcReq req;
-  req.msg_type = MsgType::tgs_req;
-  KRBKIT_TRY(ap_req, make_padata_ap_req(body_der));
-  req.padata.push_back(PaData{PaType::tgs_req, std::move(ap_req)});
-  s4u_sent_.reset();
-  if (request_.for_user) {
-    // As MIT: PA-S4U-X509-USER (the nonce and the user, checksummed in the
-    // subkey), then PA-FOR-USER. A KDC that knows the first signs the
-    // user's canonical name in its reply; others ignore it.
-    if (request_.s4u_x509_user) {
-      S4uUserId id{body_.nonce, *request_.for_user, {}, s4u_options::use_reply_key_usage};
-      const Key& key = subkey_ ? *subkey_ : tgt_.session_key;
-      auto pa = encode_pa_s4u_x509_user(id, key, KeyUsage::pa_s4u_x509_user_request);
-      if (pa) {
-        KRBKIT_TRY(sent, decode_pa_s4u_x509_user(*pa));
-        s4u_checksum_ = std::move(sent.checksum.checksum);
-        s4u_sent_ = std::move(id);
-        req.padata.push_back(PaData{PaType::s4u_x509_user, std::move(pa).value()});
-      } else {
-        trace_("No PA-S4U-X509-USER: {}", pa.error().message());
-      }
+// As MIT: PA-S4U-X509-USER (the nonce and the user, checksummed in the
+// subkey), then PA-FOR-USER. A KDC that knows the first signs the user's
+// canonical name in its reply; others ignore it.
+Result<void> TgsExchange::add_s4u_padata(KdcReq& req) {
+  if (request_.s4u_x509_user) {
+    S4uUserId id{body_.nonce, *request_.for_user, {}, s4u_options::use_reply_key_usage};
+    const Key& key = subkey_ ? *subkey_ : tgt_.session_key;
+    auto pa = encode_pa_s4u_x509_user(id, key, KeyUsage::pa_s4u_x509_user_request);
+    if (pa) {
+      KRBKIT_TRY(sent, decode_pa_s4u_x509_user(*pa));
+      s4u_checksum_ = std::move(sent.checksum.checksum);
+      s4u_sent_ = std::move(id);
+      req.padata.push_back(PaData{PaType::s4u_x509_user, std::move(pa).value()});
+    } else {
+      trace_("No PA-S4U-X509-USER: {}", pa.error().message());
     }
-    KRBKIT_TRY(pa, encode_pa_for_user(*request_.for_user, tgt_.session_key));
-    req.padata.push_back(PaData{PaType::for_user, std::move(pa)});
   }
-  if (request_.pac_options != 0)
-    req.padata.push_back(PaData{PaType::pac_options, encode_pa_pac_options(request_.pac_options)});
-  req.req_body = body_;
+  KRBKIT_TRY(pa, encode_pa_for_user(*request_.for_user, tgt_.session_key));
+  req.padata.push_back(PaData{PaType::for_user, std::move(pa)});
+  return success();
+}
 
+void TgsExchange::trace_request() const {
+  const std::uint32_t opts = request_.kdc_options;
   trace_("Getting credentials {} -> {} using ccache TGT {}", name_of(tgt_.client), name_of(server_),
          name_of(tgt_.server));
   trace_("Requesting tickets for {}, referral {}", name_of(server_),
@@ -186,6 +181,24 @@ Result<TgsStep> TgsExchange::start() {
          request_.for_user ? fmt::format("; PA-FOR-USER {}", name_of(*request_.for_user)) : "",
          s4u_sent_ ? " and PA-S4U-X509-USER" : "");
   if (subkey_) trace_("Generated subkey for TGS request: {}", enctype_name(subkey_->enctype));
+}
+
+Result<TgsStep> TgsExchange::start() {
+  if (tgt_.ticket.empty()) return Error{Errc::invalid_argument, "no ticket to authenticate the TGS request"};
+  if ((request_.kdc_options & kdc_options::enc_tkt_in_skey) && request_.additional_tickets.empty())
+    return Error{Errc::invalid_argument, "user-to-user (enc-tkt-in-skey) needs the other party's TGT"};
+  KRBKIT_CHECK(choose_enctypes());
+  KRBKIT_CHECK(make_body());
+  KdcReq req;
+  req.msg_type = MsgType::tgs_req;
+  KRBKIT_TRY(ap_req, make_padata_ap_req(encode(body_)));
+  req.padata.push_back(PaData{PaType::tgs_req, std::move(ap_req)});
+  s4u_sent_.reset();
+  if (request_.for_user) KRBKIT_CHECK(add_s4u_padata(req));
+  if (request_.pac_options != 0)
+    req.padata.push_back(PaData{PaType::pac_options, encode_pa_pac_options(request_.pac_options)});
+  req.req_body = body_;
+  trace_request();
   last_request_ = encode(req);
   sent_ = true;
   return TgsStep{TgsSend{last_request_, kdc_realm_, false}};
@@ -220,44 +233,29 @@ Result<TgsStep> TgsExchange::on_reply(BytesView reply) {
   return on_tgs_rep(std::move(rep));
 }
 
-Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
-  // The KDC encrypts in the subkey when one was sent (usage 9), else in the
-  // TGT session key (usage 8).
-  std::optional<SecretBytes> plain;
-  KeyUsage usage{};
+// The KDC encrypts in the subkey when one was sent (usage 9), else in the
+// TGT session key (usage 8).
+Result<TgsExchange::OpenedReply> TgsExchange::open_reply(const KdcRep& rep) const {
   if (subkey_ && rep.enc_part.etype == subkey_->enctype) {
-    auto p = decrypt(*subkey_, KeyUsage::tgs_rep_enc_part_subkey, rep.enc_part.cipher);
-    if (p) {
-      plain = std::move(p).value();
-      usage = KeyUsage::tgs_rep_enc_part_subkey;
-    }
+    if (auto p = decrypt(*subkey_, KeyUsage::tgs_rep_enc_part_subkey, rep.enc_part.cipher))
+      return OpenedReply{std::move(p).value(), KeyUsage::tgs_rep_enc_part_subkey};
   }
-  if (!plain && rep.enc_part.etype == tgt_.session_key.enctype) {
-    auto p = decrypt(tgt_.session_key, KeyUsage::tgs_rep_enc_part_session_key, rep.enc_part.cipher);
-    if (p) {
-      plain = std::move(p).value();
-      usage = KeyUsage::tgs_rep_enc_part_session_key;
-    }
+  if (rep.enc_part.etype == tgt_.session_key.enctype) {
+    if (auto p = decrypt(tgt_.session_key, KeyUsage::tgs_rep_enc_part_session_key, rep.enc_part.cipher))
+      return OpenedReply{std::move(p).value(), KeyUsage::tgs_rep_enc_part_session_key};
   }
-  if (!plain)
-    return Error{
-        Errc::integrity,
-        fmt::format("TGS-REP for {} ({}) decrypts neither with the subkey (key usage 9) nor with the "
-                    "session key of {} (key usage 8)",
-                    name_of(server_), enctype_name(rep.enc_part.etype), name_of(tgt_.server))};
-  KRBKIT_TRY(enc, decode_enc_kdc_rep_part(plain->view()));
-  trace_("TGS reply decrypted with the {} (key usage {}); session key {}",
-         usage == KeyUsage::tgs_rep_enc_part_subkey ? "subkey" : "session key", fmt::underlying(usage),
-         enctype_name(enc.key.enctype));
+  return Error{Errc::integrity,
+               fmt::format("TGS-REP for {} ({}) decrypts neither with the subkey (key usage 9) nor with the "
+                           "session key of {} (key usage 8)",
+                           name_of(server_), enctype_name(rep.enc_part.etype), name_of(tgt_.server))};
+}
 
-  // RFC 4120 3.3.4.
-  if (enc.nonce != body_.nonce)
-    return mismatch(fmt::format("TGS-REP nonce {} does not match the request's {}", enc.nonce, body_.nonce));
-  const Principal client = rep.client();
+// The client the reply must name: the S4U2Self user (as the KDC signed it,
+// when it did), the evidence ticket's client, or the TGT's.
+Result<void> TgsExchange::check_client(const KdcRep& rep, const EncKdcRepPart& enc, bool& s4u_signed) {
   Principal expected_client = request_.for_user          ? *request_.for_user
                               : request_.evidence_client ? *request_.evidence_client
                                                          : tgt_.client;
-  bool s4u_signed = false;
   if (s4u_sent_) {
     const Key& key = subkey_ ? *subkey_ : tgt_.session_key;
     KRBKIT_TRY(signed_user,
@@ -270,29 +268,37 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
       trace_("KDC sent no PA-S4U-X509-USER (it does not support it); the client must be the requested user");
     }
   }
-  if (!(client == expected_client))
-    return mismatch(
-        fmt::format("TGS-REP client {} is not the expected {}", name_of(client), name_of(expected_client)));
+  if (!(rep.client() == expected_client))
+    return mismatch(fmt::format("TGS-REP client {} is not the expected {}", name_of(rep.client()),
+                                name_of(expected_client)));
+  return success();
+}
+
+// The server must be the one asked for, or under canonicalize a referral TGT
+// to another realm, or the same kind of principal renamed in its realm.
+Result<void> TgsExchange::check_server(const KdcRep& rep, const EncKdcRepPart& enc, TgsResult& result) const {
   const Principal server = enc.server();
   const Principal ticket_server = to_principal(rep.ticket.sname, rep.ticket.realm);
   if (!(server == ticket_server))
     return mismatch(fmt::format("TGS-REP ticket is for {} but its encrypted part names {}",
                                 name_of(ticket_server), name_of(server)));
+  if (server == server_) return success();
   const bool canon = (body_.kdc_options & kdc_options::canonicalize) != 0;
-  TgsResult result;
-  if (!(server == server_)) {
-    const bool referral = canon && is_krbtgt(server) && !is_krbtgt(server_) && server.realm == kdc_realm_ &&
-                          server.components[1] != kdc_realm_;
-    const bool renamed = canon && server.realm == server_.realm && is_krbtgt(server) == is_krbtgt(server_);
-    if (referral) {
-      result.referral = true;
-      result.referral_realm = server.components[1];
-      trace_("Received referral TGT {} for {}", name_of(server), name_of(server_));
-    } else if (!renamed) {
-      return mismatch(
-          fmt::format("TGS-REP server {} is not the requested {}", name_of(server), name_of(server_)));
-    }
+  const bool referral = canon && is_krbtgt(server) && !is_krbtgt(server_) && server.realm == kdc_realm_ &&
+                        server.components[1] != kdc_realm_;
+  const bool renamed = canon && server.realm == server_.realm && is_krbtgt(server) == is_krbtgt(server_);
+  if (referral) {
+    result.referral = true;
+    result.referral_realm = server.components[1];
+    trace_("Received referral TGT {} for {}", name_of(server), name_of(server_));
+  } else if (!renamed) {
+    return mismatch(
+        fmt::format("TGS-REP server {} is not the requested {}", name_of(server), name_of(server_)));
   }
+  return success();
+}
+
+Result<void> TgsExchange::check_key_and_times(const EncKdcRepPart& enc) const {
   if (!contains(enctypes_, enc.key.enctype)) {
     auto permitted =
         defaults_.permitted_enctypes.empty() ? default_enctype_list() : defaults_.permitted_enctypes;
@@ -308,6 +314,22 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
     return mismatch("TGS-REP renew-till is after the requested renew-till");
   if (body_.from && enc.starttime && *enc.starttime != *body_.from)
     return mismatch("TGS-REP start time differs from the requested postdated start");
+  return success();
+}
+
+Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
+  KRBKIT_TRY(opened, open_reply(rep));
+  KRBKIT_TRY(enc, decode_enc_kdc_rep_part(opened.plain.view()));
+  trace_("TGS reply decrypted with the {} (key usage {}); session key {}",
+         opened.usage == KeyUsage::tgs_rep_enc_part_subkey ? "subkey" : "session key",
+         fmt::underlying(opened.usage), enctype_name(enc.key.enctype));
+  // RFC 4120 3.3.4.
+  if (enc.nonce != body_.nonce)
+    return mismatch(fmt::format("TGS-REP nonce {} does not match the request's {}", enc.nonce, body_.nonce));
+  TgsResult result;
+  KRBKIT_CHECK(check_client(rep, enc, result.s4u_user_signed));
+  KRBKIT_CHECK(check_server(rep, enc, result));
+  KRBKIT_CHECK(check_key_and_times(enc));
 
   // No caddr in the reply means the ticket has what was asked (MIT's KDC
   // copies the TGT's addresses into the ticket and leaves them out of the
@@ -320,8 +342,7 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
     c.is_skey = true;
     c.second_ticket = request_.additional_tickets.front();
   }
-  result.reply_key_usage = usage;
-  result.s4u_user_signed = s4u_signed;
+  result.reply_key_usage = opened.usage;
   trace_("TGS reply checked: {} for {}, flags {}", name_of(c.server), name_of(c.client),
          ticket_flag_letters(c.flags));
   return TgsStep{std::move(result)};

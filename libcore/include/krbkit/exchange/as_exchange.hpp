@@ -123,6 +123,12 @@ class AsExchange {
   Result<AsStep> on_error(const KrbError& err);
   Result<AsStep> on_preauth_required(const KrbError& err);
   Result<AsStep> on_as_rep(KdcRep rep);
+  // The reply key: the pre-authentication key if its enctype matches, else
+  // one made from the reply's own etype-info (or the default salt).
+  Result<void> choose_reply_key(const KdcRep& rep);
+  // RFC 4120 3.1.5 and MIT's verify_as_reply: the reply answers our request.
+  Result<void> verify_reply(const KdcRep& rep, const EncKdcRepPart& enc) const;
+  AsResult result_of(const KdcRep& rep, EncKdcRepPart enc) const;
   Result<AsStep> send_with_preauth(const EtypeInfo2Entry& info, PaType mech, bool same_kdc);
   Result<AsStep> send_plain();
   Bytes encode_request(std::vector<PaData> padata) const;

@@ -48,6 +48,7 @@
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
+#include "krbkit/base/secret.hpp"
 #include "krbkit/base/trace.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/exchange/tgs_s4u.hpp"
@@ -138,6 +139,18 @@ class TgsExchange {
 
  private:
   Result<TgsStep> on_tgs_rep(KdcRep rep);
+  Result<void> choose_enctypes();
+  Result<void> make_body();
+  Result<void> add_s4u_padata(KdcReq& req);
+  void trace_request() const;
+  struct OpenedReply {
+    SecretBytes plain;
+    KeyUsage usage;
+  };
+  Result<OpenedReply> open_reply(const KdcRep& rep) const;
+  Result<void> check_client(const KdcRep& rep, const EncKdcRepPart& enc, bool& s4u_signed);
+  Result<void> check_server(const KdcRep& rep, const EncKdcRepPart& enc, TgsResult& result) const;
+  Result<void> check_key_and_times(const EncKdcRepPart& enc) const;
   Result<Bytes> make_padata_ap_req(const Bytes& body_der);
 
   Credentials tgt_;
