@@ -134,19 +134,12 @@ Check client_check(const Pac& pac, const EncTicketPart& part) {
   return {Check::State::failed, detail};
 }
 
-}  // namespace
-
-Result<DecodedTicket> open_ticket(BytesView ticket_der, const DecodeOptions& o) {
-  KRBKIT_TRY(ticket, krbkit::decode_ticket(ticket_der));
-  DecodedTicket t;
-  t.server = to_principal(ticket.sname, ticket.realm);
-  t.kvno = ticket.enc_part.kvno.value_or(0);
-  t.enctype = ticket.enc_part.etype;
-  t.keytab_name = o.keytab_name;
+// The ticket's EncTicketPart, opened with the newest fitting key of the
+// keytab (newest first when the ticket names no kvno); `used` is that key.
+Result<EncTicketPart> decrypt_part(const Ticket& ticket, DecodedTicket& t, const DecodeOptions& o,
+                                   const ServiceKey*& used) {
   const std::string who = unparse_principal(t.server);
   const std::string kvno_text = ticket.enc_part.kvno ? fmt::format("kvno {}", t.kvno) : "no kvno";
-
-  // Newest entries first when the ticket names no kvno.
   std::vector<const ServiceKey*> fitting;
   for (const auto& k : o.service_keys) {
     if (!same_principal(k.principal, t.server) || k.key.enctype != t.enctype) continue;
@@ -159,34 +152,43 @@ Result<DecodedTicket> open_ticket(BytesView ticket_der, const DecodeOptions& o) 
     return Error{Errc::keytab_no_key,
                  fmt::format("{} has no key for {} with {} and enctype {}; {}", o.keytab_name, who, kvno_text,
                              enctype_name(t.enctype), what_keytab_has(o.service_keys, t.server))};
-  const ServiceKey* used = nullptr;
-  std::optional<SecretBytes> plain;
   for (const auto* k : fitting) {
-    auto r = decrypt(k->key, KeyUsage::kdc_rep_ticket, ticket.enc_part.cipher);
-    if (r) {
-      plain = std::move(r).value();
+    if (auto plain = decrypt(k->key, KeyUsage::kdc_rep_ticket, ticket.enc_part.cipher)) {
       used = k;
-      break;
+      t.key_kvno = k->kvno;
+      return decode_enc_ticket_part(plain->view());
     }
   }
-  if (!used)
-    return Error{
-        Errc::integrity,
-        fmt::format("the ticket for {} ({}, {}) does not decrypt with the key in {}: the keytab's key is "
-                    "not the service's current key, or the ticket was modified",
-                    who, kvno_text, enctype_name(t.enctype), o.keytab_name)};
-  t.key_kvno = used->kvno;
-  KRBKIT_TRY(part, decode_enc_ticket_part(plain->view()));
-  t.part = std::move(part);
+  return Error{
+      Errc::integrity,
+      fmt::format("the ticket for {} ({}, {}) does not decrypt with the key in {}: the keytab's key is "
+                  "not the service's current key, or the ticket was modified",
+                  who, kvno_text, enctype_name(t.enctype), o.keytab_name)};
+}
 
-  if (o.expected_client || o.expected_session_key) {
-    const Principal client = to_principal(t.part.cname, t.part.crealm);
-    if (o.expected_client && !(client == *o.expected_client))
-      t.cache_mismatch = fmt::format("the ticket names client {}, the cache {}", unparse_principal(client),
-                                     unparse_principal(*o.expected_client));
-    else if (o.expected_session_key && !(t.part.key == *o.expected_session_key))
-      t.cache_mismatch = "the ticket's session key is not the one in the cache";
-  }
+// Whether the ticket is the one the cache holds it as (klist --decode).
+void compare_with_cache(DecodedTicket& t, const DecodeOptions& o) {
+  const Principal client = to_principal(t.part.cname, t.part.crealm);
+  if (o.expected_client && !(client == *o.expected_client))
+    t.cache_mismatch = fmt::format("the ticket names client {}, the cache {}", unparse_principal(client),
+                                   unparse_principal(*o.expected_client));
+  else if (o.expected_session_key && !(t.part.key == *o.expected_session_key))
+    t.cache_mismatch = "the ticket's session key is not the one in the cache";
+}
+
+}  // namespace
+
+Result<DecodedTicket> open_ticket(BytesView ticket_der, const DecodeOptions& o) {
+  KRBKIT_TRY(ticket, krbkit::decode_ticket(ticket_der));
+  DecodedTicket t;
+  t.server = to_principal(ticket.sname, ticket.realm);
+  t.kvno = ticket.enc_part.kvno.value_or(0);
+  t.enctype = ticket.enc_part.etype;
+  t.keytab_name = o.keytab_name;
+  const ServiceKey* used = nullptr;
+  KRBKIT_TRY(part, decrypt_part(ticket, t, o, used));
+  t.part = std::move(part);
+  if (o.expected_client || o.expected_session_key) compare_with_cache(t, o);
 
   auto found = find_pac(t.part.authorization_data);
   if (!found) {
