@@ -282,6 +282,8 @@ class Session {
   void cut(std::size_t from, std::size_t to);
   void show_history(std::size_t index);
   void refresh();
+  void move_by_word(Key key);
+  void edit(Key key);
   void write_all(std::string_view s) const;
   unsigned columns() const;
   void start_over();
@@ -463,6 +465,56 @@ std::optional<std::string> Session::finish(std::optional<std::string> line) {
   return line;
 }
 
+void Session::move_by_word(Key key) {
+  if (key == Key::word_left) {
+    while (pos_ > 0 && is_space(line_[pos_ - 1])) pos_ = prev_boundary(line_, pos_);
+    while (pos_ > 0 && !is_space(line_[pos_ - 1])) pos_ = prev_boundary(line_, pos_);
+  } else {
+    while (pos_ < line_.size() && is_space(line_[pos_])) pos_ = next_boundary(line_, pos_);
+    while (pos_ < line_.size() && !is_space(line_[pos_])) pos_ = next_boundary(line_, pos_);
+  }
+}
+
+// A key that moves in or changes the line, recalls history or clears the screen.
+void Session::edit(Key key) {
+  switch (key) {
+    case Key::left: pos_ = prev_boundary(line_, pos_); break;
+    case Key::right: pos_ = next_boundary(line_, pos_); break;
+    case Key::word_left:
+    case Key::word_right: move_by_word(key); break;
+    case Key::home: pos_ = 0; break;
+    case Key::end: pos_ = line_.size(); break;
+    case Key::backspace:
+      if (pos_ > 0) {
+        const std::size_t from = prev_boundary(line_, pos_);
+        line_.erase(from, pos_ - from);
+        pos_ = from;
+      }
+      break;
+    case Key::del:
+      if (pos_ < line_.size()) line_.erase(pos_, next_boundary(line_, pos_) - pos_);
+      break;
+    case Key::up:
+      if (index_ > 0) show_history(index_ - 1);
+      break;
+    case Key::down:
+      if (index_ + 1 < entries_.size()) show_history(index_ + 1);
+      break;
+    case Key::kill_start: cut(0, pos_); break;
+    case Key::kill_end: cut(pos_, line_.size()); break;
+    case Key::kill_word: {
+      std::size_t from = pos_;
+      while (from > 0 && is_space(line_[from - 1])) --from;
+      while (from > 0 && !is_space(line_[from - 1])) --from;  // UTF-8 bytes are never blanks
+      cut(from, pos_);
+      break;
+    }
+    case Key::yank: insert(cut_); break;
+    case Key::clear_screen: write_all("\x1b[H\x1b[2J"); break;
+    default: break;
+  }
+}
+
 std::optional<std::string> Session::run() {
   refresh();
   for (;;) {
@@ -480,49 +532,10 @@ std::optional<std::string> Session::run() {
         write_all("^C\n");
         start_over();
         break;
-      case Key::left: pos_ = prev_boundary(line_, pos_); break;
-      case Key::right: pos_ = next_boundary(line_, pos_); break;
-      case Key::word_left:
-        while (pos_ > 0 && is_space(line_[pos_ - 1])) pos_ = prev_boundary(line_, pos_);
-        while (pos_ > 0 && !is_space(line_[pos_ - 1])) pos_ = prev_boundary(line_, pos_);
-        break;
-      case Key::word_right:
-        while (pos_ < line_.size() && is_space(line_[pos_])) pos_ = next_boundary(line_, pos_);
-        while (pos_ < line_.size() && !is_space(line_[pos_])) pos_ = next_boundary(line_, pos_);
-        break;
-      case Key::home: pos_ = 0; break;
-      case Key::end: pos_ = line_.size(); break;
-      case Key::backspace:
-        if (pos_ > 0) {
-          const std::size_t from = prev_boundary(line_, pos_);
-          line_.erase(from, pos_ - from);
-          pos_ = from;
-        }
-        break;
-      case Key::del:
-        if (pos_ < line_.size()) line_.erase(pos_, next_boundary(line_, pos_) - pos_);
-        break;
-      case Key::up:
-        if (index_ > 0) show_history(index_ - 1);
-        break;
-      case Key::down:
-        if (index_ + 1 < entries_.size()) show_history(index_ + 1);
-        break;
-      case Key::kill_start: cut(0, pos_); break;
-      case Key::kill_end: cut(pos_, line_.size()); break;
-      case Key::kill_word: {
-        std::size_t from = pos_;
-        while (from > 0 && is_space(line_[from - 1])) --from;
-        while (from > 0 && !is_space(line_[from - 1])) --from;  // UTF-8 bytes are never blanks
-        cut(from, pos_);
-        break;
-      }
-      case Key::yank: insert(cut_); break;
-      case Key::clear_screen: write_all("\x1b[H\x1b[2J"); break;
       case Key::suspend:
         if (can_stop_) ::kill(0, SIGTSTP);  // the whole job, as the terminal's Ctrl-Z
         break;
-      case Key::none: break;
+      default: edit(key); break;
     }
     refresh();
   }
