@@ -10,9 +10,7 @@ namespace krbkit::config {
 
 namespace {
 
-constexpr int kIllegalCrossRealm = 43;  // KRB_AP_ERR_ILL_CR_TKT
-
-Error illegal(std::string detail) { return Error{kdc_error(kIllegalCrossRealm), std::move(detail)}; }
+Error illegal(std::string detail) { return Error{kdc_error(KdcErr::ap_err_ill_cr_tkt), std::move(detail)}; }
 
 std::vector<std::string> components(std::string_view realm) {
   std::vector<std::string> parts;

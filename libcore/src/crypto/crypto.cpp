@@ -139,8 +139,7 @@ Result<void> verify_checksum(Cksumtype c, const Key* key, KeyUsage usage, BytesV
   if (key != nullptr) {
     auto ck = cksumtype_info(c);
     if (!ck || !(*ck)->keyed)
-      return Error{kdc_error(50),  // KRB_AP_ERR_INAPP_CKSUM
-                   cksumtype_name(c) + " is not a keyed checksum"};
+      return Error{kdc_error(KdcErr::ap_err_inapp_cksum), cksumtype_name(c) + " is not a keyed checksum"};
   }
   KRBKIT_TRY(expected, make_checksum(c, key, usage, data));
   if (!crypto_detail::equal_ct(expected, checksum))

@@ -106,7 +106,7 @@ Result<void> verify(const Signature& s, const Key& key, BytesView data, const ch
   // unkeyed type (crc32, md5, sha1) anyone can recompute, and MIT's KDC signs
   // with the key's mandatory checksum type.
   if (s.type != mandatory_checksum(key.enctype))
-    return Error{kdc_error(50),  // KRB_AP_ERR_INAPP_CKSUM
+    return Error{kdc_error(KdcErr::ap_err_inapp_cksum),
                  fmt::format("PAC {} signature: checksum type {} is not {}, the checksum of the {} key",
                              which, cksumtype_name(s.type), cksumtype_name(mandatory_checksum(key.enctype)),
                              enctype_name(key.enctype))};
