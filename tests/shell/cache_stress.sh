@@ -12,18 +12,9 @@ bin=${KRBKIT_BIN_DIR:-$src/build/apps}
 realm_sh=$src/tests/realm/realm.sh
 kvno_runs=${STRESS_KVNO_RUNS:-30} kinit_runs=${STRESS_KINIT_RUNS:-8} klist_runs=${STRESS_KLIST_RUNS:-30}
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/krbkit-stress-XXXXXX")
-trap '"$realm_sh" stop "$dir"; rm -rf "$dir"' EXIT
-"$realm_sh" start "$dir" --owner $$
-# shellcheck source=/dev/null
-. "$dir/env"
-unset KRB5CCNAME
-
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+# shellcheck source=tests/shell/lib/throwaway_realm.sh
+. "$src/tests/shell/lib/throwaway_realm.sh"
+start_throwaway_realm stress
 
 # 4 services per kvno loop, so a loop keeps adding tickets after each kinit.
 for i in $(seq 0 31); do echo "addprinc -randkey stress-$i/$SERVER_HOST"; done |

@@ -11,12 +11,9 @@ src=${KRBKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${KRBKIT_BIN_DIR:-$src/build/apps}
 realm_sh=$src/tests/realm/realm.sh
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/krbkit-symlinks-XXXXXX")
-trap '"$realm_sh" stop "$dir"; rm -rf "$dir"' EXIT
-"$realm_sh" start "$dir" --owner $$
-# shellcheck source=/dev/null
-. "$dir/env"
-unset KRB5CCNAME
+# shellcheck source=tests/shell/lib/throwaway_realm.sh
+. "$src/tests/shell/lib/throwaway_realm.sh"
+start_throwaway_realm symlinks
 
 # Scenarios run in command substitutions: failures are counted in a file.
 fail() {
