@@ -3,8 +3,9 @@
 # the usual places: the eight tools in bin/ (they run from there), libkrbkit
 # in lib/ (shared, or static with -DKRBKIT_SHARED_LIB=OFF), the headers in
 # include/krbkit, man pages in share/man/man1 and the bash, zsh and fish
-# completions in their directories; and a program built against the installed
-# headers and library works.
+# completions in their directories, krbkit.pc and the CMake package in lib/;
+# and a program built with pkg-config's flags against the installed headers
+# and library works.
 set -euo pipefail
 src=${KRBKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=$(cd "${KRBKIT_BIN_DIR:-$src/build/apps}/.." && pwd)
@@ -56,16 +57,20 @@ int main() {
 }
 EOF
 cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
+[[ -f "$libdir/cmake/krbkit/krbkitConfig.cmake" ]] || fail "lib/cmake/krbkit/krbkitConfig.cmake is missing"
+# krbkit.pc finds the prefix from where it lies: its flags are right here too.
+pkg_config=(env PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config)
+flags=$("${pkg_config[@]}" --cflags --libs krbkit) || fail "pkg-config --cflags --libs krbkit"
 if [[ -f "$libdir/libkrbkit.so" ]]; then
   kind=shared
-  link=(-L"$libdir" -lkrbkit -Wl,-rpath,"$libdir")
+  flags+=" -Wl,-rpath,$libdir"
 else
   kind=static
   [[ -f "$libdir/libkrbkit.a" ]] || fail "no libkrbkit.so or libkrbkit.a in $libdir"
-  link=("$libdir/libkrbkit.a" -lcrypto -lresolv)
 fi
-"${cxx:-c++}" -std=c++20 -I"$prefix/include" "$prefix/use.cpp" "${link[@]}" -o "$prefix/use" ||
-  fail "a program cannot be built against the installed headers and library"
+# shellcheck disable=SC2086 # pkg-config's words are separate arguments
+"${cxx:-c++}" -std=c++20 "$prefix/use.cpp" $flags -o "$prefix/use" ||
+  fail "a program cannot be built against the installed headers and library with pkg-config's flags"
 out=$("$prefix/use") || fail "the program built against the installed library failed"
 [[ "$out" == "alice@KRBKIT.TEST 4c01cd46d632d01e6dbe230a01ed642a" ]] || fail "unexpected output: $out"
 echo "installed to $prefix: $(find "$prefix" -type f | wc -l) files; a program linked with the $kind libkrbkit"
