@@ -40,16 +40,14 @@ Result<SecretBytes> read_secret(const std::string& prompt) {
 }
 
 Result<kadm5::Client> connect(const config::Profile& profile, kadm5::AdminAuth auth,
-                              const net::KdcTarget& server, bool& bad_password) {
+                              const net::KdcTarget& server) {
   auto ticket = kadm5::get_admin_ticket(profile, std::move(auth));
   if (!ticket.ok()) {
     Error e = std::move(ticket).error();
     // MIT maps a failed pre-authentication to KADM5_BAD_PASSWORD.
     // (PREAUTH_FAILED, BAD_INTEGRITY, or an AS-REP that does not decrypt).
-    if (e.is(KdcErr::preauth_failed) || e.is(KdcErr::ap_err_bad_integrity) || e.is(Errc::integrity)) {
+    if (e.is(KdcErr::preauth_failed) || e.is(KdcErr::ap_err_bad_integrity) || e.is(Errc::integrity))
       e = Error{kadm5::Code::bad_password};
-      bad_password = true;
-    }
     e.context.push_back("initializing kadmin interface");
     return e;
   }
@@ -88,7 +86,9 @@ shell::Io terminal_io(Batch& batch) {
 }
 
 // Requests from the line editor on a terminal, else from standard input.
-void read_requests(shell::KadminShell& shell, Batch& batch, bool stop_on_error, int& failures) {
+// The number of requests that failed.
+int read_requests(shell::KadminShell& shell, Batch& batch, bool stop_on_error) {
+  int failures = 0;
   const bool interactive = isatty(STDIN_FILENO);
   batch.on = !interactive;
   cli::LineEditor editor;  // stdin and stdout on a terminal: the line can be edited, Up recalls
@@ -108,9 +108,11 @@ void read_requests(shell::KadminShell& shell, Batch& batch, bool stop_on_error, 
     if (r == shell::Outcome::quit || (r == shell::Outcome::failed && stop_on_error)) break;
   }
   if (interactive) std::cout << "\n";
+  return failures;
 }
 
-Result<void> run(const Options& o, int& failures, bool& bad_password) {
+// The exit status: 1 when a request failed.
+Result<int> run(const Options& o) {
   const Environment env = Environment::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
@@ -129,20 +131,26 @@ Result<void> run(const Options& o, int& failures, bool& bad_password) {
   auth.client = client;
   auth.realm = realm;
   auth.admin_host = server.host;
-  KRBKIT_TRY(session, connect(profile, std::move(auth), server, bad_password));
+  KRBKIT_TRY(session, connect(profile, std::move(auth), server));
 
   Batch batch;
   shell::KadminShell shell(session, {realm, script_mode, o.json, defaults.default_keytab_name},
                            terminal_io(batch));
+  int failures = 0;
   if (script_mode || !o.query.empty()) {
     std::string line = o.query;
     for (const auto& w : o.request) line += (line.empty() ? "" : " ") + ('"' + w + '"');
     if (shell.run(line) == shell::Outcome::failed) ++failures;
   } else {
-    read_requests(shell, batch, o.stop_on_error, failures);
+    failures = read_requests(shell, batch, o.stop_on_error);
   }
   (void)session.close();
-  return success();
+  return failures ? cli::kExitFailure : cli::kExitOk;
+}
+
+// MIT's KADM5_BAD_PASSWORD (connect's failed pre-authentication) exits as kinit's wrong password.
+int exit_status(const Error& e) {
+  return kadm5::is(e, kadm5::Code::bad_password) ? cli::kExitBadPassword : cli::exit_code_for(e);
 }
 
 }  // namespace
@@ -185,9 +193,5 @@ int main(int argc, char** argv) {
   }
   if (!o.enctypes.empty() || !o.db_args.empty())
     std::cerr << "kadmin: warning: -e and -x only apply to kadmin.local; ignored for the remote server\n";
-  int failures = 0;
-  bool bad_password = false;
-  int rc = krbkit::cli::run_main("kadmin", [&] { return run(o, failures, bad_password); });
-  if (rc != 0) return bad_password ? krbkit::cli::kExitBadPassword : rc;
-  return failures ? krbkit::cli::kExitFailure : krbkit::cli::kExitOk;
+  return krbkit::cli::run_main("kadmin", [&] { return run(o); }, {{}, exit_status});
 }

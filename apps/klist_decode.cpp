@@ -109,10 +109,12 @@ int main(int argc, char** argv) {
   app.add_option("keytab", o.keytab, "The service's keytab")->required();
   app.add_option("service", o.service, "The service whose ticket to decode");
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
-  std::vector<std::string> problems;
-  int rc = cli::run_main("klist", [&] { return decode_tickets(o, problems); });
-  std::fflush(stdout);
-  for (const auto& p : problems) fmt::print(stderr, "klist: {}\n", p);
-  if (rc == cli::kExitOk && !problems.empty()) rc = cli::kExitFailure;
-  return rc;
+  return cli::run_main("klist", [&]() -> Result<int> {
+    std::vector<std::string> problems;
+    auto decoded = decode_tickets(o, problems);
+    std::fflush(stdout);
+    for (const auto& p : problems) fmt::print(stderr, "klist: {}\n", p);
+    if (!decoded) return std::move(decoded).error();
+    return problems.empty() ? cli::kExitOk : cli::kExitFailure;
+  });
 }
