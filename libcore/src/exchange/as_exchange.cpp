@@ -10,7 +10,7 @@
 #include <cctype>
 
 #include "exchange/preauth.hpp"
-#include "exchange/util.hpp"
+#include "exchange/request_and_reply.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/pac/pac.hpp"
@@ -20,6 +20,7 @@ namespace krbkit::exchange {
 
 using namespace std::chrono;
 using detail::contains;
+using detail::credentials_from_reply;
 using detail::enctype_list;
 using detail::mismatch;
 using detail::name_of;
@@ -381,21 +382,11 @@ AsResult AsExchange::result_of(const KdcRep& rep, EncKdcRepPart enc) const {
     result.kdc_offset = ccache::KdcOffset{static_cast<std::int32_t>(secs.count()),
                                           static_cast<std::int32_t>((diff - secs).count())};
   }
-  Credentials& c = result.creds;
-  c.client = rep.client();
-  c.server = enc.server();
-  c.session_key = std::move(enc.key);
-  c.authtime = enc.authtime;
-  c.starttime = enc.starttime.value_or(enc.authtime);
-  c.endtime = enc.endtime;
-  c.renew_till = enc.renew_till.value_or(KerberosTime{});
-  c.flags = enc.flags;
-  c.addresses = enc.caddr;
-  c.ticket = encode(rep.ticket);
   result.pa_type = pa_type_;
   if (pa_type_ && keys_.is_password() && as_key_info_) result.etype_info = {*as_key_info_};
   result.last_req = std::move(enc.last_req);
   result.key_expiration = enc.key_expiration;
+  result.creds = credentials_from_reply(rep, std::move(enc));
   return result;
 }
 

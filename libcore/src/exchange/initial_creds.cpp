@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-#include "exchange/util.hpp"
+#include "exchange/request_and_reply.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/net/kdc_client.hpp"
 #include "krbkit/net/local_addresses.hpp"

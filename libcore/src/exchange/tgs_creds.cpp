@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "exchange/util.hpp"
+#include "exchange/request_and_reply.hpp"
 #include "krbkit/ccache/format.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/proto/principal.hpp"

@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "exchange/util.hpp"
+#include "exchange/request_and_reply.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/der/writer.hpp"
@@ -19,6 +19,7 @@ namespace krbkit::exchange {
 
 using namespace std::chrono;
 using detail::contains;
+using detail::credentials_from_reply;
 using detail::default_enctype_list;
 using detail::enctype_list;
 using detail::mismatch;
@@ -55,21 +56,6 @@ Result<Bytes> encode_pa_for_user(const Principal& user, const Key& tgt_session_k
     w.field(3, [&] { w.general_string(kAuthPackage); });
   });
   return w.take();
-}
-
-Credentials credentials_from_reply(const KdcRep& rep, EncKdcRepPart enc) {
-  Credentials c;
-  c.client = rep.client();
-  c.server = enc.server();
-  c.session_key = std::move(enc.key);
-  c.authtime = enc.authtime;
-  c.starttime = enc.starttime.value_or(enc.authtime);
-  c.endtime = enc.endtime;
-  c.renew_till = enc.renew_till.value_or(KerberosTime{});
-  c.flags = enc.flags;
-  c.addresses = std::move(enc.caddr);
-  c.ticket = encode(rep.ticket);
-  return c;
 }
 
 TgsExchange::TgsExchange(const Credentials& tgt, TgsRequest request, const config::LibDefaults& defaults,

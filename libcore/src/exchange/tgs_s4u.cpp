@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "exchange/util.hpp"
+#include "exchange/request_and_reply.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/der/reader.hpp"
 #include "krbkit/der/writer.hpp"

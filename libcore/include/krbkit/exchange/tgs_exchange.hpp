@@ -177,10 +177,6 @@ std::string tgt_service_realm(const Credentials& tgt);
 // proxiable, renewable when the TGT has them), plus `extra`.
 std::uint32_t tgs_options_from_tgt(const Credentials& tgt, std::uint32_t extra);
 
-// The credential a checked AS-REP or TGS-REP gives: names, session key,
-// times (starttime defaults to authtime), flags, addresses and the ticket's DER.
-Credentials credentials_from_reply(const KdcRep& rep, EncKdcRepPart enc);
-
 // PA-FOR-USER (MS-SFU 2.2.1) for S4U2Self, with its HMAC-MD5 checksum over
 // name-type, name, realm and "Kerberos" keyed with the TGT session key
 // (key usage 17).

@@ -1,6 +1,7 @@
 #pragma once
-// Small helpers every exchange uses (AS, TGS, ...): nonces, enctype lists and
-// principal names for messages.
+// What the AS and TGS exchanges build their requests from and check their
+// replies with: nonces, enctype lists, names and errors for messages, and
+// the test of whether a reply is one at all.
 
 #include <cstdint>
 #include <functional>
@@ -11,6 +12,7 @@
 #include "krbkit/base/enctype.hpp"
 #include "krbkit/base/result.hpp"
 #include "krbkit/proto/basic_types.hpp"
+#include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange::detail {
@@ -34,6 +36,10 @@ std::string name_of(const Principal& p);
 
 // Errc::reply_mismatch: a reply that is not the answer to our request.
 Error mismatch(std::string what);
+
+// The credential a checked AS-REP or TGS-REP gives: names, session key,
+// times (starttime defaults to authtime), flags, addresses and the ticket's DER.
+Credentials credentials_from_reply(const KdcRep& rep, EncKdcRepPart enc);
 
 // Whether `data` decodes whole as a KRB-ERROR or a KDC-REP of `reply_type`
 // (AS-REP, TGS-REP): the transport's test of a reply (SendOptions::accept).

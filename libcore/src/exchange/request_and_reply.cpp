@@ -1,4 +1,4 @@
-#include "exchange/util.hpp"
+#include "exchange/request_and_reply.hpp"
 
 #include <algorithm>
 
@@ -37,6 +37,21 @@ std::vector<Enctype> default_enctype_list() {
 std::string name_of(const Principal& p) { return unparse_principal(p); }
 
 Error mismatch(std::string what) { return Error{Errc::reply_mismatch, std::move(what)}; }
+
+Credentials credentials_from_reply(const KdcRep& rep, EncKdcRepPart enc) {
+  Credentials c;
+  c.client = rep.client();
+  c.server = enc.server();
+  c.session_key = std::move(enc.key);
+  c.authtime = enc.authtime;
+  c.starttime = enc.starttime.value_or(enc.authtime);
+  c.endtime = enc.endtime;
+  c.renew_till = enc.renew_till.value_or(KerberosTime{});
+  c.flags = enc.flags;
+  c.addresses = std::move(enc.caddr);
+  c.ticket = encode(rep.ticket);
+  return c;
+}
 
 bool is_kdc_reply(BytesView data, MsgType reply_type) {
   auto reply = decode_kdc_reply(data);
