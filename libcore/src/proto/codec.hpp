@@ -1,13 +1,18 @@
 #pragma once
-// Internal to proto/: read()/write() overloads for every RFC 4120 type and
-// the field helpers that make each codec function mirror its ASN.1:
+// Internal to proto/: read()/write() overloads for every RFC 4120 type.
+// A SEQUENCE lists its fields once, in a fields(io, v) overload that both
+// reads and writes it, mirroring its ASN.1:
 //
-//   get(seq, 0, "etype", v.etype);        // [0] required
-//   opt(seq, 1, "kvno", v.kvno);          // [1] OPTIONAL (std::optional or vector)
-//   put(w, 0, v.etype);  put_opt(w, 1, v.kvno);
+//   void fields(auto& io, EncryptedData& v) {
+//     io.req(0, "etype", v.etype);      // [0] required
+//     io.opt_u32(1, "kvno", v.kvno);    // [1] OPTIONAL UInt32 (std::optional or vector for opt())
+//     io.req(2, "cipher", v.cipher);
+//   }
+//   void read(Reader& r, EncryptedData& v) { read_fields(r, v); }
+//   void write(Writer& w, const EncryptedData& v) { write_fields(w, v); }
 //
-// Special INTEGER/BIT STRING kinds have their own helpers (usec, flags,
-// lenient UInt32 for nonces and sequence numbers).
+// Types that need more (a secret key, a ticket's own DER) use the field
+// helpers get/opt/put/put_opt directly.
 
 #include <optional>
 #include <string>
@@ -104,6 +109,8 @@ void read(Reader&, KrbCredInfo&);
 void write(Writer&, const KrbCredInfo&);
 void read(Reader&, EncKrbCredPart&);
 void write(Writer&, const EncKrbCredPart&);
+void read(Reader&, KrbSafeBody&);  // also EncKrbPrivPart's fields
+void write(Writer&, const KrbSafeBody&);
 // ---- FAST and kpasswd (codec_fast.cpp) ----
 void read(Reader&, KrbFastArmor&);
 void write(Writer&, const KrbFastArmor&);
@@ -163,32 +170,89 @@ void put_opt(Writer& w, unsigned n, const std::vector<T>& v) {
   if (!v.empty()) put(w, n, v);
 }
 
-// Microseconds ::= INTEGER (0..999999)
-inline void get_usec(Reader& seq, unsigned n, const char* name, std::int32_t& out) {
-  out = seq.field(n, name).microseconds();
+// fields(io, v) with io a FieldReader reads the fields of a SEQUENCE in
+// turn; with a FieldWriter, writes them. The writer is handed the value it
+// writes as non-const (one fields() serves both) and only reads it.
+struct FieldReader {
+  Reader& seq;
+  template <class T>
+  void req(unsigned n, const char* name, T& v) {
+    get(seq, n, name, v);
+  }
+  template <class T>
+  void opt(unsigned n, const char* name, T& v) {
+    codec::opt(seq, n, name, v);
+  }
+  // Microseconds ::= INTEGER (0..999999)
+  void usec(unsigned n, const char* name, std::int32_t& v) { v = seq.field(n, name).microseconds(); }
+  // KerberosFlags ::= BIT STRING (SIZE (32..MAX))
+  void flags(unsigned n, const char* name, std::uint32_t& v) { v = seq.field(n, name).flags(); }
+  // UInt32 for nonces and sequence numbers: negative values that older MIT
+  // releases sent are taken as their 32-bit two's complement.
+  void u32(unsigned n, const char* name, std::uint32_t& v) {
+    v = static_cast<std::uint32_t>(seq.field(n, name).integer(INT32_MIN, UINT32_MAX));
+  }
+  // pvno [n] INTEGER (5) and msg-type [n] INTEGER (expected).
+  void pvno(unsigned n, const char* name, std::int32_t& v);
+  void msg_type(unsigned n, MsgType expected);
+  // The OPTIONAL forms.
+  void opt_usec(unsigned n, const char* name, std::optional<std::int32_t>& v) {
+    if (seq.has_field(n)) usec(n, name, v.emplace());
+  }
+  void opt_flags(unsigned n, const char* name, std::optional<std::uint32_t>& v) {
+    if (seq.has_field(n)) flags(n, name, v.emplace());
+  }
+  void opt_u32(unsigned n, const char* name, std::optional<std::uint32_t>& v) {
+    if (seq.has_field(n)) u32(n, name, v.emplace());
+  }
+};
+struct FieldWriter {
+  Writer& w;
+  template <class T>
+  void req(unsigned n, const char*, const T& v) {
+    put(w, n, v);
+  }
+  template <class T>
+  void opt(unsigned n, const char*, const T& v) {
+    put_opt(w, n, v);
+  }
+  void usec(unsigned n, const char*, std::int32_t v) { put(w, n, v); }
+  void flags(unsigned n, const char*, std::uint32_t v) {
+    w.field(n, [&] { w.flags(v); });
+  }
+  void u32(unsigned n, const char*, std::uint32_t v) { put(w, n, v); }
+  void pvno(unsigned n, const char*, std::int32_t v) { put(w, n, v); }
+  void msg_type(unsigned n, MsgType t) { put(w, n, t); }
+  void opt_usec(unsigned n, const char*, const std::optional<std::int32_t>& v) { put_opt(w, n, v); }
+  void opt_flags(unsigned n, const char* name, const std::optional<std::uint32_t>& v) {
+    if (v) flags(n, name, *v);
+  }
+  void opt_u32(unsigned n, const char*, const std::optional<std::uint32_t>& v) { put_opt(w, n, v); }
+};
+
+// SEQUENCE { fields(v) }, and [APPLICATION tag] SEQUENCE { fields(v) }.
+template <class T>
+void read_fields(Reader& r, T& v) {
+  auto s = r.sequence();
+  FieldReader io{s};
+  fields(io, v);
 }
-inline void opt_usec(Reader& seq, unsigned n, const char* name, std::optional<std::int32_t>& out) {
-  if (seq.has_field(n)) get_usec(seq, n, name, out.emplace());
+template <class T>
+void read_fields(Reader& r, unsigned application_tag, T& v) {
+  auto app = r.application(application_tag, "");
+  read_fields(app, v);
 }
-// KerberosFlags ::= BIT STRING (SIZE (32..MAX))
-inline void get_flags(Reader& seq, unsigned n, const char* name, std::uint32_t& out) {
-  out = seq.field(n, name).flags();
+template <class T>
+void write_fields(Writer& w, const T& v) {
+  w.sequence([&] {
+    FieldWriter io{w};
+    fields(io, const_cast<T&>(v));
+  });
 }
-inline void put_flags(Writer& w, unsigned n, std::uint32_t v) {
-  w.field(n, [&] { w.flags(v); });
+template <class T>
+void write_fields(Writer& w, unsigned application_tag, const T& v) {
+  w.application(application_tag, [&] { write_fields(w, v); });
 }
-// UInt32 for nonces and sequence numbers: negative values that older MIT
-// releases sent are taken as their 32-bit two's complement.
-inline void get_u32_lenient(Reader& seq, unsigned n, const char* name, std::uint32_t& out) {
-  out = static_cast<std::uint32_t>(seq.field(n, name).integer(INT32_MIN, UINT32_MAX));
-}
-inline void opt_u32_lenient(Reader& seq, unsigned n, const char* name, std::optional<std::uint32_t>& out) {
-  if (seq.has_field(n)) get_u32_lenient(seq, n, name, out.emplace());
-}
-// pvno [n] INTEGER (5) and msg-type [n] INTEGER (expected).
-void get_pvno(Reader& seq, unsigned n, const char* name, std::int32_t& out);
-void expect_msg_type(Reader& seq, unsigned n, MsgType expected);
-inline void put_msg_type(Writer& w, unsigned n, MsgType t) { put(w, n, t); }
 
 // A root reader over `der` named `what`, one read(), then the result.
 template <class T>

@@ -7,100 +7,70 @@ namespace krbkit {
 namespace codec {
 
 // KrbFastArmor ::= SEQUENCE { armor-type [0] Int32, armor-value [1] OCTET STRING }
-void read(Reader& r, KrbFastArmor& v) {
-  auto s = r.sequence();
-  get(s, 0, "armor-type", v.armor_type);
-  get(s, 1, "armor-value", v.armor_value);
+void fields(auto& io, KrbFastArmor& v) {
+  io.req(0, "armor-type", v.armor_type);
+  io.req(1, "armor-value", v.armor_value);
 }
-void write(Writer& w, const KrbFastArmor& v) {
-  w.sequence([&] {
-    put(w, 0, v.armor_type);
-    put(w, 1, v.armor_value);
-  });
-}
+void read(Reader& r, KrbFastArmor& v) { read_fields(r, v); }
+void write(Writer& w, const KrbFastArmor& v) { write_fields(w, v); }
 
 // PA-FX-FAST-REQUEST ::= CHOICE { armored-data [0] KrbFastArmoredReq }
 // KrbFastArmoredReq ::= SEQUENCE { armor [0] OPTIONAL, req-checksum [1], enc-fast-req [2] }
+void fields(auto& io, KrbFastArmoredReq& v) {
+  io.opt(0, "armor", v.armor);
+  io.req(1, "req-checksum", v.req_checksum);
+  io.req(2, "enc-fast-req", v.enc_fast_req);
+}
 void read(Reader& r, KrbFastArmoredReq& v) {
   auto choice = r.field(0, "armored-data");
-  auto s = choice.sequence();
-  opt(s, 0, "armor", v.armor);
-  get(s, 1, "req-checksum", v.req_checksum);
-  get(s, 2, "enc-fast-req", v.enc_fast_req);
+  read_fields(choice, v);
 }
 void write(Writer& w, const KrbFastArmoredReq& v) {
-  w.field(0, [&] {
-    w.sequence([&] {
-      put_opt(w, 0, v.armor);
-      put(w, 1, v.req_checksum);
-      put(w, 2, v.enc_fast_req);
-    });
-  });
+  w.field(0, [&] { write_fields(w, v); });
 }
 
 // KrbFastReq ::= SEQUENCE { fast-options [0] FastOptions, padata [1] SEQUENCE OF PA-DATA,
 //                           req-body [2] KDC-REQ-BODY }
-void read(Reader& r, KrbFastReq& v) {
-  auto s = r.sequence();
-  get_flags(s, 0, "fast-options", v.fast_options);
-  get(s, 1, "padata", v.padata);
-  get(s, 2, "req-body", v.req_body);
+void fields(auto& io, KrbFastReq& v) {
+  io.flags(0, "fast-options", v.fast_options);
+  io.req(1, "padata", v.padata);
+  io.req(2, "req-body", v.req_body);
 }
-void write(Writer& w, const KrbFastReq& v) {
-  w.sequence([&] {
-    put_flags(w, 0, v.fast_options);
-    put(w, 1, v.padata);
-    put(w, 2, v.req_body);
-  });
-}
+void read(Reader& r, KrbFastReq& v) { read_fields(r, v); }
+void write(Writer& w, const KrbFastReq& v) { write_fields(w, v); }
 
 // PA-FX-FAST-REPLY ::= CHOICE { armored-data [0] KrbFastArmoredRep }
 // KrbFastArmoredRep ::= SEQUENCE { enc-fast-rep [0] EncryptedData }
+void fields(auto& io, KrbFastArmoredRep& v) { io.req(0, "enc-fast-rep", v.enc_fast_rep); }
 void read(Reader& r, KrbFastArmoredRep& v) {
   auto choice = r.field(0, "armored-data");
-  auto s = choice.sequence();
-  get(s, 0, "enc-fast-rep", v.enc_fast_rep);
+  read_fields(choice, v);
 }
 void write(Writer& w, const KrbFastArmoredRep& v) {
-  w.field(0, [&] { w.sequence([&] { put(w, 0, v.enc_fast_rep); }); });
+  w.field(0, [&] { write_fields(w, v); });
 }
 
 // KrbFastFinished ::= SEQUENCE { timestamp [0], usec [1], crealm [2], cname [3], ticket-checksum [4] }
-void read(Reader& r, KrbFastFinished& v) {
-  auto s = r.sequence();
-  get(s, 0, "timestamp", v.timestamp);
-  get_usec(s, 1, "usec", v.usec);
-  get(s, 2, "crealm", v.crealm);
-  get(s, 3, "cname", v.cname);
-  get(s, 4, "ticket-checksum", v.ticket_checksum);
+void fields(auto& io, KrbFastFinished& v) {
+  io.req(0, "timestamp", v.timestamp);
+  io.usec(1, "usec", v.usec);
+  io.req(2, "crealm", v.crealm);
+  io.req(3, "cname", v.cname);
+  io.req(4, "ticket-checksum", v.ticket_checksum);
 }
-void write(Writer& w, const KrbFastFinished& v) {
-  w.sequence([&] {
-    put(w, 0, v.timestamp);
-    put(w, 1, v.usec);
-    put(w, 2, v.crealm);
-    put(w, 3, v.cname);
-    put(w, 4, v.ticket_checksum);
-  });
-}
+void read(Reader& r, KrbFastFinished& v) { read_fields(r, v); }
+void write(Writer& w, const KrbFastFinished& v) { write_fields(w, v); }
 
 // KrbFastResponse ::= SEQUENCE { padata [0], strengthen-key [1] OPTIONAL, finished [2] OPTIONAL,
 //                                nonce [3] UInt32 }
-void read(Reader& r, KrbFastResponse& v) {
-  auto s = r.sequence();
-  get(s, 0, "padata", v.padata);
-  opt(s, 1, "strengthen-key", v.strengthen_key);
-  opt(s, 2, "finished", v.finished);
-  get_u32_lenient(s, 3, "nonce", v.nonce);
+void fields(auto& io, KrbFastResponse& v) {
+  io.req(0, "padata", v.padata);
+  io.opt(1, "strengthen-key", v.strengthen_key);
+  io.opt(2, "finished", v.finished);
+  io.u32(3, "nonce", v.nonce);
 }
-void write(Writer& w, const KrbFastResponse& v) {
-  w.sequence([&] {
-    put(w, 0, v.padata);
-    put_opt(w, 1, v.strengthen_key);
-    put_opt(w, 2, v.finished);
-    put(w, 3, v.nonce);
-  });
-}
+void read(Reader& r, KrbFastResponse& v) { read_fields(r, v); }
+void write(Writer& w, const KrbFastResponse& v) { write_fields(w, v); }
 
 // ChangePasswdData ::= SEQUENCE { newpasswd [0] OCTET STRING, targname [1] PrincipalName OPTIONAL,
 //                                 targrealm [2] Realm OPTIONAL }

@@ -9,13 +9,13 @@
 namespace krbkit {
 namespace codec {
 
-void get_pvno(Reader& seq, unsigned n, const char* name, std::int32_t& out) {
+void FieldReader::pvno(unsigned n, const char* name, std::int32_t& out) {
   auto f = seq.field(n, name);
   out = f.int32();
   if (f.ok() && out != kPvno) f.fail(fmt::format("protocol version {} is not 5", out));
 }
 
-void expect_msg_type(Reader& seq, unsigned n, MsgType expected) {
+void FieldReader::msg_type(unsigned n, MsgType expected) {
   auto f = seq.field(n, "msg-type");
   auto got = f.int32();
   if (f.ok() && got != static_cast<std::int32_t>(expected))
@@ -23,45 +23,29 @@ void expect_msg_type(Reader& seq, unsigned n, MsgType expected) {
 }
 
 // PrincipalName ::= SEQUENCE { name-type [0] Int32, name-string [1] SEQUENCE OF KerberosString }
-void read(Reader& r, PrincipalName& v) {
-  auto s = r.sequence();
-  get(s, 0, "name-type", v.name_type);
-  get(s, 1, "name-string", v.name_string);
+void fields(auto& io, PrincipalName& v) {
+  io.req(0, "name-type", v.name_type);
+  io.req(1, "name-string", v.name_string);
 }
-void write(Writer& w, const PrincipalName& v) {
-  w.sequence([&] {
-    put(w, 0, v.name_type);
-    put(w, 1, v.name_string);
-  });
-}
+void read(Reader& r, PrincipalName& v) { read_fields(r, v); }
+void write(Writer& w, const PrincipalName& v) { write_fields(w, v); }
 
 // EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING }
-void read(Reader& r, EncryptedData& v) {
-  auto s = r.sequence();
-  get(s, 0, "etype", v.etype);
-  opt_u32_lenient(s, 1, "kvno", v.kvno);  // MIT writes kvno as a signed 32-bit number
-  get(s, 2, "cipher", v.cipher);
+void fields(auto& io, EncryptedData& v) {
+  io.req(0, "etype", v.etype);
+  io.opt_u32(1, "kvno", v.kvno);  // MIT writes kvno as a signed 32-bit number
+  io.req(2, "cipher", v.cipher);
 }
-void write(Writer& w, const EncryptedData& v) {
-  w.sequence([&] {
-    put(w, 0, v.etype);
-    put_opt(w, 1, v.kvno);
-    put(w, 2, v.cipher);
-  });
-}
+void read(Reader& r, EncryptedData& v) { read_fields(r, v); }
+void write(Writer& w, const EncryptedData& v) { write_fields(w, v); }
 
 // Checksum ::= SEQUENCE { cksumtype [0] Int32, checksum [1] OCTET STRING }
-void read(Reader& r, Checksum& v) {
-  auto s = r.sequence();
-  get(s, 0, "cksumtype", v.cksumtype);
-  get(s, 1, "checksum", v.checksum);
+void fields(auto& io, Checksum& v) {
+  io.req(0, "cksumtype", v.cksumtype);
+  io.req(1, "checksum", v.checksum);
 }
-void write(Writer& w, const Checksum& v) {
-  w.sequence([&] {
-    put(w, 0, v.cksumtype);
-    put(w, 1, v.checksum);
-  });
-}
+void read(Reader& r, Checksum& v) { read_fields(r, v); }
+void write(Writer& w, const Checksum& v) { write_fields(w, v); }
 
 // EncryptionKey ::= SEQUENCE { keytype [0] Int32, keyvalue [1] OCTET STRING }
 void read(Reader& r, Key& v) {
@@ -79,190 +63,117 @@ void write(Writer& w, const Key& v) {
 }
 
 // HostAddress ::= SEQUENCE { addr-type [0] Int32, address [1] OCTET STRING }
-void read(Reader& r, HostAddress& v) {
-  auto s = r.sequence();
-  get(s, 0, "addr-type", v.type);
-  get(s, 1, "address", v.address);
+void fields(auto& io, HostAddress& v) {
+  io.req(0, "addr-type", v.type);
+  io.req(1, "address", v.address);
 }
-void write(Writer& w, const HostAddress& v) {
-  w.sequence([&] {
-    put(w, 0, v.type);
-    put(w, 1, v.address);
-  });
-}
+void read(Reader& r, HostAddress& v) { read_fields(r, v); }
+void write(Writer& w, const HostAddress& v) { write_fields(w, v); }
 
 // AuthorizationData ::= SEQUENCE OF SEQUENCE { ad-type [0] Int32, ad-data [1] OCTET STRING }
-void read(Reader& r, AuthDataEntry& v) {
-  auto s = r.sequence();
-  get(s, 0, "ad-type", v.type);
-  get(s, 1, "ad-data", v.data);
+void fields(auto& io, AuthDataEntry& v) {
+  io.req(0, "ad-type", v.type);
+  io.req(1, "ad-data", v.data);
 }
-void write(Writer& w, const AuthDataEntry& v) {
-  w.sequence([&] {
-    put(w, 0, v.type);
-    put(w, 1, v.data);
-  });
-}
+void read(Reader& r, AuthDataEntry& v) { read_fields(r, v); }
+void write(Writer& w, const AuthDataEntry& v) { write_fields(w, v); }
 
 // PA-DATA ::= SEQUENCE { padata-type [1] Int32, padata-value [2] OCTET STRING }
-void read(Reader& r, PaData& v) {
-  auto s = r.sequence();
-  get(s, 1, "padata-type", v.padata_type);
-  get(s, 2, "padata-value", v.padata_value);
+void fields(auto& io, PaData& v) {
+  io.req(1, "padata-type", v.padata_type);
+  io.req(2, "padata-value", v.padata_value);
 }
-void write(Writer& w, const PaData& v) {
-  w.sequence([&] {
-    put(w, 1, v.padata_type);
-    put(w, 2, v.padata_value);
-  });
-}
+void read(Reader& r, PaData& v) { read_fields(r, v); }
+void write(Writer& w, const PaData& v) { write_fields(w, v); }
 
 // TYPED-DATA entry: SEQUENCE { data-type [0] Int32, data-value [1] OCTET STRING OPTIONAL }
-void read(Reader& r, TypedDataEntry& v) {
-  auto s = r.sequence();
-  get(s, 0, "data-type", v.data_type);
-  opt(s, 1, "data-value", v.data_value);
+void fields(auto& io, TypedDataEntry& v) {
+  io.req(0, "data-type", v.data_type);
+  io.opt(1, "data-value", v.data_value);
 }
-void write(Writer& w, const TypedDataEntry& v) {
-  w.sequence([&] {
-    put(w, 0, v.data_type);
-    put_opt(w, 1, v.data_value);
-  });
-}
+void read(Reader& r, TypedDataEntry& v) { read_fields(r, v); }
+void write(Writer& w, const TypedDataEntry& v) { write_fields(w, v); }
 
 // LastReq entry: SEQUENCE { lr-type [0] Int32, lr-value [1] KerberosTime }
-void read(Reader& r, LastReqEntry& v) {
-  auto s = r.sequence();
-  get(s, 0, "lr-type", v.lr_type);
-  get(s, 1, "lr-value", v.lr_value);
+void fields(auto& io, LastReqEntry& v) {
+  io.req(0, "lr-type", v.lr_type);
+  io.req(1, "lr-value", v.lr_value);
 }
-void write(Writer& w, const LastReqEntry& v) {
-  w.sequence([&] {
-    put(w, 0, v.lr_type);
-    put(w, 1, v.lr_value);
-  });
-}
+void read(Reader& r, LastReqEntry& v) { read_fields(r, v); }
+void write(Writer& w, const LastReqEntry& v) { write_fields(w, v); }
 
 // TransitedEncoding ::= SEQUENCE { tr-type [0] Int32, contents [1] OCTET STRING }
-void read(Reader& r, TransitedEncoding& v) {
-  auto s = r.sequence();
-  get(s, 0, "tr-type", v.tr_type);
-  get(s, 1, "contents", v.contents);
+void fields(auto& io, TransitedEncoding& v) {
+  io.req(0, "tr-type", v.tr_type);
+  io.req(1, "contents", v.contents);
 }
-void write(Writer& w, const TransitedEncoding& v) {
-  w.sequence([&] {
-    put(w, 0, v.tr_type);
-    put(w, 1, v.contents);
-  });
-}
+void read(Reader& r, TransitedEncoding& v) { read_fields(r, v); }
+void write(Writer& w, const TransitedEncoding& v) { write_fields(w, v); }
 
 // Ticket ::= [APPLICATION 1] SEQUENCE { tkt-vno [0], realm [1], sname [2], enc-part [3] }
+void fields(auto& io, Ticket& v) {
+  io.pvno(0, "tkt-vno", v.tkt_vno);
+  io.req(1, "realm", v.realm);
+  io.req(2, "sname", v.sname);
+  io.req(3, "enc-part", v.enc_part);
+}
 void read(Reader& r, Ticket& v) {
   BytesView raw = r.peek_element();
-  auto app = r.application(1, "");
-  auto s = app.sequence();
-  get_pvno(s, 0, "tkt-vno", v.tkt_vno);
-  get(s, 1, "realm", v.realm);
-  get(s, 2, "sname", v.sname);
-  get(s, 3, "enc-part", v.enc_part);
+  read_fields(r, 1, v);
   v.der.assign(raw.begin(), raw.end());
 }
 void write(Writer& w, const Ticket& v) {
   if (!v.der.empty()) return w.raw(v.der);
-  w.application(1, [&] {
-    w.sequence([&] {
-      put(w, 0, v.tkt_vno);
-      put(w, 1, v.realm);
-      put(w, 2, v.sname);
-      put(w, 3, v.enc_part);
-    });
-  });
+  write_fields(w, 1, v);
 }
 
 // EncTicketPart ::= [APPLICATION 3] SEQUENCE { flags [0] ... authorization-data [10] }
-void read(Reader& r, EncTicketPart& v) {
-  auto app = r.application(3, "");
-  auto s = app.sequence();
-  get_flags(s, 0, "flags", v.flags);
-  get(s, 1, "key", v.key);
-  get(s, 2, "crealm", v.crealm);
-  get(s, 3, "cname", v.cname);
-  get(s, 4, "transited", v.transited);
-  get(s, 5, "authtime", v.authtime);
-  opt(s, 6, "starttime", v.starttime);
-  get(s, 7, "endtime", v.endtime);
-  opt(s, 8, "renew-till", v.renew_till);
-  opt(s, 9, "caddr", v.caddr);
-  opt(s, 10, "authorization-data", v.authorization_data);
+void fields(auto& io, EncTicketPart& v) {
+  io.flags(0, "flags", v.flags);
+  io.req(1, "key", v.key);
+  io.req(2, "crealm", v.crealm);
+  io.req(3, "cname", v.cname);
+  io.req(4, "transited", v.transited);
+  io.req(5, "authtime", v.authtime);
+  io.opt(6, "starttime", v.starttime);
+  io.req(7, "endtime", v.endtime);
+  io.opt(8, "renew-till", v.renew_till);
+  io.opt(9, "caddr", v.caddr);
+  io.opt(10, "authorization-data", v.authorization_data);
 }
-void write(Writer& w, const EncTicketPart& v) {
-  w.application(3, [&] {
-    w.sequence([&] {
-      put_flags(w, 0, v.flags);
-      put(w, 1, v.key);
-      put(w, 2, v.crealm);
-      put(w, 3, v.cname);
-      put(w, 4, v.transited);
-      put(w, 5, v.authtime);
-      put_opt(w, 6, v.starttime);
-      put(w, 7, v.endtime);
-      put_opt(w, 8, v.renew_till);
-      put_opt(w, 9, v.caddr);
-      put_opt(w, 10, v.authorization_data);
-    });
-  });
-}
+void read(Reader& r, EncTicketPart& v) { read_fields(r, 3, v); }
+void write(Writer& w, const EncTicketPart& v) { write_fields(w, 3, v); }
 
 // PA-ENC-TS-ENC ::= SEQUENCE { patimestamp [0] KerberosTime, pausec [1] Microseconds OPTIONAL }
-void read(Reader& r, PaEncTsEnc& v) {
-  auto s = r.sequence();
-  get(s, 0, "patimestamp", v.patimestamp);
-  opt_usec(s, 1, "pausec", v.pausec);
+void fields(auto& io, PaEncTsEnc& v) {
+  io.req(0, "patimestamp", v.patimestamp);
+  io.opt_usec(1, "pausec", v.pausec);
 }
-void write(Writer& w, const PaEncTsEnc& v) {
-  w.sequence([&] {
-    put(w, 0, v.patimestamp);
-    put_opt(w, 1, v.pausec);
-  });
-}
+void read(Reader& r, PaEncTsEnc& v) { read_fields(r, v); }
+void write(Writer& w, const PaEncTsEnc& v) { write_fields(w, v); }
 
 // ETYPE-INFO-ENTRY ::= SEQUENCE { etype [0] Int32, salt [1] OCTET STRING OPTIONAL }
-void read(Reader& r, EtypeInfoEntry& v) {
-  auto s = r.sequence();
-  get(s, 0, "etype", v.etype);
-  opt(s, 1, "salt", v.salt);
+void fields(auto& io, EtypeInfoEntry& v) {
+  io.req(0, "etype", v.etype);
+  io.opt(1, "salt", v.salt);
 }
-void write(Writer& w, const EtypeInfoEntry& v) {
-  w.sequence([&] {
-    put(w, 0, v.etype);
-    put_opt(w, 1, v.salt);
-  });
-}
+void read(Reader& r, EtypeInfoEntry& v) { read_fields(r, v); }
+void write(Writer& w, const EtypeInfoEntry& v) { write_fields(w, v); }
 
 // ETYPE-INFO2-ENTRY ::= SEQUENCE { etype [0] Int32, salt [1] KerberosString OPTIONAL,
 //                                  s2kparams [2] OCTET STRING OPTIONAL }
-void read(Reader& r, EtypeInfo2Entry& v) {
-  auto s = r.sequence();
-  get(s, 0, "etype", v.etype);
-  opt(s, 1, "salt", v.salt);
-  opt(s, 2, "s2kparams", v.s2kparams);
+void fields(auto& io, EtypeInfo2Entry& v) {
+  io.req(0, "etype", v.etype);
+  io.opt(1, "salt", v.salt);
+  io.opt(2, "s2kparams", v.s2kparams);
 }
-void write(Writer& w, const EtypeInfo2Entry& v) {
-  w.sequence([&] {
-    put(w, 0, v.etype);
-    put_opt(w, 1, v.salt);
-    put_opt(w, 2, v.s2kparams);
-  });
-}
+void read(Reader& r, EtypeInfo2Entry& v) { read_fields(r, v); }
+void write(Writer& w, const EtypeInfo2Entry& v) { write_fields(w, v); }
 
 // KERB-PA-PAC-REQUEST ::= SEQUENCE { include-pac [0] BOOLEAN }
-void read(Reader& r, PaPacRequest& v) {
-  auto s = r.sequence();
-  get(s, 0, "include-pac", v.include_pac);
-}
-void write(Writer& w, const PaPacRequest& v) {
-  w.sequence([&] { put(w, 0, v.include_pac); });
-}
+void fields(auto& io, PaPacRequest& v) { io.req(0, "include-pac", v.include_pac); }
+void read(Reader& r, PaPacRequest& v) { read_fields(r, v); }
+void write(Writer& w, const PaPacRequest& v) { write_fields(w, v); }
 
 }  // namespace codec
 
