@@ -1,5 +1,5 @@
-// kdestroy: destroy Kerberos tickets (MIT's options, Heimdal's --all and
-// --cache too). libcore's destroy() overwrites the cache file with zeros
+// kdestroy: destroy Kerberos tickets (MIT's options, Heimdal's --all,
+// --cache and --credential too). libcore's destroy() overwrites the cache file with zeros
 // before unlinking it, so no ticket or session key stays readable.
 
 #include <fmt/format.h>
@@ -21,15 +21,20 @@ using namespace krbkit;
 
 struct Options {
   bool all = false, quiet = false;
-  std::string cache, principal;
+  std::string cache, principal, credential;
 };
 
-// -p: the collection's cache whose default principal is `text`.
-Result<std::string> find_cache_of(const std::string& collection, const std::string& text) {
+// A principal on the command line, in the default realm unless it names one.
+Result<Principal> principal_arg(const std::string& text) {
   const auto env = Environment::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   const auto realm = config::libdefault(profile, {}, "default_realm");
-  KRBKIT_TRY(principal, parse_principal(text, realm.value_or("")));
+  return parse_principal(text, realm.value_or(""));
+}
+
+// -p: the collection's cache whose default principal is `text`.
+Result<std::string> find_cache_of(const std::string& collection, const std::string& text) {
+  KRBKIT_TRY(principal, principal_arg(text));
   KRBKIT_TRY(found, ccache::find_in_collection(collection, principal));
   if (found) return *found;
   return Error{Errc::ccache_not_found, fmt::format("no cache for {} in the collection of {}",
@@ -62,11 +67,30 @@ int destroy_all(const std::string& collection) {
   return status;
 }
 
+// --credential: the tickets for one service go, the cache stays. The cache
+// is rewritten under its lock into a new file renamed over the old one, so
+// a reader sees it with or without the ticket, never half of it.
+Result<void> remove_credential(const std::string& cache_name, const std::string& service) {
+  KRBKIT_TRY(server, principal_arg(service));
+  KRBKIT_TRY(cache, ccache::open(cache_name));
+  KRBKIT_TRY(
+      removed,
+      cache->rewrite([&](const Credentials& c) { return ccache::holds_ticket_for(c, server); }, nullptr));
+  if (removed == 0)
+    return Error{Errc::no_credentials,
+                 fmt::format("no ticket for {} in {}", unparse_principal(server), cache->name())};
+  return {};
+}
+
 // The exit status once the caches are found; errors that stop kdestroy
 // before that go to run_main.
 Result<int> run(const Options& o) {
   KRBKIT_TRY(collection, o.cache.empty() ? cli::default_ccache_name() : Result<std::string>(o.cache));
   if (o.all) return destroy_all(collection);
+  if (!o.credential.empty()) {
+    KRBKIT_CHECK(remove_credential(collection, o.credential));
+    return cli::kExitOk;
+  }
   KRBKIT_TRY(name, o.principal.empty()
                        ? Result<std::string>(collection)
                        : find_cache_of(collection, o.principal).context("finding cache for " + o.principal));
@@ -99,6 +123,8 @@ int main(int argc, char** argv) {
       ->type_name("CACHE");
   app.add_option("-p", o.principal, "Destroy the collection's cache for this principal")
       ->type_name("PRINCIPAL");
+  app.add_option("--credential", o.credential, "Remove only the tickets for this service from the cache")
+      ->type_name("SERVICE");
   // MIT's kdestroy still takes -5 (and ignores it) and stops at -4 with
   // status 3, as soon as its getopt meets it; neither is in --help.
   app.add_flag("-5")->group("");
@@ -112,6 +138,10 @@ int main(int argc, char** argv) {
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
   if (o.all && !o.principal.empty()) {
     std::fputs("kdestroy: -A option is exclusive with -p option\n", stderr);
+    return cli::kExitUsage;
+  }
+  if (!o.credential.empty() && (o.all || !o.principal.empty())) {
+    std::fputs("kdestroy: --credential goes with one cache: not with -A or -p\n", stderr);
     return cli::kExitUsage;
   }
   return cli::run_main("kdestroy", [&] { return run(o); });

@@ -24,7 +24,21 @@ function(deb_install_stripped target destination name)
           COMPONENT deb_tools EXCLUDE_FROM_ALL)
 endfunction()
 
-foreach(cmd ${KRBKIT_COMMANDS})
+# krbkit's own commands (KRBKIT_OWN_COMMANDS: kcc), which MIT and Heimdal do
+# not have, go in under their plain names, outside the alternatives.
+foreach(cmd ${KRBKIT_OWN_COMMANDS})
+  deb_install_stripped(${cmd} ${CMAKE_INSTALL_BINDIR} ${cmd})
+  deb_install_gzipped(${PROJECT_SOURCE_DIR}/man/${cmd}.1 ${man1_dir} ${cmd}.1)
+  install(FILES ${PROJECT_SOURCE_DIR}/completions/bash/${cmd}
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions COMPONENT deb_tools EXCLUDE_FROM_ALL)
+  install(FILES ${PROJECT_SOURCE_DIR}/completions/zsh/_${cmd}
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions COMPONENT deb_tools EXCLUDE_FROM_ALL)
+  install(FILES ${PROJECT_SOURCE_DIR}/completions/fish/${cmd}.fish
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d COMPONENT deb_tools EXCLUDE_FROM_ALL)
+endforeach()
+set(alternative_commands ${KRBKIT_COMMANDS})
+list(REMOVE_ITEM alternative_commands ${KRBKIT_OWN_COMMANDS})
+foreach(cmd ${alternative_commands})
   deb_install_stripped(${cmd} ${CMAKE_INSTALL_BINDIR} krbkit-${cmd})
   deb_install_gzipped(${PROJECT_SOURCE_DIR}/man/${cmd}.1 ${man1_dir} krbkit-${cmd}.1)
   # Completions under the plain names (what people type); each also serves
@@ -61,7 +75,7 @@ get_property(gzipped GLOBAL PROPERTY KRBKIT_DEB_GZIPPED)
 add_custom_target(krbkit_deb_files ALL DEPENDS ${gzipped})
 
 # Maintainer scripts: the command list filled in.
-string(REPLACE ";" " " KRBKIT_DEB_COMMANDS "${KRBKIT_COMMANDS}")
+string(REPLACE ";" " " KRBKIT_DEB_COMMANDS "${alternative_commands}")
 set(maintainer_scripts)
 foreach(script preinst postinst prerm postrm)
   configure_file(debian/${script}.in ${deb_dir}/${script} @ONLY)
@@ -86,7 +100,7 @@ set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_NAME krbkit)
 set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_CONTROL_EXTRA "${maintainer_scripts}")
 set(CPACK_COMPONENT_DEB_TOOLS_DESCRIPTION
-    "Kerberos client tools in place of MIT's or Heimdal's\nkinit, klist, kdestroy, kswitch, kvno, kpasswd, kadmin and ktutil, installed\nas krbkit-<command> and chosen with update-alternatives beside MIT's and\nHeimdal's tools; caches and keytabs are shared with both.")
+    "Kerberos client tools in place of MIT's or Heimdal's\nkinit, klist, kdestroy, kswitch, kvno, kpasswd, kadmin and ktutil, installed\nas krbkit-<command> and chosen with update-alternatives beside MIT's and\nHeimdal's tools; caches and keytabs are shared with both. Also kcc, which\ncopies tickets between caches and to and from KRB-CRED (.kirbi) files.")
 set(CPACK_DEBIAN_LIBRARY_PACKAGE_NAME libkrbkit0)
 set(CPACK_DEBIAN_LIBRARY_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_LIBRARY_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/triggers)

@@ -11,11 +11,16 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 # Plain text of a man page: font escapes dropped, \- turned into -.
 man_text() { sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' "$1"; }
 
-for tool in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil; do
+for tool in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil kcc; do
   help=$("$bin/$tool" --help) || fail "$tool --help exits non-zero"
   [[ $help == *Usage* ]] || fail "$tool --help prints no usage"
   version=$("$bin/$tool" --version) || fail "$tool --version exits non-zero"
   [[ $version == "$tool (krbkit) "* ]] || fail "$tool --version prints '$version'"
+
+  # A command with subcommands (kcc): each one's options count too.
+  for sub in $(awk '/^Subcommands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }' <<<"$help"); do
+    help+=$'\n'$("$bin/$tool" "$sub" --help) || fail "$tool $sub --help exits non-zero"
+  done
 
   page=$src/man/$tool.1
   [[ -f $page ]] || continue # the man page comes with the command's issue

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `cmake --install` of this build into a temporary prefix puts everything in
-# the usual places: the eight tools in bin/ (they run from there), libkrbkit
+# the usual places: the nine tools in bin/ (they run from there), libkrbkit
 # in lib/ (shared, or static with -DKRBKIT_SHARED_LIB=OFF), the headers in
 # include/krbkit, man pages in share/man/man1 and the bash, zsh and fish
 # completions in their directories, krbkit.pc and the CMake package in lib/;
@@ -24,7 +24,7 @@ cmake --install "$build" --prefix "$prefix" >"$prefix.log" 2>&1 || {
 }
 rm -f "$prefix.log"
 
-for cmd in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil; do
+for cmd in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil kcc; do
   [[ -x "$prefix/bin/$cmd" ]] || fail "bin/$cmd is missing"
   "$prefix/bin/$cmd" --version | grep -q "^$cmd (krbkit) " || fail "installed $cmd --version"
   [[ -f "$prefix/share/man/man1/$cmd.1" ]] || fail "share/man/man1/$cmd.1 is missing"

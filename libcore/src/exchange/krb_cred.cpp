@@ -30,13 +30,6 @@ std::vector<Credentials> select_credentials(const std::vector<Credentials>& cred
 
 namespace {
 
-// A time the cache keeps as zero when absent (start time, renew-till) is left
-// out of the KrbCredInfo, and comes back as zero.
-std::optional<KerberosTime> unless_zero(KerberosTime t) {
-  if (t == KerberosTime{}) return std::nullopt;
-  return t;
-}
-
 KrbCredInfo info_of(const Credentials& c) {
   KrbCredInfo info;
   info.key = c.session_key.clone();
@@ -44,9 +37,11 @@ KrbCredInfo info_of(const Credentials& c) {
   info.pname = to_principal_name(c.client);
   info.flags = c.flags;
   info.authtime = c.authtime;
-  info.starttime = unless_zero(c.starttime);
+  // Every time, zero ones too (1970-01-01, read back as zero): impacket's
+  // ticketConverter cannot read a KrbCredInfo without starttime and renew-till.
+  info.starttime = c.starttime;
   info.endtime = c.endtime;
-  info.renew_till = unless_zero(c.renew_till);
+  info.renew_till = c.renew_till;
   info.srealm = c.server.realm;
   info.sname = to_principal_name(c.server);
   info.caddr = c.addresses;

@@ -1,0 +1,15 @@
+# fish completion for krbkit's kcc
+set -l subs copy export import list
+complete -c kcc -f -n "not __fish_seen_subcommand_from $subs" -a copy -d 'Copy tickets between caches'
+complete -c kcc -f -n "not __fish_seen_subcommand_from $subs" -a export -d 'Write tickets to a KRB-CRED file'
+complete -c kcc -f -n "not __fish_seen_subcommand_from $subs" -a import -d 'Read tickets from a KRB-CRED file'
+complete -c kcc -f -n "not __fish_seen_subcommand_from $subs" -a list -d 'List a KRB-CRED file'
+complete -c kcc -n "__fish_seen_subcommand_from copy export import" -l service -x -d 'Only servers matching this glob'
+complete -c kcc -n "__fish_seen_subcommand_from copy export import" -l enctype -x -a 'aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 aes256-cts-hmac-sha384-192 aes128-cts-hmac-sha256-128 camellia256-cts-cmac camellia128-cts-cmac arcfour-hmac' -d 'Only this session enctype'
+complete -c kcc -n "__fish_seen_subcommand_from copy export import" -l valid-only -d 'Only unexpired tickets'
+complete -c kcc -n "__fish_seen_subcommand_from export import list" -s k -l keytab -r -F -d 'Keytab to encrypt or decrypt with'
+complete -c kcc -n "__fish_seen_subcommand_from list" -s f -d 'Show flags'
+complete -c kcc -n "__fish_seen_subcommand_from list" -s e -d 'Show enctypes'
+complete -c kcc -n "__fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c kcc -l help -d 'Show help'
+complete -c kcc -l version -d 'Show version'
