@@ -91,7 +91,8 @@ int read_requests(shell::KadminShell& shell, Batch& batch, bool stop_on_error) {
   int failures = 0;
   const bool interactive = isatty(STDIN_FILENO);
   batch.on = !interactive;
-  cli::LineEditor editor;  // stdin and stdout on a terminal: the line can be edited, Up recalls
+  // Stdin and stdout on a terminal: the line can be edited, Up and Ctrl-R recall, Tab completes.
+  cli::LineEditor editor("kadmin", {shell::KadminShell::request_names, shell::KadminShell::request_options});
   std::string line;
   for (;;) {
     if (editor.active()) {

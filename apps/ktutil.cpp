@@ -62,7 +62,8 @@ shell::KtutilRealm configured_realm() {
 // (echoed, as MIT's ktutil's script mode shows them), until quit or the end.
 Result<void> run() {
   shell::KtutilShell kt(terminal_io(), configured_realm());
-  cli::LineEditor editor;  // on a terminal: the line can be edited, Up recalls
+  // On a terminal: the line can be edited, Up and Ctrl-R recall, Tab completes.
+  cli::LineEditor editor("ktutil", {shell::KtutilShell::request_names, shell::KtutilShell::request_options});
   const bool echo = !::isatty(0);
   std::string line;
   for (;;) {

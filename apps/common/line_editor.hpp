@@ -1,78 +1,69 @@
 #pragma once
-// Line editing at the prompts of kadmin and ktutil, and reading a password
-// there without echo (read_hidden_line, below). MIT's tools read their
-// requests with libedit or readline; krbkit takes no such dependency and
-// edits the line itself, only when standard input and standard output are
-// both terminals. Anything else (a script, a pipe) keeps reading with
-// std::getline, exactly as before: callers check active() first.
+// Line editing at the prompts of kadmin and ktutil, by libedit (BSD
+// licence; what Heimdal's tools use), only when standard input and standard
+// output are both terminals. Anything else (a script, a pipe) keeps reading
+// with std::getline, exactly as before: callers check active() first.
 //
-//   cli::LineEditor editor;
+//   cli::LineEditor editor("kadmin", {request_names, request_options});
 //   while (editor.active()) {
 //     auto line = editor.read_line("kadmin:  ");
 //     if (!line) break;  // Ctrl-D on an empty line, or the terminal went away
 //     run(*line);
 //   }
 //
-// Keys (readline's emacs bindings):
-//   Left/Ctrl-B, Right/Ctrl-F      one character (one UTF-8 code point)
-//   Ctrl-Left/Alt-B, Ctrl-Right/Alt-F   one word
-//   Home/Ctrl-A, End/Ctrl-E        start, end of the line
-//   Backspace/Ctrl-H, Delete       the character before, under the cursor
-//   Ctrl-D                         end of input on an empty line, else Delete
-//   Ctrl-U, Ctrl-K, Ctrl-W         cut to the start, to the end, the word before;
-//   Ctrl-Y                         pastes what was cut last
-//   Up/Ctrl-P, Down/Ctrl-N         the lines entered earlier in this session
-//   Ctrl-C                         drops the line and prompts again (as MIT's
-//                                  ss library: a new line, a new prompt)
-//   Ctrl-L                         clears the screen
-//   Ctrl-Z                         suspends (the terminal mode is put back first)
-// A line longer than the terminal scrolls sideways. No history file is kept.
+// Keys: libedit's emacs bindings (Left/Right, Ctrl-A/E, Alt-B/F, Ctrl-K/Y,
+// Up/Down, Ctrl-L ...), and as readline binds them: Ctrl-Left/Right by word,
+// Home/End/Delete, Ctrl-U and Ctrl-W cut before the cursor, Ctrl-R searches
+// the history backwards, Tab completes a request name (the first word) or an
+// option (a word starting with '-') from the caller's word list, Ctrl-D ends
+// the input on an empty line. Ctrl-C (or SIGINT) drops the line and prompts
+// again, as MIT's ss library. Lines entered are kept, with the earlier
+// sessions', in ~/.krbkit_<name>_history (mode 0600, at most 1000 lines).
 //
-// The terminal is in raw mode only while read_line() runs. Its mode is put
-// back when read_line returns, and also when SIGTERM, SIGHUP or SIGQUIT
-// arrive meanwhile (the signal then takes its default action) and around a
-// stop (SIGTSTP; raw mode comes back, and the line is redrawn, on resuming).
-// SIGINT meanwhile is taken as Ctrl-C. Signals whose action is not the
-// default are left alone.
+// The terminal mode is libedit's while read_line() runs (no echo, no line
+// buffering, no signals from keys) and put back when it returns, also when
+// SIGTERM, SIGHUP or SIGQUIT arrive meanwhile and around a stop (Ctrl-Z):
+// common/terminal.hpp's TerminalMode does that, libedit's own signal
+// handling (which re-sends the signal to the whole process group) is off.
 
-#include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "krbkit/base/result.hpp"
-#include "krbkit/base/secret.hpp"
+#include "common/terminal.hpp"  // read_hidden_line, for the password prompts between lines
 
 namespace krbkit::cli {
 
-class LineEditor {
- public:
-  explicit LineEditor(int in_fd = 0, int out_fd = 1);
-
-  // True when both descriptors are terminals: read_line() edits.
-  bool active() const { return active_; }
-
-  // Shows `prompt` and returns the line the user entered (without its end),
-  // std::nullopt at the end of input. The line joins the history when it is
-  // not blank and differs from the previous one. Needs active().
-  std::optional<std::string> read_line(std::string_view prompt);
-
-  const std::vector<std::string>& history() const { return history_; }
-
- private:
-  int in_fd_, out_fd_;
-  bool active_;
-  std::vector<std::string> history_;
+// What Tab offers: request names for the first word; for a later word
+// starting with '-', the options of the request the first word names.
+struct Completion {
+  std::vector<std::string_view> (*names)() = nullptr;
+  std::vector<std::string_view> (*options_of)(std::string_view request) = nullptr;
 };
 
-// Reads one line from the terminal `in_fd` with echo off, after showing
-// `prompt` on `prompt_to`, and ends the line shown there. Echo is off before
-// the prompt shows and nothing typed is discarded. The mode comes back when
-// it returns, when SIGTERM, SIGHUP or SIGQUIT end the process meanwhile, and
-// around a stop; Ctrl-C (SIGINT) ends the read with Errc::cancelled
-// ("password read interrupted"), as MIT's prompter. Errc::cancelled also
-// when the input ends before any byte. At most 4096 bytes are kept.
-Result<SecretBytes> read_hidden_line(int in_fd, std::FILE* prompt_to, std::string_view prompt);
+class LineEditor {
+ public:
+  // `history_name`: the history file's middle part (none when empty or
+  // $HOME is unset).
+  explicit LineEditor(std::string_view history_name = {}, Completion completion = {});
+  ~LineEditor();
+  LineEditor(const LineEditor&) = delete;
+  LineEditor& operator=(const LineEditor&) = delete;
+
+  // True when standard input and output are terminals: read_line() edits.
+  bool active() const { return state_ != nullptr; }
+
+  // Shows `prompt` and returns the line the user entered (without its end),
+  // std::nullopt at the end of input. The line joins the history (and its
+  // file) when it is not blank and differs from the previous one. Needs active().
+  std::optional<std::string> read_line(std::string_view prompt);
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace krbkit::cli

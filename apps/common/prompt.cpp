@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/line_editor.hpp"
+#include "common/terminal.hpp"
 
 namespace krbkit::cli {
 

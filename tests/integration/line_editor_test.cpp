@@ -8,13 +8,16 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 #include <utmp.h>
 
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,7 +36,9 @@ const std::string kHome = "\x1b[H", kBackspace = "\x7f";
 // A tool running on a new pseudo-terminal, typed at like a user.
 class Terminal {
  public:
-  Terminal(const Realm& realm, std::vector<std::string> argv) {
+  // `extra_env`: "NAME=value" strings added to the realm's environment (HOME, for a history file).
+  Terminal(const Realm& realm, std::vector<std::string> argv,
+           const std::vector<std::string>& extra_env = {}) {
     winsize size{};
     size.ws_row = 24;
     size.ws_col = 100;
@@ -44,6 +49,7 @@ class Terminal {
     for (const auto& [key, value] : realm.environment())
       if (value) env.push_back(key + "=" + *value);
     env.emplace_back("TERM=xterm");
+    env.insert(env.end(), extra_env.begin(), extra_env.end());
     std::vector<char*> c_env, c_argv;
     for (auto& e : env) c_env.push_back(e.data());
     c_env.push_back(nullptr);
@@ -395,4 +401,110 @@ TEST_CASE("ktutil with standard input not a terminal: no editing, no escape sequ
   REQUIRE_MESSAGE(r.ok(), r.err);
   CHECK(r.out.find('\x1b') == std::string::npos);
   CHECK(r.out.find("ktutil:  rkt " + realm.host_keytab() + "\n") != std::string::npos);  // echoed, as MIT's
+}
+
+namespace {
+
+// A fresh home directory for the history files, as "HOME=dir".
+std::string fresh_home(Realm& realm) {
+  const std::string home = realm.fresh_path("home");
+  REQUIRE(::mkdir(home.c_str(), 0700) == 0);
+  return home;
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "ktutil on a terminal: lines go to ~/.krbkit_ktutil_history (0600); a new session recalls them with Up") {
+  Realm& realm = Realm::shared();
+  const std::string home = fresh_home(realm);
+  const std::string history = home + "/.krbkit_ktutil_history";
+  {
+    Terminal t(realm, {krbkit_tool("ktutil")}, {"HOME=" + home});
+    REQUIRE(t.expect("ktutil:  "));
+    t.type("rkt " + realm.host_keytab() + "\r");
+    REQUIRE(t.expect("ktutil:  "));
+    t.type("clear\r");
+    REQUIRE(t.expect("ktutil:  "));
+    t.type("\x04");
+    CHECK(t.wait() == 0);
+  }
+  struct stat st {};
+  REQUIRE(::stat(history.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  const std::string saved = file_text(history);
+  CHECK(saved.find(realm.host_keytab()) != std::string::npos);
+  CHECK(saved.find("clear") != std::string::npos);
+
+  // A new session: Up twice is the rkt line of the last one, then l lists what it read.
+  Terminal t(realm, {krbkit_tool("ktutil")}, {"HOME=" + home});
+  REQUIRE(t.expect("ktutil:  "));
+  t.type(kUp + kUp + "\r");
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("l\r");
+  CHECK_MESSAGE(t.expect(realm.host_principal()), t.rest());
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("\x04");
+  CHECK(t.wait() == 0);
+  CHECK(t.transcript().find("while reading keytab") == std::string::npos);
+  CHECK(same_mode(t.mode(), t.initial_mode()));
+}
+
+TEST_CASE(
+    "kadmin on a terminal: Ctrl-R finds an earlier line, which runs; the history file is kadmin's own") {
+  Realm& realm = Realm::shared();
+  const std::string home = fresh_home(realm);
+  Terminal t(realm, kadmin_argv(realm), {"HOME=" + home});
+  REQUIRE(t.expect("kadmin:  "));
+  t.type("getprinc bob\r");
+  REQUIRE(t.expect("Principal: " + realm.principal("bob")));
+  REQUIRE(t.expect("kadmin:  "));
+  t.type("getprinc carol\r");
+  REQUIRE(t.expect("Principal: " + realm.principal("carol")));
+  REQUIRE(t.expect("kadmin:  "));
+  // Ctrl-R and "bo": the bob line, found backwards past carol's; Enter runs it.
+  t.type(
+      "\x12"
+      "bo");
+  REQUIRE_MESSAGE(t.expect("getprinc bob"), t.rest());
+  t.type("\r");
+  CHECK_MESSAGE(t.expect("Principal: " + realm.principal("bob")), t.rest());
+  REQUIRE(t.expect("kadmin:  "));
+  t.type("\x04");
+  CHECK(t.wait() == 0);
+  CHECK(same_mode(t.mode(), t.initial_mode()));
+  const std::string saved = file_text(home + "/.krbkit_kadmin_history");
+  CHECK(saved.find("carol") != std::string::npos);
+  CHECK(::access((home + "/.krbkit_ktutil_history").c_str(), F_OK) != 0);
+}
+
+TEST_CASE("ktutil on a terminal: Tab completes a request name (twice lists the candidates) and an option") {
+  Realm& realm = Realm::shared();
+  Terminal t(realm, {krbkit_tool("ktutil")});
+  REQUIRE(t.expect("ktutil:  "));
+  // "rk" and Tab: "rkt " (the only request starting so), then the path.
+  t.type("rk\t" + realm.host_keytab() + "\r");
+  REQUIRE(t.expect("ktutil:  "));
+  // "li" and Tab: "list" (what list and list_requests share); Tab again lists both.
+  t.type("li\t\t");
+  CHECK_MESSAGE(t.expect("list  list_requests"), t.rest());
+  REQUIRE(t.expect("ktutil:  list"));
+  t.type(" -e\r");  // the line is "list -e"
+  CHECK_MESSAGE(t.expect(realm.host_principal() + " (aes256-cts-hmac-sha1-96)"), t.rest());
+  REQUIRE(t.expect("ktutil:  "));
+  // After the request name, a word started with '-' completes to an option: "--js" to "--json".
+  t.type("l --js\t\r");
+  CHECK_MESSAGE(t.expect("\"entries\""), t.rest());
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("\x04");
+  CHECK(t.wait() == 0);
+  CHECK(t.transcript().find("Unknown request") == std::string::npos);
+  CHECK(t.transcript().find("usage:") == std::string::npos);
 }

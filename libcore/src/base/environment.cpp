@@ -15,6 +15,7 @@ Environment read_variables(Get&& get) {
   e.krb5_trace = get("KRB5_TRACE");
   e.tmpdir = get("TMPDIR");
   e.user = get("USER");
+  e.home = get("HOME");
   e.krbkit_klist_decode = get("KRBKIT_KLIST_DECODE");
   e.krbkit_test_crash_at = get("KRBKIT_TEST_CRASH_AT");
   return e;

@@ -19,6 +19,7 @@ struct Environment {
   std::optional<std::string> krb5_trace;            // KRB5_TRACE: trace file
   std::optional<std::string> tmpdir;                // TMPDIR: %{TEMP} in paths
   std::optional<std::string> user;                  // USER: kadmin's default principal
+  std::optional<std::string> home;                  // HOME: kadmin's and ktutil's history files
   std::optional<std::string> krbkit_klist_decode;   // KRBKIT_KLIST_DECODE: klist's decoder helper
   std::optional<std::string> krbkit_test_crash_at;  // KRBKIT_TEST_CRASH_AT: fileio::crash_point's step
 
