@@ -230,6 +230,11 @@ std::optional<std::string> LineEditor::read_line(std::string_view prompt) {
     {
       TerminalMode signals(STDIN_FILENO, TerminalMode::keep);
       state_->can_stop = signals.can_stop();
+      // Debian's libedit (read.c built without FIONREAD) writes the prompt
+      // and only then puts the terminal in its mode: keys typed as soon as the
+      // prompt showed were echoed and held back by the terminal's own line
+      // editing, so a SIGINT before Enter dropped nothing. Its mode first.
+      el_set(state_->el, EL_PREP_TERM, 1);
       got = el_gets(state_->el, &count);
     }
     if (state_->interrupted) {
