@@ -72,11 +72,13 @@ Result<void> list_keytab(const Context& c) {
   return success();
 }
 
-// One cache: listed (text or JSON), checked silently (-s), or checked for --valid-for.
-Result<void> show_cache(const Context& c, ccache::Cache& cache, json::Writer* w) {
-  KRBKIT_TRY(text, present::show_cache(cache, c.query, w, c.now, c.tf));
-  print(text);
-  return success();
+// One cache: listed (text or JSON), checked silently (-s), or checked for
+// --valid-for. Returns the damage of a cache listed up to a torn last
+// record, to report after the listing.
+Result<std::optional<Error>> show_cache(const Context& c, ccache::Cache& cache, json::Writer* w) {
+  KRBKIT_TRY(shown, present::show_cache(cache, c.query, w, c.now, c.tf));
+  print(shown.text);
+  return std::move(shown.damage);
 }
 
 // --valid-for's duration; a bad one is reported once a cache reads, as MIT's checks go.
@@ -122,10 +124,14 @@ Result<void> all_caches(const Context& c, const std::string& default_name) {
     if (text && !first) print("\n");
     first = false;
     auto shown = show_cache(c, **cache, w ? &*w : nullptr);
-    if (!shown && text) {
+    std::optional<Error> problem;
+    if (!shown)
+      problem = present::cache_error_as_mit(**cache, shown.error());
+    else
+      problem = std::move(*shown);
+    if (problem && text) {
       std::fflush(stdout);
-      fmt::print(stderr, "klist: {}\n",
-                 keytab::describe_error(present::cache_error_as_mit(**cache, shown.error())));
+      fmt::print(stderr, "klist: {}\n", keytab::describe_error(*problem));
     }
     any = shown.ok() || any;
   }
@@ -152,9 +158,10 @@ Result<void> run(const Options& o) {
   KRBKIT_TRY(cache, ccache::open(name));
   std::optional<json::Writer> w;
   if (o.json && o.valid_for.empty() && !o.status) w.emplace();
-  if (auto shown = show_cache(c, *cache, w ? &*w : nullptr); !shown)
-    return present::cache_error_as_mit(*cache, std::move(shown).error());
+  auto damage = show_cache(c, *cache, w ? &*w : nullptr);
+  if (!damage) return present::cache_error_as_mit(*cache, std::move(damage).error());
   if (w) print(w->finish());
+  if (*damage) return std::move(**damage);
   return success();
 }
 

@@ -81,7 +81,9 @@ class FileCache final : public Cache {
     KRBKIT_TRY(fd, open_existing(O_RDONLY, LockMode::shared));
     KRBKIT_TRY(data, fileio::read_all(fd.get(), path_, Errc::ccache_io));
     if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
-    return parse(data, path_);
+    // A torn last record is left out, as MIT's reader leaves it (the caller
+    // sees it in torn_record); the next store() cuts it off.
+    return parse_to_torn_record(data, path_);
   }
 
   Result<void> write(const CacheContents& contents, int version) override {
@@ -118,10 +120,13 @@ class FileCache final : public Cache {
     KRBKIT_TRY(fd, open_existing(O_RDWR, LockMode::exclusive));
     KRBKIT_TRY(data, fileio::read_all(fd.get(), path_, Errc::ccache_io));
     if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
-    // Validate the whole file: appending after a damaged record would hide the new one.
-    KRBKIT_TRY(contents, parse(data, path_));
+    // Validate the whole file: appending after a damaged record would hide
+    // the new one. A torn last record is replaced by the new one (MIT's kvno
+    // appends after it, where no reader finds the new record).
+    KRBKIT_TRY(contents, parse_to_torn_record(data, path_));
     KRBKIT_TRY(record, serialize_credential(cred, contents.version));
-    return append_at(fd.get(), record, data.size());
+    KRBKIT_TRY(end, cut_torn_record(fd.get(), contents, data.size()));
+    return append_at(fd.get(), record, end);
   }
 
   Result<std::size_t> rewrite(const std::function<bool(const Credentials&)>& drop,
@@ -129,13 +134,14 @@ class FileCache final : public Cache {
     KRBKIT_TRY(fd, open_existing(O_RDWR, LockMode::exclusive));
     KRBKIT_TRY(data, fileio::read_all(fd.get(), path_, Errc::ccache_io));
     if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
-    KRBKIT_TRY(contents, parse(data, path_));
+    KRBKIT_TRY(contents, parse_to_torn_record(data, path_));
     const std::size_t dropped = drop_keeping_order(contents, drop);
     if (dropped == 0 && add != nullptr) {
       // Nothing to take out: append, as MIT's and Heimdal's tools do; the
       // file keeps its bytes (and inode), whichever tool wrote it.
       KRBKIT_TRY(record, serialize_credential(*add, contents.version));
-      KRBKIT_CHECK(append_at(fd.get(), record, data.size()));
+      KRBKIT_TRY(end, cut_torn_record(fd.get(), contents, data.size()));
+      KRBKIT_CHECK(append_at(fd.get(), record, end));
       return dropped;
     }
     if (add) append_record(contents, *add);
@@ -200,6 +206,17 @@ class FileCache final : public Cache {
   }
 
   Result<Fd> open_existing(int flags, LockMode mode) const { return open_locked(path_, flags, mode); }
+
+  // Where the next record goes: the end of the file, or, after a torn
+  // append, where the torn record starts. The file is cut there first (under
+  // the exclusive lock), so a crash before the next write leaves it whole.
+  Result<std::size_t> cut_torn_record(int fd, const CacheContents& contents, std::size_t size) const {
+    if (!contents.torn_record) return size;
+    const std::size_t end = contents.torn_record->offset;
+    if (::ftruncate(fd, static_cast<off_t>(end)) != 0)
+      return fileio::errno_error(Errc::ccache_io, "cannot truncate", path_, errno);
+    return end;
+  }
 
   // Appends a record at `end` in one write (MIT appends without a sync too:
   // a record lost in a power cut is a ticket to fetch again; the records

@@ -27,7 +27,10 @@
 // krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:.
 //
 // Unlike MIT, which stops listing at the first record it cannot read, a
-// damaged record here fails the whole parse with the byte offset.
+// damaged record here fails the whole parse with the byte offset; only a last
+// record cut short by the end of the file (a torn append) can be set aside,
+// by parse_to_torn_record (MIT's reader takes the end of the file inside a
+// record for the end of the cache).
 
 #include "krbkit/ccache/format.hpp"
 
@@ -53,14 +56,21 @@ class Parser {
  public:
   Parser(BytesView data, std::string_view filename) : in_(data), filename_(filename) {}
 
-  Result<CacheContents> run() {
+  // With `keep_torn`, a record the data ends inside ends the parse as the
+  // end of the file would, noted in torn_record.
+  Result<CacheContents> run(bool keep_torn) {
     CacheContents out;
     if (!read_version_and_header(out)) return error();
     out.default_principal = principal("default principal");
     if (in_.failed()) return error();
     for (int n = 1; !in_.at_end(); ++n) {
       credential_no_ = n;
+      const std::size_t record_at = in_.offset();
       Credentials c = credential();
+      if (in_.failed() && keep_torn && in_.ran_out()) {
+        out.torn_record = TornRecord{record_at, error().detail};
+        return out;
+      }
       if (in_.failed()) return error();
       if (is_config_principal(c.server)) {
         out.config_entries.push_back(std::move(c));
@@ -160,7 +170,8 @@ class Parser {
     const std::size_t at = in_.offset();
     const std::uint32_t n = in_.u32(field);
     if (!in_.failed() && n > in_.remaining() / min_record) {
-      in_.fail(field, fmt::format("count {} is impossible with {} bytes left", n, in_.remaining()), at);
+      in_.fail_ran_out(field, fmt::format("count {} is impossible with {} bytes left", n, in_.remaining()),
+                       at);
       return 0;
     }
     return n;
@@ -328,6 +339,7 @@ CacheContents CacheContents::clone() const {
   for (const auto& cr : creds) c.creds.push_back(cr.clone());
   for (const auto& cr : config_entries) c.config_entries.push_back(cr.clone());
   c.config_after = config_after;
+  c.torn_record = torn_record;
   return c;
 }
 
@@ -336,7 +348,11 @@ std::size_t config_position(const CacheContents& contents, std::size_t i) {
 }
 
 Result<CacheContents> parse(BytesView data, std::string_view filename) {
-  return Parser(data, filename).run();
+  return Parser(data, filename).run(false);
+}
+
+Result<CacheContents> parse_to_torn_record(BytesView data, std::string_view filename) {
+  return Parser(data, filename).run(true);
 }
 
 Result<HeaderInfo> parse_header(BytesView data, std::string_view filename) {

@@ -19,8 +19,8 @@ Result<std::vector<CollectionRow>> collection_rows(std::string_view default_name
   return rows;
 }
 
-Result<std::string> show_cache(ccache::Cache& cache, const CacheQuery& query, json::Writer* json,
-                               KerberosTime now, const TimeFormat& time_format) {
+Result<CacheShown> show_cache(ccache::Cache& cache, const CacheQuery& query, json::Writer* json,
+                              KerberosTime now, const TimeFormat& time_format) {
   auto contents = cache.read();
   if (!contents.ok()) {
     if (query.status) return Error{Errc::no_credentials};
@@ -28,16 +28,20 @@ Result<std::string> show_cache(ccache::Cache& cache, const CacheQuery& query, js
   }
   if (query.status) {
     if (!cache_is_current(*contents, now)) return Error{Errc::no_credentials};
-    return std::string();
+    return CacheShown{};
   }
   if (query.valid_for) {
     KRBKIT_TRY(needed, *query.valid_for);
     KRBKIT_CHECK(check_tgt_valid_for(cache.name(), *contents, now, needed));
-    return std::string();
+    return CacheShown{};
   }
-  if (json == nullptr) return cache_text(cache.name(), *contents, query.show, time_format);
-  cache_json(*json, cache.name(), cache.type(), *contents, query.show.config, now);
-  return std::string();
+  CacheShown shown;
+  if (contents->torn_record) shown.damage = Error{Errc::ccache_format, contents->torn_record->detail};
+  if (json == nullptr)
+    shown.text = cache_text(cache.name(), *contents, query.show, time_format);
+  else
+    cache_json(*json, cache.name(), cache.type(), *contents, query.show.config, now);
+  return shown;
 }
 
 Error cache_error_as_mit(const ccache::Cache& cache, Error error) {

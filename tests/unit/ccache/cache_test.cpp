@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -260,6 +261,71 @@ TEST_CASE("damaged cache is reported with the file name") {
   // and nothing is appended to it
   CHECK(must_open(dir / "bad")->store(cred("x")).error().is(Errc::ccache_format));
   CHECK(fs::file_size(dir / "bad") == 9);
+}
+
+namespace {
+
+Bytes file_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return to_bytes(bytes);
+}
+
+// What a writer killed half-way through appending `c` leaves: `keep` bytes of its record.
+void append_torn(const std::string& path, const Credentials& c, std::size_t keep) {
+  const Bytes record = *serialize_credential(c, 4);
+  REQUIRE(keep < record.size());
+  std::ofstream(path, std::ios::binary | std::ios::app)
+      .write(reinterpret_cast<const char*>(record.data()), static_cast<std::streamsize>(keep));
+}
+
+}  // namespace
+
+TEST_CASE("a torn append: read keeps the records before it; the next store overwrites it and cuts the file") {
+  TempDir dir;
+  const std::string path = dir / "cc";
+  auto cache = must_open("FILE:" + path);
+  must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+  must(cache->store(cred("host")));
+  const Bytes whole = file_of(path);
+
+  // Torn records longer and shorter than the record stored next.
+  for (std::size_t keep : {std::size_t{1}, std::size_t{40}, std::size_t{150}}) {
+    CAPTURE(keep);
+    REQUIRE(::truncate(path.c_str(), static_cast<off_t>(whole.size())) == 0);
+    append_torn(path, cred("torn", std::string(200, 'x')), keep);
+    CacheContents c = must_read(*cache);
+    CHECK(c.creds.size() == 2);
+    REQUIRE(c.torn_record.has_value());
+    CHECK(c.torn_record->offset == whole.size());
+    CHECK(c.torn_record->detail.rfind(path + ": byte ", 0) == 0);
+
+    must(cache->store(cred("http")));
+    const Bytes now = file_of(path);
+    const Bytes http = *serialize_credential(cred("http"), 4);
+    CHECK(now.size() == whole.size() + http.size());
+    CHECK(std::equal(whole.begin(), whole.end(), now.begin()));
+    auto strict = parse(now, path);  // whole again, as MIT's klist reads it
+    REQUIRE(strict.ok());
+    REQUIRE(strict->creds.size() == 3);
+    CHECK(strict->creds[2].server == princ("R", {"http"}));
+  }
+
+  // kvno's replace() of a ticket not yet held appends, over the torn record too.
+  REQUIRE(::truncate(path.c_str(), static_cast<off_t>(whole.size())) == 0);
+  append_torn(path, cred("torn"), 30);
+  must(cache->replace(cred("ldap")));
+  auto appended = parse(file_of(path), path);
+  REQUIRE(appended.ok());
+  CHECK(appended->creds.size() == 3);
+
+  // One that replaces a held ticket rewrites the whole file, without the torn record.
+  append_torn(path, cred("torn"), 30);
+  must(cache->replace(cred("host", "T2")));
+  auto rewritten = parse(file_of(path), path);
+  REQUIRE(rewritten.ok());
+  REQUIRE(rewritten->creds.size() == 3);
+  CHECK(rewritten->creds[2].ticket == to_bytes("T2"));
 }
 
 TEST_CASE(

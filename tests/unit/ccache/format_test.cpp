@@ -355,6 +355,59 @@ TEST_CASE("damage: unknown version, garbage, impossible lengths and counts") {
   CHECK(error_of(tag2).find("header tag value: length 20 runs past the end") != std::string::npos);
 }
 
+TEST_CASE("a torn last record (a killed append): the records before it are read, any version, any cut") {
+  for (int version = 1; version <= 4; ++version) {
+    CAPTURE(version);
+    Bytes whole = file_bytes(version);
+    const std::size_t second_at = whole.size();
+    const Bytes record = sample_cred_bytes(version);
+    whole.insert(whole.end(), record.begin(), record.end());
+    for (std::size_t cut = second_at + 1; cut < whole.size(); ++cut) {
+      CAPTURE(cut);
+      const BytesView torn = BytesView(whole).first(cut);
+      auto r = parse_to_torn_record(torn, "/tmp/krb5cc_test");
+      REQUIRE(r.ok());
+      REQUIRE(r->creds.size() == 1);
+      check_sample(r->creds[0], version);
+      REQUIRE(r->torn_record.has_value());
+      CHECK(r->torn_record->offset == second_at);
+      // The detail is what the strict parse says about the same bytes.
+      CHECK(r->torn_record->detail == error_of(torn));
+      CHECK(r->torn_record->detail.find(": credential 2 ") != std::string::npos);
+    }
+    auto full = parse_to_torn_record(whole, "x");
+    REQUIRE(full.ok());
+    CHECK(full->creds.size() == 2);
+    CHECK_FALSE(full->torn_record.has_value());
+  }
+  // Cut inside the first record: no record before it, still the header's principal.
+  const Bytes one = file_bytes(4);
+  auto first = parse_to_torn_record(BytesView(one).first(one.size() - 3), "x");
+  REQUIRE(first.ok());
+  CHECK(first->creds.empty());
+  CHECK(first->default_principal == princ("EXAMPLE.ORG", {"alice"}));
+  REQUIRE(first->torn_record.has_value());
+  CHECK(first->torn_record->offset == one.size() - sample_cred_bytes(4).size());
+}
+
+TEST_CASE("a torn record is only a cut: bad values and a damaged header still fail") {
+  // is_skey 7 in a record the file then ends inside: the value is the damage.
+  Bytes skey = file_bytes(4);
+  const std::size_t skey_at = skey.size() - sample_cred_bytes(4).size() + (4 + 4 + 4 + 11 + 4 + 5) +
+                              (4 + 4 + 4 + 11 + 4 + 6 + 4 + 11) + 2 + 4 + 32 + 16;
+  skey[skey_at] = 7;
+  skey.resize(skey.size() - 3);
+  auto bad_value = parse_to_torn_record(skey, "x");
+  REQUIRE_FALSE(bad_value.ok());
+  CHECK(bad_value.error().detail.find("is_skey: value 7") != std::string::npos);
+  // The default principal cut short: no cache to keep.
+  const Bytes header = file_bytes(4);
+  auto cut_header = parse_to_torn_record(BytesView(header).first(10), "x");
+  REQUIRE_FALSE(cut_header.ok());
+  CHECK(cut_header.error().is(Errc::ccache_format));
+  CHECK(parse_to_torn_record(to_bytes("\x05\x05xxxx"), "x").error().is(Errc::ccache_format));
+}
+
 TEST_CASE("serialize refuses a version it cannot write") {
   auto r = serialize(sample_contents(), 5);
   REQUIRE_FALSE(r.ok());

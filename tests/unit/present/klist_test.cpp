@@ -389,16 +389,16 @@ TEST_CASE(
   CHECK_FALSE(rows->back().primary);
 
   present::CacheQuery query;
-  CHECK(*present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC) ==
+  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC)->text ==
         present::cache_text(primary->name(), sample_cache(), {}, kC));
   query.status = true;
-  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC)->empty());
+  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC)->text.empty());
   CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 36000), kC).error().is(Errc::no_credentials));
   query.status = false;
   query.valid_for = Result<std::chrono::seconds>(Error{Errc::invalid_argument, "bad duration"});
   CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC).error().detail == "bad duration");
   query.valid_for = Result<std::chrono::seconds>(1h);
-  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC)->empty());
+  CHECK(present::show_cache(*primary, query, nullptr, at(kT0 + 100), kC)->text.empty());
 
   auto broken = ccache::open("FILE:" + (dir / "tktempty").string()).value();
   auto read = broken->read();

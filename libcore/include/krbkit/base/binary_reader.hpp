@@ -30,6 +30,10 @@ class BinaryReader {
   std::size_t size() const { return data_.size(); }
   bool at_end() const { return pos_ == data_.size(); }
   bool failed() const { return failed_; }
+  // Whether the failure was the data ending too soon (a field, a length or a
+  // count needing more bytes than are left), rather than a bad value: what a
+  // file cut short looks like, which more bytes could have made whole.
+  bool ran_out() const { return ran_out_; }
 
   // Where and why reading failed (valid when failed()).
   std::size_t failure_offset() const { return failure_offset_; }
@@ -73,10 +77,10 @@ class BinaryReader {
   BytesView bytes(std::size_t n, std::string_view field, std::size_t length_at = npos) {
     if (failed_) return {};
     if (n > data_.size() - pos_) {
-      fail(field,
-           "length " + std::to_string(n) + " runs past the end (" + std::to_string(data_.size() - pos_) +
-               " bytes left)",
-           length_at);
+      fail_ran_out(field,
+                   "length " + std::to_string(n) + " runs past the end (" +
+                       std::to_string(data_.size() - pos_) + " bytes left)",
+                   length_at);
       return {};
     }
     BytesView out = data_.subspan(pos_, n);
@@ -86,13 +90,21 @@ class BinaryReader {
 
   void skip(std::size_t n, std::string_view field) { (void)bytes(n, field); }
 
+  // As fail(), for a failure that more data could have avoided (ran_out()).
+  void fail_ran_out(std::string_view field, std::string problem, std::size_t at = npos) {
+    if (failed_) return;
+    fail(field, std::move(problem), at);
+    ran_out_ = true;
+  }
+
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
   const std::uint8_t* take(std::size_t n, std::string_view field) {
     if (failed_) return nullptr;
     if (n > data_.size() - pos_) {
-      fail(field, pos_ == data_.size() ? "truncated: file ends here" : "truncated: file ends inside it");
+      fail_ran_out(field,
+                   pos_ == data_.size() ? "truncated: file ends here" : "truncated: file ends inside it");
       return nullptr;
     }
     const std::uint8_t* p = data_.data() + pos_;
@@ -104,6 +116,7 @@ class BinaryReader {
   Order order_;
   std::size_t pos_ = 0;
   bool failed_ = false;
+  bool ran_out_ = false;
   std::size_t failure_offset_ = 0;
   std::string failure_field_;
   std::string failure_problem_;

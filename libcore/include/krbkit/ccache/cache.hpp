@@ -21,6 +21,11 @@
 //   - store() (kvno) takes MIT's lock (exclusive fcntl lock on the whole
 //     file) and appends; read() takes the shared lock, so a reader never sees
 //     a half-appended record from krbkit or MIT;
+//   - a last record cut short (a writer killed half-way through an append)
+//     does not cost the records before it: read() returns them, with
+//     CacheContents::torn_record set, and the next store() or rewrite()
+//     writes its record over the torn one and cuts the file there (MIT's
+//     kvno appends after the torn bytes, where no reader finds it);
 //   - a cache owned by another user (unless we are root), one that is not a
 //     regular file, or one reached through a symlink in a sticky or
 //     world-writable directory such as /tmp is refused with Errc::ccache_unsafe;
@@ -50,8 +55,9 @@ class Cache {
   // The file behind the cache ("" for MEMORY).
   virtual std::string path() const { return {}; }
 
-  // The whole cache. Errc::ccache_not_found when it does not exist,
-  // Errc::ccache_format when damaged, Errc::ccache_unsafe, Errc::ccache_io.
+  // The whole cache, up to a torn last record (see torn_record).
+  // Errc::ccache_not_found when it does not exist, Errc::ccache_format when
+  // damaged otherwise, Errc::ccache_unsafe, Errc::ccache_io.
   virtual Result<CacheContents> read() = 0;
   virtual bool exists() const = 0;
 

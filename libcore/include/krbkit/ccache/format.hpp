@@ -37,6 +37,15 @@ struct HeaderTag {
   friend bool operator==(const HeaderTag&, const HeaderTag&) = default;
 };
 
+// The last record cut short: the file ends inside it, as a writer killed
+// half-way through appending a credential leaves it (a power cut can; a
+// SIGKILL cannot split krbkit's single write). MIT's library reads such a
+// file up to that record and ignores the rest.
+struct TornRecord {
+  std::size_t offset = 0;  // where the cut record starts: the whole part of the file ends here
+  std::string detail;      // parse()'s error for the file: "<file>: byte N: credential K ...: truncated..."
+};
+
 struct CacheContents {
   int version = 4;  // as read (1-4); serialize() takes the version to write
   Principal default_principal;
@@ -50,6 +59,8 @@ struct CacheContents {
   // order). Filled by parse(); may be shorter than config_entries (contents
   // built in memory), and the missing ones count as 0 (first).
   std::vector<std::size_t> config_after;
+  // Set only by parse_to_torn_record(): the records above are those before it.
+  std::optional<TornRecord> torn_record;
 
   CacheContents clone() const;
 };
@@ -59,6 +70,12 @@ struct CacheContents {
 // with a detail "<filename>: byte <offset>: <field>: <problem>". Counts are
 // bounded by the bytes left, so no input causes a large allocation.
 Result<CacheContents> parse(BytesView data, std::string_view filename);
+
+// As parse(), except that a last record the file ends inside (a torn append,
+// see TornRecord) is no failure: the records before it are returned, with
+// `torn_record` saying where it starts and what parse() would have said.
+// Damage of any other kind (a bad value, a damaged header) still fails.
+Result<CacheContents> parse_to_torn_record(BytesView data, std::string_view filename);
 
 // Only the version and the header (the part a writer appending a credential
 // must respect). Returns the offset just past the default principal.

@@ -95,13 +95,22 @@ Result<std::vector<CollectionRow>> collection_rows(std::string_view default_name
 // Errc::no_credentials unless cache_is_current; `valid_for` (the duration,
 // or the error of one that did not parse, reported once the cache reads):
 // check_tgt_valid_for; JSON into `json` when given; else the text, returned.
+// A cache whose last record is torn (a killed append) is shown up to it, as
+// MIT's klist shows it, and the damage comes back too (Errc::ccache_format
+// naming the file and the byte offset), for klist to report after the
+// listing; -s and --valid-for judge the records before it (as MIT's klist,
+// and as every tool that uses the cache reads it).
 struct CacheQuery {
   bool status = false;
   std::optional<Result<std::chrono::seconds>> valid_for;
   CacheListOptions show;
 };
-Result<std::string> show_cache(ccache::Cache& cache, const CacheQuery& query, json::Writer* json,
-                               KerberosTime now, const TimeFormat& time_format);
+struct CacheShown {
+  std::string text;             // empty for -s, --valid-for and JSON
+  std::optional<Error> damage;  // listing or JSON only
+};
+Result<CacheShown> show_cache(ccache::Cache& cache, const CacheQuery& query, json::Writer* json,
+                              KerberosTime now, const TimeFormat& time_format);
 
 // An error about `cache` as MIT's klist words it: an empty (uninitialized)
 // cache file, as an interrupted kinit leaves, reads as "Bad format in
