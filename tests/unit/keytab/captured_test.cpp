@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 
@@ -91,8 +92,37 @@ TEST_CASE("Heimdal ktutil keytab") {
   check_against("heimdal_ktutil.keytab", want);
 }
 
+TEST_CASE("a version 1 keytab (0x0501, native byte order): read as MIT's klist reads it") {
+  // v1_native.keytab holds the records of the two MIT keytabs above in
+  // version 1 (realm counted, no name type, integers in this machine's
+  // order); v1_native.klist is MIT 1.20's klist -k -t -K -e of it.
+  const Bytes data = [] {
+    std::ifstream in(data_path("v1_native.keytab"), std::ios::binary);
+    return Bytes(std::istreambuf_iterator<char>(in), {});
+  }();
+  REQUIRE(data.size() > 6);
+  CHECK(data[0] == 0x05);
+  CHECK(data[1] == 0x01);
+  const auto want = rows(slurp_text("v1_native.klist"), kMitRow);
+  REQUIRE(want.size() == 8);
+  CHECK(want.back().kvno == 300);  // the 32-bit kvno extension, in native order too
+  check_against("v1_native.keytab", want);
+  auto kt = read_keytab(data_path("v1_native.keytab"));
+  REQUIRE(kt.ok());
+  CHECK(kt->version == 1);
+  CHECK(kt->entries[0].principal.type == NameType::unknown);  // version 1 has none (MIT: 0)
+  CHECK(kt->entries[0].key.enctype == Enctype::aes256_cts_hmac_sha1_96);
+  CHECK(kt->entries[6].key.enctype == Enctype::rc4_hmac);
+  CHECK(kt->entries[0].timestamp == KerberosTime(std::chrono::seconds(0x6b0256ab)));
+  // Written back, it stays version 1, byte for byte.
+  auto bytes = serialize(*kt);
+  REQUIRE(bytes.ok());
+  CHECK(to_hex(*bytes) == to_hex(data));
+}
+
 TEST_CASE("captured keytabs rewrite to the same entries") {
-  for (const char* f : {"mit_kadmin_ktadd.keytab", "mit_ktutil_kvno300.keytab", "heimdal_ktutil.keytab"}) {
+  for (const char* f : {"mit_kadmin_ktadd.keytab", "mit_ktutil_kvno300.keytab", "heimdal_ktutil.keytab",
+                        "v1_native.keytab"}) {
     CAPTURE(f);
     auto kt = read_keytab(data_path(f));
     REQUIRE(kt.ok());
