@@ -5,9 +5,13 @@
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
+#include <vector>
 
 #include "realm/realm.hpp"
 
@@ -206,5 +210,60 @@ TEST_CASE("cross-realm kvno: direct trust, referrals, capaths") {
     CHECK(ours.out == "host/server.other.test@OTHER.TEST: kvno = 1\n");
     auto ours_s = home.run({krbkit_tool("kvno"), "-c", cc2, "-S", "host", "server.other.test"}, traced);
     CHECK_MESSAGE(sent_nothing(ours_s), ours_s.err);
+  }
+  SUBCASE("no referral, the fallback realm (THIRD.TEST from the host name): filed as MIT's kvno files it") {
+    // The client's krb5.conf maps no domain to THIRD.TEST and KRBKIT.TEST's
+    // KDC has no referral for it: both kvnos guess THIRD.TEST from the host
+    // name and get there over [capaths]; MIT files the ticket under the name
+    // it asked for, host/server.third.test@, and so must we.
+    std::string conf =
+        realms.client_conf("[capaths]\n    KRBKIT.TEST = {\n        THIRD.TEST = OTHER.TEST\n    }\n");
+    const EnvChanges traced{{"KRB5_CONFIG", conf}, {"KRB5_TRACE", "/dev/stderr"}};
+    // The server names klist shows, sorted, and the "Ticket server" lines.
+    auto filed = [&](const std::string& cc) {
+      auto k = home.run({"/usr/bin/klist", "-c", cc}, {{"KRB5_CONFIG", conf}});
+      REQUIRE_MESSAGE(k.ok(), k.err);
+      std::vector<std::string> names;
+      std::istringstream lines(k.out);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("\tTicket server: ", 0) == 0) names.push_back(line.substr(1));
+        std::istringstream fields(line);
+        std::string date, time, end_date, end_time, server;
+        if (std::isdigit(static_cast<unsigned char>(line[0])) &&
+            (fields >> date >> time >> end_date >> end_time >> server))
+          names.push_back(server);
+      }
+      std::sort(names.begin(), names.end());
+      return names;
+    };
+    std::string ours_cc = realms.alice_tgt(conf);
+    auto r = home.run({krbkit_tool("kvno"), "-c", ours_cc, "-S", "host", "server.third.test"}, traced);
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(r.out == "host/server.third.test@THIRD.TEST: kvno = 1\n");
+    CHECK(r.err.find("trying the fallback realm THIRD.TEST") != std::string::npos);
+    std::string mit_cc = realms.alice_tgt(conf);
+    auto m = home.run({"/usr/bin/kvno", "-c", mit_cc, "-S", "host", "server.third.test"}, traced);
+    REQUIRE_MESSAGE(m.ok(), m.err);
+    CHECK(m.out == "host/server.third.test@: kvno = 1\n");
+
+    const auto ours = filed(ours_cc);
+    CHECK(ours == filed(mit_cc));
+    CHECK(std::count(ours.begin(), ours.end(), "host/server.third.test@") == 1);
+    CHECK(std::count(ours.begin(), ours.end(), "Ticket server: host/server.third.test@THIRD.TEST") == 1);
+    CHECK(std::count(ours.begin(), ours.end(), "host/server.third.test@THIRD.TEST") == 0);
+
+    // Either kvno, by either name, finds it in the other's cache: no KDC is asked.
+    auto sent_nothing = [](const RunResult& x) {
+      return x.ok() && x.err.find("Sending") == std::string::npos;
+    };
+    auto mit_again = home.run({"/usr/bin/kvno", "-c", ours_cc, "-S", "host", "server.third.test"}, traced);
+    CHECK_MESSAGE(sent_nothing(mit_again), mit_again.err);
+    for (const std::string& cc : {ours_cc, mit_cc}) {
+      auto by_referral = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "server.third.test"}, traced);
+      CHECK_MESSAGE(sent_nothing(by_referral), by_referral.err);
+      auto by_name = home.run({krbkit_tool("kvno"), "-c", cc, "host/server.third.test@THIRD.TEST"}, traced);
+      CHECK_MESSAGE(sent_nothing(by_name), by_name.err);
+      CHECK(by_name.out == "host/server.third.test@THIRD.TEST: kvno = 1\n");
+    }
   }
 }

@@ -228,7 +228,12 @@ Result<Credentials> TgsClient::get(const Principal& server, const ServiceOptions
                              name_of(options.for_user ? *options.for_user : client_), cache_.name())};
   if (options.evidence) return get_s4u_proxy(server, options);
   if (server.realm.empty()) return get_referral(server, options);
+  KRBKIT_TRY(creds, ask_in_realm(server, options));
+  KRBKIT_CHECK(remember(creds, options));
+  return creds;
+}
 
+Result<Credentials> TgsClient::ask_in_realm(const Principal& server, const ServiceOptions& options) {
   KRBKIT_TRY(tgt, tgt_for(server.realm, options));
   TgsRequest req;
   req.server = server;
@@ -256,8 +261,37 @@ Result<Credentials> TgsClient::get(const Principal& server, const ServiceOptions
   if (r.referral)
     return Error{Errc::reply_mismatch, fmt::format("the KDC of {} referred {} to {}", server.realm,
                                                    name_of(server), r.referral_realm)};
-  KRBKIT_CHECK(remember(r.creds, options));
   return std::move(r.creds);
+}
+
+Result<Credentials> TgsClient::file_under_referral_name(Credentials creds, const Principal& asked,
+                                                        const ServiceOptions& options) {
+  // Filed as MIT files it (get_creds.c, complete()): under the name asked
+  // for ("host/h@"), the ticket naming the realm that issued it (klist:
+  // "Ticket server"), so MIT's tools and GSS-API applications sharing the
+  // cache find it. The caller gets the ticket's own name.
+  Credentials filed = creds.clone();
+  filed.server = asked;
+  KRBKIT_CHECK(remember(filed, options));
+  return creds;
+}
+
+std::optional<Credentials> TgsClient::get_in_fallback_realm(const Principal& server,
+                                                            const ServiceOptions& options) {
+  // The realm MIT guesses from the host name (its parent domain in upper
+  // case), reached over the realm path; the ticket is filed under the
+  // referral name all the same, as MIT's krb5_get_credentials files it.
+  if (server.components.size() != 2) return std::nullopt;
+  std::string guess = config::fallback_host_realm(server.components[1]);
+  if (guess.empty() || guess == client_.realm) return std::nullopt;
+  trace_("No referral for {}; trying the fallback realm {}", name_of(server), guess);
+  Principal named = server;
+  named.realm = guess;
+  auto got = ask_in_realm(named, options);
+  if (!got) return std::nullopt;
+  auto filed = file_under_referral_name(std::move(got).value(), server, options);
+  if (!filed) return std::nullopt;
+  return std::move(filed).value();
 }
 
 Result<Credentials> TgsClient::get_referral(const Principal& server, const ServiceOptions& options) {
@@ -278,32 +312,12 @@ Result<Credentials> TgsClient::get_referral(const Principal& server, const Servi
     }
     auto r = ask(tgt, std::move(req));
     if (!r) {
-      // No referral from the first KDC: try the realm MIT would guess from
-      // the host name (its parent domain in upper case) over the realm path.
-      if (hop == 0 && server.components.size() == 2) {
-        std::string guess = config::fallback_host_realm(server.components[1]);
-        if (!guess.empty() && guess != client_.realm) {
-          trace_("No referral for {}; trying the fallback realm {}", name_of(server), guess);
-          Principal named = server;
-          named.realm = guess;
-          ServiceOptions direct = options;
-          direct.reuse = false;
-          auto fallback = get(named, direct);
-          if (fallback) return fallback;
-        }
-      }
+      // No referral from the first KDC: the realm MIT would guess.
+      if (hop == 0)
+        if (auto fallback = get_in_fallback_realm(server, options)) return std::move(*fallback);
       return std::move(r).error();
     }
-    if (!r->referral) {
-      // Filed as MIT files it: under the name asked for ("host/h@"), the
-      // ticket naming the realm that issued it (klist: "Ticket server"), so
-      // MIT's tools and GSS-API applications sharing the cache find it. The
-      // caller gets the ticket's own name.
-      Credentials filed = r->creds.clone();
-      filed.server = server;
-      KRBKIT_CHECK(remember(filed, options));
-      return std::move(r->creds);
-    }
+    if (!r->referral) return file_under_referral_name(std::move(r->creds), server, options);
     const std::string next = r->referral_realm;
     if (std::find(seen.begin(), seen.end(), next) != seen.end())
       return Error{Errc::reply_mismatch, fmt::format("referral loop for {}: {} -> {}", name_of(server),

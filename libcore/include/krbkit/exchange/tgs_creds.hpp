@@ -14,7 +14,10 @@
 // sname_to_principal gives for a host [domain_realm] does not map) is asked
 // for at the client's realm with canonicalize, and each krbtgt/OTHER@THIS
 // the KDC hands back is followed (at most ServiceOptions::max_referrals hops;
-// a realm seen twice is a loop). A server in another named realm is reached
+// a realm seen twice is a loop); when the first KDC has no referral, the
+// realm guessed from the host name (its parent domain, MIT's fallback realm)
+// is asked. Either way the ticket is filed under the referral name with the
+// ticket naming its realm, as MIT files it. A server in another named realm is reached
 // through the realm path: [capaths] of the client's realm, else the
 // hierarchical path (A.B.C -> B.C -> D.B.C); at each realm the TGT for the
 // farthest realm on the path is asked first, then closer ones, as MIT does.
@@ -78,6 +81,14 @@ class TgsClient {
   Result<TgsResult> ask(const Credentials& tgt, TgsRequest request);
   Result<void> remember(const Credentials& creds, const ServiceOptions& options);
   Result<Credentials> get_referral(const Principal& server, const ServiceOptions& options);
+  // A ticket for `server` in its (named) realm over the realm path, not stored.
+  Result<Credentials> ask_in_realm(const Principal& server, const ServiceOptions& options);
+  // Stores `creds` under `asked` (a referral name, "host/h@"); returns them as they are.
+  Result<Credentials> file_under_referral_name(Credentials creds, const Principal& asked,
+                                               const ServiceOptions& options);
+  // After the first KDC gave no referral: the ticket from the realm guessed
+  // from the host name, filed under `server`; nothing if none could be had.
+  std::optional<Credentials> get_in_fallback_realm(const Principal& server, const ServiceOptions& options);
   Result<Credentials> get_s4u_proxy(const Principal& server, const ServiceOptions& options);
 
   const config::Profile& profile_;
