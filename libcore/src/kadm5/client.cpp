@@ -13,6 +13,15 @@ using rpc::XdrWriter;
 
 Error code_error(std::uint32_t code) { return Error{server_code(code)}; }
 
+// A request's arguments that begin with the API version and a name (a
+// principal, a policy, or a glob that may be null).
+XdrWriter args_naming(std::uint32_t api_version, const std::optional<std::string_view>& name) {
+  XdrWriter w;
+  w.u32(api_version);
+  wire::put_nullstring(w, name);
+  return w;
+}
+
 // The reply's api_version and code; the reader is left at the results.
 Result<void> read_status(XdrReader& r) {
   r.u32("api_version");
@@ -90,9 +99,7 @@ Result<void> Client::generic(Proc proc, BytesView args) {
 }
 
 Result<PrincipalEntry> Client::get_principal(std::string_view name, std::uint32_t mask) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   w.u32(mask);
   KRBKIT_TRY(res, call(Proc::get_principal, w.bytes()));
   XdrReader r(res.view(), "gprinc_ret");
@@ -121,9 +128,7 @@ Result<void> Client::create_principal(const PrincipalEntry& entry, std::uint32_t
 }
 
 Result<void> Client::delete_principal(std::string_view name) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   return generic(Proc::delete_principal, w.bytes());
 }
 
@@ -139,17 +144,13 @@ Result<void> Client::modify_principal(const PrincipalEntry& entry, std::uint32_t
 }
 
 Result<void> Client::rename_principal(std::string_view from, std::string_view to) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, from);
+  XdrWriter w = args_naming(api_version_, from);
   wire::put_nullstring(w, to);
   return generic(Proc::rename_principal, w.bytes());
 }
 
 Result<std::vector<std::string>> Client::list_principals(const std::optional<std::string_view>& glob) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, glob);
+  XdrWriter w = args_naming(api_version_, glob);
   KRBKIT_TRY(res, call(Proc::get_princs, w.bytes()));
   XdrReader r(res.view(), "gprincs_ret");
   return read_name_list(r);
@@ -157,9 +158,7 @@ Result<std::vector<std::string>> Client::list_principals(const std::optional<std
 
 Result<void> Client::change_password(std::string_view name, std::string_view password, bool keepold,
                                      const std::optional<std::vector<KeySalt>>& key_salts) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   const bool v3 = keepold || key_salts;
   if (v3) {
     w.boolean(keepold);
@@ -174,17 +173,12 @@ Result<void> Client::change_password(std::string_view name, std::string_view pas
 
 Result<std::vector<Key>> Client::randomize_key(std::string_view name, bool keepold,
                                                const std::optional<std::vector<KeySalt>>& key_salts) {
-  XdrWriter w3;
-  w3.u32(api_version_);
-  wire::put_nullstring(w3, name);
+  XdrWriter w3 = args_naming(api_version_, name);
   w3.boolean(keepold);
   wire::put_key_salts(w3, key_salts.value_or(std::vector<KeySalt>{}));
   auto res = call(Proc::chrand_principal3, w3.bytes());
   if (!res.ok() && is(res.error(), Code::rpc_error) && !keepold && !key_salts) {
-    XdrWriter w;
-    w.u32(api_version_);
-    wire::put_nullstring(w, name);
-    res = call(Proc::chrand_principal, w.bytes());
+    res = call(Proc::chrand_principal, args_naming(api_version_, name).bytes());
   }
   if (!res.ok()) return std::move(res).error();
   XdrReader r(res->view(), "chrand_ret");
@@ -223,9 +217,7 @@ Result<void> Client::create_policy(const PolicyEntry& policy, std::uint32_t mask
 }
 
 Result<void> Client::delete_policy(std::string_view name) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   return generic(Proc::delete_policy, w.bytes());
 }
 
@@ -238,9 +230,7 @@ Result<void> Client::modify_policy(const PolicyEntry& policy, std::uint32_t mask
 }
 
 Result<PolicyEntry> Client::get_policy(std::string_view name) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   KRBKIT_TRY(res, call(Proc::get_policy, w.bytes()));
   XdrReader r(res.view(), "gpol_ret");
   const std::uint32_t version = r.u32("api_version");
@@ -253,26 +243,20 @@ Result<PolicyEntry> Client::get_policy(std::string_view name) {
 }
 
 Result<std::vector<std::string>> Client::list_policies(const std::optional<std::string_view>& glob) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, glob);
+  XdrWriter w = args_naming(api_version_, glob);
   KRBKIT_TRY(res, call(Proc::get_pols, w.bytes()));
   XdrReader r(res.view(), "gpols_ret");
   return read_name_list(r);
 }
 
 Result<void> Client::purge_keys(std::string_view name, std::int32_t keepkvno) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   w.i32(keepkvno);
   return generic(Proc::purgekeys, w.bytes());
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> Client::get_strings(std::string_view name) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   KRBKIT_TRY(res, call(Proc::get_strings, w.bytes()));
   XdrReader r(res.view(), "gstrings_ret");
   KRBKIT_CHECK(read_status(r));
@@ -291,18 +275,14 @@ Result<std::vector<std::pair<std::string, std::string>>> Client::get_strings(std
 
 Result<void> Client::set_string(std::string_view name, std::string_view key,
                                 const std::optional<std::string_view>& value) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   wire::put_nullstring(w, key);
   wire::put_nullstring(w, value);
   return generic(Proc::set_string, w.bytes());
 }
 
 Result<std::vector<ExtractedKey>> Client::extract_keys(std::string_view name, std::uint32_t kvno) {
-  XdrWriter w;
-  w.u32(api_version_);
-  wire::put_nullstring(w, name);
+  XdrWriter w = args_naming(api_version_, name);
   w.u32(kvno);
   KRBKIT_TRY(res, call(Proc::extract_keys, w.bytes()));
   XdrReader r(res.view(), "getpkeys_ret");
