@@ -381,12 +381,6 @@ Result<std::optional<std::chrono::seconds>> Profile::get_duration(Path path) con
   return typed<std::chrono::seconds>(path, "duration", parse_duration, find_first(path));
 }
 
-std::vector<std::string> Profile::sources() const {
-  std::vector<std::string> out;
-  for (const auto& file : files_) out.push_back(file.source);
-  return out;
-}
-
 std::string path_name(Path path) {
   std::string out;
   for (auto name : path) {

@@ -189,8 +189,6 @@ std::optional<Enctype> enctype_by_name(std::string_view name) {
   return *e;
 }
 
-std::string enctype_display_name(Enctype e) { return enctype_name(e); }
-
 Result<EnctypeList> parse_enctype_list(std::string_view text, std::span<const Enctype> defaults,
                                        bool allow_weak, std::string_view what) {
   EnctypeList out;

@@ -163,14 +163,6 @@ Result<const CksumtypeInfo*> cksumtype_info(Cksumtype c) {
   return Error{Errc::unsupported_enctype, cksumtype_name(c)};
 }
 
-Result<Cksumtype> cksumtype_from_name(std::string_view name) {
-  for (const auto& row : cksumtypes())
-    if (iequals(name, row.name)) return row.id;
-  if (iequals(name, "hmac-sha1-des3-kd")) return Cksumtype::hmac_sha1_des3_kd;
-  if (iequals(name, "hmac-md5-enc") || iequals(name, "hmac-md5-earcfour")) return Cksumtype::hmac_md5_rc4;
-  return Error{Errc::unsupported_enctype, "unknown checksum type name \"" + std::string(name) + "\""};
-}
-
 std::string cksumtype_name(Cksumtype c) {
   for (const auto& row : cksumtypes())
     if (row.id == c) return std::string(row.name);

@@ -227,7 +227,6 @@ OSSL_PARAM utf8(const char* key, const char* value) {
 
 std::string_view md_name(Md md) { return kMdNames[static_cast<std::size_t>(md)]; }
 std::string_view cipher_name(Cipher c) { return kCipherNames[static_cast<std::size_t>(c)]; }
-bool available(Md md) { return algs().md(md) != nullptr; }
 bool available(Cipher c) { return algs().cipher(c) != nullptr; }
 const std::string& legacy_provider_error() {
   algs().legacy();

@@ -35,7 +35,6 @@ enum class Cipher {
 std::string_view md_name(Md md);
 std::string_view cipher_name(Cipher c);
 // Whether the algorithm could be fetched (RC4/MD4 need the legacy provider).
-bool available(Md md);
 bool available(Cipher c);
 // Why the legacy provider is missing ("" when it loaded).
 const std::string& legacy_provider_error();

@@ -68,22 +68,6 @@ constexpr std::array<std::pair<PaType, std::string_view>, 37> kPaTypes{{
     {PaType::pac_options, "PA-PAC-OPTIONS"},
 }};
 
-constexpr std::array<std::pair<NameType, std::string_view>, 13> kNameTypes{{
-    {NameType::unknown, "NT-UNKNOWN"},
-    {NameType::principal, "NT-PRINCIPAL"},
-    {NameType::srv_inst, "NT-SRV-INST"},
-    {NameType::srv_hst, "NT-SRV-HST"},
-    {NameType::srv_xhst, "NT-SRV-XHST"},
-    {NameType::uid, "NT-UID"},
-    {NameType::x500_principal, "NT-X500-PRINCIPAL"},
-    {NameType::smtp_name, "NT-SMTP-NAME"},
-    {NameType::enterprise, "NT-ENTERPRISE"},
-    {NameType::wellknown, "NT-WELLKNOWN"},
-    {NameType::ms_principal, "NT-MS-PRINCIPAL"},
-    {NameType::ms_principal_and_id, "NT-MS-PRINCIPAL-AND-ID"},
-    {NameType::ent_principal_and_id, "NT-ENT-PRINCIPAL-AND-ID"},
-}};
-
 constexpr std::array<std::pair<std::int32_t, std::string_view>, 9> kAddressTypes{{
     {address_type::ipv4, "IPv4"},
     {address_type::directional, "directional"},
@@ -189,7 +173,6 @@ std::string pa_type_display(PaType t) {
   auto n = static_cast<std::int32_t>(t);
   return name.empty() ? fmt::format("({})", n) : fmt::format("{} ({})", name, n);
 }
-std::string_view name_type_name(NameType t) { return lookup(kNameTypes, t); }
 std::string_view address_type_name(std::int32_t type) { return lookup(kAddressTypes, type); }
 
 std::string ticket_flag_letters(std::uint32_t flags) {

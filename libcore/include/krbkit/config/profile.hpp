@@ -75,8 +75,6 @@ class Profile {
   Result<std::optional<std::int64_t>> get_int(Path path) const;
   Result<std::optional<std::chrono::seconds>> get_duration(Path path) const;
 
-  // The files this profile was read from (or the `source` given to parse()).
-  std::vector<std::string> sources() const;
   bool empty() const { return files_.empty(); }
 
   // The first value at `path` with "file:line" naming where it was set.

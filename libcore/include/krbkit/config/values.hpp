@@ -51,8 +51,6 @@ struct EnctypeList {
 Result<EnctypeList> parse_enctype_list(std::string_view text, std::span<const Enctype> defaults,
                                        bool allow_weak, std::string_view what = "enctype list");
 
-// MIT's primary name ("aes256-cts-hmac-sha1-96") or "etype N".
-std::string enctype_display_name(Enctype e);
 // A single enctype name or alias (case-insensitive), e.g. "aes256-cts",
 // "aes128-sha2", "arcfour-hmac", "rc4-hmac"; or a decimal number.
 std::optional<Enctype> enctype_by_name(std::string_view name);

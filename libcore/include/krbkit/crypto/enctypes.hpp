@@ -71,7 +71,6 @@ std::vector<Enctype> supported_enctypes();
 std::vector<Enctype> enctype_family(std::string_view name);
 
 Result<const CksumtypeInfo*> cksumtype_info(Cksumtype c);
-Result<Cksumtype> cksumtype_from_name(std::string_view name);
 // MIT's name; "cksumtype N" for unknown numbers. Never fails.
 std::string cksumtype_name(Cksumtype c);
 // The checksum type that goes with an enctype (RFC 3961 "required checksum

@@ -76,9 +76,6 @@ std::string_view pa_type_name(PaType t);
 // For traces, as MIT prints them: "PA-ETYPE-INFO2 (19)", or "(1234)" if unknown.
 std::string pa_type_display(PaType t);
 
-// RFC 4120 6.2 name type names ("NT-PRINCIPAL", "NT-SRV-HST", "NT-ENTERPRISE", ...), "" if unknown.
-std::string_view name_type_name(NameType t);
-
 // Flags are KerberosFlags as a 32-bit number whose most significant bit is
 // bit 0 of the BIT STRING (the layout MIT and the ccache format use).
 constexpr std::uint32_t flag_bit(unsigned n) { return 0x80000000u >> n; }
