@@ -13,6 +13,7 @@
 #include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache_choice.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/exchange/fast.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/exchange/login.hpp"
@@ -85,7 +86,6 @@ Result<exchange::AsResult> login(const Options& o, const config::Profile& profil
 
 Result<void> run(const Options& o, std::optional<Principal>& who) {
   if (o.anonymous) return cli::not_supported_yet("kinit -n (anonymous needs PKINIT)");
-  if (!o.armor_cache.empty()) return cli::not_supported_yet("kinit -T (FAST armor)");
 
   Environment env = Environment::from_process();
   Tracer trace = Tracer::from_process();
@@ -125,6 +125,10 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
   verbose(o, "Using principal: {}", unparse_principal(client));
 
   KRBKIT_TRY(req, exchange::kinit_request(o.ticket, client, old));
+  if (!o.armor_cache.empty()) {
+    KRBKIT_TRY(armor, exchange::load_fast_armor(o.armor_cache, client.realm, cli::now_seconds()));
+    req.armor = std::move(armor);
+  }
   for (const auto& attr : o.attributes) trace("Ignoring pre-authentication attribute {}", attr);
   KRBKIT_TRY(result, login(o, profile, defaults, req, trace));
   trace("Storing {} -> {} in {}", unparse_principal(result.creds.client),
@@ -166,7 +170,8 @@ int main(int argc, char** argv) {
   app.add_option("-c,--cache", o.cache, "Credential cache to use");
   app.add_flag("-n,--anonymous", o.anonymous, "Anonymous (not supported yet)");
   app.add_option("-S,--server", o.ticket.service, "Service to get a ticket for instead of the TGT");
-  app.add_option("-T,--fast-armor-cache", o.armor_cache, "FAST armor cache (not supported yet)");
+  app.add_option("-T,--fast-armor-cache", o.armor_cache,
+                 "Armor the request with FAST, using this cache's TGT");
   app.add_option("-X", o.attributes, "Pre-authentication attribute[=value] (accepted, ignored)");
   auto* rp = app.add_flag("--request-pac", o.ticket.request_pac, "Ask for a PAC");
   app.add_flag("--no-request-pac", o.ticket.no_request_pac, "Ask for no PAC")->excludes(rp);

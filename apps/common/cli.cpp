@@ -41,6 +41,10 @@ int exit_code_for(const Error& error) {
       case Errc::keytab_not_found:
       case Errc::keytab_format: return kExitCacheIo;
       case Errc::invalid_argument: return kExitUsage;
+      case Errc::armor_not_found: return kExitArmorNotFound;
+      case Errc::armor_unreadable: return kExitArmorUnreadable;
+      case Errc::armor_expired: return kExitArmorExpired;
+      case Errc::fast_not_used: return kExitFastNotUsed;
       default: return kExitFailure;
     }
   }

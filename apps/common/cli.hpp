@@ -25,6 +25,10 @@ enum Exit : int {
   kExitPasswordExpired = 7,   // password has expired
   kExitNoCredentials = 8,     // no cache, or no valid/unexpired ticket in it
   kExitCacheIo = 9,           // cache or keytab could not be read or written
+  kExitArmorNotFound = 10,    // kinit -T: no such armor cache
+  kExitArmorUnreadable = 11,  // kinit -T: the armor cache does not read or holds no TGT
+  kExitArmorExpired = 12,     // kinit -T: the armor TGT has expired
+  kExitFastNotUsed = 13,      // kinit -T: the KDC answered without FAST
 };
 
 // The exit status that fits an error.

@@ -35,6 +35,10 @@ class LibCategory final : public std::error_category {
       case Errc::cancelled: return "Cancelled";
       case Errc::internal: return "Internal error";
       case Errc::password_rejected: return "Password change rejected";
+      case Errc::armor_not_found: return "FAST armor cache not found";
+      case Errc::armor_unreadable: return "FAST armor cache holds no usable ticket";
+      case Errc::armor_expired: return "FAST armor ticket has expired";
+      case Errc::fast_not_used: return "KDC did not answer with FAST";
     }
     return "Unknown krbkit error " + std::to_string(value);
   }

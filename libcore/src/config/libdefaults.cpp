@@ -158,6 +158,24 @@ Result<void> read_dns_canonicalize(const Profile& profile, LibDefaults& d) {
   return success();
 }
 
+// "17, 16, 15, 14": the numbers of a list separated by commas or blanks, as
+// MIT's sort_krb5_padata_sequence reads it (a word that is no number ends it).
+std::vector<std::int32_t> number_list(std::string_view text) {
+  std::vector<std::int32_t> out;
+  std::string s(text);
+  const char* p = s.c_str();
+  for (;;) {
+    while (*p == ',' || std::isspace(static_cast<unsigned char>(*p))) ++p;
+    if (*p == '\0') break;
+    char* end = nullptr;
+    const long v = std::strtol(p, &end, 10);
+    if (end == p) break;
+    out.push_back(static_cast<std::int32_t>(v));
+    p = end;
+  }
+  return out;
+}
+
 Result<void> read_numbers(Reader& r, LibDefaults& d) {
   if (auto f = r.found("kdc_default_options")) {
     // An integer in MIT's flag layout, often written in hex (0x00000010).
@@ -173,6 +191,7 @@ Result<void> read_numbers(Reader& r, LibDefaults& d) {
   }
   KRBKIT_CHECK(r.integer("udp_preference_limit", d.udp_preference_limit));
   KRBKIT_CHECK(r.integer("ccache_type", d.ccache_type));
+  if (auto f = r.found("preferred_preauth_types")) d.preferred_preauth_types = number_list(f->value);
   if (d.ccache_type < 1 || d.ccache_type > 4) {
     auto f = r.found("ccache_type");
     return Error{Errc::config, fmt::format("{}: ccache_type must be 1 to 4, not {}",

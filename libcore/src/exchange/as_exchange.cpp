@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "exchange/fast_wrap.hpp"
 #include "exchange/preauth.hpp"
 #include "exchange/request_and_reply.hpp"
 #include "krbkit/config/values.hpp"
@@ -20,49 +21,16 @@ namespace krbkit::exchange {
 
 using namespace std::chrono;
 using detail::contains;
-using detail::credentials_from_reply;
 using detail::enctype_list;
-using detail::mismatch;
 using detail::name_of;
 using detail::PreauthMech;
 
 namespace {
 
-// Realms are compared without regard to case: Active Directory answers a
-// request for "ad.example.com" with "AD.EXAMPLE.COM", and MIT's and Heimdal's
-// KDCs never hold two realms that differ only in case.
-bool same_realm(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
-bool same_name_any_realm_case(const Principal& a, const Principal& b) {
-  return a.components == b.components && same_realm(a.realm, b.realm);
-}
-
-// MIT's verify_as_reply: the KDC may rename the client and the server only
-// when the request asked for canonicalization (-C, an enterprise client name,
-// or an anonymous request) and both the requested and the returned server
-// are TGS principals (a TGT, perhaps of the client's canonical realm); an
-// anonymous request may also come back for the anonymous principal. A
-// service ticket (kinit -S) keeps both names whatever the options.
-bool renaming_allowed(std::uint32_t kdc_options, const Principal& requested_server,
-                      const Principal& returned_server, const Principal& returned_client) {
-  const bool anonymous = (kdc_options & kdc_options::request_anonymous) != 0;
-  if ((kdc_options & kdc_options::canonicalize) == 0 && !anonymous) return false;
-  if (is_krbtgt(requested_server) && is_krbtgt(returned_server)) return true;
-  return anonymous && returned_client.components == std::vector<std::string>{"WELLKNOWN", "ANONYMOUS"};
-}
-
-std::string salt_of(const EtypeInfo2Entry& info, const Principal& client) {
-  return info.salt ? *info.salt : default_salt(client);
-}
-
 std::string describe(const EtypeInfo2Entry& info, const Principal& client) {
   std::string params = info.s2kparams ? to_hex(*info.s2kparams) : "";
-  return fmt::format("etype {}, salt \"{}\", params \"{}\"", enctype_name(info.etype), salt_of(info, client),
-                     params);
+  return fmt::format("etype {}, salt \"{}\", params \"{}\"", enctype_name(info.etype),
+                     detail::salt_of(info, client), params);
 }
 
 }  // namespace
@@ -119,14 +87,28 @@ AsExchange::AsExchange(AsRequest request, const config::LibDefaults& defaults, K
 
 system_clock::time_point AsExchange::now() const { return hooks_.now(); }
 
-Bytes AsExchange::encode_request(std::vector<PaData> padata) const {
+Result<Bytes> AsExchange::encode_request(std::vector<PaData> padata) const {
   KdcReq req;
   req.msg_type = MsgType::as_req;
-  req.padata = std::move(padata);
-  if (request_.request_pac)
-    req.padata.push_back(PaData{PaType::pac_request, encode(PaPacRequest{*request_.request_pac})});
   req.req_body = body_;
+  if (request_.request_pac)
+    padata.push_back(PaData{PaType::pac_request, encode(PaPacRequest{*request_.request_pac})});
+  if (!request_.armor) {
+    req.padata = std::move(padata);
+    return encode(req);
+  }
+  // Inside FAST: the KDC's cookie echoed, and the request for the encrypted
+  // padata that says whether the KDC offers FAST (MIT's fast_avail).
+  if (cookie_) padata.push_back(*cookie_);
+  padata.push_back(PaData{PaType::req_enc_pa_rep, {}});
+  KRBKIT_TRY(fx_fast, detail::armor_request(*request_.armor, body_, std::move(padata)));
+  req.padata.push_back(std::move(fx_fast));
   return encode(req);
+}
+
+detail::PreauthInput AsExchange::preauth_input(const PaData* hint) const {
+  return detail::PreauthInput{*as_key_, request_.armor ? &request_.armor->armor_key : nullptr, hint,
+                              kdc_now(), defaults_.clockskew};
 }
 
 Result<AsStep> AsExchange::start() {
@@ -156,18 +138,21 @@ Result<AsStep> AsExchange::start() {
   if (request_.with_addresses.value_or(!defaults_.noaddresses)) body_.addresses = request_.addresses;
 
   trace_("Getting initial credentials for {}", name_of(request_.client));
+  if (request_.armor)
+    trace_("Armoring the request with FAST (armor key {})", enctype_name(request_.armor->armor_key.enctype));
   trace_("Requesting {} with options {}; etypes {}", name_of(server_),
          body_.kdc_options == 0 ? "(none)"
                                 : fmt::format("{}", fmt::join(kdc_option_names(body_.kdc_options), ",")),
          enctype_list(enctypes_));
 
   // One round trip less: a password key made from last time's etype-info.
-  if (keys_.is_password() && !retried_optimistic_) {
+  // (Not under FAST, whose factor needs the KDC's cookie first.)
+  if (keys_.is_password() && !retried_optimistic_ && !request_.armor) {
     for (const auto& info : request_.cached_etype_info) {
       if (!contains(enctypes_, info.etype)) continue;
       trace_("Using cached etype-info for {}: {}", name_of(request_.client), describe(info, request_.client));
       optimistic_ = true;
-      return send_with_preauth(info, PaType::enc_timestamp, false);
+      return send_with_preauth(info, *detail::find_mechanism(PaType::enc_timestamp), false);
     }
   }
   return send_plain();
@@ -176,32 +161,32 @@ Result<AsStep> AsExchange::start() {
 Result<AsStep> AsExchange::send_plain() {
   trace_("Sending unauthenticated request");
   state_ = State::sent_plain;
-  last_request_ = encode_request({});
+  KRBKIT_TRY(request, encode_request({}));
+  last_request_ = std::move(request);
   return AsStep{SendToKdc{last_request_, request_.client.realm, false, false}};
 }
 
-Result<AsStep> AsExchange::send_with_preauth(const EtypeInfo2Entry& info, PaType mech_type, bool same_kdc) {
-  const PreauthMech* mech = nullptr;
-  for (const auto& m : detail::preauth_mechanisms())
-    if (m.type == mech_type) mech = &m;
-  if (mech == nullptr) return Error{Errc::internal, "no preauth mechanism " + pa_type_display(mech_type)};
+Result<AsStep> AsExchange::send_with_preauth(const EtypeInfo2Entry& info, const PreauthMech& mech,
+                                             bool same_kdc) {
   if (!as_key_ || !as_key_info_ || !(*as_key_info_ == info)) {
-    std::string salt = salt_of(info, request_.client);
+    std::string salt = detail::salt_of(info, request_.client);
     trace_("Selected etype info: {}", describe(info, request_.client));
     KRBKIT_TRY(key, keys_.key(info.etype, as_bytes(salt),
                               info.s2kparams ? BytesView(*info.s2kparams) : BytesView{}));
     as_key_ = std::move(key);
     as_key_info_ = info;
-    trace_("AS key obtained for {}: {}", mech->name, enctype_name(info.etype));
+    trace_("AS key obtained for {}: {}", mech.name, enctype_name(info.etype));
   }
-  KRBKIT_TRY(pa, mech->make(*as_key_, kdc_now()));
-  trace_("Preauth module {} ({}) returned: 0/Success", mech->name, static_cast<int>(mech->type));
+  KRBKIT_TRY(pa, mech.prepare(preauth_input(find_padata(method_data_, mech.type))));
+  trace_("Preauth module {} ({}) returned: 0/Success", mech.name, static_cast<int>(mech.type));
   trace_("Produced preauth for next request: {}", pa_type_display(pa.padata_type));
-  pa_type_ = mech->type;
+  mech_ = &mech;
+  pa_type_ = mech.type;
   state_ = State::sent_preauth;
   std::vector<PaData> padata;
   padata.push_back(std::move(pa));
-  last_request_ = encode_request(std::move(padata));
+  KRBKIT_TRY(request, encode_request(std::move(padata)));
+  last_request_ = std::move(request);
   return AsStep{SendToKdc{last_request_, request_.client.realm, false, same_kdc}};
 }
 
@@ -209,7 +194,17 @@ Result<AsStep> AsExchange::on_reply(BytesView reply) {
   if (state_ == State::initial || state_ == State::done)
     return Error{Errc::internal, "AS exchange: reply when no request is outstanding"};
   KRBKIT_TRY(decoded, decode_kdc_reply(reply));
-  if (auto* err = std::get_if<KrbError>(&decoded)) return on_error(*err);
+  if (auto* err = std::get_if<KrbError>(&decoded)) {
+    if (!request_.armor) return on_error(*err, std::nullopt);
+    auto fast = detail::open_fast_error(*request_.armor, *err, body_.nonce);
+    if (!fast) {
+      state_ = State::done;
+      return std::move(fast).error();
+    }
+    trace_("Received FAST error reply; padata {}", detail::padata_list(fast->padata));
+    if (const PaData* cookie = find_padata(fast->padata, PaType::fx_cookie)) cookie_ = *cookie;
+    return on_error(fast->error, std::move(fast->padata));
+  }
   auto& rep = std::get<KdcRep>(decoded);
   if (rep.msg_type != MsgType::as_rep)
     return Error{Errc::reply_mismatch,
@@ -217,7 +212,7 @@ Result<AsStep> AsExchange::on_reply(BytesView reply) {
   return on_as_rep(std::move(rep));
 }
 
-Result<AsStep> AsExchange::on_error(const KrbError& err) {
+Result<AsStep> AsExchange::on_error(const KrbError& err, std::optional<std::vector<PaData>> fast_padata) {
   trace_("Received error from KDC: {}/{}", err.error_code, kdc_error(err.error_code).message());
   const bool preauth_sent = state_ == State::sent_preauth;
   if (err.is(KdcErr::err_response_too_big)) {
@@ -233,18 +228,19 @@ Result<AsStep> AsExchange::on_error(const KrbError& err) {
     as_key_.reset();
     as_key_info_.reset();
     pa_type_.reset();
-    if (err.is(KdcErr::preauth_required)) return on_preauth_required(err);
+    if (err.is(KdcErr::preauth_required)) return on_preauth_required(err, std::move(fast_padata));
     return send_plain();
   }
-  if (err.is(KdcErr::preauth_required) && !preauth_sent) return on_preauth_required(err);
-  if (err.is(KdcErr::ap_err_skew) && preauth_sent && defaults_.kdc_timesync && !retried_skew_ &&
+  if (err.is(KdcErr::preauth_required) && !preauth_sent)
+    return on_preauth_required(err, std::move(fast_padata));
+  if (preauth_sent && mech_ != nullptr && mech_->retry(err) && defaults_.kdc_timesync && !retried_skew_ &&
       as_key_info_) {
     retried_skew_ = true;
     auto kdc_time = system_clock::time_point(err.stime.time_since_epoch()) + microseconds(err.susec);
     offset_ = duration_cast<microseconds>(kdc_time - now());
     trace_("Clock skew with the KDC: adopting its time, offset {} s",
            duration_cast<seconds>(offset_).count());
-    return send_with_preauth(*as_key_info_, pa_type_.value_or(PaType::enc_timestamp), true);
+    return send_with_preauth(*as_key_info_, *mech_, true);
   }
   Error e = err.to_error();
   if (err.e_data) {
@@ -264,31 +260,36 @@ Result<AsStep> AsExchange::on_error(const KrbError& err) {
   return e;
 }
 
-Result<AsStep> AsExchange::on_preauth_required(const KrbError& err) {
+Result<AsStep> AsExchange::on_preauth_required(const KrbError& err,
+                                               std::optional<std::vector<PaData>> fast_padata) {
   std::vector<PaData> method_data;
-  if (err.e_data && !err.e_data->empty()) {
+  if (fast_padata) {
+    method_data = std::move(*fast_padata);
+  } else if (err.e_data && !err.e_data->empty()) {
     KRBKIT_TRY(md, decode_method_data(*err.e_data, "KRB-ERROR.e-data METHOD-DATA"));
     method_data = std::move(md);
   }
   if (method_data.empty())
     return Error{kdc_error(KdcErr::preauth_required), "Preauth required but no preauth options sent by KDC"};
   trace_("Processing preauth types: {}", detail::padata_list(method_data));
-
-  const PreauthMech* mech = nullptr;
-  for (const auto& m : detail::preauth_mechanisms())
-    if (find_padata(method_data, m.type) != nullptr) {
-      mech = &m;
-      break;
-    }
+  const bool fast = request_.armor != nullptr;
+  const PreauthMech* mech = detail::choose_mechanism(method_data, defaults_.preferred_preauth_types, fast);
   if (mech == nullptr) {
     std::vector<std::string> offered;
     for (const auto& p : method_data) offered.push_back(pa_type_display(p.padata_type));
+    const bool offers_fast = !fast && find_padata(method_data, PaType::fx_fast) != nullptr;
     return Error{
         Errc::unsupported,
-        fmt::format("the KDC offers pre-authentication {} for {}; krbkit supports PA-ENC-TIMESTAMP (2)",
-                    fmt::join(offered, ", "), name_of(request_.client))};
+        fmt::format("the KDC offers pre-authentication {} for {}; krbkit {}supports {}{}",
+                    fmt::join(offered, ", "), name_of(request_.client), fast ? "under FAST " : "",
+                    detail::supported_list(fast), offers_fast ? "; with FAST (kinit -T) it may" : "")};
   }
+  method_data_ = std::move(method_data);
+  return send_with_etype_info(*mech);
+}
 
+Result<AsStep> AsExchange::send_with_etype_info(const PreauthMech& mech) {
+  const auto& method_data = method_data_;
   KRBKIT_TRY(infos, detail::read_etype_info(method_data));
   std::optional<EtypeInfo2Entry> chosen;
   for (const auto& info : infos) {
@@ -311,131 +312,7 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err) {
     }
     chosen = EtypeInfo2Entry{enctypes_.front(), std::nullopt, std::nullopt};  // RFC 4120: default salt
   }
-  return send_with_preauth(*chosen, mech->type, true);
-}
-
-Result<void> AsExchange::choose_reply_key(const KdcRep& rep) {
-  const Enctype etype = rep.enc_part.etype;
-  EtypeInfo2Entry key_info{etype, std::nullopt, std::nullopt};
-  KRBKIT_TRY(reply_infos, detail::read_etype_info(rep.padata));
-  for (const auto& info : reply_infos)
-    if (info.etype == etype || info.etype == Enctype::null) {
-      key_info.salt = info.salt;
-      key_info.s2kparams = info.s2kparams;
-    }
-  if (as_key_ && as_key_->enctype == etype &&
-      (reply_infos.empty() || !as_key_info_ || *as_key_info_ == key_info))
-    return success();
-  std::string salt = salt_of(key_info, request_.client);
-  trace_("Getting AS key, salt \"{}\", params \"{}\"", salt,
-         key_info.s2kparams ? to_hex(*key_info.s2kparams) : "");
-  KRBKIT_TRY(key, keys_.key(etype, as_bytes(salt),
-                            key_info.s2kparams ? BytesView(*key_info.s2kparams) : BytesView{}));
-  as_key_ = std::move(key);
-  as_key_info_ = key_info;
-  return success();
-}
-
-Result<void> AsExchange::verify_reply(const KdcRep& rep, const EncKdcRepPart& enc) const {
-  if (enc.nonce != body_.nonce)
-    return mismatch(fmt::format("AS-REP nonce {} does not match the request's {}", enc.nonce, body_.nonce));
-  const Principal client = rep.client();
-  const Principal server = enc.server();
-  const Principal ticket_server = to_principal(rep.ticket.sname, rep.ticket.realm);
-  if (!(server == ticket_server))
-    return mismatch(fmt::format("AS-REP ticket is for {} but its encrypted part names {}",
-                                name_of(ticket_server), name_of(server)));
-  const bool renamed_ok = renaming_allowed(body_.kdc_options, server_, server, client);
-  if (!renamed_ok && !same_name_any_realm_case(client, request_.client))
-    return mismatch(
-        fmt::format("AS-REP client {} is not the requested {}", name_of(client), name_of(request_.client)));
-  if (!renamed_ok && !same_realm(rep.crealm, request_.client.realm))
-    return mismatch(
-        fmt::format("AS-REP client realm {} is not the requested {}", rep.crealm, request_.client.realm));
-  if (!renamed_ok && !same_name_any_realm_case(server, server_))
-    return mismatch(
-        fmt::format("AS-REP server {} is not the requested {}", name_of(server), name_of(server_)));
-  if (!renamed_ok && !same_realm(enc.srealm, server_.realm))
-    return mismatch(fmt::format("AS-REP server realm {} is not the requested {}", enc.srealm, server_.realm));
-  if (!contains(enctypes_, enc.key.enctype) && !contains(permitted_, enc.key.enctype))
-    return mismatch(fmt::format("AS-REP session key enctype {} is not permitted ({})",
-                                enctype_name(enc.key.enctype), enctype_list(permitted_)));
-  if (body_.from && enc.starttime && *enc.starttime != *body_.from)
-    return mismatch("AS-REP start time differs from the requested postdated start");
-  if (enc.endtime > body_.till)
-    return mismatch(
-        fmt::format("AS-REP end time {:%Y-%m-%d %H:%M:%S} is after the requested {:%Y-%m-%d %H:%M:%S}",
-                    enc.endtime, body_.till));
-  if (enc.renew_till && body_.rtime && *enc.renew_till > *body_.rtime)
-    return mismatch("AS-REP renew-till is after the requested renewable life");
-  return success();
-}
-
-AsResult AsExchange::result_of(const KdcRep& rep, EncKdcRepPart enc) const {
-  AsResult result;
-  if (defaults_.kdc_timesync) {
-    // The KDC's clock minus ours, from the ticket's authtime (as MIT does).
-    auto diff =
-        duration_cast<microseconds>(system_clock::time_point(enc.authtime.time_since_epoch()) - now());
-    auto secs = duration_cast<seconds>(diff);
-    if (diff - secs < microseconds(0)) secs -= seconds(1);
-    result.kdc_offset = ccache::KdcOffset{static_cast<std::int32_t>(secs.count()),
-                                          static_cast<std::int32_t>((diff - secs).count())};
-  }
-  result.pa_type = pa_type_;
-  if (pa_type_ && keys_.is_password() && as_key_info_) result.etype_info = {*as_key_info_};
-  result.last_req = std::move(enc.last_req);
-  result.key_expiration = enc.key_expiration;
-  result.creds = credentials_from_reply(rep, std::move(enc));
-  return result;
-}
-
-Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
-  state_ = State::done;
-  const Enctype etype = rep.enc_part.etype;
-  if (!contains(enctypes_, etype))
-    return Error{Errc::reply_mismatch,
-                 fmt::format("AS-REP is encrypted with {}, which was not requested ({})", enctype_name(etype),
-                             enctype_list(enctypes_))};
-  KRBKIT_CHECK(choose_reply_key(rep));
-  auto plain = decrypt(*as_key_, KeyUsage::as_rep_enc_part, rep.enc_part.cipher);
-  if (!plain) {
-    trace_("Failed to decrypt AS reply with {}", enctype_name(etype));
-    return Error{Errc::integrity, fmt::format("AS-REP for {} did not decrypt with the {} key (key usage 3)",
-                                              name_of(request_.client), enctype_name(etype))};
-  }
-  KRBKIT_TRY(enc, decode_enc_kdc_rep_part(plain->view()));
-  trace_("Decrypted AS reply; session key is: {}", enctype_name(enc.key.enctype));
-  KRBKIT_CHECK(verify_reply(rep, enc));
-  AsResult result = result_of(rep, std::move(enc));
-  trace_("AS reply checked: {} for {}, flags {}", name_of(result.creds.server), name_of(result.creds.client),
-         ticket_flag_letters(result.creds.flags));
-  return AsStep{std::move(result)};
-}
-
-std::vector<EtypeInfo2Entry> cached_etype_info(const ccache::CacheContents& cache, const Principal& client) {
-  auto value = ccache::find_config(cache, kEtypeInfoConfigKey, unparse_principal(client));
-  if (!value) return {};
-  auto decoded = decode_etype_info2(*value);
-  if (!decoded) return {};
-  return std::move(decoded).value();
-}
-
-ccache::CacheContents cache_contents(const AsResult& result) {
-  ccache::CacheContents out;
-  out.version = 4;
-  out.default_principal = result.creds.client;
-  out.kdc_offset = result.kdc_offset;
-  out.creds.push_back(result.creds.clone());
-  if (result.pa_type) {
-    std::string server = unparse_principal(result.creds.server);
-    ccache::set_config(out, kPaTypeConfigKey, server,
-                       as_bytes(std::to_string(static_cast<int>(*result.pa_type))));
-  }
-  if (!result.etype_info.empty())
-    ccache::set_config(out, kEtypeInfoConfigKey, unparse_principal(result.creds.client),
-                       encode_etype_info2(result.etype_info));
-  return out;
+  return send_with_preauth(*chosen, mech, true);
 }
 
 }  // namespace krbkit::exchange

@@ -2,27 +2,72 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "krbkit/crypto/crypto.hpp"
+#include "krbkit/exchange/as_exchange.hpp"
+#include "krbkit/exchange/key_source.hpp"
+#include "krbkit/proto/principal.hpp"
 
 namespace krbkit::exchange::detail {
 
 namespace {
+
 constexpr std::array kMechanisms{
-    PreauthMech{PaType::enc_timestamp, "encrypted_timestamp", make_enc_timestamp},
+    PreauthMech{PaType::encrypted_challenge, "encrypted_challenge", FastUse::required, make_enc_challenge,
+                verify_kdc_challenge, retry_on_skew},
+    PreauthMech{PaType::enc_timestamp, "encrypted_timestamp", FastUse::never, make_enc_timestamp, nullptr,
+                retry_on_skew},
 };
+
+bool fits(const PreauthMech& m, bool fast) {
+  return m.fast == FastUse::either || (m.fast == FastUse::required) == fast;
+}
+
+// Where `type` comes in the preferred list; after every preferred type when absent.
+std::size_t preference(const std::vector<std::int32_t>& preferred, PaType type) {
+  auto it = std::find(preferred.begin(), preferred.end(), static_cast<std::int32_t>(type));
+  return static_cast<std::size_t>(it - preferred.begin());
+}
+
 }  // namespace
 
 std::span<const PreauthMech> preauth_mechanisms() { return kMechanisms; }
 
-Result<PaData> make_enc_timestamp(const Key& as_key, std::chrono::system_clock::time_point kdc_now) {
+const PreauthMech* find_mechanism(PaType type) {
+  for (const auto& m : kMechanisms)
+    if (m.type == type) return &m;
+  return nullptr;
+}
+
+const PreauthMech* choose_mechanism(const std::vector<PaData>& method_data,
+                                    const std::vector<std::int32_t>& preferred, bool fast) {
+  std::vector<PaType> order;
+  for (const auto& pa : method_data) order.push_back(pa.padata_type);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](PaType a, PaType b) { return preference(preferred, a) < preference(preferred, b); });
+  for (PaType type : order)
+    if (const auto* m = find_mechanism(type); m != nullptr && fits(*m, fast)) return m;
+  return nullptr;
+}
+
+std::string supported_list(bool fast) {
+  std::vector<std::string> names;
+  for (const auto& m : kMechanisms)
+    if (fits(m, fast)) names.push_back(pa_type_display(m.type));
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+bool retry_on_skew(const KrbError& error) { return error.is(KdcErr::ap_err_skew); }
+
+Result<PaData> make_enc_timestamp(const PreauthInput& in) {
   using namespace std::chrono;
   PaEncTsEnc ts;
-  ts.patimestamp = floor<seconds>(kdc_now);
-  ts.pausec = static_cast<std::int32_t>(duration_cast<microseconds>(kdc_now - ts.patimestamp).count());
-  KRBKIT_TRY(cipher, encrypt(as_key, KeyUsage::as_req_pa_enc_ts, encode(ts)));
-  EncryptedData data{as_key.enctype, std::nullopt, std::move(cipher)};
+  ts.patimestamp = floor<seconds>(in.kdc_now);
+  ts.pausec = static_cast<std::int32_t>(duration_cast<microseconds>(in.kdc_now - ts.patimestamp).count());
+  KRBKIT_TRY(cipher, encrypt(in.reply_key, KeyUsage::as_req_pa_enc_ts, encode(ts)));
+  EncryptedData data{in.reply_key.enctype, std::nullopt, std::move(cipher)};
   return PaData{PaType::enc_timestamp, encode(data)};
 }
 
@@ -47,6 +92,10 @@ Result<std::vector<EtypeInfo2Entry>> read_etype_info(const std::vector<PaData>& 
   return out;
 }
 
+std::string salt_of(const EtypeInfo2Entry& info, const Principal& client) {
+  return info.salt ? *info.salt : default_salt(client);
+}
+
 std::string padata_list(const std::vector<PaData>& padata) {
   std::string out;
   for (const auto& p : padata) {
@@ -57,3 +106,14 @@ std::string padata_list(const std::vector<PaData>& padata) {
 }
 
 }  // namespace krbkit::exchange::detail
+
+namespace krbkit::exchange {
+
+std::optional<PaType> choose_preauth(const std::vector<PaData>& method_data,
+                                     const std::vector<std::int32_t>& preferred, bool fast) {
+  const auto* m = detail::choose_mechanism(method_data, preferred, fast);
+  if (m == nullptr) return std::nullopt;
+  return m->type;
+}
+
+}  // namespace krbkit::exchange

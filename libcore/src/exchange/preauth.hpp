@@ -1,9 +1,22 @@
 #pragma once
-// The pre-authentication mechanisms krbkit can answer with, as a table
-// (Heimdal's patypes[] in C++), and the reading of the KDC's etype-info.
-// A mechanism is added by adding a row; the AS exchange's loop stays as it is.
+// The pre-authentication mechanisms krbkit can answer with, as one table
+// (MIT's clpreauth modules, Heimdal's patypes[] in C++), and the reading of
+// the KDC's etype-info. A mechanism is added by adding a row; the AS
+// exchange's loop stays as it is.
+//
+// A row names its PA type, whether it works only inside FAST (encrypted
+// challenge), never inside it (encrypted timestamp: MIT's client does not
+// use it under FAST, the armor protects a better factor), or either, and its
+// steps:
+//   prepare   the PA-DATA for the next AS-REQ, from the KDC's METHOD-DATA
+//             entry (the hint) and the reply key;
+//   process   the KDC's padata in the AS-REP (inside FAST when armored): a
+//             row that expects something there checks it;
+//   retry     whether an error after our PA-DATA may be answered by preparing
+//             it again (clock skew: with the KDC's time).
 
 #include <chrono>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -14,24 +27,59 @@
 
 namespace krbkit::exchange::detail {
 
+enum class FastUse { never, either, required };
+
+// What a mechanism's steps work with.
+struct PreauthInput {
+  const Key& reply_key;  // the client's long-term key (password or keytab)
+  const Key* armor_key;  // the FAST armor key; null without FAST
+  const PaData* hint;    // the KDC's METHOD-DATA entry of this type; null when guessing
+  std::chrono::system_clock::time_point kdc_now;
+  std::chrono::seconds clockskew{300};
+};
+
 struct PreauthMech {
   PaType type;
   std::string_view name;  // as MIT's traces name the module
-  // The PA-DATA for the next AS-REQ, made with the client's key and the
-  // KDC's idea of the current time.
-  Result<PaData> (*make)(const Key& as_key, std::chrono::system_clock::time_point kdc_now);
+  FastUse fast;
+  Result<PaData> (*prepare)(const PreauthInput& in);
+  Result<void> (*process)(const PreauthInput& in, const std::vector<PaData>& reply_padata);  // may be null
+  bool (*retry)(const KrbError& error);
 };
 
-// In order of preference.
+// Every row, in the table's order.
 std::span<const PreauthMech> preauth_mechanisms();
+// The row of `type`, or null.
+const PreauthMech* find_mechanism(PaType type);
+// The mechanism to answer METHOD-DATA with, as MIT's k5_preauth chooses:
+// the KDC's entries reordered so that `preferred` types come first (in that
+// order), then the first entry with a row that fits `fast` (whether the
+// request is armored). Null when none fits.
+const PreauthMech* choose_mechanism(const std::vector<PaData>& method_data,
+                                    const std::vector<std::int32_t>& preferred, bool fast);
+// "PA-ENC-TIMESTAMP (2), PA-ENCRYPTED-CHALLENGE (138)": what choose_mechanism can answer with `fast`.
+std::string supported_list(bool fast);
 
 // PA-ENC-TIMESTAMP (RFC 4120 5.2.7.2): PA-ENC-TS-ENC encrypted with key usage 1.
-Result<PaData> make_enc_timestamp(const Key& as_key, std::chrono::system_clock::time_point kdc_now);
+Result<PaData> make_enc_timestamp(const PreauthInput& in);
+// PA-ENCRYPTED-CHALLENGE (RFC 6113 5.4.6): PA-ENC-TS-ENC in the client
+// challenge key, KRB-FX-CF2(armor key, reply key, "clientchallengearmor",
+// "challengelongterm"), key usage 54.
+Result<PaData> make_enc_challenge(const PreauthInput& in);
+// The KDC's PA-ENCRYPTED-CHALLENGE in the AS-REP decrypts with the KDC
+// challenge key ("kdcchallengearmor", key usage 55) and holds a time within
+// the clock skew: the KDC knew the client's key. Errc::reply_mismatch else.
+Result<void> verify_kdc_challenge(const PreauthInput& in, const std::vector<PaData>& reply_padata);
+// The time-based mechanisms try again after KRB_AP_ERR_SKEW.
+bool retry_on_skew(const KrbError& error);
 
 // The etype-info in METHOD-DATA (or an AS-REP's padata): ETYPE-INFO2, else
 // ETYPE-INFO converted; a PW-SALT gives the salt of entries without one.
 // Empty when there is none; an error when one is present but malformed.
 Result<std::vector<EtypeInfo2Entry>> read_etype_info(const std::vector<PaData>& padata);
+
+// The entry's salt, else the principal's default salt (RFC 4120 4).
+std::string salt_of(const EtypeInfo2Entry& info, const Principal& client);
 
 // "PA-ETYPE-INFO2 (19), PA-ENC-TIMESTAMP (2)" for traces.
 std::string padata_list(const std::vector<PaData>& padata);

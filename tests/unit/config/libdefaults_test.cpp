@@ -228,3 +228,22 @@ TEST_CASE("dns_canonicalize_hostname is [libdefaults] only, as MIT's get_tristat
   REQUIRE(realm.ok());
   CHECK(realm->dns_canonicalize_hostname == DnsCanonicalize::yes);
 }
+
+TEST_CASE("preferred_preauth_types: MIT's default 17, 16, 15, 14, and a list as krb5.conf writes it") {
+  auto d = LibDefaults::from(Profile{});
+  REQUIRE(d.ok());
+  CHECK(d->preferred_preauth_types == std::vector<std::int32_t>{17, 16, 15, 14});
+  auto p = parse_ok(R"([libdefaults]
+    default_realm = KRBKIT.TEST
+    preferred_preauth_types = 138,2
+    KRBKIT.TEST = {
+      preferred_preauth_types = 151, 138 2 junk 3
+    }
+  )");
+  auto plain = LibDefaults::from(p, "OTHER.TEST");
+  REQUIRE(plain.ok());
+  CHECK(plain->preferred_preauth_types == std::vector<std::int32_t>{138, 2});
+  auto realm = LibDefaults::from(p);
+  REQUIRE(realm.ok());
+  CHECK(realm->preferred_preauth_types == std::vector<std::int32_t>{151, 138, 2});
+}

@@ -57,6 +57,9 @@ struct LibDefaults {
   std::vector<Enctype> default_tkt_enctypes;
   std::vector<Enctype> default_tgs_enctypes;
   std::vector<Enctype> permitted_enctypes;
+  // PA types tried first, in this order, whatever order the KDC lists them
+  // in (MIT's preferred_preauth_types; numbers, as krb5.conf writes them).
+  std::vector<std::int32_t> preferred_preauth_types{17, 16, 15, 14};
 
   // Reads [libdefaults] for `realm` (empty: the default_realm). A value that
   // does not parse is an Errc::config error naming the file, line and relation.

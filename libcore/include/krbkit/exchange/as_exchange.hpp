@@ -12,9 +12,11 @@
 //
 // Named transitions of on_reply():
 //   KRB-ERROR PREAUTH_REQUIRED   read METHOD-DATA (ETYPE-INFO2, else ETYPE-INFO,
-//                                PW-SALT), derive the key, answer with the first
-//                                mechanism of the preauth table the KDC offers
-//                                (PA-ENC-TIMESTAMP); same KDC (SendToKdc::same_kdc)
+//                                PW-SALT), derive the key, answer with the
+//                                mechanism of the preauth table chosen as MIT
+//                                does (preferred_preauth_types first, then the
+//                                KDC's order; PA-ENCRYPTED-CHALLENGE under FAST,
+//                                PA-ENC-TIMESTAMP without); same KDC (same_kdc)
 //   KRB-ERROR PREAUTH_FAILED /   after an optimistic PA-ENC-TIMESTAMP made from
 //   PREAUTH_REQUIRED             cached etype-info: start over without it, once
 //   KRB-ERROR RESPONSE_TOO_BIG   the same request again over TCP
@@ -25,11 +27,16 @@
 //                                client and server names and realms (renamed
 //                                only when canonicalization was asked for),
 //                                reply and session key enctypes, times
+// With AsRequest::armor every request is armored (RFC 6113): the KDC's
+// errors are opened from PA-FX-ERROR and its cookie echoed, the AS-REP's
+// FAST finished is checked and the reply key strengthened. A reply without
+// FAST is refused (Errc::fast_not_used): nothing in it would be protected.
 // Reply checks fail with Errc::reply_mismatch naming what differed.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -40,11 +47,17 @@
 #include "krbkit/base/trace.hpp"
 #include "krbkit/ccache/format.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/exchange/fast.hpp"
 #include "krbkit/exchange/key_source.hpp"
 #include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange {
+
+namespace detail {
+struct PreauthMech;
+struct PreauthInput;
+}  // namespace detail
 
 // What to ask for. Unset fields take krb5.conf's [libdefaults] values.
 struct AsRequest {
@@ -69,6 +82,8 @@ struct AsRequest {
   // cached_etype_info()): a password key is then made at once and sent with
   // the first request, saving a round trip.
   std::vector<EtypeInfo2Entry> cached_etype_info{};
+  // FAST armor (kinit -T): every request of the exchange goes inside it.
+  std::shared_ptr<const FastArmor> armor{};
 };
 
 // Time and randomness, replaceable in tests.
@@ -93,6 +108,8 @@ struct AsResult {
   // The pre-authentication used, if any, and the etype-info of the key, for
   // the cache (remember_etype_info()).
   std::optional<PaType> pa_type;
+  // The KDC said, in the reply's encrypted padata, that it offers FAST.
+  bool fast_avail = false;
   std::vector<EtypeInfo2Entry> etype_info;
   std::vector<LastReqEntry> last_req;
   std::optional<KerberosTime> key_expiration;
@@ -120,18 +137,24 @@ class AsExchange {
  private:
   enum class State { initial, sent_plain, sent_preauth, done };
 
-  Result<AsStep> on_error(const KrbError& err);
-  Result<AsStep> on_preauth_required(const KrbError& err);
+  using PreauthMech = detail::PreauthMech;
+  // `fast_padata`: the padata that came with an error inside FAST.
+  Result<AsStep> on_error(const KrbError& err, std::optional<std::vector<PaData>> fast_padata);
+  Result<AsStep> on_preauth_required(const KrbError& err, std::optional<std::vector<PaData>> fast_padata);
+  Result<AsStep> send_with_etype_info(const PreauthMech& mech);
   Result<AsStep> on_as_rep(KdcRep rep);
+  // The reply opened (FAST) and the key it is encrypted in, in reply_key_.
+  Result<void> open_reply_key(KdcRep& rep);
+  detail::PreauthInput preauth_input(const PaData* hint) const;
   // The reply key: the pre-authentication key if its enctype matches, else
   // one made from the reply's own etype-info (or the default salt).
   Result<void> choose_reply_key(const KdcRep& rep);
   // RFC 4120 3.1.5 and MIT's verify_as_reply: the reply answers our request.
   Result<void> verify_reply(const KdcRep& rep, const EncKdcRepPart& enc) const;
   AsResult result_of(const KdcRep& rep, EncKdcRepPart enc) const;
-  Result<AsStep> send_with_preauth(const EtypeInfo2Entry& info, PaType mech, bool same_kdc);
+  Result<AsStep> send_with_preauth(const EtypeInfo2Entry& info, const PreauthMech& mech, bool same_kdc);
   Result<AsStep> send_plain();
-  Bytes encode_request(std::vector<PaData> padata) const;
+  Result<Bytes> encode_request(std::vector<PaData> padata) const;
   std::chrono::system_clock::time_point now() const;
   std::chrono::system_clock::time_point kdc_now() const { return now() + offset_; }
 
@@ -149,6 +172,11 @@ class AsExchange {
   std::optional<Key> as_key_;  // the key made for pre-authentication
   std::optional<EtypeInfo2Entry> as_key_info_;
   std::optional<PaType> pa_type_;
+  const PreauthMech* mech_ = nullptr;  // the mechanism of the last pre-authenticated request
+  std::vector<PaData> method_data_;    // the KDC's last METHOD-DATA
+  std::optional<PaData> cookie_;       // PA-FX-COOKIE to echo (FAST)
+  std::optional<Key> reply_key_;       // the key the AS-REP is encrypted in
+  bool fast_avail_ = false;
   bool optimistic_ = false;  // preauth sent from cached etype-info
   bool retried_optimistic_ = false;
   bool retried_skew_ = false;
@@ -166,12 +194,21 @@ Result<std::vector<Enctype>> request_enctypes(const std::vector<Enctype>& wanted
                                               const config::LibDefaults& defaults,
                                               const std::optional<std::vector<Enctype>>& available);
 
+// The pre-authentication AsExchange answers `method_data` with, chosen as
+// MIT's k5_preauth chooses: `preferred` types first (preferred_preauth_types),
+// then the KDC's order; only mechanisms that work with (`fast`) or without
+// FAST as the request is armored or not. nullopt when none fits.
+std::optional<PaType> choose_preauth(const std::vector<PaData>& method_data,
+                                     const std::vector<std::int32_t>& preferred, bool fast);
+
 // ---- etype-info in the cache (one round trip less next time) ----
 
 // Cache config key of krbkit's own entry: DER ETYPE-INFO2 about the principal.
 inline constexpr std::string_view kEtypeInfoConfigKey = "krbkit_etype_info";
 // MIT's entry naming the pre-authentication type used, in decimal ("2").
 inline constexpr std::string_view kPaTypeConfigKey = "pa_type";
+// MIT's entry saying that the KDC offers FAST ("yes").
+inline constexpr std::string_view kFastAvailConfigKey = "fast_avail";
 
 // The remembered etype-info for `client`, empty when there is none (or it
 // does not parse).
@@ -179,7 +216,8 @@ std::vector<EtypeInfo2Entry> cached_etype_info(const ccache::CacheContents& cach
 
 // A whole new cache holding `result`: its client as default principal, the
 // credential, the KDC offset in the header, and (after pre-authentication
-// with a password) the pa_type and etype-info config entries.
+// with a password) the pa_type and etype-info config entries; fast_avail
+// when the KDC said it offers FAST.
 ccache::CacheContents cache_contents(const AsResult& result);
 
 }  // namespace krbkit::exchange

@@ -1,0 +1,157 @@
+// kinit -T (FAST, RFC 6113) against MIT's KDC: armor caches from a keytab
+// login and from a password login, the cache entries MIT's klist -C shows
+// (compared with MIT's own kinit -T), a realm whose KDC has encrypted
+// timestamp disabled (a password gets in only through FAST), a wrong password
+// under FAST, and kinit's own refusals of a missing, unreadable or expired
+// armor cache, each with its exit status.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "krbkit/ccache/cache.hpp"
+#include "realm/realm.hpp"
+
+using krbkit::test::Realm;
+using krbkit::test::RunResult;
+
+namespace {
+
+std::string show(const RunResult& r) {
+  return fmt::format("exit {}\nstdout: {}\nstderr: {}", r.exit_code, r.out, r.err);
+}
+
+std::string kinit() { return krbkit::test::krbkit_tool("kinit"); }
+
+// An armor cache from the host keytab (krbkit's kinit -k).
+std::string keytab_armor(Realm& realm) {
+  std::string cc = realm.fresh_ccache();
+  RunResult r = realm.run({kinit(), "-k", "-t", realm.host_keytab(), "-c", cc, realm.host_principal()});
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  return cc;
+}
+
+// kinit -T `armor` as `user` with `password` into a fresh cache.
+RunResult kinit_armored(Realm& realm, const std::string& armor, const std::string& user,
+                        const std::string& password, std::string* cache = nullptr,
+                        const std::string& tool = kinit()) {
+  std::string cc = realm.fresh_ccache();
+  if (cache != nullptr) *cache = cc;
+  return realm.run({tool, "-T", armor, "-c", cc, realm.principal(user)}, {}, password + "\n");
+}
+
+// MIT's klist -C: the "config: ..." lines for pa_type and fast_avail, sorted.
+std::vector<std::string> mit_config_lines(Realm& realm, const std::string& cache) {
+  RunResult r = realm.run({"/usr/bin/klist", "-C", cache});
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("config: pa_type") != std::string::npos ||
+        line.find("config: fast_avail") != std::string::npos)
+      lines.push_back(line.substr(line.find("config:")));
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+// A realm whose KDC does not take encrypted timestamp: passwords only through FAST.
+// Started once per test binary, stopped at exit.
+Realm& no_timestamp_realm() {
+  static std::unique_ptr<Realm> realm = [] {
+    std::string conf =
+        std::filesystem::temp_directory_path() / fmt::format("krbkit-fast-{}.conf", ::getpid());
+    std::ofstream(conf) << "[plugins]\n  kdcpreauth = {\n    disable = encrypted_timestamp\n  }\n";
+    auto r = std::make_unique<Realm>(krbkit::test::RealmKind::mit, "FASTONLY.TEST",
+                                     std::vector<std::string>{"--kdc-conf", conf});
+    std::filesystem::remove(conf);
+    return r;
+  }();
+  return *realm;
+}
+
+}  // namespace
+
+TEST_CASE("kinit -T with a keytab login's armor: pa_type 138 in the cache, as MIT's kinit -T writes") {
+  Realm& realm = Realm::shared();
+  std::string armor = keytab_armor(realm);
+  std::string ours, theirs;
+  RunResult r = kinit_armored(realm, armor, "alice", realm.password("alice"), &ours);
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  RunResult m = kinit_armored(realm, armor, "alice", realm.password("alice"), &theirs, "/usr/bin/kinit");
+  REQUIRE_MESSAGE(m.ok(), show(m));
+  auto lines = mit_config_lines(realm, ours);
+  CHECK(std::find(lines.begin(), lines.end(), "config: pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 138") !=
+        lines.end());
+  CHECK(lines == mit_config_lines(realm, theirs));
+  RunResult klist = realm.run({"/usr/bin/klist", "-s", ours});
+  CHECK_MESSAGE(klist.ok(), show(klist));
+}
+
+TEST_CASE("kinit -T with a password login's armor; a principal without pre-authentication too") {
+  Realm& realm = Realm::shared();
+  std::string armor = realm.fresh_ccache();
+  RunResult a = realm.run({kinit(), "-c", armor, realm.principal("bob")}, {}, realm.password("bob") + "\n");
+  REQUIRE_MESSAGE(a.ok(), show(a));
+  std::string cc;
+  RunResult r = kinit_armored(realm, armor, "alice", realm.password("alice"), &cc);
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  auto lines = mit_config_lines(realm, cc);
+  CHECK(std::find(lines.begin(), lines.end(), "config: pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 138") !=
+        lines.end());
+  RunResult bob = kinit_armored(realm, armor, "bob", realm.password("bob"));
+  CHECK_MESSAGE(bob.ok(), show(bob));
+}
+
+TEST_CASE("a KDC without encrypted timestamp: a password gets in only through FAST") {
+  Realm& realm = no_timestamp_realm();
+  std::string armor = keytab_armor(realm);
+  RunResult plain = realm.run({kinit(), "-c", realm.fresh_ccache(), realm.principal("alice")}, {},
+                              realm.password("alice") + "\n");
+  CHECK_MESSAGE(!plain.ok(), show(plain));
+  CHECK_MESSAGE(plain.err.find("with FAST (kinit -T) it may") != std::string::npos, show(plain));
+  std::string cc;
+  RunResult r = kinit_armored(realm, armor, "alice", realm.password("alice"), &cc);
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  auto lines = mit_config_lines(realm, cc);
+  CHECK(std::find(lines.begin(), lines.end(), "config: pa_type(krbtgt/FASTONLY.TEST@FASTONLY.TEST) = 138") !=
+        lines.end());
+
+  RunResult wrong = kinit_armored(realm, armor, "alice", "not-her-password");
+  CHECK_MESSAGE(wrong.exit_code == 3, show(wrong));
+  CHECK_MESSAGE(wrong.err.find("Password incorrect for 'alice@FASTONLY.TEST'") != std::string::npos,
+                show(wrong));
+}
+
+TEST_CASE("kinit -T refuses a missing (10), unreadable (11) or expired (12) armor cache") {
+  Realm& realm = Realm::shared();
+  std::string missing = "FILE:" + realm.fresh_path("no-armor");
+  RunResult r = kinit_armored(realm, missing, "alice", realm.password("alice"));
+  CHECK_MESSAGE(r.exit_code == 10, show(r));
+  CHECK_MESSAGE(r.err.find("FAST armor cache not found") != std::string::npos, show(r));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+
+  std::string garbage = realm.fresh_path("garbage-armor");
+  std::ofstream(garbage) << "this is no credential cache";
+  r = kinit_armored(realm, "FILE:" + garbage, "alice", realm.password("alice"));
+  CHECK_MESSAGE(r.exit_code == 11, show(r));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+
+  // The armor TGT's end time moved into the past (the KDC would still take
+  // it within the clock skew; kinit refuses it itself, as MIT's does).
+  std::string armor = keytab_armor(realm);
+  auto cache = krbkit::ccache::open(armor);
+  REQUIRE(cache.ok());
+  auto contents = (*cache)->read();
+  REQUIRE(contents.ok());
+  for (auto& c : contents->creds) c.endtime = c.authtime - std::chrono::hours(1);
+  REQUIRE((*cache)->write(*contents, 4).ok());
+  r = kinit_armored(realm, armor, "alice", realm.password("alice"));
+  CHECK_MESSAGE(r.exit_code == 12, show(r));
+  CHECK_MESSAGE(r.err.find("FAST armor ticket has expired") != std::string::npos, show(r));
+}
