@@ -10,6 +10,7 @@
 
 #include "common/cli.hpp"
 #include "common/prompt.hpp"
+#include "kinit_options.hpp"
 #include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache_choice.hpp"
 #include "krbkit/config/profile.hpp"
@@ -32,6 +33,7 @@ struct Options {
   std::vector<std::string> attributes;
   cli::SecretInput password;
   std::string principal;
+  kinit::KeepOptions keep;
 };
 
 // -V: MIT's lines, on standard error as MIT writes them.
@@ -84,8 +86,9 @@ Result<exchange::AsResult> login(const Options& o, const config::Profile& profil
   return exchange::get_initial_credentials(profile, req, keys, trace);
 }
 
-Result<void> run(const Options& o, std::optional<Principal>& who) {
-  if (o.anonymous) return cli::not_supported_yet("kinit -n (anonymous needs PKINIT)");
+// Returns the name of the cache written.
+Result<std::string> run(const Options& o, std::optional<Principal>& who) {
+  if (o.anonymous) return cli::not_supported_yet("kinit -n (anonymous needs PKINIT)").error();
 
   Environment env = Environment::from_process();
   Tracer trace = Tracer::from_process();
@@ -109,7 +112,8 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
     if (chosen && !from_cache && o.cache.empty())
       verbose(o, "Using default cache: {}", ccache::residual(cache->name()));
     if (chosen) verbose(o, "Using principal: {}", unparse_principal(*chosen));
-    return renew_or_validate(o, profile, *cache, old, trace);
+    KRBKIT_CHECK(renew_or_validate(o, profile, *cache, old, trace));
+    return cache->name();
   }
   KRBKIT_TRY(client, std::move(chosen));
   who = client;
@@ -135,11 +139,12 @@ Result<void> run(const Options& o, std::optional<Principal>& who) {
         unparse_principal(result.creds.server), cache->name());
   KRBKIT_CHECK(cache->write(exchange::cache_contents(result), defaults.ccache_type)
                    .context("storing credentials in " + cache->name()));
-  if (make_primary) KRBKIT_CHECK(ccache::switch_to(cache->name()));
-  if (o.use_keytab) return success();
+  // --keep-renewed leaves the collection's primary alone (kswitch moves it).
+  if (make_primary && !o.keep.enabled) KRBKIT_CHECK(ccache::switch_to(cache->name()));
+  if (o.use_keytab) return cache->name();
   if (auto warning = exchange::password_expiry_warning(result, req, cli::now_seconds()))
     if (auto text = exchange::expiry_warning_text(*warning); !text.empty()) fmt::print("{}\n", text);
-  return success();
+  return cache->name();
 }
 
 }  // namespace
@@ -150,18 +155,7 @@ int main(int argc, char** argv) {
   krbkit::cli::add_version_flag(app, "kinit");
   Options o;
   app.add_flag("-V", o.verbose, "Verbose output");
-  app.add_option("-l,--lifetime", o.ticket.lifetime, "Ticket lifetime (e.g. 10h, 1d2h, 36000)");
-  app.add_option("-s,--start-time", o.ticket.start_time,
-                 "Postdate: the ticket becomes valid after this duration");
-  app.add_option("-r,--renewable-life", o.ticket.renewable_life, "Renewable lifetime");
-  auto* f = app.add_flag("-f,--forwardable", o.ticket.forwardable, "Forwardable ticket");
-  app.add_flag("-F,--no-forwardable", o.ticket.not_forwardable, "Not forwardable")->excludes(f);
-  auto* p = app.add_flag("-p,--proxiable", o.ticket.proxiable, "Proxiable ticket");
-  app.add_flag("-P,--no-proxiable", o.ticket.not_proxiable, "Not proxiable")->excludes(p);
-  auto* a = app.add_flag("-a", o.ticket.addresses, "Include the local addresses");
-  app.add_flag("-A,--no-addresses", o.ticket.no_addresses, "No addresses")->excludes(a);
-  app.add_flag("-C,--canonicalize", o.ticket.canonicalize, "Ask the KDC to canonicalize the principal name");
-  app.add_flag("-E,--enterprise", o.ticket.enterprise, "Treat the principal as an enterprise name");
+  kinit::add_ticket_options(app, o.ticket);
   app.add_flag("-v,--validate", o.validate, "Validate a postdated ticket");
   app.add_flag("-R,--renew", o.renew, "Renew the ticket");
   app.add_flag("-k,--use-keytab", o.use_keytab, "Use a keytab instead of a password");
@@ -173,22 +167,31 @@ int main(int argc, char** argv) {
   app.add_option("-T,--fast-armor-cache", o.armor_cache,
                  "Armor the request with FAST, using this cache's TGT");
   app.add_option("-X", o.attributes, "Pre-authentication attribute[=value] (accepted, ignored)");
-  auto* rp = app.add_flag("--request-pac", o.ticket.request_pac, "Ask for a PAC");
-  app.add_flag("--no-request-pac", o.ticket.no_request_pac, "Ask for no PAC")->excludes(rp);
   auto* pf = app.add_option("--password-file", o.password.file, "Read the password from FILE (- for stdin)");
   app.add_option("--password-fd", o.password.fd, "Read the password from file descriptor N")->excludes(pf);
   app.add_option("principal", o.principal, "Client principal");
-  if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
+  kinit::add_keep_options(app, o.keep);
+  const int own_args = kinit::split_command(argc, argv, o.keep.command);
+  if (int rc = krbkit::cli::parse(app, own_args, argv); rc >= 0) return rc;
 
   std::optional<Principal> client;
+  kinit::Acquire acquire = [&](const std::string& cache, bool renew) {
+    Options once = o;
+    once.cache = cache;
+    once.renew = renew;
+    return run(once, client);
+  };
   krbkit::cli::ErrorReport report;
   report.line = [&client](const krbkit::Error& e) { return exchange::describe_kinit_error(e, client); };
   return krbkit::cli::run_main(
       "kinit",
-      [&]() -> krbkit::Result<void> {
+      [&]() -> krbkit::Result<int> {
+        KRBKIT_CHECK(
+            kinit::check_keep_options(o.keep, {own_args < argc, o.validate, !o.ticket.service.empty()}));
+        if (o.keep.enabled) return kinit::keep_renewed(o.keep, {o.cache, o.renew, o.use_keytab}, acquire);
         KRBKIT_CHECK(run(o, client));
         verbose(o, "Authenticated to Kerberos v5");
-        return krbkit::success();
+        return krbkit::cli::kExitOk;
       },
       report);
 }

@@ -16,19 +16,21 @@ namespace krbkit::cli {
 // Each man page lists them (EXIT STATUS).
 enum Exit : int {
   kExitOk = 0,
-  kExitFailure = 1,           // anything not listed below
-  kExitUsage = 2,             // bad options or arguments
-  kExitBadPassword = 3,       // password incorrect / preauthentication failed
-  kExitUnknownPrincipal = 4,  // client or server not found in the database
-  kExitKdcUnreachable = 5,    // no KDC answered
-  kExitClockSkew = 6,         // clock skew too great
-  kExitPasswordExpired = 7,   // password has expired
-  kExitNoCredentials = 8,     // no cache, or no valid/unexpired ticket in it
-  kExitCacheIo = 9,           // cache or keytab could not be read or written
-  kExitArmorNotFound = 10,    // kinit -T: no such armor cache
-  kExitArmorUnreadable = 11,  // kinit -T: the armor cache does not read or holds no TGT
-  kExitArmorExpired = 12,     // kinit -T: the armor TGT has expired
-  kExitFastNotUsed = 13,      // kinit -T: the KDC answered without FAST
+  kExitFailure = 1,              // anything not listed below
+  kExitUsage = 2,                // bad options or arguments
+  kExitBadPassword = 3,          // password incorrect / preauthentication failed
+  kExitUnknownPrincipal = 4,     // client or server not found in the database
+  kExitKdcUnreachable = 5,       // no KDC answered
+  kExitClockSkew = 6,            // clock skew too great
+  kExitPasswordExpired = 7,      // password has expired
+  kExitNoCredentials = 8,        // no cache, or no valid/unexpired ticket in it
+  kExitCacheIo = 9,              // cache or keytab could not be read or written
+  kExitArmorNotFound = 10,       // kinit -T: no such armor cache
+  kExitArmorUnreadable = 11,     // kinit -T: the armor cache does not read or holds no TGT
+  kExitArmorExpired = 12,        // kinit -T: the armor TGT has expired
+  kExitFastNotUsed = 13,         // kinit -T: the KDC answered without FAST
+  kExitRenewableLifeEnded = 14,  // kinit --keep-renewed: renewable life used up, no keytab
+  kExitTicketExpired = 15,       // kinit --keep-renewed: the ticket expired before a renewal succeeded
 };
 
 // The exit status that fits an error.

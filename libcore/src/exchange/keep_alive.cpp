@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <string>
 #include <utility>
 
 #include "krbkit/base/kdc_err.hpp"
@@ -68,8 +70,47 @@ bool is_transient(const Error& error) {
          error.is(Errc::timeout) || error.is(Errc::io) || error.code.category() == std::system_category();
 }
 
+namespace {
+
+std::string utc(KerberosTime t) { return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", t); }
+
+}  // namespace
+
+Result<double> parse_renew_at(std::string_view text) {
+  std::string s(text);
+  const bool percent = !s.empty() && s.back() == '%';
+  if (percent) s.pop_back();
+  double value = 0;
+  std::size_t used = 0;
+  try {
+    value = std::stod(s, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != s.size())
+    return Error{Errc::invalid_argument, fmt::format("--renew-at '{}' is not a percentage", text)};
+  if (percent || value >= 1) value /= 100;
+  if (!(value >= 0.01 && value <= 0.99))
+    return Error{Errc::invalid_argument, fmt::format("--renew-at '{}' is not between 1 % and 99 %", text)};
+  return value;
+}
+
+std::string kept_text(KeptHow how, const std::string& principal, const KeptTicket& ticket,
+                      KerberosTime next) {
+  const char* what = how == KeptHow::got       ? "got the ticket of {}"
+                     : how == KeptHow::renewed ? "renewed the ticket of {}"
+                                               : "got a new ticket of {} from the keytab";
+  return fmt::format("{}: valid until {}, next renewal at {}", fmt::format(fmt::runtime(what), principal),
+                     utc(ticket.end), utc(next));
+}
+
+std::string retry_text(std::string_view what, const std::string& principal, const Error& error,
+                       KerberosTime next) {
+  return fmt::format("{} the ticket of {} failed: {}; trying again at {}", what, principal, error.message(),
+                     utc(next));
+}
+
 std::string give_up_text(GiveUpReason reason, const KeptTicket& ticket, const std::string& principal) {
-  auto utc = [](KerberosTime t) { return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", t); };
   switch (reason) {
     case GiveUpReason::renewable_life_ended:
       if (ticket.renew_till == KerberosTime{})

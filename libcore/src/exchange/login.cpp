@@ -172,4 +172,12 @@ Result<Credentials> refresh_tgt(const config::Profile& profile, const ccache::Ca
                : validate_credentials(profile, tgt, kdcs, tracer);
 }
 
+Result<Credentials> renew_tgt_in_cache(const config::Profile& profile, ccache::Cache& cache, Tracer tracer) {
+  KRBKIT_TRY(contents, cache.read());
+  std::optional<ccache::CacheContents> old = std::move(contents);
+  KRBKIT_TRY(fresh, refresh_tgt(profile, cache, old, true, tracer));
+  KRBKIT_CHECK(cache.replace(fresh).context("storing credentials in " + cache.name()));
+  return fresh;
+}
+
 }  // namespace krbkit::exchange

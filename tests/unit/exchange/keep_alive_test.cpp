@@ -89,6 +89,8 @@ TEST_CASE("with a keytab, a new ticket replaces one that renewing cannot extend"
   CHECK(plain.next(t0 + hours(8)).action == KeepAliveAction::reacquire);
   auto none = schedule(0.5, false);
   none.obtained(ticket(t0, hours(10), seconds(0)), t0);
+  CHECK(none.last_ticket());
+  CHECK_FALSE(plain.last_ticket());
   auto step = none.next(t0 + hours(8));
   CHECK(step.reason == GiveUpReason::renewable_life_ended);
   CHECK(give_up_text(step.reason, none.ticket(), "alice@R").find("not renewable") != std::string::npos);
@@ -159,4 +161,28 @@ TEST_CASE("a failure that waiting does not cure ends the schedule; SIGALRM renew
   CHECK(is_transient(Error{kdc_error(KdcErr::svc_unavailable)}));
   CHECK_FALSE(is_transient(Error{kdc_error(KdcErr::client_revoked)}));
   CHECK_FALSE(is_transient(Error{Errc::keytab_no_key}));
+}
+
+TEST_CASE("--renew-at takes a percentage or a fraction") {
+  CHECK(parse_renew_at("80").value() == doctest::Approx(0.8));
+  CHECK(parse_renew_at("50%").value() == doctest::Approx(0.5));
+  CHECK(parse_renew_at("0.75").value() == doctest::Approx(0.75));
+  for (const char* bad : {"", "%", "abc", "80x", "0", "100", "150%", "-5"}) {
+    CAPTURE(bad);
+    auto r = parse_renew_at(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::invalid_argument));
+  }
+}
+
+TEST_CASE("the lines kinit prints name the principal and the times in UTC") {
+  const KeptTicket t{t0, t0 + hours(10), t0 + hours(100)};
+  CHECK(kept_text(KeptHow::renewed, "alice@R", t, t0 + hours(8)) ==
+        "renewed the ticket of alice@R: valid until 2023-11-15 08:13:20 UTC, next renewal at 2023-11-15 "
+        "06:13:20 UTC");
+  CHECK(kept_text(KeptHow::from_keytab, "k@R", t, t0).find("got a new ticket of k@R from the keytab: ") == 0);
+  CHECK(retry_text("renewing", "alice@R", Error{Errc::no_kdc, "R"}, t0 + seconds(2))
+            .find("renewing the ticket of alice@R failed: ") == 0);
+  CHECK(give_up_text(GiveUpReason::expired, t, "alice@R") ==
+        "the ticket of alice@R expired at 2023-11-15 08:13:20 UTC before it could be renewed");
 }

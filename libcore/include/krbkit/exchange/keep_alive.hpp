@@ -37,8 +37,10 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "krbkit/base/error.hpp"
+#include "krbkit/base/result.hpp"
 #include "krbkit/proto/basic_types.hpp"
 #include "krbkit/proto/credentials.hpp"
 
@@ -91,6 +93,9 @@ class KeepAliveSchedule {
   // What to do at `now`.
   KeepAliveStep next(KerberosTime now) const;
 
+  // No renewal and no keytab can follow the present ticket: it is the last
+  // one (kinit warns at once when that is the first ticket: no -r given).
+  bool last_ticket() const { return !policy_.can_reacquire && ticket_.renew_till <= ticket_.end; }
   const KeptTicket& ticket() const { return ticket_; }
   int failures() const { return failures_; }
   // When the next attempt is planned.
@@ -108,6 +113,19 @@ class KeepAliveSchedule {
 // Whether trying again later may cure `error`: no KDC answered, a timeout,
 // other I/O, or a KDC that says it is unavailable or failed generically.
 bool is_transient(const Error& error);
+
+// kinit --renew-at: "80", "80%" (percent of the lifetime, 1 to 99) or
+// "0.8"; Errc::invalid_argument otherwise.
+Result<double> parse_renew_at(std::string_view text);
+
+// The line kinit --keep-renewed prints after it got a ticket: "renewed the
+// ticket of alice@R: valid until 2026-12-06 13:40:00 UTC, next renewal at
+// ..." (times in UTC).
+enum class KeptHow { got, renewed, from_keytab };
+std::string kept_text(KeptHow how, const std::string& principal, const KeptTicket& ticket, KerberosTime next);
+// After a failed attempt that will be tried again at `next`.
+std::string retry_text(std::string_view what, const std::string& principal, const Error& error,
+                       KerberosTime next);
 
 // The user's line for a schedule that gave up, naming the `principal` and
 // the ticket's times ("the ticket of alice@R can no longer be renewed: its

@@ -90,4 +90,10 @@ Result<Credentials> refresh_tgt(const config::Profile& profile, const ccache::Ca
                                 const std::optional<ccache::CacheContents>& old, bool renew,
                                 Tracer tracer = {});
 
+// kinit --keep-renewed: the TGT that `cache` holds now, renewed by the KDC
+// and put in place of the old one under the cache's lock; the cache's other
+// tickets stay (kinit -R would drop them).
+Result<Credentials> renew_tgt_in_cache(const config::Profile& profile, ccache::Cache& cache,
+                                       Tracer tracer = {});
+
 }  // namespace krbkit::exchange
