@@ -136,15 +136,26 @@ rc=0 && wait "$d_pid" || rc=$?
 ((rc == 42)) || fail "SIGHUP forwarded, the command's 'exit 42': got $rc ($(cat "$dir/d.err"))"
 private=$(cat "$dir/d.ccname")
 [[ ! -e ${private#FILE:} && ! -e $dir/d.pid && ! -e $dir/d.child ]] || fail "files left after SIGHUP"
+[[ ! -s $dir/d.err ]] || fail "--quiet printed: $(cat "$dir/d.err")"
 "$kinit" --keep-renewed --pid-file "$dir/e.pid" -k -t "$dir/keeper.keytab" "keeper@$REALM" \
   -- bash -c 'echo "$KRB5CCNAME" >"$0"; exec sleep 60' "$dir/e.ccname" 2>"$dir/e.err" &
 e_pid=$!
 wait_for 30 "the command to start" test -s "$dir/e.ccname"
+# SIGALRM: a new ticket at once (from the keytab: it is not renewable).
+e_cc=$(cat "$dir/e.ccname")
+e_first=$(tgt_times "$e_cc")
+sleep 1.1 # a ticket got in the same second would show the same times
+kill -ALRM "$e_pid"
+wait_for 30 "a new ticket after SIGALRM" changed "$e_cc" "$e_first"
 kill -TERM "$e_pid"
 rc=0 && wait "$e_pid" || rc=$?
 ((rc == 143)) || fail "SIGTERM forwarded, the command killed by it: exit $rc, not 143"
 private=$(cat "$dir/e.ccname")
 [[ ! -e ${private#FILE:} ]] || fail "the private cache $private is left after SIGTERM"
+rc=0
+"$kinit" --keep-renewed -k -t "$dir/keeper.keytab" "keeper@$REALM" -- "$dir/no-such-command" 2>"$dir/g.err" || rc=$?
+((rc == 127)) || fail "a command that does not exist: exit $rc, not 127 as in a shell"
+grep -q "cannot run $dir/no-such-command" "$dir/g.err" || fail "no message for the missing command: $(cat "$dir/g.err")"
 echo "command and signals: $((SECONDS - started)) s"
 
 # --- E: the KDC stopped when a renewal is due, started again: survived.
