@@ -81,6 +81,19 @@ class Parser {
     return out;
   }
 
+  // One record standing alone in version 4's encoding (a KEYRING key's
+  // payload): the whole of the data, nothing after it.
+  Result<Credentials> lone_credential() {
+    start_lone_record();
+    Credentials c = credential();
+    return finish_lone_record(std::move(c));
+  }
+  Result<Principal> lone_principal() {
+    start_lone_record();
+    Principal p = principal("principal");
+    return finish_lone_record(std::move(p));
+  }
+
   Result<HeaderInfo> header_only() {
     CacheContents scratch;
     if (!read_version_and_header(scratch)) return error();
@@ -102,6 +115,18 @@ class Parser {
       field += fmt::format(" {}", component_no_);
     return Error{Errc::ccache_format, fmt::format("{}: byte {}: {}: {}", filename_, in_.failure_offset(),
                                                   field, in_.failure_problem())};
+  }
+
+  void start_lone_record() {
+    version_ = 4;
+    in_.set_order(Order::big_endian);
+  }
+  template <typename T>
+  Result<T> finish_lone_record(T value) {
+    if (!in_.failed() && !in_.at_end())
+      in_.fail("record", fmt::format("{} bytes after its end", in_.remaining()));
+    if (in_.failed()) return error();
+    return value;
   }
 
   bool read_version_and_header(CacheContents& out) {
@@ -404,6 +429,20 @@ Result<Bytes> serialize_credential(const Credentials& cred, int version) {
   KRBKIT_CHECK(check_version(version));
   Writer w(version);
   w.credential(cred);
+  return finish(w);
+}
+
+Result<Credentials> parse_credential_record(BytesView data, std::string_view what) {
+  return Parser(data, what).lone_credential();
+}
+
+Result<Principal> parse_principal_record(BytesView data, std::string_view what) {
+  return Parser(data, what).lone_principal();
+}
+
+Result<Bytes> serialize_principal_record(const Principal& p) {
+  Writer w(4);
+  w.principal(p);
   return finish(w);
 }
 

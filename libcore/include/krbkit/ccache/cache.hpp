@@ -1,5 +1,5 @@
 #pragma once
-// Credential caches by name: FILE:, DIR: collections, MEMORY:, the default
+// Credential caches by name: FILE:, DIR: and KEYRING: collections, MEMORY:, the default
 // name, and the collection operations kswitch / klist -l -A / kdestroy -A use.
 // The byte format is in format.hpp; this is storage.
 //
@@ -11,7 +11,12 @@
 //                                       primary file naming it (MIT's kinit -c DIR:/dir)
 //   DIR::/dir/tktXXXXXX                 one member of a collection
 //   MEMORY:name                         in this process only
-//   KEYRING:, KCM:, API:                Errc::unsupported
+//   KEYRING:anchor:collection           the primary cache of a kernel keyring collection, as MIT
+//                                       lays it out (keyring_payload.hpp): anchor session, user,
+//                                       persistent (collection: a uid, or "" for ours), process or
+//                                       thread; KEYRING:name is the legacy form (session anchor)
+//   KEYRING:anchor:collection:name      one cache of that collection ("KEYRING:session:x:x")
+//   KCM:, API:                          Errc::unsupported
 //
 // Safety of FILE and DIR caches:
 //   - files are created 0600 with O_CREAT|O_EXCL|O_NOFOLLOW;
@@ -50,7 +55,7 @@ class Cache {
 
   // The full name, with its type: "FILE:/tmp/krb5cc_1000", "DIR::/d/tkt", "MEMORY:x".
   virtual std::string name() const = 0;
-  // "FILE", "DIR" or "MEMORY".
+  // "FILE", "DIR", "KEYRING" or "MEMORY".
   virtual std::string_view type() const = 0;
   // The file behind the cache ("" for MEMORY).
   virtual std::string path() const { return {}; }
@@ -112,16 +117,20 @@ Result<std::string> default_cache_name(const std::optional<std::string>& configu
 // directory's order, as MIT lists them); for one member named by
 // itself (DIR::/dir/tktX) that cache alone, as MIT's collection cursor; for
 // FILE: the default file if it exists; for MEMORY: every memory cache of
-// this process. A damaged primary file only leaves the order unspecified.
+// this process; for KEYRING: the cache keyrings of the collection, the one
+// its primary key names first, the others in the kernel's order (a keyring
+// that holds no principal yet too, as MIT's cursor yields it). A damaged primary file only leaves the order
+// unspecified.
 Result<std::vector<std::string>> list_collection(std::string_view default_name);
 
-// Makes `cache_name` the primary of its DIR collection (kswitch). For a
+// Makes `cache_name` the primary of its DIR or KEYRING collection (kswitch). For a
 // FILE or MEMORY cache there is nothing to switch and this succeeds, as in MIT.
 Result<void> switch_to(std::string_view cache_name);
 
 // A new empty member of the collection of `default_name` (kinit into a
 // collection, kswitch -p of a new principal): DIR: a new tktXXXXXX file;
-// MEMORY: a fresh name; FILE: a new file next to the default one. For a
+// MEMORY: a fresh name; FILE: a new file next to the default one; KEYRING:
+// a new empty krb_ccache_XXXXXXXX keyring in the collection. For a
 // DIR:: member name Errc::unsupported, as MIT (that collection is one cache).
 Result<std::unique_ptr<Cache>> new_unique(std::string_view default_name);
 

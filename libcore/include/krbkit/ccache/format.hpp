@@ -96,6 +96,13 @@ std::size_t config_position(const CacheContents& contents, std::size_t i);
 // One credential record, for appending to an existing file of `version`.
 Result<Bytes> serialize_credential(const Credentials& cred, int version);
 
+// --- single records (the payloads of MIT's KEYRING keys, cc_keyring.c) ---
+// One credential, or one principal, in version 4's encoding and nothing else:
+// Errc::ccache_format "<what>: byte N: <field>: <problem>" otherwise.
+Result<Credentials> parse_credential_record(BytesView data, std::string_view what);
+Result<Principal> parse_principal_record(BytesView data, std::string_view what);
+Result<Bytes> serialize_principal_record(const Principal& p);
+
 // --- config entries ---
 bool is_config_principal(const Principal& server);
 struct ConfigEntryView {
