@@ -40,7 +40,7 @@ Result<SecretBytes> read_secret(const std::string& prompt) {
 }
 
 Result<kadm5::Client> connect(const config::Profile& profile, kadm5::AdminAuth auth,
-                              const net::KdcTarget& server) {
+                              const std::vector<net::KdcTarget>& servers) {
   auto ticket = kadm5::get_admin_ticket(profile, std::move(auth));
   if (!ticket.ok()) {
     Error e = std::move(ticket).error();
@@ -51,8 +51,16 @@ Result<kadm5::Client> connect(const config::Profile& profile, kadm5::AdminAuth a
     e.context.push_back("initializing kadmin interface");
     return e;
   }
-  auto session = kadm5::Client::connect(*ticket, {server.host, server.port});
-  return std::move(session).context("initializing kadmin interface");
+  // Servers located in DNS come as a list: one that cannot be reached moves
+  // us on to the next, as for KDCs; any other failure is the answer.
+  std::optional<Result<kadm5::Client>> session;
+  for (const auto& server : servers) {
+    session.emplace(kadm5::Client::connect(*ticket, {server.host, server.port}));
+    if (session->ok()) break;
+    const Error& e = session->error();
+    if (e.code.category() != std::system_category() && !e.is(Errc::io) && !e.is(Errc::timeout)) break;
+  }
+  return std::move(*session).context("initializing kadmin interface");
 }
 
 // Where requests read from standard input are: errors name the line.
@@ -125,14 +133,14 @@ Result<int> run(const Options& o) {
   KRBKIT_TRY(default_cache, ccache::default_cache_name(defaults.default_ccache_name));
   const std::string shown = shell::admin_principal(o.login, realm, default_cache);  // MIT shows it as given
   KRBKIT_TRY(client, parse_principal(shown, realm));
-  KRBKIT_TRY(server, shell::admin_server(o.server, profile, realm));
+  KRBKIT_TRY(servers, shell::admin_servers(o.server, profile, realm, Tracer::from_process()));
   const bool script_mode = !o.request.empty();
   // Quiet in script mode, and no informational lines around JSON.
   KRBKIT_TRY(auth, shell::admin_authentication(o.login, shown, script_mode || o.json, read_secret));
   auth.client = client;
   auth.realm = realm;
-  auth.admin_host = server.host;
-  KRBKIT_TRY(session, connect(profile, std::move(auth), server));
+  auth.admin_host = servers.front().host;
+  KRBKIT_TRY(session, connect(profile, std::move(auth), servers));
 
   Batch batch;
   shell::KadminShell shell(session, {realm, script_mode, o.json, defaults.default_keytab_name},
@@ -173,7 +181,7 @@ int main(int argc, char** argv) {
       ->option_text("FILE")
       ->excludes(w);
   app.add_option("-q", o.query, "Run one request and exit")->option_text("query");
-  app.add_option("-s", o.server, "Admin server host[:port] (default: admin_server in krb5.conf)")
+  app.add_option("-s", o.server, "Admin server host[:port] (default: admin_server in krb5.conf, else DNS)")
       ->option_text("admin_server[:port]");
   app.add_option("-e", o.enctypes, "Key/salt list (kadmin.local only; ignored remotely)")
       ->option_text("enctypes");

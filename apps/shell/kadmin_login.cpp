@@ -34,11 +34,13 @@ std::string admin_principal(const KadminLogin& login, const std::string& realm,
   return Environment::from_process().user.value_or("root") + "/admin@" + realm;
 }
 
-Result<net::KdcTarget> admin_server(const std::string& given, const config::Profile& profile,
-                                    const std::string& realm) {
-  if (!given.empty()) return net::parse_server(given, net::default_port(net::Service::admin));
-  KRBKIT_TRY(list, net::locate(profile, realm, {net::Service::admin, false}));
-  return list.front();
+Result<std::vector<net::KdcTarget>> admin_servers(const std::string& given, const config::Profile& profile,
+                                                  const std::string& realm, const Tracer& trace) {
+  if (!given.empty()) {
+    KRBKIT_TRY(server, net::parse_server(given, net::default_port(net::Service::admin)));
+    return std::vector<net::KdcTarget>{server};
+  }
+  return net::locate(profile, realm, {net::Service::admin, std::nullopt, trace});
 }
 
 Result<kadm5::AdminAuth> admin_authentication(

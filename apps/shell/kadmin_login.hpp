@@ -28,9 +28,12 @@ struct KadminLogin {
 std::string admin_principal(const KadminLogin& login, const std::string& realm,
                             const std::string& default_cache);
 
-// -s's host[:port], else the realm's admin_server from krb5.conf.
-Result<net::KdcTarget> admin_server(const std::string& given, const config::Profile& profile,
-                                    const std::string& realm);
+// -s's host[:port], else the realm's admin_server from krb5.conf, else (when
+// dns_lookup_kdc allows) its _kerberos-adm URI or _kerberos-adm._tcp SRV
+// records, as Heimdal's kadmin finds it (MIT's requires admin_server): the
+// servers in the order to try them.
+Result<std::vector<net::KdcTarget>> admin_servers(const std::string& given, const config::Profile& profile,
+                                                  const std::string& realm, const Tracer& trace = {});
 
 // The AdminAuth for `login` (client, realm and host left for the caller);
 // prints MIT's "Authenticating as principal ... with ..." unless `quiet`.

@@ -100,6 +100,21 @@ std::string env_or(const char* name, const char* fallback) {
 }
 
 // Parses the env file realm.sh writes: lines `export NAME='value'`.
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+std::string script_for(RealmKind kind) {
+  return kind == RealmKind::mit ? env_or("KRBKIT_REALM_SH", KRBKIT_REALM_SH)
+                                : env_or("KRBKIT_HEIMDAL_SH", KRBKIT_HEIMDAL_SH);
+}
+
+}  // namespace
+
 std::map<std::string, std::string> read_env_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read the realm's env file " + path);
@@ -118,20 +133,13 @@ std::map<std::string, std::string> read_env_file(const std::string& path) {
   return values;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
+std::string make_temp_dir(std::string_view stem) {
+  std::string base = env_or("TMPDIR", "/tmp") + "/" + std::string(stem) + "-XXXXXX";
+  std::vector<char> templ(base.begin(), base.end());
+  templ.push_back('\0');
+  if (!::mkdtemp(templ.data())) throw os_error("mkdtemp " + base);
+  return templ.data();
 }
-
-std::string script_for(RealmKind kind) {
-  return kind == RealmKind::mit ? env_or("KRBKIT_REALM_SH", KRBKIT_REALM_SH)
-                                : env_or("KRBKIT_HEIMDAL_SH", KRBKIT_HEIMDAL_SH);
-}
-
-}  // namespace
 
 RunResult run_process(const std::vector<std::string>& argv, const EnvChanges& env, std::string_view input,
                       std::chrono::milliseconds timeout) {
@@ -263,11 +271,7 @@ Realm::Realm(RealmKind kind, std::string name) : Realm(kind, std::move(name), {}
 
 Realm::Realm(RealmKind kind, std::string name, std::vector<std::string> extra_args)
     : kind_(kind), script_(script_for(kind)) {
-  std::string base = env_or("TMPDIR", "/tmp") + "/krbkit-realm-XXXXXX";
-  std::vector<char> templ(base.begin(), base.end());
-  templ.push_back('\0');
-  if (!::mkdtemp(templ.data())) throw os_error("mkdtemp " + base);
-  dir_ = templ.data();
+  dir_ = make_temp_dir("krbkit-realm");
 
   std::vector<std::string> cmd = {"bash", script_, "start", dir_, "--owner", std::to_string(::getpid())};
   if (!name.empty()) {

@@ -48,6 +48,13 @@ RunResult run_process(const std::vector<std::string>& argv, const EnvChanges& en
 // Path of one of krbkit's built commands ("kinit" -> <build>/apps/kinit).
 std::string krbkit_tool(std::string_view name);
 
+// The NAME=VALUE lines (optionally "export NAME='value'") of an env file
+// written by the harness scripts; throws std::runtime_error when unreadable.
+std::map<std::string, std::string> read_env_file(const std::string& path);
+
+// A new empty folder "$TMPDIR/<stem>-XXXXXX"; throws std::system_error.
+std::string make_temp_dir(std::string_view stem);
+
 enum class RealmKind { mit, heimdal };
 
 // Why a Heimdal realm cannot be had on this machine (its packages cannot be

@@ -51,6 +51,7 @@ Result<KpasswdResult> send_kpasswd(const config::Profile& profile, KpasswdExchan
   if (servers.empty()) {
     net::LocateOptions locate;
     locate.service = net::Service::kpasswd;
+    locate.trace = client.tracer();
     KRBKIT_TRY(found, net::locate(profile, realm, locate));
     servers = std::move(found);
   }

@@ -8,22 +8,69 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace krbkit::net {
+namespace {
 
-Result<std::vector<SrvRecord>> parse_srv_answer(BytesView answer) {
+// Calls `record` with each answer record of `type` (class IN) in `answer`;
+// `what` names the record type in errors ("SRV").
+Result<void> for_each_answer(BytesView answer, ns_type type, const char* what,
+                             const std::function<Result<void>(const ns_msg&, const ns_rr&, int)>& record) {
   ns_msg msg{};
   if (ns_initparse(answer.data(), static_cast<int>(answer.size()), &msg) < 0)
-    return Error{Errc::parse, "DNS SRV answer: malformed message"};
-  std::vector<SrvRecord> out;
+    return Error{Errc::parse, fmt::format("DNS {} answer: malformed message", what)};
   int count = ns_msg_count(msg, ns_s_an);
   for (int i = 0; i < count; ++i) {
     ns_rr rr{};
     if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
-      return Error{Errc::parse, fmt::format("DNS SRV answer: malformed record {}", i)};
-    if (ns_rr_type(rr) != ns_t_srv || ns_rr_class(rr) != ns_c_in) continue;
+      return Error{Errc::parse, fmt::format("DNS {} answer: malformed record {}", what, i)};
+    if (ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in) continue;
+    KRBKIT_CHECK(record(msg, rr, i));
+  }
+  return success();
+}
+
+// Lowest priority first, then the heaviest (RFC 2782 picks at random in
+// proportion to weight; a fixed order keeps tools and tests predictable).
+template <class Record>
+void sort_records(std::vector<Record>& records) {
+  std::stable_sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+    if (a.priority != b.priority) return a.priority < b.priority;
+    return a.weight > b.weight;
+  });
+}
+
+// The raw answer to `name`/`type`; empty when the name or the records do not exist.
+Result<Bytes> query(const std::string& name, ns_type type, const char* what) {
+  struct __res_state state;
+  std::memset(&state, 0, sizeof state);
+  if (res_ninit(&state) != 0) return Error{Errc::io, "cannot initialise the DNS resolver"};
+  Bytes buf(4096);
+  int len = -1;
+  while (true) {
+    len = res_nquery(&state, name.c_str(), ns_c_in, type, buf.data(), static_cast<int>(buf.size()));
+    if (len < 0 || static_cast<std::size_t>(len) <= buf.size() || buf.size() >= 65536) break;
+    buf.resize(std::min<std::size_t>(static_cast<std::size_t>(len), 65536));
+  }
+  int herr = state.res_h_errno;
+  res_nclose(&state);
+  if (len < 0) {
+    if (herr == HOST_NOT_FOUND || herr == NO_DATA) return Bytes{};
+    return Error{Errc::io, fmt::format("DNS {} query for {} failed: {}", what, name, hstrerror(herr))};
+  }
+  buf.resize(std::min<std::size_t>(static_cast<std::size_t>(len), buf.size()));
+  return buf;
+}
+
+}  // namespace
+
+Result<std::vector<SrvRecord>> parse_srv_answer(BytesView answer) {
+  std::vector<SrvRecord> out;
+  KRBKIT_CHECK(for_each_answer(answer, ns_t_srv, "SRV", [&](const ns_msg& msg, const ns_rr& rr, int i) {
     const unsigned char* rdata = ns_rr_rdata(rr);
-    if (ns_rr_rdlen(rr) < 7) return Error{Errc::parse, fmt::format("DNS SRV answer: record {} too short", i)};
+    if (ns_rr_rdlen(rr) < 7)
+      return Result<void>(Errc::parse, fmt::format("DNS SRV answer: record {} too short", i));
     SrvRecord rec;
     rec.priority = get_u16be(rdata);
     rec.weight = get_u16be(rdata + 2);
@@ -33,38 +80,45 @@ Result<std::vector<SrvRecord>> parse_srv_answer(BytesView answer) {
     // elsewhere through compression, but not run past RDLENGTH or stop short).
     const int used = ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg), rdata + 6, name, sizeof name);
     if (used < 0 || static_cast<std::size_t>(used) + 6 != ns_rr_rdlen(rr))
-      return Error{Errc::parse, fmt::format("DNS SRV answer: bad target name in record {}", i)};
+      return Result<void>(Errc::parse, fmt::format("DNS SRV answer: bad target name in record {}", i));
     rec.target = name;
     while (!rec.target.empty() && rec.target.back() == '.') rec.target.pop_back();
     out.push_back(std::move(rec));
-  }
+    return success();
+  }));
   if (out.size() == 1 && out[0].target.empty()) return std::vector<SrvRecord>{};
-  std::stable_sort(out.begin(), out.end(), [](const SrvRecord& a, const SrvRecord& b) {
-    if (a.priority != b.priority) return a.priority < b.priority;
-    return a.weight > b.weight;
-  });
+  sort_records(out);
+  return out;
+}
+
+Result<std::vector<UriRecord>> parse_uri_answer(BytesView answer) {
+  std::vector<UriRecord> out;
+  KRBKIT_CHECK(for_each_answer(answer, ns_t_uri, "URI", [&](const ns_msg&, const ns_rr& rr, int i) {
+    const unsigned char* rdata = ns_rr_rdata(rr);
+    if (ns_rr_rdlen(rr) < 4)
+      return Result<void>(Errc::parse, fmt::format("DNS URI answer: record {} too short", i));
+    UriRecord rec;
+    rec.priority = get_u16be(rdata);
+    rec.weight = get_u16be(rdata + 2);
+    // The target is the rest of the RDATA, not a length-prefixed string.
+    rec.target.assign(reinterpret_cast<const char*>(rdata) + 4, ns_rr_rdlen(rr) - 4u);
+    out.push_back(std::move(rec));
+    return success();
+  }));
+  sort_records(out);
   return out;
 }
 
 Result<std::vector<SrvRecord>> query_srv(const std::string& name) {
-  struct __res_state state;
-  std::memset(&state, 0, sizeof state);
-  if (res_ninit(&state) != 0) return Error{Errc::io, "cannot initialise the DNS resolver"};
-  std::vector<unsigned char> buf(4096);
-  int len = -1;
-  while (true) {
-    len = res_nquery(&state, name.c_str(), ns_c_in, ns_t_srv, buf.data(), static_cast<int>(buf.size()));
-    if (len < 0 || static_cast<std::size_t>(len) <= buf.size() || buf.size() >= 65536) break;
-    buf.resize(std::min<std::size_t>(static_cast<std::size_t>(len), 65536));
-  }
-  int herr = state.res_h_errno;
-  res_nclose(&state);
-  if (len < 0) {
-    if (herr == HOST_NOT_FOUND || herr == NO_DATA) return std::vector<SrvRecord>{};
-    return Error{Errc::io, fmt::format("DNS SRV query for {} failed: {}", name, hstrerror(herr))};
-  }
-  buf.resize(std::min<std::size_t>(static_cast<std::size_t>(len), buf.size()));
-  return parse_srv_answer(buf);
+  KRBKIT_TRY(answer, query(name, ns_t_srv, "SRV"));
+  if (answer.empty()) return std::vector<SrvRecord>{};
+  return parse_srv_answer(answer);
+}
+
+Result<std::vector<UriRecord>> query_uri(const std::string& name) {
+  KRBKIT_TRY(answer, query(name, ns_t_uri, "URI"));
+  if (answer.empty()) return std::vector<UriRecord>{};
+  return parse_uri_answer(answer);
 }
 
 }  // namespace krbkit::net

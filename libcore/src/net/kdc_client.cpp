@@ -401,6 +401,7 @@ KdcClient::KdcClient(config::Profile profile, Tracer tracer)
 Result<Reply> KdcClient::send(std::string_view realm, BytesView request, const SendOptions& options) const {
   LocateOptions locate_options;
   locate_options.service = options.primary_only ? Service::primary_kdc : options.service;
+  locate_options.trace = tracer_;
   std::vector<KdcTarget> targets = options.servers;
   if (targets.empty()) {
     KRBKIT_TRY(found, locate(profile_, realm, locate_options));

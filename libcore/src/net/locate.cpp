@@ -6,7 +6,7 @@
 
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/values.hpp"
-#include "krbkit/net/dns_srv.hpp"
+#include "locate_dns.hpp"
 
 namespace krbkit::net {
 namespace {
@@ -31,18 +31,6 @@ std::vector<std::string_view> relations(Service s) {
     case Service::primary_kdc: return {"primary_kdc", "master_kdc"};
     case Service::kpasswd: return {"kpasswd_server"};
     case Service::admin: return {"admin_server"};
-  }
-  return {};
-}
-
-// SRV names and the transport each gives.
-std::vector<std::pair<std::string_view, Transport>> srv_names(Service s) {
-  switch (s) {
-    case Service::kdc: return {{"_kerberos._udp.", Transport::udp}, {"_kerberos._tcp.", Transport::tcp}};
-    case Service::primary_kdc:
-      return {{"_kerberos-master._udp.", Transport::udp}, {"_kerberos-master._tcp.", Transport::tcp}};
-    case Service::kpasswd: return {{"_kpasswd._udp.", Transport::udp}, {"_kpasswd._tcp.", Transport::tcp}};
-    case Service::admin: return {{"_kerberos-adm._tcp.", Transport::tcp}};
   }
   return {};
 }
@@ -180,11 +168,7 @@ Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::strin
     dns = config::libdefault_dns_lookup(profile, "dns_lookup_kdc", true);
   }
   if (dns && !realm.empty()) {
-    for (auto [prefix, transport] : srv_names(options.service)) {
-      auto records = query_srv(std::string(prefix) + std::string(realm));
-      if (!records) continue;  // a resolver failure is like no records: fall back
-      for (const auto& r : *records) found.push_back(KdcTarget{r.target, r.port, transport});
-    }
+    found = locate_in_dns(profile, realm, options.service, options.trace);
     if (!found.empty()) return found;
   }
   if (options.service == Service::kdc && !realm.empty()) {
@@ -195,7 +179,7 @@ Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::strin
   if (options.service == Service::kpasswd) looked_for.push_back("admin_server");
   std::string where = fmt::format("no {} in krb5.conf", fmt::join(looked_for, " or "));
   if (dns && !realm.empty())
-    where += ", no DNS SRV record";
+    where += ", no DNS URI or SRV record";
   else if (!options.dns_lookup)
     where += ", and dns_lookup_kdc = false";
   return not_found_error(options.service, realm, std::move(where));

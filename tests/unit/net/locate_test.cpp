@@ -168,7 +168,71 @@ Bytes srv_response(const std::vector<SrvRecord>& records) {
   }
   return m;
 }
+
+// A DNS response to "_kerberos.KRBKIT.TEST URI" with the given records.
+Bytes uri_response(const std::vector<UriRecord>& records) {
+  Bytes m = {0x12, 0x34, 0x81, 0x80, 0x00, 0x01, 0x00, static_cast<std::uint8_t>(records.size()),
+             0x00, 0x00, 0x00, 0x00};
+  for (std::string_view label : {"_kerberos", "KRBKIT", "TEST"}) {
+    m.push_back(static_cast<std::uint8_t>(label.size()));
+    m.insert(m.end(), label.begin(), label.end());
+  }
+  m.push_back(0);
+  krbkit::put_u16be(m, 256);  // URI
+  krbkit::put_u16be(m, 1);    // IN
+  for (const auto& r : records) {
+    m.push_back(0xc0);
+    m.push_back(12);
+    krbkit::put_u16be(m, 256);
+    krbkit::put_u16be(m, 1);
+    krbkit::put_u32be(m, 300);
+    krbkit::put_u16be(m, static_cast<std::uint16_t>(4 + r.target.size()));
+    krbkit::put_u16be(m, r.priority);
+    krbkit::put_u16be(m, r.weight);
+    m.insert(m.end(), r.target.begin(), r.target.end());
+  }
+  return m;
+}
 }  // namespace
+
+TEST_CASE("DNS URI answers: the target is the rest of the record, ordered as SRV") {
+  auto answer = uri_response({{20, 0, "krb5srv::tcp:backup.krbkit.test"},
+                              {10, 1, "krb5srv:m:udp:kdc1.krbkit.test:750"},
+                              {10, 9, "krb5srv::kkdcp:https://proxy.krbkit.test/KdcProxy"}});
+  auto records = parse_uri_answer(answer);
+  REQUIRE(records.ok());
+  CHECK(*records == std::vector<UriRecord>{{10, 9, "krb5srv::kkdcp:https://proxy.krbkit.test/KdcProxy"},
+                                           {10, 1, "krb5srv:m:udp:kdc1.krbkit.test:750"},
+                                           {20, 0, "krb5srv::tcp:backup.krbkit.test"}});
+  Bytes cut(answer.begin(), answer.end() - 3);
+  CHECK(parse_uri_answer(cut).error().is(Errc::parse));
+  Bytes short_record = uri_response({{1, 2, ""}});
+  short_record[short_record.size() - 5] = 3;  // RDLENGTH 3: no room for priority and weight
+  short_record.pop_back();
+  auto refused = parse_uri_answer(short_record);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().detail == "DNS URI answer: record 0 too short");
+}
+
+TEST_CASE("krb5srv URIs as MIT reads them: flags, transport, host and port") {
+  auto primary = parse_krb5srv_uri("krb5srv:m:udp:kdc1.krbkit.test:750", 88);
+  REQUIRE(primary.ok());
+  CHECK(primary->primary);
+  CHECK(primary->target == KdcTarget{"kdc1.krbkit.test", 750, Transport::udp});
+  auto plain = parse_krb5srv_uri("KRB5SRV::TCP:[::1]", 464);
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->primary);
+  CHECK(plain->target == KdcTarget{"::1", 464, Transport::tcp});
+  for (auto bad : {"krb5srv", "krb5srv:", "krb5srv:m", "krb5srv:m:sctp:kdc", "krb5srv::udp:", "http://kdc",
+                   "krb5srv::kkdcp:kdc.krbkit.test", "krb5srv::udp:kdc:99999"}) {
+    CAPTURE(bad);
+    auto r = parse_krb5srv_uri(bad, 88);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().is(Errc::parse));
+  }
+  CHECK(parse_krb5srv_uri("krb5srv::udp:kdc:99999", 88).error().detail ==
+        "'krb5srv::udp:kdc:99999': 'udp/kdc:99999': bad port '99999'");
+}
 
 TEST_CASE("DNS SRV answers are ordered by priority, then weight") {
   auto answer = srv_response({{20, 0, 88, "backup.krbkit.test"},

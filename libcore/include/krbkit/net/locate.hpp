@@ -5,8 +5,11 @@
 //      kpasswd_server, admin_server for the other services). Entries are
 //      "host", "host:port", "[v6addr]", "[v6addr]:port", optionally prefixed
 //      "udp/" or "tcp/";
-//   2. else, when dns_lookup_kdc is true, DNS SRV records
-//      (_kerberos._udp/_tcp, _kerberos-master, _kpasswd, _kerberos-adm);
+//   2. else, when dns_lookup_kdc is true (or, unset, dns_fallback): DNS URI
+//      records (_kerberos.REALM, _kpasswd.REALM, _kerberos-adm.REALM; MIT
+//      1.15+) unless dns_uri_lookup is false, and when there are none, SRV
+//      records (_kerberos._udp/_tcp, _kerberos-master, _kpasswd,
+//      _kerberos-adm._tcp), lowest priority first, then heaviest;
 //   3. else, for the KDC service, the realm name itself as a host name
 //      (Heimdal's last resort; MIT stops at 2 with 'Cannot find KDC for
 //      realm "R"', which is what we say when that host does not resolve).
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "krbkit/base/result.hpp"
+#include "krbkit/base/trace.hpp"
 #include "krbkit/config/profile.hpp"
 
 namespace krbkit::net {
@@ -56,9 +60,21 @@ Result<KdcTarget> parse_server(std::string_view entry, std::uint16_t port = 88);
 
 struct LocateOptions {
   Service service = Service::kdc;
-  // DNS SRV lookups; nullopt: krb5.conf's dns_lookup_kdc (default true).
+  // DNS URI and SRV lookups; nullopt: krb5.conf's dns_lookup_kdc (default true).
   std::optional<bool> dns_lookup;
+  // Where the DNS queries and their answers are traced.
+  Tracer trace{};
 };
+
+// A server named by a URI record's target (MIT's parse_uri_fields):
+// "krb5srv:FLAGS:TRANSPORT:RESIDUAL", FLAGS holding "m" for a primary KDC,
+// TRANSPORT "udp" or "tcp" with RESIDUAL "host[:port]", or "kkdcp" with an
+// https:// URL. Errc::parse (naming the record) for anything else.
+struct UriServer {
+  KdcTarget target;
+  bool primary = false;
+};
+Result<UriServer> parse_krb5srv_uri(std::string_view uri, std::uint16_t default_port);
 
 // The servers for `realm`, in order of preference. When there are none (e.g.
 // no primary KDC is configured), not_found_error().
