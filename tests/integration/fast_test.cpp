@@ -46,18 +46,8 @@ RunResult kinit_armored(Realm& realm, const std::string& armor, const std::strin
   return realm.run({tool, "-T", armor, "-c", cc, realm.principal(user)}, {}, password + "\n");
 }
 
-// MIT's klist -C: the "config: ..." lines for pa_type and fast_avail, sorted.
 std::vector<std::string> mit_config_lines(Realm& realm, const std::string& cache) {
-  RunResult r = realm.run({"/usr/bin/klist", "-C", cache});
-  REQUIRE_MESSAGE(r.ok(), show(r));
-  std::vector<std::string> lines;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);)
-    if (line.find("config: pa_type") != std::string::npos ||
-        line.find("config: fast_avail") != std::string::npos)
-      lines.push_back(line.substr(line.find("config:")));
-  std::sort(lines.begin(), lines.end());
-  return lines;
+  return krbkit::test::mit_preauth_config_lines(realm, cache);
 }
 
 // A realm whose KDC does not take encrypted timestamp: passwords only through FAST.

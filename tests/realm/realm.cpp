@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +14,8 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <sstream>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -400,6 +403,19 @@ RunResult Realm::sh(const std::string& command, const EnvChanges& env, std::stri
 RunResult Realm::kadmin_local(std::string_view commands) const {
   if (kind_ == RealmKind::mit) return run({"kadmin.local", "-r", name()}, {}, commands);
   return run({get("HEIMDAL_BIN") + "/kadmin", "-l", "-r", name()}, {}, commands);
+}
+
+std::vector<std::string> mit_preauth_config_lines(const Realm& realm, const std::string& cache) {
+  RunResult r = realm.run({"/usr/bin/klist", "-C", cache});
+  if (!r.ok()) throw std::runtime_error("MIT's klist -C " + cache + " failed: " + r.err);
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("config: pa_type") != std::string::npos ||
+        line.find("config: fast_avail") != std::string::npos)
+      lines.push_back(line.substr(line.find("config:")));
+  std::sort(lines.begin(), lines.end());
+  return lines;
 }
 
 }  // namespace krbkit::test

@@ -139,4 +139,8 @@ class Realm {
   void stop() noexcept;
 };
 
+// MIT's klist -C of `cache`: its "config: pa_type(...)" and "config:
+// fast_avail(...)" lines, sorted. Throws std::runtime_error when klist fails.
+std::vector<std::string> mit_preauth_config_lines(const Realm& realm, const std::string& cache);
+
 }  // namespace krbkit::test

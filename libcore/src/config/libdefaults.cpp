@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "krbkit/config/values.hpp"
+#include "krbkit/crypto/spake.hpp"
 
 namespace krbkit::config {
 namespace {
@@ -16,6 +17,24 @@ std::string lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// MIT's parse_groups: words split at whitespace and commas, named
+// case-insensitively; an unknown name or a repeated group is skipped.
+std::vector<std::int32_t> spake_group_list(std::string_view text) {
+  std::vector<std::int32_t> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t start = text.find_first_not_of(" \t\r\n,", pos);
+    if (start == std::string_view::npos) break;
+    const std::size_t end = std::min(text.find_first_of(" \t\r\n,", start), text.size());
+    pos = end;
+    const auto* group = spake::find_group(text.substr(start, end - start));
+    if (group == nullptr) continue;
+    const auto id = static_cast<std::int32_t>(group->id);
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
   return out;
 }
 
@@ -192,6 +211,7 @@ Result<void> read_numbers(Reader& r, LibDefaults& d) {
   KRBKIT_CHECK(r.integer("udp_preference_limit", d.udp_preference_limit));
   KRBKIT_CHECK(r.integer("ccache_type", d.ccache_type));
   if (auto f = r.found("preferred_preauth_types")) d.preferred_preauth_types = number_list(f->value);
+  if (auto f = r.found("spake_preauth_groups")) d.spake_preauth_groups = spake_group_list(f->value);
   if (d.ccache_type < 1 || d.ccache_type > 4) {
     auto f = r.found("ccache_type");
     return Error{Errc::config, fmt::format("{}: ccache_type must be 1 to 4, not {}",

@@ -157,8 +157,6 @@ Result<Key> cf2(const Key& k1, const Key& k2, BytesView pepper1, BytesView peppe
   return cf2(k1, k2, pepper1, pepper2, k1.enctype);
 }
 
-namespace {
-// RFC 6113 PRF+(key, pepper) = PRF(key, 1 | pepper) | PRF(key, 2 | pepper) | ..., `len` bytes.
 Result<SecretBytes> prf_plus(const Key& key, BytesView pepper, std::size_t len) {
   SecretBytes out(len);
   Bytes input(1 + pepper.size());
@@ -175,7 +173,6 @@ Result<SecretBytes> prf_plus(const Key& key, BytesView pepper, std::size_t len) 
   }
   return out;
 }
-}  // namespace
 
 Result<Key> cf2(const Key& k1, const Key& k2, BytesView pepper1, BytesView pepper2, Enctype out) {
   KRBKIT_TRY(info, enctype_info(out));

@@ -149,11 +149,13 @@ Result<void> AsExchange::open_reply_key(KdcRep& rep) {
   KRBKIT_CHECK(choose_reply_key(rep));
   if (mech_ != nullptr && mech_->process != nullptr)
     KRBKIT_CHECK(mech_->process(preauth_input(nullptr), rep.padata));
+  // A mechanism may have replaced the long-term key (SPAKE's K'[0]).
+  const Key& base = preauth_state_->reply_key ? *preauth_state_->reply_key : *as_key_;
   if (!strengthen) {
-    reply_key_ = as_key_->clone();
+    reply_key_ = base.clone();
     return success();
   }
-  KRBKIT_TRY(key, detail::strengthen_reply_key(*strengthen, *as_key_));
+  KRBKIT_TRY(key, detail::strengthen_reply_key(*strengthen, base));
   reply_key_ = std::move(key);
   return success();
 }

@@ -19,9 +19,11 @@ constexpr std::array kMechanisms{
                 verify_kdc_challenge, retry_on_skew},
     PreauthMech{PaType::enc_timestamp, "encrypted_timestamp", FastUse::never, make_enc_timestamp, nullptr,
                 retry_on_skew},
+    PreauthMech{PaType::spake, "spake", FastUse::either, make_spake, nullptr, no_retry},
 };
 
-bool fits(const PreauthMech& m, bool fast) {
+bool fits(const PreauthMech& m, bool fast, std::span<const PaType> off) {
+  if (std::find(off.begin(), off.end(), m.type) != off.end()) return false;
   return m.fast == FastUse::either || (m.fast == FastUse::required) == fast;
 }
 
@@ -42,24 +44,26 @@ const PreauthMech* find_mechanism(PaType type) {
 }
 
 const PreauthMech* choose_mechanism(const std::vector<PaData>& method_data,
-                                    const std::vector<std::int32_t>& preferred, bool fast) {
+                                    const std::vector<std::int32_t>& preferred, bool fast,
+                                    std::span<const PaType> off) {
   std::vector<PaType> order;
   for (const auto& pa : method_data) order.push_back(pa.padata_type);
   std::stable_sort(order.begin(), order.end(),
                    [&](PaType a, PaType b) { return preference(preferred, a) < preference(preferred, b); });
   for (PaType type : order)
-    if (const auto* m = find_mechanism(type); m != nullptr && fits(*m, fast)) return m;
+    if (const auto* m = find_mechanism(type); m != nullptr && fits(*m, fast, off)) return m;
   return nullptr;
 }
 
-std::string supported_list(bool fast) {
+std::string supported_list(bool fast, std::span<const PaType> off) {
   std::vector<std::string> names;
   for (const auto& m : kMechanisms)
-    if (fits(m, fast)) names.push_back(pa_type_display(m.type));
+    if (fits(m, fast, off)) names.push_back(pa_type_display(m.type));
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
 bool retry_on_skew(const KrbError& error) { return error.is(KdcErr::ap_err_skew); }
+bool no_retry(const KrbError&) { return false; }
 
 Result<PaData> make_enc_timestamp(const PreauthInput& in) {
   using namespace std::chrono;

@@ -14,9 +14,13 @@
 //             row that expects something there checks it;
 //   retry     whether an error after our PA-DATA may be answered by preparing
 //             it again (clock skew: with the KDC's time).
+// A mechanism of several rounds (SPAKE: support, challenge, response) is
+// prepared again for each KDC_ERR_MORE_PREAUTH_DATA_REQUIRED, with the
+// KDC's new PA-DATA as the hint, and keeps what it needs in PreauthState.
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -29,6 +33,14 @@ namespace krbkit::exchange::detail {
 
 enum class FastUse { never, either, required };
 
+// What the mechanisms keep between the requests of one exchange.
+struct PreauthState {
+  std::optional<Bytes> spake_support;  // the SPAKE support message sent (part of the transcript)
+  bool spake_answered = false;         // a SPAKE challenge was answered
+  // A key that replaces the long-term key as the AS-REP's reply key (SPAKE's K'[0]).
+  std::optional<Key> reply_key;
+};
+
 // What a mechanism's steps work with.
 struct PreauthInput {
   const Key& reply_key;  // the client's long-term key (password or keytab)
@@ -36,6 +48,9 @@ struct PreauthInput {
   const PaData* hint;    // the KDC's METHOD-DATA entry of this type; null when guessing
   std::chrono::system_clock::time_point kdc_now;
   std::chrono::seconds clockskew{300};
+  BytesView request_body;                        // DER KDC-REQ-BODY of the request being prepared
+  std::span<const std::int32_t> spake_groups{};  // spake_preauth_groups
+  PreauthState* state = nullptr;
 };
 
 struct PreauthMech {
@@ -54,11 +69,13 @@ const PreauthMech* find_mechanism(PaType type);
 // The mechanism to answer METHOD-DATA with, as MIT's k5_preauth chooses:
 // the KDC's entries reordered so that `preferred` types come first (in that
 // order), then the first entry with a row that fits `fast` (whether the
-// request is armored). Null when none fits.
+// request is armored) and is not `off` (SPAKE without spake_preauth_groups).
+// Null when none fits.
 const PreauthMech* choose_mechanism(const std::vector<PaData>& method_data,
-                                    const std::vector<std::int32_t>& preferred, bool fast);
+                                    const std::vector<std::int32_t>& preferred, bool fast,
+                                    std::span<const PaType> off = {});
 // "PA-ENC-TIMESTAMP (2), PA-ENCRYPTED-CHALLENGE (138)": what choose_mechanism can answer with `fast`.
-std::string supported_list(bool fast);
+std::string supported_list(bool fast, std::span<const PaType> off = {});
 
 // PA-ENC-TIMESTAMP (RFC 4120 5.2.7.2): PA-ENC-TS-ENC encrypted with key usage 1.
 Result<PaData> make_enc_timestamp(const PreauthInput& in);
@@ -72,6 +89,14 @@ Result<PaData> make_enc_challenge(const PreauthInput& in);
 Result<void> verify_kdc_challenge(const PreauthInput& in, const std::vector<PaData>& reply_padata);
 // The time-based mechanisms try again after KRB_AP_ERR_SKEW.
 bool retry_on_skew(const KrbError& error);
+bool no_retry(const KrbError& error);
+
+// PA-SPAKE (draft-ietf-kitten-krb-spake-preauth, MIT's spake module): to an
+// empty hint, a support message naming spake_groups; to a challenge in one
+// of them, the response: S and the SF-NONE factor in K'[1], with K'[0] left
+// in state->reply_key; to a challenge in another group, the support message
+// (once). Errc::unsupported for a challenge without SF-NONE.
+Result<PaData> make_spake(const PreauthInput& in);
 
 // The etype-info in METHOD-DATA (or an AS-REP's padata): ETYPE-INFO2, else
 // ETYPE-INFO converted; a PW-SALT gives the salt of entries without one.

@@ -22,6 +22,7 @@
 #include "krbkit/der/reader.hpp"
 #include "krbkit/der/writer.hpp"
 #include "krbkit/proto/messages.hpp"
+#include "krbkit/proto/spake.hpp"
 
 namespace krbkit::codec {
 
@@ -126,6 +127,19 @@ void read(Reader&, KrbFastFinished&);
 void write(Writer&, const KrbFastFinished&);
 void read(Reader&, ChangePasswdData&);
 void write(Writer&, const ChangePasswdData&);
+// ---- SPAKE (codec_spake.cpp) ----
+void read(Reader&, SpakeSupport&);
+void write(Writer&, const SpakeSupport&);
+void read(Reader&, SpakeSecondFactor&);
+void write(Writer&, const SpakeSecondFactor&);
+void read(Reader&, SpakeChallenge&);
+void write(Writer&, const SpakeChallenge&);
+void read(Reader&, SpakeResponse&);
+void write(Writer&, const SpakeResponse&);
+void read(Reader&, SpakeEncdata&);
+void write(Writer&, const SpakeEncdata&);
+void read(Reader&, PaSpake&);
+void write(Writer&, const PaSpake&);
 
 // SEQUENCE OF T; items are named "<field>[i]" in errors.
 template <class T>

@@ -247,3 +247,16 @@ TEST_CASE("preferred_preauth_types: MIT's default 17, 16, 15, 14, and a list as 
   REQUIRE(realm.ok());
   CHECK(realm->preferred_preauth_types == std::vector<std::int32_t>{151, 138, 2});
 }
+
+TEST_CASE("spake_preauth_groups: MIT's client default edwards25519; names as MIT's parse_groups reads them") {
+  auto d = LibDefaults::from(Profile{});
+  REQUIRE(d.ok());
+  CHECK(d->spake_preauth_groups == std::vector<std::int32_t>{1});
+  auto p = parse_ok("[libdefaults]\n  spake_preauth_groups = p-521,P-256 edwards25519\tP-192 P-256\n");
+  auto groups = LibDefaults::from(p);
+  REQUIRE(groups.ok());
+  CHECK(groups->spake_preauth_groups == std::vector<std::int32_t>{4, 2, 1});  // unknown and repeated skipped
+  auto none = LibDefaults::from(parse_ok("[libdefaults]\n  spake_preauth_groups = P-192\n"));
+  REQUIRE(none.ok());
+  CHECK(none->spake_preauth_groups.empty());  // SPAKE off
+}

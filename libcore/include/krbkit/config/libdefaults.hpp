@@ -60,6 +60,11 @@ struct LibDefaults {
   // PA types tried first, in this order, whatever order the KDC lists them
   // in (MIT's preferred_preauth_types; numbers, as krb5.conf writes them).
   std::vector<std::int32_t> preferred_preauth_types{17, 16, 15, 14};
+  // The SPAKE groups the client accepts, by number in krb5.conf's order
+  // (spake_preauth_groups: names split at spaces and commas, unknown names
+  // skipped, as MIT reads it; MIT's client default is edwards25519). Empty:
+  // SPAKE is off (MIT: "No SPAKE preauth groups configured").
+  std::vector<std::int32_t> spake_preauth_groups{1};
 
   // Reads [libdefaults] for `realm` (empty: the default_realm). A value that
   // does not parse is an Errc::config error naming the file, line and relation.

@@ -66,11 +66,12 @@ Result<Bytes> make_checksum(Cksumtype c, const Key* key, KeyUsage usage, BytesVi
 // Errc::integrity when the checksum does not match. With a key, the type
 // must be a keyed one: an unkeyed or unknown type is KRB_AP_ERR_INAPP_CKSUM
 // (kdc_error(50)), as MIT's callers check with krb5_c_is_keyed_cksum.
-Result<void> verify_checksum(Cksumtype c, const Key* key, KeyUsage usage, BytesView data,
-                             BytesView checksum);
+Result<void> verify_checksum(Cksumtype c, const Key* key, KeyUsage usage, BytesView data, BytesView checksum);
 
 // RFC 3961 pseudo-random function (prf_bytes of output).
 Result<Bytes> prf(const Key& key, BytesView input);
+// RFC 6113 PRF+(key, pepper) = PRF(key, 1 | pepper) | PRF(key, 2 | pepper) | ..., `len` bytes.
+Result<SecretBytes> prf_plus(const Key& key, BytesView pepper, std::size_t len);
 // RFC 6113 KRB-FX-CF2; the result has k1's enctype, or `out` when given.
 Result<Key> cf2(const Key& k1, const Key& k2, BytesView pepper1, BytesView pepper2);
 Result<Key> cf2(const Key& k1, const Key& k2, BytesView pepper1, BytesView pepper2, Enctype out);

@@ -17,6 +17,8 @@
 //                                does (preferred_preauth_types first, then the
 //                                KDC's order; PA-ENCRYPTED-CHALLENGE under FAST,
 //                                PA-ENC-TIMESTAMP without); same KDC (same_kdc)
+//   KRB-ERROR MORE_PREAUTH_DATA_ the mechanism's next round (SPAKE: the response
+//             REQUIRED           to the KDC's challenge), the cookie echoed
 //   KRB-ERROR PREAUTH_FAILED /   after an optimistic PA-ENC-TIMESTAMP made from
 //   PREAUTH_REQUIRED             cached etype-info: start over without it, once
 //   KRB-ERROR RESPONSE_TOO_BIG   the same request again over TCP
@@ -57,6 +59,7 @@ namespace krbkit::exchange {
 namespace detail {
 struct PreauthMech;
 struct PreauthInput;
+struct PreauthState;
 }  // namespace detail
 
 // What to ask for. Unset fields take krb5.conf's [libdefaults] values.
@@ -141,6 +144,11 @@ class AsExchange {
   // `fast_padata`: the padata that came with an error inside FAST.
   Result<AsStep> on_error(const KrbError& err, std::optional<std::vector<PaData>> fast_padata);
   Result<AsStep> on_preauth_required(const KrbError& err, std::optional<std::vector<PaData>> fast_padata);
+  Result<AsStep> on_more_preauth_data(const KrbError& err, std::optional<std::vector<PaData>> fast_padata);
+  // The padata an error came with (inside FAST, else its e-data METHOD-DATA);
+  // its PA-FX-COOKIE is kept to echo.
+  Result<std::vector<PaData>> error_padata(const KrbError& err,
+                                           std::optional<std::vector<PaData>> fast_padata);
   Result<AsStep> send_with_etype_info(const PreauthMech& mech);
   Result<AsStep> on_as_rep(KdcRep rep);
   // The reply opened (FAST) and the key it is encrypted in, in reply_key_.
@@ -174,8 +182,10 @@ class AsExchange {
   std::optional<PaType> pa_type_;
   const PreauthMech* mech_ = nullptr;  // the mechanism of the last pre-authenticated request
   std::vector<PaData> method_data_;    // the KDC's last METHOD-DATA
-  std::optional<PaData> cookie_;       // PA-FX-COOKIE to echo (FAST)
-  std::optional<Key> reply_key_;       // the key the AS-REP is encrypted in
+  std::optional<PaData> cookie_;       // PA-FX-COOKIE to echo (with or without FAST, as MIT does)
+  Bytes body_der_;                     // body_ encoded (SPAKE's key derivation covers it)
+  std::shared_ptr<detail::PreauthState> preauth_state_;  // what the mechanisms keep between rounds
+  std::optional<Key> reply_key_;                         // the key the AS-REP is encrypted in
   bool fast_avail_ = false;
   bool optimistic_ = false;  // preauth sent from cached etype-info
   bool retried_optimistic_ = false;
