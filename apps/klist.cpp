@@ -36,6 +36,8 @@ std::optional<std::string> usage_problem(const Options& o) {
     return std::nullopt;
   }
   if (!o.service.empty()) return "a service argument goes with --decode only";
+  if (o.time_styles > 1) return "-H, --utc and --iso: one at a time";
+  if (o.time_styles > 0 && o.json) return "-H, --utc and --iso are for the text; not with --json";
   if (!o.krbtgt_keytab.empty()) return "--krbtgt-keytab goes with --decode";
   if (o.cache_mode && o.keytab_mode) return "-c and -k cannot be used together";
   if (o.show.numeric_addresses && !o.show.addresses) return "-n needs -a";
@@ -87,6 +89,30 @@ int run_decode(const Options& o) {
   });
 }
 
+// -H, --utc, --iso (one of them) and --color.
+void add_time_options(CLI::App& app, Options& o) {
+  auto pick = [&o](present::TimeStyle style) {
+    return [&o, style] {
+      o.time_style = style;
+      ++o.time_styles;
+    };
+  };
+  app.add_flag_callback("-H,--human", pick(present::TimeStyle::human),
+                        "Times relative to now (\"in 3h12m\", \"5m ago\"), coloured on a terminal");
+  app.add_flag_callback("--utc", pick(present::TimeStyle::utc), "Times in UTC");
+  app.add_flag_callback("--iso", pick(present::TimeStyle::iso), "Times in ISO 8601, UTC");
+  app.add_option_function<std::string>(
+         "--color,--colour",
+         [&o](const std::string& when) {
+           o.colour = when == "always"  ? present::ColourChoice::always
+                      : when == "never" ? present::ColourChoice::never
+                                        : present::ColourChoice::automatic;
+         },
+         "With -H: colour expiry times (auto: on a terminal, without NO_COLOR)")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
 void add_options(CLI::App& app, Options& o) {
   app.add_flag("-c", o.cache_mode, "List a credential cache (the default)");
   app.add_option("--cache", o.cache_name, "List this credential cache (Heimdal's spelling of -c NAME)")
@@ -106,6 +132,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("-K", o.keys.keys, "With -k: show key bytes");
   app.add_flag("-V", o.version, "Print the version and exit");
   app.add_flag("--json", o.json, "Print the cache, collection or keytab as JSON");
+  add_time_options(app, o);
   app.add_option("--valid-for", o.valid_for, "Exit non-zero unless the TGT stays valid this long")
       ->type_name("DURATION");
   app.add_flag("--decode", o.decode,

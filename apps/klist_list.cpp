@@ -4,6 +4,7 @@
 #include "klist_list.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <optional>
@@ -100,7 +101,7 @@ Result<void> list_collection(const Context& c, const std::string& default_name) 
     present::collection_json(w, rows);
     print(w.finish());
   } else {
-    print(present::collection_text(rows));
+    print(present::collection_text(rows, c.tf.style() == present::TimeStyle::human ? &c.tf : nullptr));
   }
   // None: MIT's klist says nothing (-l has printed its header), and exits
   // non-zero; an error without detail is not printed (main).
@@ -144,8 +145,12 @@ Result<void> all_caches(const Context& c, const std::string& default_name) {
 
 Result<void> run(const Options& o) {
   const auto now = cli::now_seconds();
-  const Context c{
-      o, now, present::TimeFormat::for_current_locale(now), {o.status, valid_for(o.valid_for), o.show}};
+  const bool colour =
+      present::use_colour(o.colour, ::isatty(STDOUT_FILENO) == 1, Environment::from_process().no_color);
+  const Context c{o,
+                  now,
+                  present::TimeFormat::with_style(o.time_style, now, colour),
+                  {o.status, valid_for(o.valid_for), o.show}};
   if (o.keytab_mode) return list_keytab(c);
   // A name argument replaces the default cache, collection included (as MIT).
   std::string name = o.name;

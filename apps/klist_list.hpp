@@ -14,6 +14,9 @@ struct Options {
   bool list = false, all = false, status = false, version = false, json = false, decode = false;
   present::CacheListOptions show;
   present::KeytabListOptions keys;
+  present::TimeStyle time_style = present::TimeStyle::mit;  // -H, --utc, --iso
+  int time_styles = 0;                                      // how many of them were given
+  present::ColourChoice colour = present::ColourChoice::automatic;
   std::string valid_for, name, service, krbtgt_keytab, cache_name;
 };
 

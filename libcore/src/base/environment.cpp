@@ -18,6 +18,7 @@ Environment read_variables(Get&& get) {
   e.home = get("HOME");
   e.krbkit_klist_decode = get("KRBKIT_KLIST_DECODE");
   e.krbkit_test_crash_at = get("KRBKIT_TEST_CRASH_AT");
+  e.no_color = get("NO_COLOR");
   return e;
 }
 }  // namespace

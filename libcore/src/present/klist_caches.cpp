@@ -2,8 +2,25 @@
 
 #include "krbkit/present/klist.hpp"
 #include "krbkit/proto/principal.hpp"
+#include "present_internal.hpp"
 
 namespace krbkit::present {
+namespace {
+
+// When the cache stops being useful: its local TGT's end (the latest, if
+// several), else the latest end of any ticket; nothing for a cache of
+// config entries only.
+std::optional<KerberosTime> last_expiry(const ccache::CacheContents& contents) {
+  std::optional<KerberosTime> tgt, any;
+  for (const auto& cred : contents.creds) {
+    if (!any || cred.endtime > *any) any = cred.endtime;
+    if (is_local_tgt(cred.server, contents.default_principal.realm) && (!tgt || cred.endtime > *tgt))
+      tgt = cred.endtime;
+  }
+  return tgt ? tgt : any;
+}
+
+}  // namespace
 
 Result<std::vector<CollectionRow>> collection_rows(std::string_view default_name, KerberosTime now) {
   KRBKIT_TRY(names, ccache::list_collection(default_name));
@@ -14,7 +31,7 @@ Result<std::vector<CollectionRow>> collection_rows(std::string_view default_name
     auto contents = (*cache)->read();
     if (!contents.ok()) continue;
     rows.push_back({unparse_principal(contents->default_principal), (*cache)->name(),
-                    !cache_is_current(*contents, now), rows.empty()});
+                    !cache_is_current(*contents, now), rows.empty(), last_expiry(*contents)});
   }
   return rows;
 }

@@ -88,6 +88,12 @@ std::string address_text(const HostAddress& a, bool numeric) {
 
 namespace {
 
+// A padded time without its padding (inside parentheses).
+std::string trim_padding(std::string text) {
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
 // ", " between the extra fields of a credential, a tab before the first.
 void separator(std::string& out, int extra_field) { out += extra_field ? ", " : "\t"; }
 
@@ -97,7 +103,7 @@ void heading(std::string& out, const Credentials& cred, const TimeFormat& tf, in
   if (!ccache::is_config_principal(cred.server)) {
     out += tf.format(effective_start(cred));
     out += "  ";
-    out += tf.format(cred.endtime);
+    out += tf.expiry(cred.endtime);
     out += "  ";
     out += unparse_principal(cred.server);
     out += '\n';
@@ -119,8 +125,7 @@ void renewal_and_flags(std::string& out, const Credentials& cred, const CacheLis
                        const TimeFormat& tf, int& extra_field) {
   if (cred.renew_till.time_since_epoch().count() != 0) {
     separator(out, extra_field);
-    out += "renew until ";
-    out += tf.format(cred.renew_till);
+    out += tf.renew_until(cred.renew_till);
     extra_field += 2;
   }
   if (options.flags) {
@@ -262,7 +267,7 @@ std::string cache_text(std::string_view cache_name, const ccache::CacheContents&
   return out;
 }
 
-std::string collection_text(const std::vector<CollectionRow>& rows) {
+std::string collection_text(const std::vector<CollectionRow>& rows, const TimeFormat* human) {
   std::string out =
       "Principal name                 Cache name\n"
       "--------------                 ----------\n";
@@ -272,7 +277,13 @@ std::string collection_text(const std::vector<CollectionRow>& rows) {
     out += principal;
     out += ' ';
     out += row.cache_name;
-    if (row.expired) out += " (Expired)";
+    if (human != nullptr && row.expires) {
+      out += row.expired ? " (expired " : " (expires ";
+      out += trim_padding(human->expiry(*row.expires));
+      out += ')';
+    } else if (row.expired) {
+      out += " (Expired)";
+    }
     out += '\n';
   }
   return out;

@@ -43,10 +43,10 @@ void two_digits(char* out, int v) {
 }
 
 // The first format whose result has at most `max_chars` characters, or "".
-std::string first_fitting(KerberosTime t, std::size_t max_chars) {
+std::string first_fitting(KerberosTime t, std::size_t max_chars, bool utc = false) {
   const std::time_t tt = to_time_t(t);
   std::tm tm{};
-  if (localtime_r(&tt, &tm) == nullptr) return {};
+  if ((utc ? gmtime_r(&tt, &tm) : localtime_r(&tt, &tm)) == nullptr) return {};
   if (max_chars >= 17 && max_chars < 20 && tm.tm_year >= 0 && tm.tm_year < 8100 && c_time_locale()) {
     char out[17] = {'0', '0', '/', '0', '0', '/', '0', '0', ' ', '0', '0', ':', '0', '0', ':', '0', '0'};
     two_digits(out, tm.tm_mon + 1);
@@ -65,19 +65,99 @@ std::string first_fitting(KerberosTime t, std::size_t max_chars) {
   return {};
 }
 
+// MIT's column width for `now`: the first format that fits its 20-byte
+// buffer (19 characters), else whatever fits at all.
+unsigned mit_width(KerberosTime now, bool utc) {
+  auto text = first_fitting(now, 19, utc);
+  if (text.empty()) text = first_fitting(now, 255, utc);
+  return text.empty() ? 15u : static_cast<unsigned>(text.size());
+}
+
+// ANSI SGR codes for an end time `left` away (human style with colour).
+const char* expiry_colour(std::chrono::seconds left) {
+  using namespace std::chrono_literals;
+  if (left <= 0s) return "\x1b[2m";     // dim: expired
+  if (left < 10min) return "\x1b[31m";  // red
+  if (left < 1h) return "\x1b[33m";     // yellow
+  return nullptr;
+}
+
+// "Valid starting" is 14 characters: the human column is a little wider,
+// so MIT's header arithmetic lines up ("in 99d 23h", "99d 23h ago").
+constexpr unsigned kHumanWidth = 15;
+
 }  // namespace
 
-TimeFormat TimeFormat::for_current_locale(KerberosTime now) {
-  // MIT: a 20-byte buffer (19 characters), else whatever fits at all.
-  auto text = first_fitting(now, 19);
-  if (text.empty()) text = first_fitting(now, 255);
-  return TimeFormat(text.empty() ? 15u : static_cast<unsigned>(text.size()));
+TimeFormat TimeFormat::for_current_locale(KerberosTime now) { return TimeFormat(mit_width(now, false)); }
+
+TimeFormat TimeFormat::with_style(TimeStyle style, KerberosTime now, bool colour) {
+  switch (style) {
+    case TimeStyle::mit: return {mit_width(now, false), style, now, false};
+    case TimeStyle::utc: return {mit_width(now, true), style, now, false};
+    case TimeStyle::iso: return {20, style, now, false};
+    case TimeStyle::human: break;
+  }
+  return {kHumanWidth, TimeStyle::human, now, colour};
+}
+
+std::string TimeFormat::absolute(KerberosTime t) const {
+  switch (style_) {
+    case TimeStyle::iso: return iso8601_utc(t);
+    case TimeStyle::human: return relative_time(t, now_);
+    case TimeStyle::utc: return first_fitting(t, width_, true);
+    case TimeStyle::mit: break;
+  }
+  return first_fitting(t, width_);
 }
 
 std::string TimeFormat::format(KerberosTime t) const {
-  auto text = first_fitting(t, width_);
-  if (!text.empty()) text.resize(width_, ' ');
+  auto text = absolute(t);
+  if (!text.empty() && text.size() < width_) text.resize(width_, ' ');
   return text;
+}
+
+std::string TimeFormat::expiry(KerberosTime t) const {
+  const char* colour = style_ == TimeStyle::human && colour_ ? expiry_colour(t - now_) : nullptr;
+  if (colour == nullptr) return format(t);
+  std::string text = absolute(t);
+  const std::size_t pad = text.size() < width_ ? width_ - text.size() : 0;
+  return colour + text + "\x1b[0m" + std::string(pad, ' ');
+}
+
+std::string TimeFormat::renew_until(KerberosTime t) const {
+  if (style_ != TimeStyle::human) return "renew until " + format(t);
+  if (t <= now_) return "renewable until " + relative_time(t, now_);
+  return "renewable for " + relative_duration(t - now_);
+}
+
+std::string relative_time(KerberosTime t, KerberosTime now) {
+  const auto d = std::chrono::duration_cast<std::chrono::seconds>(t - now);
+  if (d.count() == 0) return "now";
+  if (d.count() > 0) return "in " + relative_duration(d);
+  return relative_duration(-d) + " ago";
+}
+
+std::string relative_duration(std::chrono::seconds d) {
+  const long long s = d.count() < 0 ? -d.count() : d.count();
+  const long long days = s / 86400, hours = s / 3600 % 24, minutes = s / 60 % 60;
+  std::string out;
+  if (days > 0) {
+    out = std::to_string(days) + "d";
+    if (hours > 0) out += " " + std::to_string(hours) + "h";
+  } else if (hours > 0) {
+    out = std::to_string(hours) + "h";
+    if (minutes > 0) out += std::to_string(minutes) + "m";
+  } else if (minutes > 0) {
+    out = std::to_string(minutes) + "m";
+  } else {
+    out = std::to_string(s) + "s";
+  }
+  return out;
+}
+
+bool use_colour(ColourChoice choice, bool stdout_is_terminal, const std::optional<std::string>& no_color) {
+  if (choice != ColourChoice::automatic) return choice == ColourChoice::always;
+  return stdout_is_terminal && (!no_color || no_color->empty());
 }
 
 std::string iso8601_utc(KerberosTime t) {

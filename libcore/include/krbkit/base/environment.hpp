@@ -22,6 +22,7 @@ struct Environment {
   std::optional<std::string> home;                  // HOME: kadmin's and ktutil's history files
   std::optional<std::string> krbkit_klist_decode;   // KRBKIT_KLIST_DECODE: klist's decoder helper
   std::optional<std::string> krbkit_test_crash_at;  // KRBKIT_TEST_CRASH_AT: fileio::crash_point's step
+  std::optional<std::string> no_color;              // NO_COLOR: no colour in klist -H
 
   static Environment from_process();
   // For tests: the variables from a map (missing keys are unset).

@@ -54,9 +54,11 @@ struct CollectionRow {
   std::string cache_name;
   bool expired = false;  // !cache_is_current()
   bool primary = false;  // the collection's primary (JSON only; MIT's text does not mark it)
+  std::optional<KerberosTime> expires = std::nullopt;  // the local TGT's end, else the last ticket's
 };
-// "Principal name                 Cache name" table, "(Expired)" markers.
-std::string collection_text(const std::vector<CollectionRow>& rows);
+// "Principal name                 Cache name" table, "(Expired)" markers;
+// with a human-style `human`, "(expires in 3h12m)" / "(expired 5m ago)" instead.
+std::string collection_text(const std::vector<CollectionRow>& rows, const TimeFormat* human = nullptr);
 
 struct KeytabListOptions {
   bool timestamps = false;  // -t
