@@ -1,29 +1,31 @@
 // libFuzzer target for the kadmin client as kadmind's replies drive it
 // (kadm5/client.cpp's result readers, rpc/gss_client.cpp, gss/context.cpp): a
-// fake kadmind on a loopback TCP port answers a real kadm5::Client. It reads
-// the client's AP-REQ (the made-up kadmin/admin ticket's session key is fixed),
+// fake kadmind answers a real kadm5::Client. It runs inside the client's own
+// writes (a net::Stream handed out by a fake RealmTransport): no socket, no
+// thread, so an input costs what the client's work costs. It reads the
+// client's AP-REQ (the made-up kadmin/admin ticket's session key is fixed),
 // answers INIT with a valid AP-REP and verifier, and every DATA call with a
 // valid verifier and a Wrap token holding the call's sequence number and the
-// next result from the input. Input: byte 0 picks the operation after
-// connecting (get_principal, list_principals, randomize_key, get_privileges,
-// get_policy, list_policies, get_strings, extract_keys); then results, each
-// as a 2-byte length and its bytes, for the kadm5 INIT calls, the operation
-// and DESTROY. Property: nothing crashes, and the operation fails only with
-// a kadm5 or RPC error (never an internal one).
+// next result from the input; when the input has no result left it hangs up.
+// Input: byte 0 picks the operation after connecting (get_principal,
+// list_principals, randomize_key, get_privileges, get_policy, list_policies,
+// get_strings, extract_keys); then results, each as a 2-byte length and its
+// bytes, for the kadm5 INIT calls, the operation and DESTROY. Property:
+// nothing crashes, and the operation fails only with a kadm5 or RPC error
+// (never an internal one).
 // Seed corpus: fuzz/corpus/fuzz_kadm5_client (results decrypted from
 // MIT kadmind, see its README).
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <thread>
+#include <memory>
+#include <optional>
 
 #include "fake_service.hpp"
 #include "krbkit/gss/tokens.hpp"
 #include "krbkit/kadm5/client.hpp"
+#include "krbkit/net/realm_transport.hpp"
 #include "krbkit/rpc/transport.hpp"
 #include "krbkit/rpc/xdr.hpp"
 
@@ -32,45 +34,6 @@ using namespace krbkit;
 namespace {
 
 constexpr std::uint32_t kAcceptorSeq = 500;
-
-class Socket final : public rpc::Stream {
- public:
-  explicit Socket(int fd) : fd_(fd) {}
-  ~Socket() override { ::close(fd_); }
-  Result<void> write_all(BytesView data) override {
-    for (std::size_t done = 0; done < data.size();) {
-      ssize_t n = ::send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-      if (n <= 0) return Error{Errc::io, "send"};
-      done += static_cast<std::size_t>(n);
-    }
-    return success();
-  }
-  Result<void> read_exact(std::span<std::uint8_t> out) override {
-    for (std::size_t done = 0; done < out.size();) {
-      ssize_t n = ::recv(fd_, out.data() + done, out.size() - done, 0);
-      if (n <= 0) return Error{Errc::io, "recv"};
-      done += static_cast<std::size_t>(n);
-    }
-    return success();
-  }
-  std::string peer() const override { return "client"; }
-
- private:
-  int fd_;
-};
-
-int listener(std::uint16_t& port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 4) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    std::abort();
-  port = ntohs(a.sin_port);
-  return fd;
-}
 
 Bytes accepted_reply(std::uint32_t xid, BytesView verifier, BytesView results) {
   rpc::XdrWriter w;
@@ -84,62 +47,149 @@ Bytes accepted_reply(std::uint32_t xid, BytesView verifier, BytesView results) {
   return w.take();
 }
 
-// The fake kadmind's side of one connection.
-void serve(int fd, BytesView script) {
-  Socket s(fd);
-  const Key acceptor_key(Enctype::aes256_cts_hmac_sha1_96, SecretBytes(Bytes(32, 0x77)));
-  const gss::TokenKey key{acceptor_key, gss::Sender::acceptor, true};
-  std::uint64_t send_seq = kAcceptorSeq;
-  // INIT: xid, CALL, 2, prog, vers, proc, cred, verf, opaque(token).
-  auto init = rpc::read_record(s);
-  if (!init.ok()) return;
-  rpc::XdrReader call(*init);
+// A call's xid; the header words after it (CALL, RPC version, program,
+// version, procedure, credential flavor) are read past.
+std::uint32_t call_xid(rpc::XdrReader& call) {
   const std::uint32_t xid = call.u32("xid");
   for (int i = 0; i < 6; ++i) call.u32("header");
-  call.opaque("cred");
-  call.u32("verf.flavor");
-  call.opaque("verf");
-  Bytes token = call.opaque("token");
-  auto framed = gss::unframe_token(token);
-  if (!framed.ok()) std::abort();
-  const Authenticator auth = fuzz::read_authenticator(framed->inner);
-  rpc::XdrWriter res;
-  res.opaque(as_bytes("handle"));
-  res.u32(0);
-  res.u32(0);
-  res.u32(128);  // window
-  res.opaque(
-      gss::frame_token(gss::tok_id::ap_rep, fuzz::make_ap_rep(auth, acceptor_key.clone(), kAcceptorSeq)));
-  Bytes window;
-  put_u32be(window, 128);
-  auto mic = gss::make_mic(key, send_seq++, window);
-  if (!mic.ok() || !rpc::write_record(s, accepted_reply(xid, *mic, res.bytes())).ok()) return;
-  // DATA calls: xid ... cred (version, proc, seq, service, handle).
-  while (script.size() >= 2) {
-    const std::size_t n = std::min<std::size_t>(get_u16be(script.data()), script.size() - 2);
-    BytesView results = script.subspan(2, n);
-    script = script.subspan(2 + n);
-    auto rec = rpc::read_record(s);
-    if (!rec.ok()) return;
-    rpc::XdrReader c(*rec);
-    const std::uint32_t data_xid = c.u32("xid");
-    for (int i = 0; i < 6; ++i) c.u32("header");
+  return xid;
+}
+
+// The fake kadmind's side of one connection. Each RPC record the client
+// writes is answered at once; the answers wait in `to_client_` for the
+// client's reads. After a hang-up, reads fail as on a closed socket.
+class FakeKadmind final : public net::Stream {
+ public:
+  explicit FakeKadmind(BytesView script) : script_(script) {}
+
+  Result<void> write_all(BytesView data) override {
+    if (hung_up_) return Error{Errc::io, "send: connection closed by fake kadmind"};
+    from_client_.insert(from_client_.end(), data.begin(), data.end());
+    while (!hung_up_) {
+      auto call = take_record();
+      if (!call) break;
+      answer(*call);
+    }
+    return success();
+  }
+
+  Result<void> read_exact(std::span<std::uint8_t> out) override {
+    if (to_client_.size() - read_at_ < out.size())
+      return Error{Errc::io, "recv: connection closed by fake kadmind"};
+    std::copy_n(to_client_.begin() + static_cast<std::ptrdiff_t>(read_at_), out.size(), out.begin());
+    read_at_ += out.size();
+    return success();
+  }
+
+  std::string peer() const override { return "fake kadmind"; }
+
+ private:
+  // One whole record (RFC 5531 record marking) from what the client wrote.
+  std::optional<Bytes> take_record() {
+    Bytes record;
+    std::size_t at = 0;
+    for (;;) {
+      if (from_client_.size() - at < 4) return std::nullopt;
+      const std::uint32_t mark = get_u32be(from_client_.data() + at);
+      const std::size_t len = mark & 0x7fffffffU;
+      if (from_client_.size() - at - 4 < len) return std::nullopt;
+      record.insert(record.end(), from_client_.begin() + static_cast<std::ptrdiff_t>(at + 4),
+                    from_client_.begin() + static_cast<std::ptrdiff_t>(at + 4 + len));
+      at += 4 + len;
+      if (mark & 0x80000000U) break;
+    }
+    from_client_.erase(from_client_.begin(), from_client_.begin() + static_cast<std::ptrdiff_t>(at));
+    return record;
+  }
+
+  void send(std::uint32_t xid, BytesView verifier, BytesView results) {
+    Bytes framed = rpc::frame_record(accepted_reply(xid, verifier, results));
+    to_client_.insert(to_client_.end(), framed.begin(), framed.end());
+  }
+
+  void answer(const Bytes& call) {
+    if (!context_) return answer_init(call);
+    if (script_.size() < 2) {
+      hung_up_ = true;
+      return;
+    }
+    const std::size_t n = std::min<std::size_t>(get_u16be(script_.data()), script_.size() - 2);
+    BytesView results = script_.subspan(2, n);
+    script_ = script_.subspan(2 + n);
+    answer_data(call, results);
+  }
+
+  // INIT: xid, CALL, 2, prog, vers, proc, cred, verf, opaque(token).
+  void answer_init(const Bytes& record) {
+    rpc::XdrReader call(record);
+    const std::uint32_t xid = call_xid(call);
+    call.opaque("cred");
+    call.u32("verf.flavor");
+    call.opaque("verf");
+    Bytes token = call.opaque("token");
+    auto framed = gss::unframe_token(token);
+    if (!framed.ok()) std::abort();
+    const Authenticator auth = fuzz::read_authenticator(framed->inner);
+    context_.emplace(gss::TokenKey{acceptor_key_, gss::Sender::acceptor, true});
+    rpc::XdrWriter res;
+    res.opaque(as_bytes("handle"));
+    res.u32(0);
+    res.u32(0);
+    res.u32(128);  // window
+    res.opaque(
+        gss::frame_token(gss::tok_id::ap_rep, fuzz::make_ap_rep(auth, acceptor_key_.clone(), kAcceptorSeq)));
+    Bytes window;
+    put_u32be(window, 128);
+    auto mic = gss::make_mic(*context_, send_seq_++, window);
+    if (!mic.ok()) std::abort();
+    send(xid, *mic, res.bytes());
+  }
+
+  // DATA: xid ... cred (version, proc, seq, service, handle).
+  void answer_data(const Bytes& record, BytesView results) {
+    rpc::XdrReader c(record);
+    const std::uint32_t xid = call_xid(c);
     c.u32("cred.length");
     c.u32("cred.version");
     c.u32("cred.proc");
     const std::uint32_t seq = c.u32("cred.seq");
     Bytes seq_be;
     put_u32be(seq_be, seq);
-    auto verifier = gss::make_mic(key, send_seq++, seq_be);
+    auto verifier = gss::make_mic(*context_, send_seq_++, seq_be);
     Bytes body = seq_be;
     body.insert(body.end(), results.begin(), results.end());
-    auto wrap = gss::make_wrap(key, send_seq++, body, true);
+    auto wrap = gss::make_wrap(*context_, send_seq_++, body, true);
     if (!verifier.ok() || !wrap.ok()) std::abort();
     rpc::XdrWriter out;
     out.opaque(*wrap);
-    if (!rpc::write_record(s, accepted_reply(data_xid, *verifier, out.bytes())).ok()) return;
+    send(xid, *verifier, out.bytes());
   }
-}
+
+  BytesView script_;
+  const Key acceptor_key_{Enctype::aes256_cts_hmac_sha1_96, SecretBytes(Bytes(32, 0x77))};
+  std::optional<gss::TokenKey> context_;
+  std::uint64_t send_seq_ = kAcceptorSeq;
+  Bytes from_client_, to_client_;
+  std::size_t read_at_ = 0;
+  bool hung_up_ = false;
+};
+
+// Hands the client a FakeKadmind as its connection to the admin server.
+class FakeAdminServer final : public net::RealmTransport {
+ public:
+  explicit FakeAdminServer(BytesView script) : script_(script) {}
+  Result<net::Reply> send(std::string_view, BytesView, const net::SendOptions&) const override {
+    return Error{Errc::io, "the fake kadmind takes connections only"};
+  }
+  Result<std::unique_ptr<net::Stream>> connect(const net::KdcTarget&) const override {
+    return std::unique_ptr<net::Stream>(std::make_unique<FakeKadmind>(script_));
+  }
+  const Tracer& tracer() const override { return tracer_; }
+
+ private:
+  BytesView script_;
+  Tracer tracer_;
+};
 
 void check(const Error& e) {
   if (e.is(Errc::internal)) std::abort();
@@ -153,31 +203,23 @@ void check(const Result<T>& r) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static std::uint16_t port = 0;
-  static const int listen_fd = listener(port);
   static const Credentials creds = fuzz::service_creds({"kadmin", "admin"});
-  BytesView script(data + 1, size - 1);
-  std::thread server([&] {
-    int fd = ::accept(listen_fd, nullptr, nullptr);
-    if (fd >= 0) serve(fd, script);
-  });
-  auto client = kadm5::Client::connect(creds, {"127.0.0.1", port});
-  if (client.ok()) {
-    switch (data[0] & 7) {
-      case 0: check(client->get_principal("alice@KRBKIT.TEST")); break;
-      case 1: check(client->list_principals()); break;
-      case 2: check(client->randomize_key("alice@KRBKIT.TEST")); break;
-      case 3: check(client->get_privileges()); break;
-      case 4: check(client->get_policy("default")); break;
-      case 5: check(client->list_policies()); break;
-      case 6: check(client->get_strings("alice@KRBKIT.TEST")); break;
-      default: check(client->extract_keys("alice@KRBKIT.TEST")); break;
-    }
-    check(client->close());
-  } else {
+  const FakeAdminServer server(BytesView(data + 1, size - 1));
+  auto client = kadm5::Client::connect(creds, {"127.0.0.1", 749}, server);
+  if (!client.ok()) {
     check(client.error());
+    return 0;
   }
-  client = Error{Errc::io, "done"};  // closes the connection, so the server ends
-  server.join();
+  switch (data[0] & 7) {
+    case 0: check(client->get_principal("alice@KRBKIT.TEST")); break;
+    case 1: check(client->list_principals()); break;
+    case 2: check(client->randomize_key("alice@KRBKIT.TEST")); break;
+    case 3: check(client->get_privileges()); break;
+    case 4: check(client->get_policy("default")); break;
+    case 5: check(client->list_policies()); break;
+    case 6: check(client->get_strings("alice@KRBKIT.TEST")); break;
+    default: check(client->extract_keys("alice@KRBKIT.TEST")); break;
+  }
+  check(client->close());
   return 0;
 }
