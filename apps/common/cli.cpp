@@ -7,8 +7,10 @@
 
 #include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
+#include "krbkit/ccache/kcm.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/net/kcm_socket.hpp"
 #include "krbkit/version.hpp"
 
 namespace krbkit::cli {
@@ -73,7 +75,30 @@ int parse(CLI::App& app, int argc, char** argv) {
   return -1;
 }
 
+namespace {
+
+// KCM: caches reach the daemon through net's socket (ccache/ sits below net/).
+class KcmOverSocket final : public ccache::KcmConnection {
+ public:
+  explicit KcmOverSocket(std::unique_ptr<net::KcmSocket> s) : socket_(std::move(s)) {}
+  Result<Bytes> call(BytesView request) override { return socket_->call(request); }
+
+ private:
+  std::unique_ptr<net::KcmSocket> socket_;
+};
+
+void use_kcm_daemon() {
+  ccache::set_kcm_connector([]() -> Result<std::unique_ptr<ccache::KcmConnection>> {
+    static const std::string path = net::configured_kcm_socket();  // the profile read once, on first use
+    KRBKIT_TRY(socket, net::KcmSocket::connect(path));
+    return std::unique_ptr<ccache::KcmConnection>(std::make_unique<KcmOverSocket>(std::move(socket)));
+  });
+}
+
+}  // namespace
+
 int run_main(const std::string& prog, const std::function<Result<int>()>& body, const ErrorReport& report) {
+  use_kcm_daemon();
   auto result = body();
   if (result.ok()) return *result;
   std::fflush(stdout);

@@ -2,6 +2,7 @@
 # A throwaway Heimdal realm on 127.0.0.1 for interop tests.
 #
 #   heimdal.sh fetch                      download + unpack Heimdal once (cached)
+#   heimdal.sh fetch-kcm                  the same for Heimdal's kcm (tests/realm/kcm.sh); prints the cache
 #   heimdal.sh start DIR [--name REALM] [--owner PID]
 #   heimdal.sh stop DIR
 #
@@ -51,7 +52,7 @@ SERVICES=(
 READY=ready-2
 
 usage() {
-  echo "usage: heimdal.sh fetch | start DIR [--name REALM] [--owner PID] | stop DIR" >&2
+  echo "usage: heimdal.sh fetch | fetch-kcm | start DIR [--name REALM] [--owner PID] | stop DIR" >&2
   exit 2
 }
 
@@ -328,8 +329,29 @@ cmd_start() {
   fi
 }
 
+# Heimdal's KCM daemon (heimdal-kcm) for tests/realm/kcm.sh, unpacked into
+# <cache>/kcm-root beside the rest (which must be there: fetch first), so
+# adding it does not unpack everything again; prints <cache>.
+cmd_fetch_kcm() {
+  cache=$(cache_dir)
+  exec 8>"$cache/.lock"
+  flock 8
+  if [[ ! -x "$cache/kcm-root/usr/sbin/kcm" ]]; then
+    rm -rf "$cache/kcm.tmp" "$cache/kcm-root"
+    mkdir -p "$cache/kcm.tmp"
+    if ! (cd "$cache/kcm.tmp" && apt-get download -q heimdal-kcm) >"$cache/download-kcm.log" 2>&1; then
+      echo "heimdal.sh: apt-get download heimdal-kcm failed: $(tail -1 "$cache/download-kcm.log")" >&2
+      exit 3
+    fi
+    dpkg -x "$cache"/kcm.tmp/heimdal-kcm_*.deb "$cache/kcm-root" || die "dpkg -x heimdal-kcm failed"
+    rm -rf "$cache/kcm.tmp"
+  fi
+  echo "$cache"
+}
+
 case ${1:-} in
   fetch) (($# == 1)) || usage; cmd_fetch ;;
+  fetch-kcm) (($# == 1)) || usage; cmd_fetch_kcm ;;
   start) (($# >= 2)) || usage; shift; cmd_start "$@" ;;
   stop) (($# == 2)) || usage; stop_realm_dir "$2" ;;
   *) usage ;;

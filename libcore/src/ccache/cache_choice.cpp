@@ -5,7 +5,8 @@ namespace krbkit::ccache {
 Result<CacheChoice> choose_cache_for(std::unique_ptr<Cache> default_cache, std::string_view default_name,
                                      const Principal& client,
                                      const std::optional<Principal>& default_holder) {
-  if (default_cache->type() == "DIR" || default_cache->type() == "KEYRING") {
+  if (default_cache->type() == "DIR" || default_cache->type() == "KEYRING" ||
+      default_cache->type() == "KCM") {
     KRBKIT_TRY(found, find_in_collection(default_name, client));
     if (found) {
       KRBKIT_TRY(existing, open(*found));

@@ -43,6 +43,13 @@ std::size_t drop_keeping_order(CacheContents& contents, const std::function<bool
 void append_record(CacheContents& contents, const Credentials& cred);
 
 std::unique_ptr<Cache> make_memory_cache(std::string name);
+
+// KCM: caches (kcm_cache.cpp): a cache by residual ("" for the daemon's
+// default), the collection, switching, a new cache (GEN_NEW).
+Result<std::unique_ptr<Cache>> open_kcm_cache(std::string_view residual);
+Result<std::vector<std::string>> kcm_collection(std::string_view residual);
+Result<void> kcm_switch_to(std::string_view residual);
+Result<std::unique_ptr<Cache>> new_kcm_cache();
 std::vector<std::string> memory_cache_names();  // every MEMORY: cache of this process, full names
 
 }  // namespace krbkit::ccache::detail

@@ -108,7 +108,8 @@ Result<std::unique_ptr<Cache>> open(std::string_view name) {
   }
   if (n.type == "MEMORY") return detail::make_memory_cache(n.residual);
   if (n.type == "KEYRING") return detail::open_keyring_cache(n.residual);
-  if (n.type == "KCM" || n.type == "API" || n.type == "MSLSA")
+  if (n.type == "KCM") return detail::open_kcm_cache(n.residual);
+  if (n.type == "API" || n.type == "MSLSA")
     return Error{Errc::unsupported, "cache type " + n.type + " not supported"};
   return Error{Errc::unsupported, "unknown credential cache type " + n.type};
 }
@@ -132,6 +133,7 @@ Result<std::vector<std::string>> list_collection(std::string_view default_name) 
   std::vector<std::string> out;
   if (n.type == "MEMORY") return detail::memory_cache_names();
   if (n.type == "KEYRING") return detail::keyring_collection(n.residual);
+  if (n.type == "KCM") return detail::kcm_collection(n.residual);
   if (n.type == "FILE") {
     if (cache_file(n.residual)) out.push_back("FILE:" + n.residual);
     return out;
@@ -179,6 +181,7 @@ Result<std::vector<std::string>> list_collection(std::string_view default_name) 
 Result<void> switch_to(std::string_view cache_name) {
   const ParsedName n = split_name(cache_name);
   if (n.type == "KEYRING") return detail::keyring_switch_to(n.residual);
+  if (n.type == "KCM") return detail::kcm_switch_to(n.residual);
   if (n.type != "DIR" || n.residual.empty() || n.residual.front() != ':') {
     KRBKIT_TRY(probe, open(cache_name));  // unsupported types still fail
     (void)probe;
@@ -191,6 +194,7 @@ Result<void> switch_to(std::string_view cache_name) {
 Result<std::unique_ptr<Cache>> new_unique(std::string_view default_name) {
   const ParsedName n = split_name(default_name);
   if (n.type == "KEYRING") return detail::new_keyring_cache(n.residual);
+  if (n.type == "KCM") return detail::new_kcm_cache();
   if (n.type == "MEMORY") {
     auto names = detail::memory_cache_names();
     for (unsigned i = 1;; ++i) {

@@ -100,7 +100,7 @@ TEST_CASE("cache names resolve to their types") {
   CHECK(d->type() == "DIR");
   CHECK(d->path() == "/tmp/coll/tktABC");
 
-  for (const char* t : {"KCM", "API"}) {
+  for (const char* t : {"API"}) {
     auto r = open(std::string(t) + ":whatever");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().is(Errc::unsupported));
@@ -731,7 +731,7 @@ TEST_CASE("FILE collection is the one default cache; switching a FILE cache is a
   REQUIRE(fresh.ok());
   CHECK((*fresh)->type() == "FILE");
   CHECK(fs::path((*fresh)->path()).parent_path() == dir.path);
-  CHECK(switch_to("KCM:0").error().is(Errc::unsupported));
+  CHECK(switch_to("API:0").error().is(Errc::unsupported));
 }
 
 TEST_CASE("kinit's cache in a DIR collection: the principal's own member, else a new one, else the default") {
