@@ -94,13 +94,14 @@ Result<Bytes> AsExchange::encode_request(std::vector<PaData> padata) const {
   if (request_.request_pac)
     padata.push_back(PaData{PaType::pac_request, encode(PaPacRequest{*request_.request_pac})});
   if (cookie_) padata.push_back(*cookie_);  // the KDC's state between rounds
+  if (request_.informational_padata) {
+    padata.push_back(PaData{PaType::as_freshness, {}});
+    padata.push_back(PaData{PaType::req_enc_pa_rep, {}});
+  }
   if (!request_.armor) {
     req.padata = std::move(padata);
     return encode(req);
   }
-  // Inside FAST: the request for the encrypted padata that says whether the
-  // KDC offers FAST (MIT's fast_avail).
-  padata.push_back(PaData{PaType::req_enc_pa_rep, {}});
   KRBKIT_TRY(fx_fast, detail::armor_request(*request_.armor, body_, std::move(padata)));
   req.padata.push_back(std::move(fx_fast));
   return encode(req);
@@ -170,6 +171,7 @@ Result<AsStep> AsExchange::send_plain() {
   state_ = State::sent_plain;
   KRBKIT_TRY(request, encode_request({}));
   last_request_ = std::move(request);
+  info_padata_sent_ = request_.informational_padata;
   return AsStep{SendToKdc{last_request_, request_.client.realm, false, false}};
 }
 
@@ -194,6 +196,7 @@ Result<AsStep> AsExchange::send_with_preauth(const EtypeInfo2Entry& info, const 
   padata.push_back(std::move(pa));
   KRBKIT_TRY(request, encode_request(std::move(padata)));
   last_request_ = std::move(request);
+  info_padata_sent_ = request_.informational_padata;
   return AsStep{SendToKdc{last_request_, request_.client.realm, false, same_kdc}};
 }
 

@@ -39,6 +39,13 @@ Result<AsStep> AsExchange::on_error(const KrbError& err, std::optional<std::vect
   }
   if (err.is(KdcErr::preauth_required) && !preauth_sent)
     return on_preauth_required(err, std::move(fast_padata));
+  if (err.is(KdcErr::preauth_failed) && !preauth_sent && request_.informational_padata) {
+    // A KDC older than MIT 1.7 refuses padata it does not know: ask again
+    // without PA-AS-FRESHNESS and PA-REQ-ENC-PA-REP, once (MIT does the same).
+    trace_("The KDC refused the informational padata; retrying without it");
+    request_.informational_padata = false;
+    return send_plain();
+  }
   if (err.is(KdcErr::more_preauth_data_required) && preauth_sent && mech_ != nullptr)
     return on_more_preauth_data(err, std::move(fast_padata));
   if (preauth_sent && mech_ != nullptr && mech_->retry(err) && defaults_.kdc_timesync && !retried_skew_ &&

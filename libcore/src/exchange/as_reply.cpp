@@ -173,9 +173,10 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
   KRBKIT_TRY(enc, decode_enc_kdc_rep_part(plain->view()));
   trace_("Decrypted AS reply; session key is: {}", enctype_name(enc.key.enctype));
   KRBKIT_CHECK(verify_reply(rep, enc));
-  if (request_.armor) {  // only armored requests ask for the encrypted padata
+  if (info_padata_sent_) {  // RFC 6806 11, MIT's krb5int_fast_verify_nego
     KRBKIT_TRY(fast_avail, detail::verify_enc_pa_rep(enc, *reply_key_, last_request_));
     fast_avail_ = fast_avail;
+    if (fast_avail) trace_("The KDC offers FAST (PA-FX-FAST in the AS-REP's encrypted padata)");
   }
   AsResult result = result_of(rep, std::move(enc));
   trace_("AS reply checked: {} for {}, flags {}", name_of(result.creds.server), name_of(result.creds.client),

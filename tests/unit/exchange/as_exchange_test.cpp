@@ -11,6 +11,7 @@
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/proto/principal.hpp"
 #include "support/fake_transport.hpp"
+#include "support/padata.hpp"
 #include "support/random_fails.hpp"
 
 using namespace krbkit;
@@ -55,7 +56,7 @@ Bytes as_rep(const KdcReq& req, const Key& client_key, const ReplyShape& shape =
   EncKdcRepPart enc;
   enc.key = random_key(shape.session);
   enc.nonce = shape.nonce.value_or(body.nonce);
-  enc.flags = ticket_flags::initial | (req.padata.empty() ? 0 : ticket_flags::pre_authent);
+  enc.flags = ticket_flags::initial | (test::preauth_padata(req).empty() ? 0 : ticket_flags::pre_authent);
   if (body.kdc_options & kdc_options::forwardable) enc.flags |= ticket_flags::forwardable;
   enc.authtime = floor<seconds>(kNow) + shape.kdc_ahead;
   enc.endtime = body.till;
@@ -126,7 +127,7 @@ TEST_CASE("a principal without pre-authentication gets a TGT in one round trip")
   auto step = as.start();
   REQUIRE(step.ok());
   KdcReq req = request_of(*step);
-  CHECK(req.padata.empty());
+  CHECK(test::preauth_padata(req).empty());
   CHECK(req.req_body.nonce == 4242);
   CHECK(to_principal(*req.req_body.cname, req.req_body.realm) == alice());
   CHECK(to_principal(*req.req_body.sname, req.req_body.realm) == krbtgt_principal(kRealm, kRealm));
@@ -208,7 +209,7 @@ TEST_CASE("PREAUTH_REQUIRED: the key comes from ETYPE-INFO2's salt and s2kparams
       request_of(stale.start().value());
       auto again = stale.on_reply(krb_error(24));
       REQUIRE(again.ok());
-      CHECK(request_of(*again).padata.empty());
+      CHECK(test::preauth_padata(request_of(*again)).empty());
       auto third =
           stale.on_reply(preauth_required({{Enctype::aes256_cts_hmac_sha1_96, "NEWSALT", std::nullopt}}));
       REQUIRE(third.ok());

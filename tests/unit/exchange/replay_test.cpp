@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -19,6 +20,7 @@
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/proto/principal.hpp"
 #include "support/fake_transport.hpp"
+#include "support/padata.hpp"
 
 using namespace krbkit;
 using namespace krbkit::exchange;
@@ -60,6 +62,23 @@ struct Conversation {
   Bytes as_rep = load("as-rep.bin");
 };
 
+// kinit -f -r 2d; MIT 1.20 sends neither renewable-ok with -r nor addresses.
+config::LibDefaults mit_defaults() {
+  auto profile = config::Profile::parse(
+                     "[libdefaults]\n  default_realm = DER.TEST\n  kdc_default_options = 0\n"
+                     "  noaddresses = true\n")
+                     .value();
+  return config::LibDefaults::from(profile, "DER.TEST").value();
+}
+
+AsRequest mit_kinit_request() {
+  AsRequest request;
+  request.client = kAlice;
+  request.forwardable = true;
+  request.renew_life = hours(48);
+  return request;
+}
+
 }  // namespace
 
 TEST_CASE("replay: MIT's captured AS exchange through AsExchange, byte for byte") {
@@ -72,16 +91,12 @@ TEST_CASE("replay: MIT's captured AS exchange through AsExchange, byte for byte"
   const system_clock::time_point mit_now = mit_ts.patimestamp + microseconds(mit_ts.pausec.value_or(0));
   const std::uint32_t nonce = mit.second.req_body.nonce;
 
-  // kinit -f -r 2d; MIT 1.20 sends neither renewable-ok with -r nor addresses.
-  auto profile = config::Profile::parse(
-                     "[libdefaults]\n  default_realm = DER.TEST\n  kdc_default_options = 0\n"
-                     "  noaddresses = true\n")
-                     .value();
-  auto defaults = config::LibDefaults::from(profile, "DER.TEST").value();
-  AsRequest request;
-  request.client = kAlice;
-  request.forwardable = true;
-  request.renew_life = hours(48);
+  auto defaults = mit_defaults();
+  AsRequest request = mit_kinit_request();
+  // MIT's AS-REP answers its PA-REQ-ENC-PA-REP with the checksum of MIT's
+  // request bytes, random confounder included, which no other client sends;
+  // the next case proves that checksum is checked.
+  request.informational_padata = false;
   PasswordKeySource keys(kAlice, SecretBytes(as_bytes(std::string("userpw"))));
 
   std::vector<Bytes> sent;
@@ -126,6 +141,40 @@ TEST_CASE("replay: MIT's captured AS exchange through AsExchange, byte for byte"
   CHECK(kdc.sent() == 2);
 }
 
+TEST_CASE("replay: MIT's informational padata, and the KDC's answer checked against our own request") {
+  Conversation mit;
+  PaEncTsEnc mit_ts = timestamp_of(mit.second);
+  const system_clock::time_point mit_now = mit_ts.patimestamp + microseconds(mit_ts.pausec.value_or(0));
+  auto defaults = mit_defaults();
+  AsRequest request = mit_kinit_request();
+  PasswordKeySource keys(kAlice, SecretBytes(as_bytes(std::string("userpw"))));
+  std::vector<KdcReq> sent;
+  std::vector<Bytes> replies{mit.preauth_required, mit.as_rep};
+  test::FakeTransport kdc([&](std::string_view, BytesView req, const net::SendOptions&) -> Result<Bytes> {
+    sent.push_back(decode_as_req(req).value());
+    REQUIRE(sent.size() <= replies.size());
+    return replies[sent.size() - 1];
+  });
+  AsExchange as(request, defaults, keys, kdc.tracer(),
+                AsHooks{[&] { return mit_now; }, [&] { return mit.second.req_body.nonce; }});
+  auto result = drive(as, kdc);
+  REQUIRE(sent.size() == 2);
+  auto types = [](const KdcReq& req) {
+    std::vector<PaType> out;
+    for (const auto& pa : req.padata) out.push_back(pa.padata_type);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // The same padata types as MIT sent, in both requests.
+  CHECK(types(sent[0]) == types(mit.first));
+  CHECK(types(sent[1]) == types(mit.second));
+  // MIT's AS-REP has the enc-pa-rep flag and the checksum of MIT's second
+  // request: for ours it does not match, so the reply is refused as altered.
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().is(Errc::reply_mismatch));
+  CHECK(result.error().message().find("PA-REQ-ENC-PA-REP") != std::string::npos);
+}
+
 TEST_CASE("replay: the etype-info probe (ktutil addent -f) reads MIT's captured answers") {
   auto profile = config::Profile::parse("[libdefaults]\n  default_realm = DER.TEST\n").value();
   Conversation mit;
@@ -133,7 +182,7 @@ TEST_CASE("replay: the etype-info probe (ktutil addent -f) reads MIT's captured 
     return [reply](std::string_view, BytesView request, const net::SendOptions&) -> Result<Bytes> {
       auto req = decode_as_req(request);
       REQUIRE(req.ok());
-      CHECK(req->padata.empty());  // no pre-authentication, no key made
+      CHECK(test::preauth_padata(*req).empty());  // no pre-authentication, no key made
       return reply;
     };
   };

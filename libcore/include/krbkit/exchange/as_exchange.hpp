@@ -87,6 +87,13 @@ struct AsRequest {
   std::vector<EtypeInfo2Entry> cached_etype_info{};
   // FAST armor (kinit -T): every request of the exchange goes inside it.
   std::shared_ptr<const FastArmor> armor{};
+  // MIT's informational padata in every request: an empty PA-AS-FRESHNESS
+  // and PA-REQ-ENC-PA-REP (RFC 6806 11), whose answer says, under the reply
+  // key, whether the KDC offers FAST (fast_avail). Dropped for the rest of
+  // the exchange when a KDC refuses it (PREAUTH_FAILED to a request without
+  // pre-authentication, as MIT's pre-1.7 fallback). false only to replay a
+  // captured conversation: its reply checksums another client's bytes.
+  bool informational_padata = true;
 };
 
 // Time and randomness, replaceable in tests.
@@ -187,7 +194,8 @@ class AsExchange {
   std::shared_ptr<detail::PreauthState> preauth_state_;  // what the mechanisms keep between rounds
   std::optional<Key> reply_key_;                         // the key the AS-REP is encrypted in
   bool fast_avail_ = false;
-  bool optimistic_ = false;  // preauth sent from cached etype-info
+  bool info_padata_sent_ = false;  // the last request asked for PA-REQ-ENC-PA-REP
+  bool optimistic_ = false;        // preauth sent from cached etype-info
   bool retried_optimistic_ = false;
   bool retried_skew_ = false;
   std::chrono::microseconds offset_{0};  // KDC clock minus ours, once learned from a SKEW error
