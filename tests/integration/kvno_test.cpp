@@ -61,6 +61,19 @@ TEST_CASE("kvno: the host service and one service per enctype, as MIT's klist -e
   CHECK(count(k2.out, realm.host_principal()) == 1);
 }
 
+TEST_CASE("kvno: TGS requests armored with FAST by their own TGT, as MIT's, read inside FAST") {
+  Realm& realm = Realm::shared();
+  std::string cc = tgt_for(realm, "alice");
+  auto r =
+      realm.run({krbkit_tool("kvno"), "-c", cc, realm.host_principal()}, {{"KRB5_TRACE", "/dev/stderr"}});
+  REQUIRE_MESSAGE(r.ok(), r.err);
+  CHECK_MESSAGE(r.err.find("Armoring the TGS request with FAST") != std::string::npos, r.err);
+  // MIT's KDC offers FAST, so it answers inside it: finished checksum
+  // verified, reply key strengthened.
+  CHECK_MESSAGE(r.err.find("Processed FAST response; reply key strengthened") != std::string::npos, r.err);
+  CHECK(r.out == realm.host_principal() + ": kvno = 1\n");
+}
+
 TEST_CASE("kvno: errors and exit status as MIT's") {
   Realm& realm = Realm::shared();
   std::string cc = tgt_for(realm, "alice");

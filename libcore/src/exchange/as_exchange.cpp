@@ -206,7 +206,7 @@ Result<AsStep> AsExchange::on_reply(BytesView reply) {
   KRBKIT_TRY(decoded, decode_kdc_reply(reply));
   if (auto* err = std::get_if<KrbError>(&decoded)) {
     if (!request_.armor) return on_error(*err, std::nullopt);
-    auto fast = detail::open_fast_error(*request_.armor, *err, body_.nonce);
+    auto fast = detail::open_fast_error(request_.armor->armor_key, *err, body_.nonce);
     if (!fast) {
       state_ = State::done;
       return std::move(fast).error();

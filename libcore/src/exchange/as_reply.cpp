@@ -137,7 +137,7 @@ AsResult AsExchange::result_of(const KdcRep& rep, EncKdcRepPart enc) const {
 Result<void> AsExchange::open_reply_key(KdcRep& rep) {
   std::optional<Key> strengthen;
   if (request_.armor) {
-    KRBKIT_TRY(key, detail::open_fast_as_rep(*request_.armor, rep, body_.nonce));
+    KRBKIT_TRY(key, detail::open_fast_rep(request_.armor->armor_key, rep, body_.nonce));
     strengthen = std::move(key);
     trace_("Processed FAST response{}", strengthen ? "; reply key strengthened" : "");
   }

@@ -1,4 +1,5 @@
-// FAST armor (RFC 6113 5.4.1) and the wrapping of AS requests and replies.
+// FAST armor (RFC 6113 5.4.1) and the wrapping of AS and TGS requests and
+// replies.
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -22,7 +23,7 @@ Result<FastArmor> make_fast_armor(const Credentials& tgt) {
   gss::ApReqOptions options;  // no checksum, a fresh subkey: MIT's armor AP-REQ
   options.make_subkey = true;
   KRBKIT_TRY(sent, gss::make_ap_req(tgt, options).context("making the FAST armor AP-REQ"));
-  KRBKIT_TRY(key, cf2(*sent.subkey, tgt.session_key, pepper("subkeyarmor"), pepper("ticketarmor")));
+  KRBKIT_TRY(key, detail::subkey_armor_key(*sent.subkey, tgt.session_key));
   return FastArmor{KrbFastArmor{detail::kArmorApRequest, std::move(sent.der)}, std::move(key)};
 }
 
@@ -61,22 +62,22 @@ Result<std::shared_ptr<const FastArmor>> load_fast_armor(std::string_view cache_
 
 namespace detail {
 
-Result<PaData> armor_request(const FastArmor& armor, const KdcReqBody& body, std::vector<PaData> inner) {
-  const Bytes outer_body = encode(body);
-  const Cksumtype type = mandatory_checksum(armor.armor_key.enctype);
-  KRBKIT_TRY(sum, make_checksum(type, &armor.armor_key, KeyUsage::fast_req_chksum, outer_body));
+Result<PaData> armor_request(const Key& armor_key, const std::optional<KrbFastArmor>& armor,
+                             BytesView checksummed, const KdcReqBody& body, std::vector<PaData> inner) {
+  const Cksumtype type = mandatory_checksum(armor_key.enctype);
+  KRBKIT_TRY(sum, make_checksum(type, &armor_key, KeyUsage::fast_req_chksum, checksummed));
   KrbFastReq fast;
   fast.padata = std::move(inner);
   fast.req_body = body;
-  KRBKIT_TRY(cipher, encrypt(armor.armor_key, KeyUsage::fast_enc, encode(fast)));
+  KRBKIT_TRY(cipher, encrypt(armor_key, KeyUsage::fast_enc, encode(fast)));
   KrbFastArmoredReq armored;
-  armored.armor = armor.armor;
+  armored.armor = armor;
   armored.req_checksum = Checksum{type, std::move(sum)};
-  armored.enc_fast_req = EncryptedData{armor.armor_key.enctype, std::nullopt, std::move(cipher)};
+  armored.enc_fast_req = EncryptedData{armor_key.enctype, std::nullopt, std::move(cipher)};
   return PaData{PaType::fx_fast, encode_pa_fx_fast_request(armored)};
 }
 
-Result<KrbFastResponse> open_fast_response(const FastArmor& armor, const std::vector<PaData>& padata,
+Result<KrbFastResponse> open_fast_response(const Key& armor_key, const std::vector<PaData>& padata,
                                            std::uint32_t nonce) {
   const PaData* pa = find_padata(padata, PaType::fx_fast);
   if (pa == nullptr)
@@ -84,7 +85,7 @@ Result<KrbFastResponse> open_fast_response(const FastArmor& armor, const std::ve
                  "the reply to the armored request carries no PA-FX-FAST, so nothing in it "
                  "is protected; refused"};
   KRBKIT_TRY(rep, decode_pa_fx_fast_reply(pa->padata_value));
-  auto plain = decrypt(armor.armor_key, KeyUsage::fast_rep, rep.enc_fast_rep.cipher);
+  auto plain = decrypt(armor_key, KeyUsage::fast_rep, rep.enc_fast_rep.cipher);
   if (!plain) return mismatch("the FAST response does not decrypt with the armor key (key usage 52)");
   KRBKIT_TRY(response, decode_krb_fast_response(plain->view()));
   if (response.nonce != nonce)
@@ -93,12 +94,12 @@ Result<KrbFastResponse> open_fast_response(const FastArmor& armor, const std::ve
   return response;
 }
 
-Result<FastError> open_fast_error(const FastArmor& armor, const KrbError& outer, std::uint32_t nonce) {
+Result<FastError> open_fast_error(const Key& armor_key, const KrbError& outer, std::uint32_t nonce) {
   std::vector<PaData> outer_padata;
   if (outer.e_data && !outer.e_data->empty())
     if (auto md = decode_method_data(*outer.e_data, "KRB-ERROR.e-data METHOD-DATA"))
       outer_padata = std::move(*md);
-  auto response = open_fast_response(armor, outer_padata, nonce);
+  auto response = open_fast_response(armor_key, outer_padata, nonce);
   if (!response) {
     Error e = std::move(response).error();
     if (e.is(Errc::fast_not_used))
@@ -112,11 +113,11 @@ Result<FastError> open_fast_error(const FastArmor& armor, const KrbError& outer,
   return FastError{std::move(inner), std::move(response->padata)};
 }
 
-Result<std::optional<Key>> open_fast_as_rep(const FastArmor& armor, KdcRep& rep, std::uint32_t nonce) {
-  KRBKIT_TRY(response, open_fast_response(armor, rep.padata, nonce));
+Result<std::optional<Key>> open_fast_rep(const Key& armor_key, KdcRep& rep, std::uint32_t nonce) {
+  KRBKIT_TRY(response, open_fast_response(armor_key, rep.padata, nonce));
   if (!response.finished) return mismatch("FAST response missing finish message in KDC reply");
   const auto& finished = *response.finished;
-  auto ok = verify_checksum(finished.ticket_checksum.cksumtype, &armor.armor_key, KeyUsage::fast_finished,
+  auto ok = verify_checksum(finished.ticket_checksum.cksumtype, &armor_key, KeyUsage::fast_finished,
                             encode(rep.ticket), finished.ticket_checksum.checksum);
   if (!ok)
     return mismatch("Ticket modified in KDC reply: the FAST finished checksum (key usage 53) does not match");
@@ -124,6 +125,10 @@ Result<std::optional<Key>> open_fast_as_rep(const FastArmor& armor, KdcRep& rep,
   rep.crealm = finished.crealm;
   rep.padata = std::move(response.padata);
   return std::move(response.strengthen_key);
+}
+
+Result<Key> subkey_armor_key(const Key& subkey, const Key& ticket_session_key) {
+  return cf2(subkey, ticket_session_key, pepper("subkeyarmor"), pepper("ticketarmor"));
 }
 
 Result<Key> strengthen_reply_key(const Key& strengthen_key, const Key& reply_key) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "exchange/fast_wrap.hpp"
 #include "exchange/request_and_reply.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/crypto/crypto.hpp"
@@ -84,7 +85,8 @@ Result<Bytes> TgsExchange::make_padata_ap_req(const Bytes& body_der) {
   auth.cusec = static_cast<std::int32_t>(micros);
   auth.ctime = floor<seconds>(kdc_now);
   if (request_.subkey) {
-    KRBKIT_TRY(key, random_key(session.enctype, CryptoPolicy{true}));
+    KRBKIT_TRY(key, hooks_.subkey ? hooks_.subkey(session.enctype)
+                                  : random_key(session.enctype, CryptoPolicy{true}));
     subkey_ = key.clone();
     auth.subkey = std::move(key);
   }
@@ -136,7 +138,7 @@ Result<void> TgsExchange::make_body() {
 // As MIT: PA-S4U-X509-USER (the nonce and the user, checksummed in the
 // subkey), then PA-FOR-USER. A KDC that knows the first signs the user's
 // canonical name in its reply; others ignore it.
-Result<void> TgsExchange::add_s4u_padata(KdcReq& req) {
+Result<void> TgsExchange::add_s4u_padata(std::vector<PaData>& padata) {
   if (request_.s4u_x509_user) {
     S4uUserId id{body_.nonce, *request_.for_user, {}, s4u_options::use_reply_key_usage};
     const Key& key = subkey_ ? *subkey_ : tgt_.session_key;
@@ -145,13 +147,13 @@ Result<void> TgsExchange::add_s4u_padata(KdcReq& req) {
       KRBKIT_TRY(sent, decode_pa_s4u_x509_user(*pa));
       s4u_checksum_ = std::move(sent.checksum.checksum);
       s4u_sent_ = std::move(id);
-      req.padata.push_back(PaData{PaType::s4u_x509_user, std::move(pa).value()});
+      padata.push_back(PaData{PaType::s4u_x509_user, std::move(pa).value()});
     } else {
       trace_("No PA-S4U-X509-USER: {}", pa.error().message());
     }
   }
   KRBKIT_TRY(pa, encode_pa_for_user(*request_.for_user, tgt_.session_key));
-  req.padata.push_back(PaData{PaType::for_user, std::move(pa)});
+  padata.push_back(PaData{PaType::for_user, std::move(pa)});
   return success();
 }
 
@@ -178,11 +180,13 @@ Result<TgsStep> TgsExchange::start() {
   KdcReq req;
   req.msg_type = MsgType::tgs_req;
   KRBKIT_TRY(ap_req, make_padata_ap_req(encode(body_)));
-  req.padata.push_back(PaData{PaType::tgs_req, std::move(ap_req)});
+  std::vector<PaData> rest;  // the padata besides PA-TGS-REQ
   s4u_sent_.reset();
-  if (request_.for_user) KRBKIT_CHECK(add_s4u_padata(req));
+  if (request_.for_user) KRBKIT_CHECK(add_s4u_padata(rest));
   if (request_.pac_options != 0)
-    req.padata.push_back(PaData{PaType::pac_options, encode_pa_pac_options(request_.pac_options)});
+    rest.push_back(PaData{PaType::pac_options, encode_pa_pac_options(request_.pac_options)});
+  KRBKIT_TRY(padata, request_padata(std::move(ap_req), std::move(rest)));
+  req.padata = std::move(padata);
   req.req_body = body_;
   trace_request();
   last_request_ = encode(req);
@@ -193,12 +197,14 @@ Result<TgsStep> TgsExchange::start() {
 Result<TgsStep> TgsExchange::on_reply(BytesView reply) {
   if (!sent_ || done_) return Error{Errc::internal, "TGS exchange: reply when no request is outstanding"};
   KRBKIT_TRY(decoded, decode_kdc_reply(reply));
-  if (auto* err = std::get_if<KrbError>(&decoded)) {
-    trace_("TGS reply is an error: {}/{}", err->error_code, kdc_error(err->error_code).message());
-    if (err->is(KdcErr::err_response_too_big)) {
+  if (auto* outer = std::get_if<KrbError>(&decoded)) {
+    if (outer->is(KdcErr::err_response_too_big)) {
       trace_("Request or response is too big for UDP; retrying with TCP");
       return TgsStep{TgsSend{last_request_, kdc_realm_, true}};
     }
+    const KrbError unwrapped = unwrap_error(*outer);
+    const KrbError* err = &unwrapped;
+    trace_("TGS reply is an error: {}/{}", err->error_code, kdc_error(err->error_code).message());
     done_ = true;
     Error e = err->to_error();
     if (err->e_data) {
@@ -221,15 +227,25 @@ Result<TgsStep> TgsExchange::on_reply(BytesView reply) {
 
 // The KDC encrypts in the subkey when one was sent (usage 9), else in the
 // TGT session key (usage 8).
-Result<TgsExchange::OpenedReply> TgsExchange::open_reply(const KdcRep& rep) const {
-  if (subkey_ && rep.enc_part.etype == subkey_->enctype) {
-    if (auto p = decrypt(*subkey_, KeyUsage::tgs_rep_enc_part_subkey, rep.enc_part.cipher))
-      return OpenedReply{std::move(p).value(), KeyUsage::tgs_rep_enc_part_subkey};
-  }
-  if (rep.enc_part.etype == tgt_.session_key.enctype) {
-    if (auto p = decrypt(tgt_.session_key, KeyUsage::tgs_rep_enc_part_session_key, rep.enc_part.cipher))
-      return OpenedReply{std::move(p).value(), KeyUsage::tgs_rep_enc_part_session_key};
-  }
+// Under FAST both keys are first strengthened (RFC 6113 5.4.3).
+Result<TgsExchange::OpenedReply> TgsExchange::open_reply(const KdcRep& rep,
+                                                         const std::optional<Key>& strengthen) const {
+  auto attempt = [&](const Key& key, KeyUsage usage) -> std::optional<OpenedReply> {
+    if (rep.enc_part.etype != key.enctype) return std::nullopt;
+    std::optional<Key> strengthened;
+    if (strengthen) {
+      auto k = detail::strengthen_reply_key(*strengthen, key);
+      if (!k) return std::nullopt;
+      strengthened = std::move(k).value();
+    }
+    auto p = decrypt(strengthened ? *strengthened : key, usage, rep.enc_part.cipher);
+    if (!p) return std::nullopt;
+    return OpenedReply{std::move(p).value(), usage};
+  };
+  if (subkey_)
+    if (auto opened = attempt(*subkey_, KeyUsage::tgs_rep_enc_part_subkey)) return std::move(*opened);
+  if (auto opened = attempt(tgt_.session_key, KeyUsage::tgs_rep_enc_part_session_key))
+    return std::move(*opened);
   return Error{Errc::integrity,
                fmt::format("TGS-REP for {} ({}) decrypts neither with the subkey (key usage 9) nor with the "
                            "session key of {} (key usage 8)",
@@ -304,7 +320,9 @@ Result<void> TgsExchange::check_key_and_times(const EncKdcRepPart& enc) const {
 }
 
 Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
-  KRBKIT_TRY(opened, open_reply(rep));
+  bool armored = false;
+  KRBKIT_TRY(strengthen, open_fast(rep, armored));
+  KRBKIT_TRY(opened, open_reply(rep, strengthen));
   KRBKIT_TRY(enc, decode_enc_kdc_rep_part(opened.plain.view()));
   trace_("TGS reply decrypted with the {} (key usage {}); session key {}",
          opened.usage == KeyUsage::tgs_rep_enc_part_subkey ? "subkey" : "session key",
@@ -329,6 +347,7 @@ Result<TgsStep> TgsExchange::on_tgs_rep(KdcRep rep) {
     c.second_ticket = request_.additional_tickets.front();
   }
   result.reply_key_usage = opened.usage;
+  result.fast_armored = armored;
   trace_("TGS reply checked: {} for {}, flags {}", name_of(c.server), name_of(c.client),
          ticket_flag_letters(c.flags));
   return TgsStep{std::move(result)};

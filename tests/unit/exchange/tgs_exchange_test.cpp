@@ -319,12 +319,17 @@ TEST_CASE("PA-FOR-USER: name, realm and an HMAC-MD5 checksum in the TGT session 
   req.for_user = user;
   TgsExchange tgs(tgt, req, defaults());
   Seen s = kdc_read(send_of(tgs.start()).request, krbtgt);
-  REQUIRE(s.padata.size() == 3);
-  CHECK(s.padata[1].padata_type == PaType::s4u_x509_user);
-  CHECK(s.padata[2].padata_type == PaType::for_user);
-  // The reply names the user, not the service that asked.
+  // MIT's order: PA-TGS-REQ, PA-FX-FAST (the request armored by its own
+  // TGT), then the S4U padata, which also go inside the armor.
+  REQUIRE(s.padata.size() == 4);
+  CHECK(s.padata[1].padata_type == PaType::fx_fast);
+  CHECK(s.padata[2].padata_type == PaType::s4u_x509_user);
+  CHECK(s.padata[3].padata_type == PaType::for_user);
+  // The reply names the user, not the service that asked; this KDC knows no
+  // FAST and answers outside it, which is taken as an unarmored reply.
   TgsResult r = result_of(tgs.on_reply(kdc_reply(s, {.client = user})));
   CHECK(r.creds.client == user);
+  CHECK_FALSE(r.fast_armored);
   // A KDC that ignores PA-S4U-X509-USER (Samba's) signs nothing.
   CHECK_FALSE(r.s4u_user_signed);
 }

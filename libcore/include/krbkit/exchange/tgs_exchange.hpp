@@ -89,6 +89,13 @@ struct TgsRequest {
   // address-less tickets. An empty list sends none.
   std::optional<std::vector<HostAddress>> addresses;
   bool subkey = true;  // send a fresh Authenticator subkey (as MIT does)
+  // Armor the request with FAST, its own TGT the armor (RFC 6113 5.4.1.1:
+  // armor key KRB-FX-CF2(subkey, TGT session key)), as MIT armors every
+  // TGS-REQ. A KDC that offers FAST answers inside it: its finished
+  // checksum is verified and the reply key strengthened. One that does not
+  // answers outside FAST, and that reply is taken as an unarmored one, as
+  // MIT takes it. Needs the subkey.
+  bool fast = true;
 };
 
 // Time, nonces and keys, replaceable in tests.
@@ -96,6 +103,7 @@ struct TgsHooks {
   std::function<std::chrono::system_clock::time_point()> now;  // default: system_clock::now
   std::function<std::uint32_t()> nonce;                        // default: random, below 2^31
   std::chrono::microseconds kdc_offset{0};                     // KDC clock minus ours (cache header)
+  std::function<Result<Key>(Enctype)> subkey;                  // default: a random key
 };
 
 // The next message to send: to a KDC of `realm`.
@@ -114,6 +122,8 @@ struct TgsResult {
   std::string referral_realm;
   // Which key decrypted the reply (9: subkey, 8: session key).
   KeyUsage reply_key_usage{};
+  // The reply came inside FAST, its finished checksum verified.
+  bool fast_armored = false;
   // S4U2Self: the KDC confirmed the user's name in a signed PA-S4U-X509-USER
   // (MIT's KDC, Windows); false when it sent none (Samba's KDC).
   bool s4u_user_signed = false;
@@ -141,13 +151,18 @@ class TgsExchange {
   Result<TgsStep> on_tgs_rep(KdcRep rep);
   Result<void> choose_enctypes();
   Result<void> make_body();
-  Result<void> add_s4u_padata(KdcReq& req);
+  Result<void> add_s4u_padata(std::vector<PaData>& padata);
   void trace_request() const;
   struct OpenedReply {
     SecretBytes plain;
     KeyUsage usage;
   };
-  Result<OpenedReply> open_reply(const KdcRep& rep) const;
+  Result<OpenedReply> open_reply(const KdcRep& rep, const std::optional<Key>& strengthen) const;
+  // tgs_fast.cpp: the padata, with PA-FX-FAST when armored; the error or
+  // reply taken out of FAST.
+  Result<std::vector<PaData>> request_padata(Bytes ap_req, std::vector<PaData> rest);
+  KrbError unwrap_error(const KrbError& outer) const;
+  Result<std::optional<Key>> open_fast(KdcRep& rep, bool& armored) const;
   Result<void> check_client(const KdcRep& rep, const EncKdcRepPart& enc, bool& s4u_signed);
   Result<void> check_server(const KdcRep& rep, const EncKdcRepPart& enc, TgsResult& result) const;
   Result<void> check_key_and_times(const EncKdcRepPart& enc) const;
@@ -163,6 +178,7 @@ class TgsExchange {
   std::vector<Enctype> enctypes_;
   KdcReqBody body_;
   std::optional<Key> subkey_;
+  std::optional<Key> armor_key_;       // FAST: the request was armored with it
   std::optional<S4uUserId> s4u_sent_;  // the PA-S4U-X509-USER user-id sent
   Bytes s4u_checksum_;                 // ... and its checksum
   Bytes last_request_;
