@@ -18,6 +18,8 @@ void add_ticket_options(CLI::App& app, exchange::TicketOptions& ticket) {
   app.add_flag("-A,--no-addresses", ticket.no_addresses, "No addresses")->excludes(a);
   app.add_flag("-C,--canonicalize", ticket.canonicalize, "Ask the KDC to canonicalize the principal name");
   app.add_flag("-E,--enterprise", ticket.enterprise, "Treat the principal as an enterprise name");
+  app.add_option("-I,--input-cache", ticket.input_cache,
+                 "Pre-authenticate only as the earlier login recorded in this cache");
   auto* rp = app.add_flag("--request-pac", ticket.request_pac, "Ask for a PAC");
   app.add_flag("--no-request-pac", ticket.no_request_pac, "Ask for no PAC")->excludes(rp);
 }

@@ -16,6 +16,9 @@
 #include <sstream>
 
 #include "krbkit/ccache/cache.hpp"
+#include "krbkit/proto/messages.hpp"
+#include "krbkit/proto/principal.hpp"
+#include "realm/fake_kdc.hpp"
 #include "realm/realm.hpp"
 
 using krbkit::test::Realm;
@@ -144,4 +147,54 @@ TEST_CASE("kinit -T refuses a missing (10), unreadable (11) or expired (12) armo
   r = kinit_armored(realm, armor, "alice", realm.password("alice"));
   CHECK_MESSAGE(r.exit_code == 12, show(r));
   CHECK_MESSAGE(r.err.find("FAST armor ticket has expired") != std::string::npos, show(r));
+}
+
+TEST_CASE("kinit -T refuses (13) a KDC that answers outside FAST: the reply would not be protected") {
+  Realm& realm = Realm::shared();
+  std::string armor = keytab_armor(realm);
+  // PREAUTH_REQUIRED in the clear, as a KDC without FAST (or a forger) says it.
+  krbkit::KrbError error;
+  error.error_code = 25;
+  error.realm = realm.name();
+  error.sname = krbkit::to_principal_name(krbkit::krbtgt_principal(realm.name(), realm.name()));
+  krbkit::Bytes der = krbkit::encode(error);
+  krbkit::test::FakeKdc kdc(std::string(der.begin(), der.end()));
+  std::string conf = krbkit::test::write_kdc_config(realm, {kdc.address()});
+  std::string cc = realm.fresh_ccache();
+  RunResult r = realm.run({kinit(), "-T", armor, "-c", cc, realm.principal("alice")}, {{"KRB5_CONFIG", conf}},
+                          realm.password("alice") + "\n");
+  CHECK_MESSAGE(r.exit_code == 13, show(r));
+  CHECK_MESSAGE(r.err.find("outside FAST; refused") != std::string::npos, show(r));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK_FALSE(std::filesystem::exists(cc.substr(cc.find(':') + 1)));
+  CHECK(kdc.requests() >= 1);
+}
+
+TEST_CASE("kinit -I: only the pre-authentication the input cache recorded, as MIT's kinit -I") {
+  Realm& realm = Realm::shared();
+  std::string armor = keytab_armor(realm);
+  std::string challenge;  // pa_type 138
+  RunResult a = kinit_armored(realm, armor, "alice", realm.password("alice"), &challenge);
+  REQUIRE_MESSAGE(a.ok(), show(a));
+  std::string timestamp = realm.fresh_ccache();  // pa_type 2
+  RunResult b =
+      realm.run({kinit(), "-c", timestamp, realm.principal("alice")}, {}, realm.password("alice") + "\n");
+  REQUIRE_MESSAGE(b.ok(), show(b));
+
+  for (const std::string& tool : {kinit(), std::string("/usr/bin/kinit")}) {
+    CAPTURE(tool);
+    auto login = [&](const std::string& input, bool armored) {
+      std::vector<std::string> argv{tool, "-I", input, "-c", realm.fresh_ccache()};
+      if (armored) argv.insert(argv.end(), {"-T", armor});
+      argv.push_back(realm.principal("alice"));
+      return realm.run(argv, {}, realm.password("alice") + "\n");
+    };
+    // Encrypted challenge recorded: it needs FAST, so without -T no way in.
+    RunResult plain = login(challenge, false);
+    CHECK_MESSAGE(!plain.ok(), show(plain));
+    RunResult armored = login(challenge, true);
+    CHECK_MESSAGE(armored.ok(), show(armored));
+    RunResult again = login(timestamp, false);
+    CHECK_MESSAGE(again.ok(), show(again));
+  }
 }

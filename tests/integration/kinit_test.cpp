@@ -5,23 +5,22 @@
 // nothing). MIT's klist and kvno read and use the caches kinit writes.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <thread>
 
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/proto/constants.hpp"
+#include "realm/fake_kdc.hpp"
 #include "realm/realm.hpp"
 
+using krbkit::test::FakeKdc;
+using krbkit::test::free_port;
 using krbkit::test::Realm;
 using krbkit::test::RunResult;
 using namespace std::chrono;
@@ -61,81 +60,10 @@ std::string mit_flags(Realm& realm, const std::string& cache) {
   return m[1];
 }
 
-// A krb5.conf of our own for the realm, with these KDC lines.
 std::string write_config(Realm& realm, const std::vector<std::string>& kdcs,
                          const std::string& libdefaults = {}) {
-  std::string path = realm.fresh_path("krb5.conf");
-  std::ofstream out(path);
-  out << "[libdefaults]\n  default_realm = " << realm.name()
-      << "\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  rdns = false\n"
-      << libdefaults << "\n[realms]\n  " << realm.name() << " = {\n";
-  for (const auto& k : kdcs) out << "    kdc = " << k << "\n";
-  out << "  }\n";
-  return path;
+  return krbkit::test::write_kdc_config(realm, kdcs, libdefaults);
 }
-
-// A UDP+TCP port on 127.0.0.1 that is free now (and left closed).
-int free_port() {
-  for (int port = 20000 + getpid() % 5000;; ++port) {
-    int u = ::socket(AF_INET, SOCK_DGRAM, 0), t = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    bool ok = ::bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-              ::bind(t, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(u);
-    ::close(t);
-    if (ok) return port;
-  }
-}
-
-// A fake KDC on 127.0.0.1: reads UDP requests (and accepts TCP connections)
-// and either never answers or answers each UDP request with `answer`.
-class FakeKdc {
- public:
-  explicit FakeKdc(std::optional<std::string> answer = std::nullopt) : answer_(std::move(answer)) {
-    port_ = free_port();
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port_));
-    udp_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-    tcp_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(::bind(udp_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(::bind(tcp_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(::listen(tcp_, 8) == 0);  // connections are queued, never answered
-    timeval tv{0, 100000};
-    ::setsockopt(udp_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        char buf[4096];
-        sockaddr_in from{};
-        socklen_t len = sizeof from;
-        ssize_t n = ::recvfrom(udp_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
-        if (n <= 0) continue;
-        ++requests_;
-        if (answer_)
-          ::sendto(udp_, answer_->data(), answer_->size(), 0, reinterpret_cast<sockaddr*>(&from), len);
-      }
-    });
-  }
-  ~FakeKdc() {
-    stop_ = true;
-    thread_.join();
-    ::close(udp_);
-    ::close(tcp_);
-  }
-  int port() const { return port_; }
-  int requests() const { return requests_; }
-
- private:
-  std::optional<std::string> answer_;
-  int port_ = 0, udp_ = -1, tcp_ = -1;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> requests_{0};
-  std::thread thread_;
-};
 
 int count(const std::string& text, const std::string& needle) {
   int n = 0;

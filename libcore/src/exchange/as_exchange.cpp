@@ -146,6 +146,9 @@ Result<AsStep> AsExchange::start() {
   body_der_ = encode(body_);
 
   trace_("Getting initial credentials for {}", name_of(request_.client));
+  if (request_.only_preauth)
+    trace_("Allowing only pre-authentication type {} (the input cache's pa_type)",
+           pa_type_display(*request_.only_preauth));
   if (request_.armor)
     trace_("Armoring the request with FAST (armor key {})", enctype_name(request_.armor->armor_key.enctype));
   trace_("Requesting {} with options {}; etypes {}", name_of(server_),
@@ -155,7 +158,8 @@ Result<AsStep> AsExchange::start() {
 
   // One round trip less: a password key made from last time's etype-info.
   // (Not under FAST, whose factor needs the KDC's cookie first.)
-  if (keys_.is_password() && !retried_optimistic_ && !request_.armor) {
+  const bool timestamp_allowed = !request_.only_preauth || *request_.only_preauth == PaType::enc_timestamp;
+  if (keys_.is_password() && !retried_optimistic_ && !request_.armor && timestamp_allowed) {
     for (const auto& info : request_.cached_etype_info) {
       if (!contains(enctypes_, info.etype)) continue;
       trace_("Using cached etype-info for {}: {}", name_of(request_.client), describe(info, request_.client));

@@ -109,6 +109,9 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err,
   const bool fast = request_.armor != nullptr;
   std::vector<PaType> off;
   if (defaults_.spake_preauth_groups.empty()) off.push_back(PaType::spake);  // as MIT, without a group
+  if (request_.only_preauth)                                                 // kinit -I
+    for (const auto& m : detail::preauth_mechanisms())
+      if (m.type != *request_.only_preauth) off.push_back(m.type);
   const PreauthMech* mech =
       detail::choose_mechanism(method_data, defaults_.preferred_preauth_types, fast, off);
   if (mech == nullptr) {

@@ -192,6 +192,17 @@ std::vector<EtypeInfo2Entry> cached_etype_info(const ccache::CacheContents& cach
   return std::move(decoded).value();
 }
 
+std::optional<PaType> recorded_pa_type(const ccache::CacheContents& cache, const Principal& server) {
+  auto value = ccache::find_config(cache, kPaTypeConfigKey, unparse_principal(server));
+  if (!value || value->empty() || value->size() > 9) return std::nullopt;
+  std::int32_t number = 0;
+  for (auto byte : *value) {
+    if (byte < '0' || byte > '9') return std::nullopt;
+    number = number * 10 + (byte - '0');
+  }
+  return static_cast<PaType>(number);
+}
+
 ccache::CacheContents cache_contents(const AsResult& result) {
   ccache::CacheContents out;
   out.version = 4;

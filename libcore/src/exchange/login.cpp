@@ -44,6 +44,20 @@ Result<std::optional<std::chrono::seconds>> duration_option(const std::optional<
 
 }  // namespace
 
+namespace {
+
+// kinit -I: the pa_type the input cache recorded for the request's server.
+std::optional<PaType> input_cache_pa_type(const std::string& name, const AsRequest& req) {
+  auto cache = ccache::open(name);
+  if (!cache || !(*cache)->exists()) return std::nullopt;
+  auto contents = (*cache)->read();
+  if (!contents) return std::nullopt;
+  const Principal server = req.server.value_or(krbtgt_principal(req.client.realm, req.client.realm));
+  return recorded_pa_type(*contents, server);
+}
+
+}  // namespace
+
 Result<AsRequest> kinit_request(const TicketOptions& o, const Principal& client,
                                 const std::optional<ccache::CacheContents>& old) {
   AsRequest req;
@@ -64,6 +78,7 @@ Result<AsRequest> kinit_request(const TicketOptions& o, const Principal& client,
   if (o.request_pac || o.no_request_pac) req.request_pac = o.request_pac;
   req.canonicalize = o.canonicalize || o.enterprise;
   if (old) req.cached_etype_info = cached_etype_info(*old, client);
+  if (!o.input_cache.empty()) req.only_preauth = input_cache_pa_type(o.input_cache, req);
   return req;
 }
 

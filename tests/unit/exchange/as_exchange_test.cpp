@@ -405,6 +405,41 @@ TEST_CASE("pre-authentication krbkit cannot do is reported with what the KDC off
   CHECK(r.error().detail.find("PA-PK-AS-REQ") != std::string::npos);
 }
 
+TEST_CASE("kinit -I: only the pre-authentication the input cache recorded is tried") {
+  config::LibDefaults defaults;
+  PasswordKeySource keys(alice(), SecretBytes(std::string_view("pw")));
+  // The input cache's entry, as MIT's kinit writes it.
+  ccache::CacheContents input;
+  ccache::set_config(input, kPaTypeConfigKey, "krbtgt/TEST.REALM@TEST.REALM", as_bytes("151"));
+  REQUIRE(recorded_pa_type(input, krbtgt_principal(kRealm, kRealm)) == PaType::spake);
+  CHECK_FALSE(recorded_pa_type(input, alice()).has_value());
+  ccache::set_config(input, kPaTypeConfigKey, unparse_principal(alice()), as_bytes("2x"));
+  CHECK_FALSE(recorded_pa_type(input, alice()).has_value());
+
+  SUBCASE("encrypted timestamp recorded: used as usual") {
+    AsExchange as({.client = alice(), .only_preauth = PaType::enc_timestamp}, defaults, keys, {},
+                  fixed_hooks());
+    request_of(as.start().value());
+    auto next = as.on_reply(preauth_required({{Enctype::aes256_cts_hmac_sha1_96, "SALT", std::nullopt}}));
+    REQUIRE(next.ok());
+    CHECK(find_padata(request_of(*next).padata, PaType::enc_timestamp) != nullptr);
+  }
+  SUBCASE("SPAKE recorded, the KDC offers encrypted timestamp only: refused, not downgraded") {
+    AsExchange as({.client = alice(), .only_preauth = PaType::spake}, defaults, keys, {}, fixed_hooks());
+    request_of(as.start().value());
+    auto next = as.on_reply(preauth_required({{Enctype::aes256_cts_hmac_sha1_96, "SALT", std::nullopt}}));
+    REQUIRE_FALSE(next.ok());
+    CHECK(next.error().is(Errc::unsupported));
+  }
+  SUBCASE("cached etype-info makes no optimistic timestamp when another type is recorded") {
+    AsExchange as({.client = alice(),
+                   .cached_etype_info = {{Enctype::aes256_cts_hmac_sha1_96, "SALT", std::nullopt}},
+                   .only_preauth = PaType::spake},
+                  defaults, keys, {}, fixed_hooks());
+    CHECK(test::preauth_padata(request_of(as.start().value())).empty());
+  }
+}
+
 TEST_CASE("garbage from a KDC is a parse error, not a crash") {
   config::LibDefaults defaults;
   PasswordKeySource keys(alice(), SecretBytes(std::string_view("pw")));

@@ -94,6 +94,9 @@ struct AsRequest {
   // pre-authentication, as MIT's pre-1.7 fallback). false only to replay a
   // captured conversation: its reply checksums another client's bytes.
   bool informational_padata = true;
+  // kinit -I: the one pre-authentication type allowed, the pa_type an
+  // earlier login recorded in the input cache (MIT's allowed_preauth_type).
+  std::optional<PaType> only_preauth{};
 };
 
 // Time and randomness, replaceable in tests.
@@ -231,6 +234,10 @@ inline constexpr std::string_view kFastAvailConfigKey = "fast_avail";
 // The remembered etype-info for `client`, empty when there is none (or it
 // does not parse).
 std::vector<EtypeInfo2Entry> cached_etype_info(const ccache::CacheContents& cache, const Principal& client);
+
+// The pa_type config entry the cache holds for `server` (MIT's
+// KRB5_CC_CONF_PA_TYPE), nullopt when none or not a number.
+std::optional<PaType> recorded_pa_type(const ccache::CacheContents& cache, const Principal& server);
 
 // A whole new cache holding `result`: its client as default principal, the
 // credential, the KDC offset in the header, and (after pre-authentication

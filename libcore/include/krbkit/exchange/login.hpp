@@ -43,6 +43,10 @@ struct TicketOptions {
   bool addresses = false, no_addresses = false, request_pac = false, no_request_pac = false;
   bool canonicalize = false, enterprise = false;
   std::string service;
+  // -I: a cache from an earlier login whose pa_type for the TGS principal
+  // is then the only pre-authentication tried, as MIT's kinit -I. A cache
+  // that does not exist or holds no pa_type restricts nothing (MIT's too).
+  std::string input_cache;
 };
 // The AS request for `client` they ask for, with the etype-info the cache's
 // contents `old` remember for the client. A duration of zero or less is
