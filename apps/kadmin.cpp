@@ -1,6 +1,7 @@
-// kadmin: remote Kerberos administration over MIT's kadm5 protocol
-// (RPCSEC_GSS). Options and requests as MIT's kadmin; the RPCs are in
-// libcore/kadm5 (client.hpp), the requests in shell/kadmin_shell.*.
+// kadmin: remote Kerberos administration, with MIT's kadmind (RPCSEC_GSS)
+// or Heimdal's (its own protocol), found by itself. Options and requests as
+// MIT's kadmin; the protocols are in libcore/kadm5 (session.hpp), the
+// requests in shell/kadmin_shell.*.
 
 #include <unistd.h>
 
@@ -16,8 +17,7 @@
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
-#include "krbkit/kadm5/auth.hpp"
-#include "krbkit/kadm5/client.hpp"
+#include "krbkit/kadm5/session.hpp"
 #include "krbkit/proto/principal.hpp"
 #include "shell/kadmin_login.hpp"
 #include "shell/kadmin_shell.hpp"
@@ -28,7 +28,7 @@ using namespace krbkit;
 
 struct Options {
   shell::KadminLogin login;
-  std::string realm, query, server, enctypes;
+  std::string realm, query, server, enctypes, protocol;
   std::vector<std::string> db_args, request;
   bool json = false, stop_on_error = false;
 };
@@ -37,30 +37,6 @@ struct Options {
 // next line of the stream the requests come from.
 Result<SecretBytes> read_secret(const std::string& prompt) {
   return cli::prompt_secret(prompt, {stderr, &std::cin, false});
-}
-
-Result<kadm5::Client> connect(const config::Profile& profile, kadm5::AdminAuth auth,
-                              const std::vector<net::KdcTarget>& servers) {
-  auto ticket = kadm5::get_admin_ticket(profile, std::move(auth));
-  if (!ticket.ok()) {
-    Error e = std::move(ticket).error();
-    // MIT maps a failed pre-authentication to KADM5_BAD_PASSWORD.
-    // (PREAUTH_FAILED, BAD_INTEGRITY, or an AS-REP that does not decrypt).
-    if (e.is(KdcErr::preauth_failed) || e.is(KdcErr::ap_err_bad_integrity) || e.is(Errc::integrity))
-      e = Error{kadm5::Code::bad_password};
-    e.context.push_back("initializing kadmin interface");
-    return e;
-  }
-  // Servers located in DNS come as a list: one that cannot be reached moves
-  // us on to the next, as for KDCs; any other failure is the answer.
-  std::optional<Result<kadm5::Client>> session;
-  for (const auto& server : servers) {
-    session.emplace(kadm5::Client::connect(*ticket, {server.host, server.port}));
-    if (session->ok()) break;
-    const Error& e = session->error();
-    if (e.code.category() != std::system_category() && !e.is(Errc::io) && !e.is(Errc::timeout)) break;
-  }
-  return std::move(*session).context("initializing kadmin interface");
 }
 
 // Where requests read from standard input are: errors name the line.
@@ -140,10 +116,16 @@ Result<int> run(const Options& o) {
   auth.client = client;
   auth.realm = realm;
   auth.admin_host = servers.front().host;
-  KRBKIT_TRY(session, connect(profile, std::move(auth), servers));
+  std::optional<kadm5::Protocol> protocol;
+  if (!o.protocol.empty()) {
+    KRBKIT_TRY(p, kadm5::parse_protocol(o.protocol));
+    protocol = p;
+  }
+  KRBKIT_TRY(session,
+             shell::open_admin_session(profile, std::move(auth), servers, protocol, Tracer::from_process()));
 
   Batch batch;
-  shell::KadminShell shell(session, {realm, script_mode, o.json, defaults.default_keytab_name},
+  shell::KadminShell shell(*session, {realm, script_mode, o.json, defaults.default_keytab_name},
                            terminal_io(batch));
   int failures = 0;
   if (script_mode || !o.query.empty()) {
@@ -153,7 +135,7 @@ Result<int> run(const Options& o) {
   } else {
     failures = read_requests(shell, batch, o.stop_on_error);
   }
-  (void)session.close();
+  (void)session->close();
   return failures ? cli::kExitFailure : cli::kExitOk;
 }
 
@@ -165,7 +147,7 @@ int exit_status(const Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kadmin - Kerberos V5 administration client (MIT kadm5 protocol over RPCSEC_GSS)"};
+  CLI::App app{"kadmin - Kerberos V5 administration client (MIT's and Heimdal's kadmin protocols)"};
   krbkit::cli::add_version_flag(app, "kadmin");
   Options o;
   app.add_option("-r", o.realm, "Use this realm as the default database realm")->option_text("realm");
@@ -187,6 +169,10 @@ int main(int argc, char** argv) {
       ->option_text("enctypes");
   app.add_option("-x", o.db_args, "Database arguments (kadmin.local only; ignored remotely)")
       ->option_text("db_args");
+  app.add_option("--protocol", o.protocol,
+                 "Speak this kadmin protocol (default: kadmin_protocol, else detected)")
+      ->option_text("mit|heimdal")
+      ->check(CLI::IsMember({"mit", "heimdal"}));
   app.add_flag("--json", o.json, "Print data requests (getprinc, listprincs, getpol, ...) as JSON");
   app.add_flag("--stop-on-error", o.stop_on_error, "Stop reading requests from stdin at the first failure");
   app.prefix_command();

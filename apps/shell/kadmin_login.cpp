@@ -7,6 +7,7 @@
 #include "common/prompt.hpp"
 #include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
+#include "krbkit/net/kdc_client.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace krbkit::shell {
@@ -71,6 +72,43 @@ Result<kadm5::AdminAuth> admin_authentication(
   }
   std::cout.flush();
   return auth;
+}
+
+}  // namespace krbkit::shell
+
+namespace krbkit::shell {
+
+Result<std::unique_ptr<kadm5::Admin>> open_admin_session(const config::Profile& profile,
+                                                         kadm5::AdminAuth auth,
+                                                         const std::vector<net::KdcTarget>& servers,
+                                                         std::optional<kadm5::Protocol> protocol,
+                                                         const Tracer& trace) {
+  if (!protocol) {
+    KRBKIT_TRY(configured, kadm5::configured_protocol(profile, auth.realm));
+    protocol = configured;
+  }
+  auto ticket = kadm5::get_admin_ticket(profile, std::move(auth));
+  if (!ticket.ok()) {
+    Error e = std::move(ticket).error();
+    // MIT maps a failed pre-authentication to KADM5_BAD_PASSWORD.
+    // (PREAUTH_FAILED, BAD_INTEGRITY, or an AS-REP that does not decrypt).
+    if (e.is(KdcErr::preauth_failed) || e.is(KdcErr::ap_err_bad_integrity) || e.is(Errc::integrity))
+      e = Error{kadm5::Code::bad_password};
+    e.context.push_back("initializing kadmin interface");
+    return e;
+  }
+  // Servers located in DNS come as a list: one that cannot be reached moves
+  // us on to the next, as for KDCs; any other failure is the answer. The
+  // protocol found at the first one is kept for the rest of the session.
+  const net::KdcClient direct{config::Profile{}, trace};  // a connection needs no krb5.conf
+  std::optional<Result<std::unique_ptr<kadm5::Admin>>> session;
+  for (const auto& server : servers) {
+    session.emplace(kadm5::open_session(*ticket, {server.host, server.port}, direct, protocol));
+    if (session->ok()) break;
+    const Error& e = session->error();
+    if (e.code.category() != std::system_category() && !e.is(Errc::io) && !e.is(Errc::timeout)) break;
+  }
+  return std::move(*session).context("initializing kadmin interface");
 }
 
 }  // namespace krbkit::shell

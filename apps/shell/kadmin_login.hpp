@@ -4,12 +4,15 @@
 // password (-w, --password-file, else a prompt).
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/secret.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/kadm5/auth.hpp"
+#include "krbkit/kadm5/session.hpp"
 #include "krbkit/net/locate.hpp"
 
 namespace krbkit::shell {
@@ -41,5 +44,16 @@ Result<std::vector<net::KdcTarget>> admin_servers(const std::string& given, cons
 Result<kadm5::AdminAuth> admin_authentication(
     const KadminLogin& login, const std::string& shown, bool quiet,
     std::function<Result<SecretBytes>(const std::string& prompt)> prompt);
+
+// The kadmin/admin ticket for `auth` (auth.realm's), then a session with
+// the first of `servers` that can be reached, in `protocol`, else the
+// realm's kadmin_protocol in krb5.conf, else the one the server is found to
+// speak. Errors carry "initializing kadmin interface", as MIT's do; a failed
+// pre-authentication is MIT's KADM5_BAD_PASSWORD.
+Result<std::unique_ptr<kadm5::Admin>> open_admin_session(const config::Profile& profile,
+                                                         kadm5::AdminAuth auth,
+                                                         const std::vector<net::KdcTarget>& servers,
+                                                         std::optional<kadm5::Protocol> protocol,
+                                                         const Tracer& trace = {});
 
 }  // namespace krbkit::shell

@@ -13,9 +13,10 @@
 # wrapper scripts in <cache>/bin that run Heimdal's tools with its libraries.
 # `fetch` exits 3 when the packages cannot be downloaded (tests then skip).
 #
-# `start` runs Heimdal's kdc (UDP+TCP) and kpasswdd (UDP) on free ports below
-# 32768 (no kadmind: it cannot be bound to loopback only, and its protocol is
-# Heimdal's own) with realm HKRBKIT.TEST, principals alice (pre-authentication
+# `start` runs Heimdal's kdc (UDP+TCP), kpasswdd (UDP) and kadmind (TCP, one
+# per connection behind kadmind_relay.py, since kadmind cannot be bound to
+# loopback only; ACL: admin/admin may do everything, get-keys included) on
+# free ports below 32768 with realm HKRBKIT.TEST, principals alice (pre-authentication
 # required), bob, carol (password changes, minimum length 8), dave (password
 # expired), admin/admin and host/server.krbkit.test (keytab DIR/host.keytab),
 # one service per enctype Heimdal has, and writes DIR/env like realm.sh
@@ -154,6 +155,7 @@ write_conf() {
     $realm = {
         kdc = 127.0.0.1:$kdc_port
         kpasswd_server = 127.0.0.1:$kpasswd_port
+        admin_server = 127.0.0.1:$kadmin_port
     }
 
 [domain_realm]
@@ -222,9 +224,12 @@ write_env() {
     put KDC_HOST 127.0.0.1
     put KDC_PORT "$kdc_port"
     put KPASSWD_PORT "$kpasswd_port"
+    put KADMIN_PORT "$kadmin_port"
     put KDC_PID "$(cat "$dir/kdc.pid")"
     put KPASSWDD_PID "$(cat "$dir/kpasswdd.pid")"
+    put KADMIND_PID "$(cat "$dir/kadmind.pid")"
     put KDC_LOG "$dir/kdc.log"
+    put KADMIND_LOG "$dir/kadmind.log"
     put HEIMDAL_BIN "$cache/bin"
     put SERVER_HOST "$SERVER_HOST"
     put ALICE_PRINCIPAL "alice@$realm"
@@ -260,18 +265,23 @@ start_daemons() {
   setsid "$b/kpasswdd" --config-file="$dir/krb5.conf" --addresses=127.0.0.1 --port="$kpasswd_port" \
     --realm="$realm" </dev/null >>"$dir/kpasswdd.out" 2>&1 9>&- &
   echo $! >"$dir/kpasswdd.pid"
+  setsid python3 "$here/kadmind_relay.py" "$kadmin_port" "$b/kadmind" --config-file="$dir/krb5.conf" \
+    --realm="$realm" </dev/null >>"$dir/kadmind.out" 2>&1 9>&- &
+  echo $! >"$dir/kadmind.pid"
   for ((i = 0; i < 200; i++)); do
     if port_listening udp "$kdc_port" && port_listening tcp "$kdc_port" &&
-      port_listening udp "$kpasswd_port"; then
+      port_listening udp "$kpasswd_port" && port_listening tcp "$kadmin_port"; then
       return 0
     fi
-    if ! pid_alive "$(cat "$dir/kdc.pid")" || ! pid_alive "$(cat "$dir/kpasswdd.pid")"; then
+    if ! pid_alive "$(cat "$dir/kdc.pid")" || ! pid_alive "$(cat "$dir/kpasswdd.pid")" ||
+      ! pid_alive "$(cat "$dir/kadmind.pid")"; then
       break
     fi
     sleep 0.02
   done
   stop_pidfile "$dir/kdc.pid"
   stop_pidfile "$dir/kpasswdd.pid"
+  stop_pidfile "$dir/kadmind.pid"
   return 1
 }
 
@@ -298,9 +308,9 @@ cmd_start() {
   export KRB5_CONFIG=$dir/krb5.conf
   unset KRB5CCNAME KRB5_KTNAME KRB5_TRACE
 
-  kdc_port=0 kpasswd_port=0
+  kdc_port=0 kpasswd_port=0 kadmin_port=0
   write_conf
-  echo "admin/admin@$realm all" >"$dir/kadmind.acl"
+  echo "admin/admin@$realm all,get-keys" >"$dir/kadmind.acl"
   principal_commands | "$cache/bin/kadmin" --config-file="$dir/krb5.conf" -l >"$dir/kadmin-l.out" 2>&1 ||
     die "Heimdal kadmin -l failed in $dir: $(tail -1 "$dir/kadmin-l.out")"
   if [[ -s "$dir/kadmin-l.out" ]]; then
@@ -311,8 +321,8 @@ cmd_start() {
   flock 9
   local attempt ok=""
   for ((attempt = 0; attempt < 20; attempt++)); do
-    pick_ports 2
-    kdc_port=${PICKED[0]} kpasswd_port=${PICKED[1]}
+    pick_ports 3
+    kdc_port=${PICKED[0]} kpasswd_port=${PICKED[1]} kadmin_port=${PICKED[2]}
     write_conf
     if start_daemons; then
       ok=1
@@ -320,7 +330,7 @@ cmd_start() {
     fi
   done
   exec 9>&-
-  [[ -n "$ok" ]] || die "Heimdal kdc/kpasswdd did not start in $dir: $(tail -2 "$dir/kdc.out" "$dir/kpasswdd.out" "$dir/kdc.log" 2>/dev/null | tr '\n' ' ')"
+  [[ -n "$ok" ]] || die "Heimdal kdc/kpasswdd/kadmind did not start in $dir: $(tail -2 "$dir/kdc.out" "$dir/kpasswdd.out" "$dir/kadmind.out" "$dir/kdc.log" 2>/dev/null | tr '\n' ' ')"
 
   wait_for_kdc "$dir/krb5.conf" "$realm" "$kdc_port"
   write_env

@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -36,6 +38,11 @@ class TcpStream final : public Stream {
   }
 
   Result<void> read_exact(std::span<std::uint8_t> out) override {
+    // Acknowledge at once: a server that writes a reply's length and body
+    // separately (Heimdal's kadmind) holds the body back (Nagle) until the
+    // length is acknowledged, which a delayed ACK makes take 40 ms.
+    const int on = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
     while (!out.empty()) {
       ssize_t n = ::recv(fd_, out.data(), out.size(), 0);
       if (n < 0) {

@@ -1,7 +1,7 @@
 #pragma once
 // The kadm5 requests, as an interface: kadm5::Client sends them to MIT's
-// kadmind; kadmin's interpreter takes any implementation (its unit tests a
-// fake one). Names are full names with a realm ("alice@KRBKIT.TEST"); errors
+// kadmind, kadm5::HeimdalClient to Heimdal's (session.hpp picks one); kadmin's interpreter takes any
+// implementation (its unit tests a fake one). Names are full names with a realm ("alice@KRBKIT.TEST"); errors
 // are kadm5_category() errors with MIT's messages (client.hpp).
 
 #include <cstdint>
@@ -50,6 +50,8 @@ class Admin {
                                   const std::optional<std::string_view>& value) = 0;
   // kvno 0 = every version.
   virtual Result<std::vector<ExtractedKey>> extract_keys(std::string_view name, std::uint32_t kvno) = 0;
+  // Ends the session politely where the protocol has a way (MIT: RPCSEC_GSS DESTROY).
+  virtual Result<void> close() { return success(); }
 
  protected:
   Admin() = default;

@@ -95,7 +95,7 @@ class Client final : public Admin {
   Result<std::vector<ExtractedKey>> extract_keys(std::string_view name, std::uint32_t kvno = 0) override;
 
   // RPCSEC_GSS DESTROY; the connection closes when the Client goes away.
-  Result<void> close();
+  Result<void> close() override;
 
  private:
   explicit Client(std::unique_ptr<rpc::GssClient> rpc) : rpc_(std::move(rpc)) {}
