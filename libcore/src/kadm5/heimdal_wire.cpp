@@ -386,10 +386,11 @@ Error code_error(std::int32_t code) {
       {std::nullopt, "Incremental propagation log must be upgraded"},
   };
   const std::int32_t first_later = static_cast<std::int32_t>(Code::gss_error);
-  const std::int32_t index = code - kErrorBase - (first_later - kErrorBase);
-  if (code < first_later || index >= static_cast<std::int32_t>(std::size(kLater)))
+  // In 64 bits: any int32 may come from the server.
+  const std::int64_t index = std::int64_t{code} - first_later;
+  if (index < 0 || index >= static_cast<std::int64_t>(std::size(kLater)))
     return Error{server_code(static_cast<std::uint32_t>(code))};
-  const Later& later = kLater[index];
+  const Later& later = kLater[static_cast<std::size_t>(index)];
   if (later.mit) return Error{*later.mit};
   return Error{Code::failure, later.heimdal_words};
 }

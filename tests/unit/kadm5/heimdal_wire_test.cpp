@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <climits>
+
 #include "krbkit/config/profile.hpp"
 #include "krbkit/kadm5/session.hpp"
 
@@ -252,6 +254,9 @@ TEST_CASE("Heimdal codes read as MIT's client words them") {
   Error policy_ops = code_error(base + 52);
   CHECK(policy_ops.detail == "Policy operations not supported");
   CHECK(code_error(base + 7).code == make_error_code(Code::dup));
+  // Codes far from the table, at both ends of int32, pass through.
+  CHECK(code_error(INT32_MIN).code == server_code(0x80000000u));
+  CHECK(code_error(INT32_MAX).code == server_code(0x7fffffffu));
   // krb5 codes pass through.
   CHECK(code_error(-1765328378).code == server_code(static_cast<std::uint32_t>(-1765328378)));
 }
