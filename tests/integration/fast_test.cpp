@@ -198,3 +198,26 @@ TEST_CASE("kinit -I: only the pre-authentication the input cache recorded, as MI
     CHECK_MESSAGE(again.ok(), show(again));
   }
 }
+
+// Heimdal 7.8's KDC encrypts its challenge in the client challenge key, not
+// the KDC one; that still proves it knows the key, and is accepted.
+TEST_CASE("Heimdal's KDC: kinit -T with a keytab login's armor, encrypted challenge inside FAST") {
+  Realm* h = Realm::shared_heimdal();
+  if (h == nullptr) {
+    MESSAGE(*krbkit::test::heimdal_unavailable());
+    return;
+  }
+  std::string armor = keytab_armor(*h);
+  std::string cc;
+  RunResult r = kinit_armored(*h, armor, "alice", h->password("alice"), &cc);
+  REQUIRE_MESSAGE(r.ok(), show(r));
+  auto lines = mit_config_lines(*h, cc);
+  const std::string pa_type = "config: pa_type(krbtgt/" + h->name() + "@" + h->name() + ") = 138";
+  CHECK_MESSAGE(std::find(lines.begin(), lines.end(), pa_type) != lines.end(), show(r));
+  // A wrong password inside FAST is still a wrong password.
+  RunResult wrong = kinit_armored(*h, armor, "alice", "not-her-password");
+  CHECK_MESSAGE(wrong.exit_code == 3, show(wrong));
+  // The armored TGT gets a service ticket (the TGS request armored by it).
+  RunResult kvno = h->run({krbkit::test::krbkit_tool("kvno"), "-c", cc, h->host_principal()});
+  CHECK_MESSAGE(kvno.ok(), show(kvno));
+}

@@ -37,6 +37,13 @@ Result<void> verify_kdc_challenge(const PreauthInput& in, const std::vector<PaDa
   KRBKIT_TRY(key, challenge_key(in, "kdcchallengearmor"));
   KRBKIT_TRY(data, decode_encrypted_data(pa->padata_value));
   auto plain = decrypt(key, KeyUsage::enc_challenge_kdc, data.cipher);
+  if (!plain) {
+    // Heimdal's KDC before 8 encrypts its challenge in the client challenge
+    // key (kdc/kerberos5.c make_pa_enc_challange). That proves the same: the
+    // KDC knows the long-term key. (MIT's client ignores a failure here.)
+    KRBKIT_TRY(client_key, challenge_key(in, "clientchallengearmor"));
+    plain = decrypt(client_key, KeyUsage::enc_challenge_kdc, data.cipher);
+  }
   if (!plain)
     return Error{Errc::reply_mismatch,
                  "the KDC's encrypted challenge does not decrypt with the KDC challenge key (key usage 55)"};

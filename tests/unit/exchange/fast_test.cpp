@@ -56,6 +56,7 @@ struct Misbehave {
   bool bad_finished = false;   // finished checksum over another ticket
   bool tampered_strengthen = false;
   bool bad_kdc_challenge = false;
+  bool heimdal7_kdc_challenge = false;        // in the client challenge key, as Heimdal 7.8's KDC
   std::optional<std::int32_t> inner_error{};  // answer the challenge with this error
 };
 
@@ -177,7 +178,9 @@ Bytes FastKdc::as_rep(const KrbFastReq& fast) const {
       floor<seconds>(kNow), 0, kRealm, to_principal_name(user()),
       Checksum{type,
                make_checksum(type, &armor_.armor_key, KeyUsage::fast_finished, encode(checked)).value()}};
-  Key kdc_challenge = m_.bad_kdc_challenge ? random_key(kAes) : challenge_key("kdcchallengearmor");
+  Key kdc_challenge = m_.bad_kdc_challenge        ? random_key(kAes)
+                      : m_.heimdal7_kdc_challenge ? challenge_key("clientchallengearmor")
+                                                  : challenge_key("kdcchallengearmor");
   auto challenge = encrypt(kdc_challenge, KeyUsage::enc_challenge_kdc, encode(timestamp(kNow))).value();
   std::vector<PaData> padata{
       PaData{PaType::encrypted_challenge, encode(EncryptedData{kAes, std::nullopt, std::move(challenge)})}};
@@ -281,6 +284,11 @@ TEST_CASE("FAST: the KDC's encrypted challenge must be in the KDC challenge key"
   REQUIRE_FALSE(run.outcome.ok());
   CHECK(run.outcome.error().is(Errc::reply_mismatch));
   CHECK(run.outcome.error().message().find("key usage 55") != std::string::npos);
+}
+
+TEST_CASE("FAST: Heimdal 7's KDC challenge, in the client challenge key, still proves the key") {
+  Run run = run_exchange({.heimdal7_kdc_challenge = true});
+  CHECK_MESSAGE(run.outcome.ok(), run.outcome.error().message());
 }
 
 TEST_CASE("FAST: the KRB-ERROR inside PA-FX-ERROR is the one reported") {
