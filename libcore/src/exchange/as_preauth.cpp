@@ -118,6 +118,14 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err,
     std::vector<std::string> offered;
     for (const auto& p : method_data) offered.push_back(pa_type_display(p.padata_type));
     const bool offers_fast = !fast && find_padata(method_data, PaType::fx_fast) != nullptr;
+    if (request_.only_preauth)
+      return Error{
+          Errc::unsupported,
+          fmt::format("the KDC offers pre-authentication {} for {}; the input cache (kinit -I) allows "
+                      "only {}{}",
+                      fmt::join(offered, ", "), name_of(request_.client),
+                      pa_type_display(*request_.only_preauth),
+                      offers_fast ? ", which may need FAST (kinit -T)" : "")};
     return Error{
         Errc::unsupported,
         fmt::format("the KDC offers pre-authentication {} for {}; krbkit {}supports {}{}",

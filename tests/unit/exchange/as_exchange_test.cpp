@@ -430,6 +430,8 @@ TEST_CASE("kinit -I: only the pre-authentication the input cache recorded is tri
     auto next = as.on_reply(preauth_required({{Enctype::aes256_cts_hmac_sha1_96, "SALT", std::nullopt}}));
     REQUIRE_FALSE(next.ok());
     CHECK(next.error().is(Errc::unsupported));
+    CHECK(next.error().detail.find("the input cache (kinit -I) allows only PA-SPAKE (151)") !=
+          std::string::npos);
   }
   SUBCASE("cached etype-info makes no optimistic timestamp when another type is recorded") {
     AsExchange as({.client = alice(),
