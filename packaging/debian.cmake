@@ -24,7 +24,7 @@ function(deb_install_stripped target destination name)
           COMPONENT deb_tools EXCLUDE_FROM_ALL)
 endfunction()
 
-# krbkit's own commands (KRBKIT_OWN_COMMANDS: kcc), which MIT and Heimdal do
+# krbkit's own commands (KRBKIT_OWN_COMMANDS: kcc, kdiag), which MIT and Heimdal do
 # not have, go in under their plain names, outside the alternatives.
 foreach(cmd ${KRBKIT_OWN_COMMANDS})
   deb_install_stripped(${cmd} ${CMAKE_INSTALL_BINDIR} ${cmd})
@@ -100,7 +100,7 @@ set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_NAME krbkit)
 set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_CONTROL_EXTRA "${maintainer_scripts}")
 set(CPACK_COMPONENT_DEB_TOOLS_DESCRIPTION
-    "Kerberos client tools in place of MIT's or Heimdal's\nkinit, klist, kdestroy, kswitch, kvno, kpasswd, kadmin and ktutil, installed\nas krbkit-<command> and chosen with update-alternatives beside MIT's and\nHeimdal's tools; caches and keytabs are shared with both. Also kcc, which\ncopies tickets between caches and to and from KRB-CRED (.kirbi) files.")
+    "Kerberos client tools in place of MIT's or Heimdal's\nkinit, klist, kdestroy, kswitch, kvno, kpasswd, kadmin and ktutil, installed\nas krbkit-<command> and chosen with update-alternatives beside MIT's and\nHeimdal's tools; caches and keytabs are shared with both. Also kcc, which\ncopies tickets between caches and to and from KRB-CRED (.kirbi) files, and\nkdiag, which finds what is wrong between a host and its realm's servers.")
 set(CPACK_DEBIAN_LIBRARY_PACKAGE_NAME libkrbkit0)
 set(CPACK_DEBIAN_LIBRARY_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_LIBRARY_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/triggers)

@@ -62,10 +62,12 @@ check_installed() {
     resolves_to /usr/share/man/man1/$cmd.1.gz /usr/share/man/man1/krbkit-$cmd.1.gz || fail "man 1 $cmd is not krbkit's"
     "/usr/bin/$cmd" --version | grep -q "^$cmd (krbkit) " || fail "$cmd --version through the alternative"
   done
-  # kcc, krbkit's own command, is a plain file under its own name.
-  [[ -f /usr/bin/kcc && ! -L /usr/bin/kcc ]] || fail "/usr/bin/kcc is not a plain file"
-  [[ -f /usr/share/man/man1/kcc.1.gz && ! -e /usr/bin/krbkit-kcc ]] || fail "kcc's man page missing, or a krbkit-kcc"
-  kcc --version | grep -q "^kcc (krbkit) " || fail "kcc --version"
+  # kcc and kdiag, krbkit's own commands, are plain files under their own names.
+  for own in kcc kdiag; do
+    [[ -f /usr/bin/$own && ! -L /usr/bin/$own ]] || fail "/usr/bin/$own is not a plain file"
+    [[ -f /usr/share/man/man1/$own.1.gz && ! -e /usr/bin/krbkit-$own ]] || fail "$own's man page missing, or a krbkit-$own"
+    $own --version | grep -q "^$own (krbkit) " || fail "$own --version"
+  done
 }
 
 # switch_and_back OTHER: kinit's group set to OTHER (its man page along), then auto again.

@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 # Plain text of a man page: font escapes dropped, \- turned into -.
 man_text() { sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' "$1"; }
 
-for tool in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil kcc; do
+for tool in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil kcc kdiag; do
   help=$("$bin/$tool" --help) || fail "$tool --help exits non-zero"
   [[ $help == *Usage* ]] || fail "$tool --help prints no usage"
   version=$("$bin/$tool" --version) || fail "$tool --version exits non-zero"

@@ -24,7 +24,7 @@ cmake --install "$build" --prefix "$prefix" >"$prefix.log" 2>&1 || {
 }
 rm -f "$prefix.log"
 
-for cmd in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil kcc; do
+for cmd in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil kcc kdiag; do
   [[ -x "$prefix/bin/$cmd" ]] || fail "bin/$cmd is missing"
   "$prefix/bin/$cmd" --version | grep -q "^$cmd (krbkit) " || fail "installed $cmd --version"
   [[ -f "$prefix/share/man/man1/$cmd.1" ]] || fail "share/man/man1/$cmd.1 is missing"

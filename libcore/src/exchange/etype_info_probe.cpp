@@ -42,16 +42,21 @@ class EtypeInfoRecorder final : public KeySource {
 
 }  // namespace
 
-Result<EtypeInfo2Entry> fetch_etype_info(const config::Profile& profile, const Principal& principal,
-                                         std::optional<Enctype> e, const net::RealmTransport& kdcs) {
-  KRBKIT_TRY(defaults, config::LibDefaults::from(profile, principal.realm));
+AsRequest probe_as_request(const Principal& client) {
   AsRequest request;
-  request.client = principal;
+  request.client = client;
   request.lifetime = std::chrono::hours(1);
   request.renew_life = std::chrono::seconds(0);
   request.forwardable = false;
   request.proxiable = false;
   request.with_addresses = false;
+  return request;
+}
+
+Result<EtypeInfo2Entry> fetch_etype_info(const config::Profile& profile, const Principal& principal,
+                                         std::optional<Enctype> e, const net::RealmTransport& kdcs) {
+  KRBKIT_TRY(defaults, config::LibDefaults::from(profile, principal.realm));
+  AsRequest request = probe_as_request(principal);
   if (e) request.enctypes = {*e};
   kdcs.tracer()("Asking the KDC for the salt of {} ({})", unparse_principal(principal),
                 e ? enctype_name(*e) : std::string("its choice"));

@@ -156,10 +156,26 @@ Result<KdcTarget> parse_server(std::string_view entry, std::uint16_t port) {
   return t;
 }
 
+const char* source_name(ServerSource s) {
+  switch (s) {
+    case ServerSource::config: return "krb5.conf";
+    case ServerSource::uri: return "uri";
+    case ServerSource::srv: return "srv";
+    case ServerSource::realm_name: return "realm-name";
+  }
+  return "?";
+}
+
 Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::string_view realm,
                                       const LocateOptions& options) {
+  KRBKIT_TRY(located, locate_with_source(profile, realm, options));
+  return std::move(located.servers);
+}
+
+Result<LocatedServers> locate_with_source(const config::Profile& profile, std::string_view realm,
+                                          const LocateOptions& options) {
   KRBKIT_TRY(found, from_profile(profile, realm, options.service));
-  if (!found.empty()) return found;
+  if (!found.empty()) return LocatedServers{std::move(found), ServerSource::config};
 
   bool dns = true;
   if (options.dns_lookup) {
@@ -168,12 +184,13 @@ Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::strin
     dns = config::libdefault_dns_lookup(profile, "dns_lookup_kdc", true);
   }
   if (dns && !realm.empty()) {
-    found = locate_in_dns(profile, realm, options.service, options.trace);
-    if (!found.empty()) return found;
+    ServerSource source = ServerSource::srv;
+    found = locate_in_dns(profile, realm, options.service, options.trace, source);
+    if (!found.empty()) return LocatedServers{std::move(found), source};
   }
   if (options.service == Service::kdc && !realm.empty()) {
     found.push_back(KdcTarget{std::string(realm), 88, Transport::any, true});
-    return found;
+    return LocatedServers{std::move(found), ServerSource::realm_name};
   }
   auto looked_for = relations(options.service);
   if (options.service == Service::kpasswd) looked_for.push_back("admin_server");

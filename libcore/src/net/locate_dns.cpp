@@ -113,13 +113,15 @@ Result<UriServer> parse_krb5srv_uri(std::string_view uri, std::uint16_t default_
 }
 
 std::vector<KdcTarget> locate_in_dns(const config::Profile& profile, std::string_view realm, Service service,
-                                     const Tracer& trace) {
+                                     const Tracer& trace, ServerSource& source) {
   // MIT reads dns_uri_lookup with profile_get_boolean; a word it does not know is the default.
   auto uri = config::libdefault_strict_boolean(profile, "dns_uri_lookup", true);
   if (!uri || *uri) {
     auto found = from_uri(realm, service, trace);
+    source = ServerSource::uri;
     if (!found.empty()) return found;
   }
+  source = ServerSource::srv;
   return from_srv(realm, service, trace);
 }
 

@@ -7,10 +7,16 @@
 #include "krbkit/base/result.hpp"
 #include "krbkit/base/trace.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/exchange/as_exchange.hpp"
 #include "krbkit/net/realm_transport.hpp"
 #include "krbkit/proto/messages.hpp"
 
 namespace krbkit::exchange {
+
+// The AS request of a probe that stops at the KDC's first answer (this one,
+// kdiag's): for `client`, one hour, nothing renewable, forwardable or
+// proxiable, no addresses.
+AsRequest probe_as_request(const Principal& client);
 
 // The salt (and s2kparams) the KDC uses for `principal`'s key of enctype `e`,
 // from the first AS-REQ of an AsExchange (no pre-authentication): the

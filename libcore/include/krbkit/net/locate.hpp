@@ -76,8 +76,22 @@ struct UriServer {
 };
 Result<UriServer> parse_krb5srv_uri(std::string_view uri, std::uint16_t default_port);
 
-// The servers for `realm`, in order of preference. When there are none (e.g.
-// no primary KDC is configured), not_found_error().
+// Where a list of servers came from (kdiag reports it).
+enum class ServerSource { config, uri, srv, realm_name };
+// "krb5.conf", "uri", "srv", "realm-name".
+const char* source_name(ServerSource s);
+
+struct LocatedServers {
+  std::vector<KdcTarget> servers;
+  ServerSource source = ServerSource::config;
+};
+
+// The servers for `realm`, in order of preference, and where they were
+// found. When there are none (e.g. no primary KDC is configured),
+// not_found_error().
+Result<LocatedServers> locate_with_source(const config::Profile& profile, std::string_view realm,
+                                          const LocateOptions& options = {});
+// The same without the source.
 Result<std::vector<KdcTarget>> locate(const config::Profile& profile, std::string_view realm,
                                       const LocateOptions& options = {});
 inline Result<std::vector<KdcTarget>> locate_kdcs(const config::Profile& profile, std::string_view realm,
