@@ -47,6 +47,7 @@ int exit_code_for(const Error& error) {
       case Errc::armor_unreadable: return kExitArmorUnreadable;
       case Errc::armor_expired: return kExitArmorExpired;
       case Errc::fast_not_used: return kExitFastNotUsed;
+      case Errc::certificate_refused: return kExitCertificateRefused;
       default: return kExitFailure;
     }
   }

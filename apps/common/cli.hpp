@@ -31,6 +31,7 @@ enum Exit : int {
   kExitFastNotUsed = 13,         // kinit -T: the KDC answered without FAST
   kExitRenewableLifeEnded = 14,  // kinit --keep-renewed: renewable life used up, no keytab
   kExitTicketExpired = 15,       // kinit --keep-renewed: the ticket expired before a renewal succeeded
+  kExitCertificateRefused = 16,  // every KDC tried was an HTTPS proxy whose certificate was refused
 };
 
 // The exit status that fits an error.

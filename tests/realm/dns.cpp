@@ -3,16 +3,10 @@
 #include <fmt/format.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
+#include <cstdlib>
 #include <system_error>
-
-#include "realm/realm.hpp"
 
 namespace krbkit::test {
 namespace {
@@ -24,34 +18,8 @@ std::string script() {
 
 }  // namespace
 
-DnsServer::DnsServer(const std::string& records) : dir_(make_temp_dir("krbkit-dns")) {
-  std::ofstream(dir_ + "/records.conf") << records;
-  RunResult r = run_process({"bash", script(), "start", dir_, "--owner", std::to_string(::getpid())});
-  if (!r.ok()) {
-    run_process({"bash", script(), "stop", dir_});
-    throw std::runtime_error("cannot start dnsmasq in " + dir_ + ": " + r.err);
-  }
-  auto values = read_env_file(dir_ + "/dns.env");
-  address_ = values.at("DNS_ADDRESS");
-  resolv_conf_ = values.at("RESOLV_CONF");
-}
-
-DnsServer::~DnsServer() {
-  try {
-    run_process({"bash", script(), "stop", dir_}, {}, {}, std::chrono::seconds(30));
-    std::error_code ec;
-    if (std::getenv("KRBKIT_KEEP_REALM") == nullptr) std::filesystem::remove_all(dir_, ec);
-  } catch (...) {
-    // The watchdog stops dnsmasq anyway.
-  }
-}
-
-std::string DnsServer::log() const {
-  std::ifstream in(dir_ + "/dnsmasq.log");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+DnsServer::DnsServer(const std::string& records)
+    : server_(script(), "krbkit-dns", {}, "dns.env", {{"records.conf", records}}) {}
 
 std::string uri_record(std::string_view name, std::uint16_t priority, std::uint16_t weight,
                        std::string_view target) {

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "realm/scripted.hpp"
+
 namespace krbkit::test {
 
 class DnsServer {
@@ -21,20 +23,15 @@ class DnsServer {
   // `records`: dnsmasq directives (srv-host=, host-record=, txt-record=,
   // dns-rr=). Throws std::runtime_error when dnsmasq does not start.
   explicit DnsServer(const std::string& records);
-  ~DnsServer();
-  DnsServer(const DnsServer&) = delete;
-  DnsServer& operator=(const DnsServer&) = delete;
 
-  const std::string& address() const { return address_; }  // "127.X.Y.53"
-  const std::string& resolv_conf() const { return resolv_conf_; }
-  const std::string& dir() const { return dir_; }
+  const std::string& address() const { return server_.get("DNS_ADDRESS"); }  // "127.X.Y.53"
+  const std::string& resolv_conf() const { return server_.get("RESOLV_CONF"); }
+  const std::string& dir() const { return server_.dir(); }
   // The queries dnsmasq answered so far (its log-queries lines).
-  std::string log() const;
+  std::string log() const { return server_.file("dnsmasq.log"); }
 
  private:
-  std::string dir_;
-  std::string address_;
-  std::string resolv_conf_;
+  ScriptedServer server_;
 };
 
 // The dnsmasq directive for a URI record (RFC 7553, type 256):

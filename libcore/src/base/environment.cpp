@@ -31,6 +31,12 @@ Environment Environment::from_process() {
   });
 }
 
+std::optional<std::string> Environment::named(const std::string& name) {
+  const char* value = ::secure_getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
 Environment Environment::from_map(const std::map<std::string, std::string>& vars) {
   return read_variables([&](const char* name) -> std::optional<std::string> {
     auto it = vars.find(name);

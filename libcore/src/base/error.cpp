@@ -39,6 +39,7 @@ class LibCategory final : public std::error_category {
       case Errc::armor_unreadable: return "FAST armor cache holds no usable ticket";
       case Errc::armor_expired: return "FAST armor ticket has expired";
       case Errc::fast_not_used: return "KDC did not answer with FAST";
+      case Errc::certificate_refused: return "The server's certificate was refused";
     }
     return "Unknown krbkit error " + std::to_string(value);
   }

@@ -57,26 +57,38 @@ Result<KpasswdResult> send_kpasswd(const config::Profile& profile, KpasswdExchan
   }
   // MIT: TCP to every server first; UDP only when no server answered that way.
   std::vector<std::string> tried;
+  std::size_t attempts = 0, refused_certificates = 0;
   for (net::Transport pass : {net::Transport::tcp, net::Transport::udp}) {
     for (net::KdcTarget target : servers) {
-      if (target.transport != net::Transport::any && target.transport != pass) continue;
-      target.transport = pass;
+      // A KDC proxy (https://) is asked once, in the TCP pass.
+      if (target.transport == net::Transport::https) {
+        if (pass != net::Transport::tcp) continue;
+      } else {
+        if (target.transport != net::Transport::any && target.transport != pass) continue;
+        target.transport = pass;
+      }
       const std::size_t before = tried.size();
       auto result = send_kpasswd_to(exchange, client, realm, target, options, tried);
       if (result.ok()) return result;
       const Error& e = result.error();
       // Only an unreachable server moves us on; a reply that fails our checks
       // or a server's KRB-ERROR is the answer.
-      if (!e.is(Errc::no_kdc) && !e.is(Errc::timeout)) return result;
+      if (!e.is(Errc::no_kdc) && !e.is(Errc::timeout) && !e.is(Errc::certificate_refused)) return result;
+      ++attempts;
+      if (e.is(Errc::certificate_refused)) ++refused_certificates;
       // Failed before sending (the host does not resolve): say so in the same form.
       if (tried.size() == before) {
-        target.transport = net::Transport::any;
+        if (target.transport != net::Transport::https) target.transport = net::Transport::any;
         tried.push_back(fmt::format("{} {} ({})", net::transport_name(pass), net::to_string(target),
                                     e.detail.empty() ? e.message() : e.detail));
       }
     }
   }
-  return net::unreachable_error(net::Service::kpasswd, realm, tried);
+  Error e = net::unreachable_error(net::Service::kpasswd, realm, tried);
+  // Only proxies whose certificates we refused: their own code, as for KDCs.
+  if (refused_certificates > 0 && refused_certificates == attempts)
+    e.code = make_error_code(Errc::certificate_refused);
+  return e;
 }
 
 Result<Credentials> get_changepw_credentials(const config::Profile& profile, const Principal& client,

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/net/kkdcp.hpp"
 
 namespace krbkit::net {
 namespace {
@@ -105,13 +106,14 @@ Result<std::vector<Address>> resolve(const std::string& host, std::uint16_t port
 class Exchange {
  public:
   Exchange(std::string_view realm, BytesView request, const SendOptions& options, const Tracer& trace,
-           Strategy strategy, std::optional<milliseconds> timeout)
+           Strategy strategy, std::optional<milliseconds> timeout, HttpsOptions https)
       : realm_(realm),
         request_(request),
         options_(options),
         trace_(trace),
         strategy_(strategy),
-        service_(options.primary_only ? Service::primary_kdc : options.service) {
+        service_(options.primary_only ? Service::primary_kdc : options.service),
+        https_(std::move(https)) {
     start_ = Clock::now();
     if (timeout) deadline_ = start_ + *timeout;
   }
@@ -122,6 +124,11 @@ class Exchange {
     const auto wait = options_.per_kdc_wait;
     // First pass: every server over its preferred transport, 1 s each.
     for (const auto& target : targets) {
+      if (target.transport == Transport::https) {
+        send_https(target);
+        if (finished()) break;
+        continue;
+      }
       add_conns(target);
       for (std::size_t i = first_new_; i < conns_.size() && !finished(); ++i)
         if (!conns_[i]->defer && start(*conns_[i])) service(wait, conns_[i].get());
@@ -183,6 +190,33 @@ class Exchange {
         conns_.push_back(std::move(c));
       }
     }
+  }
+
+  // An MS-KKDCP proxy: one HTTPS exchange, to its end (or the deadline)
+  // before the next server is tried.
+  void send_https(const KdcTarget& target) {
+    HttpsOptions https = https_;
+    if (deadline_)
+      https.timeout = std::max(
+          milliseconds(1),
+          std::min(https.timeout, std::chrono::duration_cast<milliseconds>(*deadline_ - Clock::now())));
+    auto reply = kkdcp_send(target, realm_, request_, https, trace_);
+    if (!reply) {
+      if (reply.error().is(Errc::certificate_refused)) ++certificates_refused_;
+      tried_.push_back(fmt::format("{} ({})", to_string(target), reply.error().detail));
+      return;
+    }
+    if (options_.accept ? !options_.accept(*reply) : reply->empty()) {
+      trace_("Ignoring reply from {}: not a reply to this request", to_string(target));
+      tried_.push_back(fmt::format("{} ({})", to_string(target), kUnparseableReply));
+      return;
+    }
+    Reply r;
+    r.data = std::move(*reply);
+    r.from = target;
+    r.transport = Transport::https;
+    r.address = to_string(target);
+    winner_ = std::move(r);
   }
 
   void fail(Conn& c, std::string why) {
@@ -376,6 +410,10 @@ class Exchange {
                                                 fmt::join(tried_, ", ")))
                   : unreachable_error(service_, realm_, tried_);
     if (deadline_ && Clock::now() >= *deadline_) e.detail += fmt::format("; gave up after {} ms", elapsed);
+    // Every server was a proxy whose certificate we refused: say so in the code
+    // (its own exit status), as no retry will help until the trust is fixed.
+    if (certificates_refused_ > 0 && certificates_refused_ == tried_.size())
+      e.code = make_error_code(Errc::certificate_refused);
     return e;
   }
 
@@ -391,6 +429,8 @@ class Exchange {
   std::size_t first_new_ = 0;
   std::vector<std::string> tried_;
   std::optional<Reply> winner_;
+  HttpsOptions https_;
+  std::size_t certificates_refused_ = 0;
 };
 
 }  // namespace
@@ -436,7 +476,9 @@ Result<Reply> KdcClient::send_to(std::string_view realm, const std::vector<KdcTa
   std::optional<milliseconds> timeout = options.timeout;
   if (!timeout && defaults.kdc_timeout)
     timeout = std::chrono::duration_cast<milliseconds>(*defaults.kdc_timeout);
-  Exchange exchange(realm, request, options, tracer_, strategy, timeout);
+  HttpsOptions https;
+  https.anchors = profile_.get_all({"realms", realm, "http_anchors"});
+  Exchange exchange(realm, request, options, tracer_, strategy, timeout, std::move(https));
   return exchange.run(targets);
 }
 

@@ -72,6 +72,7 @@ const char* transport_name(Transport t) {
     case Transport::any: return "any";
     case Transport::udp: return "udp";
     case Transport::tcp: return "tcp";
+    case Transport::https: return "https";
   }
   return "?";
 }
@@ -109,6 +110,10 @@ Error unreachable_error(Service service, std::string_view realm, const std::vect
 }
 
 std::string to_string(const KdcTarget& t) {
+  if (t.transport == Transport::https) {
+    const std::string host = t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host;
+    return fmt::format("https://{}:{}{}", host, t.port, t.path.empty() ? "/" : t.path);
+  }
   std::string prefix = t.transport == Transport::any ? "" : fmt::format("{}/", transport_name(t.transport));
   if (t.host.find(':') != std::string::npos) return fmt::format("{}[{}]:{}", prefix, t.host, t.port);
   return fmt::format("{}{}:{}", prefix, t.host, t.port);
@@ -118,9 +123,15 @@ Result<KdcTarget> parse_server(std::string_view entry, std::uint16_t port) {
   auto text = trim(entry);
   KdcTarget t;
   t.port = port;
-  if (starts_with_icase(text, "https://") || starts_with_icase(text, "kkdcp://"))
-    return Error{Errc::config, fmt::format("'{}': HTTPS (MS-KKDCP) KDC URLs are not supported", text)};
-  if (starts_with_icase(text, "udp/")) {
+  if (starts_with_icase(text, "https://")) {
+    // The path is everything from the first '/' after the authority.
+    text.remove_prefix(8);
+    t.transport = Transport::https;
+    t.port = 443;
+    const auto slash = text.find('/');
+    t.path = slash == std::string_view::npos ? "/" : std::string(text.substr(slash));
+    text = text.substr(0, slash);
+  } else if (starts_with_icase(text, "udp/")) {
     t.transport = Transport::udp;
     text.remove_prefix(4);
   } else if (starts_with_icase(text, "tcp/")) {

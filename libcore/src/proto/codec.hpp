@@ -140,6 +140,9 @@ void read(Reader&, SpakeEncdata&);
 void write(Writer&, const SpakeEncdata&);
 void read(Reader&, PaSpake&);
 void write(Writer&, const PaSpake&);
+// ---- MS-KKDCP (codec_kkdcp.cpp) ----
+void read(Reader&, KdcProxyMessage&);
+void write(Writer&, const KdcProxyMessage&);
 
 // SEQUENCE OF T; items are named "<field>[i]" in errors.
 template <class T>

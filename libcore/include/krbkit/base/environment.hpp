@@ -25,6 +25,8 @@ struct Environment {
   std::optional<std::string> no_color;              // NO_COLOR: no colour in klist -H
 
   static Environment from_process();
+  // A variable krb5.conf names (http_anchors = ENV:NAME), read the same way.
+  static std::optional<std::string> named(const std::string& name);
   // For tests: the variables from a map (missing keys are unset).
   static Environment from_map(const std::map<std::string, std::string>& vars);
 

@@ -45,11 +45,12 @@ enum class Errc {
   io,                 // other I/O
   cancelled,          // the user cancelled a prompt
   internal,
-  password_rejected,  // a password server refused the new password (kpasswd result code)
-  armor_not_found,    // kinit -T: the FAST armor cache does not exist
-  armor_unreadable,   // kinit -T: the armor cache does not read or holds no TGT for the realm
-  armor_expired,      // kinit -T: the armor cache's TGT has expired
-  fast_not_used,      // the KDC answered an armored request without FAST
+  password_rejected,    // a password server refused the new password (kpasswd result code)
+  armor_not_found,      // kinit -T: the FAST armor cache does not exist
+  armor_unreadable,     // kinit -T: the armor cache does not read or holds no TGT for the realm
+  armor_expired,        // kinit -T: the armor cache's TGT has expired
+  fast_not_used,        // the KDC answered an armored request without FAST
+  certificate_refused,  // an HTTPS server's certificate failed verification (CA, name)
 };
 
 const std::error_category& lib_category();

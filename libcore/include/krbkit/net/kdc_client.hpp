@@ -14,6 +14,10 @@
 //    (krb5.conf kdc_timeout / request_timeout, or SendOptions::timeout);
 //  - a reply the caller's `accept` rejects is skipped (traced), not fatal:
 //    that KDC is listed as "(unparseable reply)" when none answers.
+//  - an https:// server (MS-KKDCP, kkdcp.hpp) gets one HTTPS exchange, to its
+//    end or 10 s (or the deadline), before the next server; when every server
+//    tried was a proxy whose certificate was refused, the error is
+//    Errc::certificate_refused rather than no_kdc.
 //
 // The reply says which KDC answered, so an exchange can send its next request
 // (the pre-authenticated AS-REQ) to the same KDC with SendOptions::prefer.

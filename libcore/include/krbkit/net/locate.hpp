@@ -29,8 +29,8 @@
 
 namespace krbkit::net {
 
-enum class Transport { any, udp, tcp };
-const char* transport_name(Transport t);  // "any", "udp", "tcp"
+enum class Transport { any, udp, tcp, https };  // https: MS-KKDCP through a KDC proxy (kkdcp.hpp)
+const char* transport_name(Transport t);        // "any", "udp", "tcp", "https"
 
 enum class Service {
   kdc,          // port 88
@@ -48,14 +48,18 @@ struct KdcTarget {
   Transport transport = Transport::any;
   // Nothing configured or in DNS: this is the realm name tried as a host.
   bool realm_name = false;
+  // Transport::https: the URL's path ("/KdcProxy"), "/" when it has none.
+  std::string path{};
 
   friend bool operator==(const KdcTarget&, const KdcTarget&) = default;
 };
-// "kdc.example.com:88", "[::1]:88", "tcp/kdc.example.com:88".
+// "kdc.example.com:88", "[::1]:88", "tcp/kdc.example.com:88",
+// "https://proxy.example.com:443/KdcProxy".
 std::string to_string(const KdcTarget& t);
 
-// One krb5.conf server entry. Errc::config for an empty host, a bad port or
-// an https:// (MS-KKDCP) URL, which krbkit does not speak.
+// One krb5.conf server entry: [udp/|tcp/]host[:port], or an MS-KKDCP proxy's
+// URL https://host[:port][/path] (port 443 unless given). Errc::config for
+// an empty host or a bad port.
 Result<KdcTarget> parse_server(std::string_view entry, std::uint16_t port = 88);
 
 struct LocateOptions {

@@ -6,11 +6,10 @@
 //
 // The AS, TGS, etype-info, kpasswd and kadmin code take a RealmTransport&,
 // never a socket, so a test can hand them a fake that answers from captured
-// bytes. KdcClient (kdc_client.hpp) is the implementation over UDP and TCP.
-// Other ways to reach a server (MS-KKDCP over HTTPS, SRV/URI discovery, a KCM
-// socket) are meant to be further implementations of this interface, or one
-// implementation per URL scheme behind a router that picks by KdcTarget, so
-// that no exchange changes when they arrive.
+// bytes. KdcClient (kdc_client.hpp) is the implementation over UDP, TCP and
+// HTTPS (MS-KKDCP, kkdcp.hpp: picked per server by KdcTarget::transport);
+// where the servers are (krb5.conf, DNS URI/SRV records) is locate.hpp's
+// business. No exchange knows which of these carried its messages.
 //
 // Failures are Errc::no_kdc ("Cannot contact any KDC for realm 'R'", detail
 // "tried: udp 127.0.0.1:88 (Connection refused), ...") or not_found_error()

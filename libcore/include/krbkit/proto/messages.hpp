@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -634,6 +635,24 @@ struct ChangePasswdData {
   friend bool operator==(const ChangePasswdData&, const ChangePasswdData&) = default;
 };
 
+// MS-KKDCP 2.2.2: a Kerberos message carried over HTTPS to a KDC proxy.
+// KDC-PROXY-MESSAGE ::= SEQUENCE {
+//         kerb-message   [0] OCTET STRING,   -- 4-byte length, then the message (RFC 4120 TCP framing)
+//         target-domain  [1] KERB-REALM OPTIONAL,
+//         dclocator-hint [2] INTEGER OPTIONAL
+// }
+struct KdcProxyMessage {
+  Bytes kerb_message;
+  std::optional<std::string> target_domain;
+  std::optional<std::int32_t> dclocator_hint;
+  friend bool operator==(const KdcProxyMessage&, const KdcProxyMessage&) = default;
+};
+// The request a client POSTs: `message` framed, and the realm as target-domain.
+Bytes kkdcp_request(BytesView message, std::string_view realm);
+// The Kerberos message inside a proxy's reply body: Errc::parse when the
+// body is no KDC-PROXY-MESSAGE or its length prefix disagrees with its size.
+Result<Bytes> kkdcp_reply_message(BytesView body);
+
 // ---- Encoding: DER bytes of each type (APPLICATION tags included) ----
 Bytes encode(const PrincipalName&);
 Bytes encode(const EncryptedData&);
@@ -674,6 +693,7 @@ Bytes encode_pa_fx_fast_reply(const KrbFastArmoredRep&);
 Bytes encode(const KrbFastResponse&);
 Bytes encode(const KrbFastFinished&);
 Bytes encode(const ChangePasswdData&);
+Bytes encode(const KdcProxyMessage&);
 
 // ---- Decoding: strict DER; errors name the field ----
 Result<PrincipalName> decode_principal_name(BytesView der);
@@ -721,6 +741,7 @@ Result<KrbFastArmoredRep> decode_pa_fx_fast_reply(BytesView der);
 Result<KrbFastResponse> decode_krb_fast_response(BytesView der);
 Result<KrbFastFinished> decode_krb_fast_finished(BytesView der);
 Result<ChangePasswdData> decode_change_passwd_data(BytesView der);
+Result<KdcProxyMessage> decode_kdc_proxy_message(BytesView der);
 
 // The message type of an encoded message from its APPLICATION tag (AS-REP,
 // KRB-ERROR, ...), or std::nullopt if the first byte is not one.
