@@ -4,9 +4,16 @@
 // record of each list names a dead address, so every success here also
 // proves the failover to the next record; MIT's tools in the same mount
 // namespace (the same private /etc/resolv.conf) must agree.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fstream>
 #include <random>
 
@@ -156,4 +163,135 @@ TEST_CASE("dns_lookup_kdc = false: no DNS, and MIT's words for a realm nobody na
   CHECK_MESSAGE(r.err.find("Cannot find KDC for realm \"" + s.realm.name() + "\"") != std::string::npos,
                 r.err);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+namespace {
+
+// A UDP socket on port 53 of a private loopback address that reads DNS
+// queries and never answers (a DNS server that has hung, or a firewall
+// dropping replies).
+class SilentDns {
+ public:
+  SilentDns() {
+    std::random_device random;
+    for (int i = 0; i < 20 && fd_ < 0; ++i) {
+      address_ = fmt::format("127.{}.{}.53", random() % 254 + 1, random() % 254 + 1);
+      int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      sockaddr_in sa{};
+      sa.sin_family = AF_INET;
+      sa.sin_port = htons(53);
+      ::inet_pton(AF_INET, address_.c_str(), &sa.sin_addr);
+      if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0)
+        fd_ = fd;
+      else
+        ::close(fd);
+    }
+    REQUIRE(fd_ >= 0);
+  }
+  ~SilentDns() { ::close(fd_); }
+  const std::string& address() const { return address_; }
+  // The queries received since the last call.
+  int queries() {
+    int n = 0;
+    char buf[512];
+    while (::recv(fd_, buf, sizeof buf, 0) >= 0) ++n;
+    return n;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string address_;
+};
+
+// Runs argv with `resolv_conf` as /etc/resolv.conf (a mount namespace of its own).
+RunResult run_with_resolv_conf(const std::string& resolv_conf, const std::vector<std::string>& argv,
+                               const EnvChanges& env, std::string_view input = {}) {
+  std::vector<std::string> wrapped = {
+      "unshare", "-m", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolv_conf};
+  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+  return setup().realm.run(wrapped, env, input);
+}
+
+bool ipv6_loopback_works(std::string& why) {
+  int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    why = std::string("no IPv6 sockets: ") + std::strerror(errno);
+    return false;
+  }
+  sockaddr_in6 sa{};
+  sa.sin6_family = AF_INET6;
+  sa.sin6_addr = in6addr_loopback;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  if (!ok) why = std::string("cannot bind [::1]: ") + std::strerror(errno);
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+TEST_CASE("a DNS server that never answers: one URI query (two tries), then MIT's words, in seconds") {
+  Setup& s = setup();
+  SilentDns silent;
+  // resolv.conf as most systems have it: glibc's 5 s per try, 2 tries, for
+  // each of the URI and two SRV names and the realm name as a host (40 s).
+  const std::string resolv = s.realm.fresh_path("silent-resolv.conf");
+  std::ofstream(resolv) << "nameserver " << silent.address() << "\n";
+  const auto start = std::chrono::steady_clock::now();
+  auto r = run_with_resolv_conf(
+      resolv, {krbkit_tool("kinit"), "-c", s.realm.fresh_ccache(), s.realm.principal("alice")},
+      traced(dns_only_conf(true)), s.realm.password("alice") + "\n");
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(r.exit_code == 5);
+  CHECK_MESSAGE(r.err.find("No more DNS lookups: the DNS server does not answer") != std::string::npos,
+                r.err);
+  CHECK_MESSAGE(
+      r.err.find("kinit: Cannot find KDC for realm \"" + s.realm.name() +
+                 "\" (no kdc in krb5.conf, and the DNS server does not answer)") != std::string::npos,
+      r.err);
+  CHECK_MESSAGE(r.err.find("SRV") == std::string::npos, r.err);
+  CHECK(silent.queries() == 2);          // _kerberos.REALM URI, tried twice; nothing after it
+  CHECK_MESSAGE(seconds < 20, seconds);  // 2 x 2 s, far from 40 s; generous for a loaded machine
+}
+
+TEST_CASE("IPv6: a KDC at [::1] from krb5.conf and from an AAAA-only SRV target; MIT's kinit agrees") {
+  std::string why;
+  if (!ipv6_loopback_works(why)) {
+    MESSAGE("skipped: IPv6 loopback does not work here (" << why << ")");
+    return;
+  }
+  static Realm v6(RealmKind::mit, "IPV6.TEST", {"--ipv6"});
+  const int port = v6.kdc_port();
+  static DnsServer dns(
+      fmt::format("host-record=kdc6.krbkit.test,::1\n"
+                  "srv-host=_kerberos._udp.IPV6.TEST,kdc6.krbkit.test,{0},0,0\n"
+                  "srv-host=_kerberos._tcp.IPV6.TEST,kdc6.krbkit.test,{0},0,0\n",
+                  port));
+  auto conf = [&](const std::string& kdc) {
+    const std::string path = v6.fresh_path("krb5.conf");
+    std::ofstream(path) << "[libdefaults]\n  default_realm = IPV6.TEST\n  dns_lookup_kdc = true\n"
+                        << "  dns_uri_lookup = false\n  rdns = false\n[realms]\n  IPV6.TEST = {\n"
+                        << (kdc.empty() ? "" : "    kdc = " + kdc + "\n") << "  }\n";
+    return path;
+  };
+  const std::string by_conf = conf(fmt::format("[::1]:{}", port)), by_dns = conf("");
+  for (const auto& c : {by_conf, by_dns}) {
+    for (const std::string& tool : {krbkit_tool("kinit"), std::string("/usr/bin/kinit")}) {
+      CAPTURE(c);
+      CAPTURE(tool);
+      const std::string cc = v6.fresh_ccache();
+      auto r = run_with_resolv_conf(dns.resolv_conf(), {tool, "-c", cc, "alice"}, traced(c),
+                                    v6.password("alice") + "\n");
+      REQUIRE_MESSAGE(r.ok(), r.err);
+      // MIT's trace writes the address unbracketed ("dgram ::1:PORT").
+      const bool mit = tool == std::string("/usr/bin/kinit");
+      CHECK_MESSAGE(
+          r.err.find(mit ? fmt::format("::1:{}", port) : fmt::format("[::1]:{}", port)) != std::string::npos,
+          r.err);
+      if (mit) continue;
+      auto kvno = run_with_resolv_conf(dns.resolv_conf(),
+                                       {krbkit_tool("kvno"), "-c", cc, v6.host_principal()}, traced(c));
+      CHECK_MESSAGE(kvno.ok(), kvno.err);
+      CHECK_MESSAGE(kvno.err.find(fmt::format("[::1]:{}", port)) != std::string::npos, kvno.err);
+    }
+  }
 }

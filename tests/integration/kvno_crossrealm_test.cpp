@@ -13,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "realm/dns.hpp"
 #include "realm/realm.hpp"
 
 using namespace krbkit::test;
@@ -49,6 +50,7 @@ struct ThreeRealms {
 
   ThreeRealms() {
     REQUIRE(other.kadmin_local("addprinc -randkey host/server.other.test\n").ok());
+    REQUIRE(other.kadmin_local("addprinc -randkey host/server.txt.test\n").ok());
     REQUIRE(third.kadmin_local("addprinc -randkey host/server.third.test\n").ok());
   }
   ~ThreeRealms() { std::filesystem::remove_all(kdc_conf_dir); }
@@ -104,6 +106,31 @@ TEST_CASE("cross-realm kvno: direct trust, referrals, capaths") {
                           {{"KRB5_CONFIG", conf}, {"KRB5_TRACE", "/dev/stderr"}});
     REQUIRE(again.ok());
     CHECK(again.err.find("Sending request") == std::string::npos);
+  }
+  SUBCASE("dns_lookup_realm: a _kerberos TXT record names the realm of a host the KDC does not refer") {
+    // dnsmasq says _kerberos.txt.test is OTHER.TEST; KRBKIT.TEST's KDC knows
+    // nothing of .txt.test, so only the client's fallback realm can find it.
+    static DnsServer dns("txt-record=_kerberos.txt.test,OTHER.TEST\n");
+    use_resolv_conf(dns.resolv_conf());
+    const std::string off = realms.client_conf("");
+    std::string text = read_file(off);
+    text.replace(text.find("dns_lookup_realm = false"), 24, "dns_lookup_realm = true");
+    const std::string on = write_file(home.fresh_path("client.conf"), text);
+    std::string cc = realms.alice_tgt(off);
+    auto guessed = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "server.txt.test"},
+                            {{"KRB5_CONFIG", off}, {"KRB5_TRACE", "/dev/stderr"}});
+    CHECK(guessed.exit_code == 1);
+    CHECK_MESSAGE(guessed.err.find("trying the fallback realm TXT.TEST") != std::string::npos, guessed.err);
+    auto r = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "server.txt.test"},
+                      {{"KRB5_CONFIG", on}, {"KRB5_TRACE", "/dev/stderr"}});
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(r.out == "host/server.txt.test@OTHER.TEST: kvno = 1\n");
+    CHECK_MESSAGE(r.err.find("TXT record _kerberos.txt.test found: OTHER.TEST") != std::string::npos, r.err);
+    auto mit = home.run({"/usr/bin/kvno", "-c", realms.alice_tgt(on), "-S", "host", "server.txt.test"},
+                        {{"KRB5_CONFIG", on}});
+    CHECK_MESSAGE(mit.ok(), mit.err);
+    // MIT's kvno names the ticket as asked (the referral realm, empty).
+    CHECK(mit.out == "host/server.txt.test@: kvno = 1\n");
   }
   SUBCASE("capaths: THIRD.TEST through OTHER.TEST; without capaths there is no path") {
     std::string with = realms.client_conf(

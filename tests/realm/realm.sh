@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway MIT Kerberos realm on 127.0.0.1 for krbkit's tests.
 #
-#   realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE]
+#   realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6]
 #   realm.sh stop DIR
 #
 # `start` creates DIR (if needed) and puts everything in it: the client
@@ -20,7 +20,8 @@
 # started with --trust REALM then holds the same keys, so the two trust each
 # other. --kdc-conf FILE appends FILE to kdc.conf, which only the KDC reads
 # (before krb5.conf): [capaths] for its transit checks, [domain_realm] for
-# the referrals it hands out.
+# the referrals it hands out. --ipv6 makes the KDC and the password server
+# listen on [::1] too, at the same ports.
 #
 # `stop` kills both daemons (and the watchdog) and always succeeds.
 set -euo pipefail
@@ -52,7 +53,7 @@ SERVICES=(
 )
 
 usage() {
-  echo "usage: realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] | realm.sh stop DIR" >&2
+  echo "usage: realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6] | realm.sh stop DIR" >&2
   exit 2
 }
 
@@ -99,10 +100,15 @@ write_kdc_conf() {
     read -r _ enctype _ <<<"$s"
     enctypes+=("$enctype:normal")
   done
+  local kdc_at="127.0.0.1:$kdc_port" kpasswd_at="127.0.0.1:$kpasswd_port"
+  if [[ -n "$ipv6" ]]; then
+    kdc_at+=" [::1]:$kdc_port"
+    kpasswd_at+=" [::1]:$kpasswd_port"
+  fi
   cat >"$dir/kdc.conf" <<EOF
 [kdcdefaults]
-    kdc_listen = 127.0.0.1:$kdc_port
-    kdc_tcp_listen = 127.0.0.1:$kdc_port
+    kdc_listen = $kdc_at
+    kdc_tcp_listen = $kdc_at
 
 [realms]
     $realm = {
@@ -110,10 +116,10 @@ write_kdc_conf() {
         key_stash_file = $dir/stash
         acl_file = $dir/kadm5.acl
         admin_keytab = FILE:$dir/kadm5.keytab
-        kdc_listen = 127.0.0.1:$kdc_port
-        kdc_tcp_listen = 127.0.0.1:$kdc_port
+        kdc_listen = $kdc_at
+        kdc_tcp_listen = $kdc_at
         kadmind_listen = 127.0.0.1:$kadmin_port
-        kpasswd_listen = 127.0.0.1:$kpasswd_port
+        kpasswd_listen = $kpasswd_at
         max_life = 10h 0m 0s
         max_renewable_life = 7d 0h 0m 0s
         master_key_type = aes256-cts-hmac-sha1-96
@@ -224,6 +230,7 @@ cmd_start() {
   realm=KRBKIT.TEST
   trusts=()
   extra_conf=""
+  ipv6=""
   local owner=""
   while (($#)); do
     case $1 in
@@ -231,6 +238,7 @@ cmd_start() {
       --owner) owner=${2:?--owner needs a value}; shift 2 ;;
       --trust) trusts+=("${2:?--trust needs a realm}"); shift 2 ;;
       --kdc-conf) extra_conf=$(cd "$(dirname "${2:?--kdc-conf needs a file}")" && pwd)/$(basename "$2"); shift 2 ;;
+      --ipv6) ipv6=1; shift ;;
       *) usage ;;
     esac
   done

@@ -7,8 +7,10 @@
 #include <resolv.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <functional>
+#include <random>
 
 namespace krbkit::net {
 namespace {
@@ -31,8 +33,8 @@ Result<void> for_each_answer(BytesView answer, ns_type type, const char* what,
   return success();
 }
 
-// Lowest priority first, then the heaviest (RFC 2782 picks at random in
-// proportion to weight; a fixed order keeps tools and tests predictable).
+// Lowest priority first, then the heaviest: the parsers' fixed order; the
+// queries then pick at random in proportion to weight (order_by_weight).
 template <class Record>
 void sort_records(std::vector<Record>& records) {
   std::stable_sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
@@ -41,11 +43,47 @@ void sort_records(std::vector<Record>& records) {
   });
 }
 
+// RFC 2782 within one priority: zero weights first, then repeatedly the
+// first record whose running weight sum reaches a random number in [0, sum].
+template <class Record>
+void order_group(typename std::vector<Record>::iterator first, typename std::vector<Record>::iterator last,
+                 const RandomPick& pick) {
+  std::stable_partition(first, last, [](const Record& r) { return r.weight == 0; });
+  for (; first != last; ++first) {
+    std::uint32_t sum = 0;
+    for (auto it = first; it != last; ++it) sum += it->weight;
+    const std::uint32_t chosen = std::min(pick(sum), sum);
+    std::uint32_t running = 0;
+    auto it = first;
+    for (; std::next(it) != last; ++it) {
+      running += it->weight;
+      if (running >= chosen) break;
+    }
+    std::rotate(first, it, std::next(it));  // the chosen one next, the rest in their order
+  }
+}
+
+template <class Record>
+void order_groups(std::vector<Record>& records, const RandomPick& pick) {
+  auto first = records.begin();
+  while (first != records.end()) {
+    auto last =
+        std::find_if(first, records.end(), [&](const Record& r) { return r.priority != first->priority; });
+    order_group<Record>(first, last, pick);
+    first = last;
+  }
+}
+
+constexpr int kTrySeconds = 2;  // per query and try, at most (see dns_srv.hpp)
+constexpr int kTries = 2;
+
 // The raw answer to `name`/`type`; empty when the name or the records do not exist.
 Result<Bytes> query(const std::string& name, ns_type type, const char* what) {
   struct __res_state state;
   std::memset(&state, 0, sizeof state);
   if (res_ninit(&state) != 0) return Error{Errc::io, "cannot initialise the DNS resolver"};
+  state.retrans = std::min(state.retrans, kTrySeconds);
+  state.retry = std::min(state.retry, kTries);
   Bytes buf(4096);
   int len = -1;
   while (true) {
@@ -53,10 +91,13 @@ Result<Bytes> query(const std::string& name, ns_type type, const char* what) {
     if (len < 0 || static_cast<std::size_t>(len) <= buf.size() || buf.size() >= 65536) break;
     buf.resize(std::min<std::size_t>(static_cast<std::size_t>(len), 65536));
   }
-  int herr = state.res_h_errno;
+  const int herr = state.res_h_errno, err = errno;
   res_nclose(&state);
   if (len < 0) {
     if (herr == HOST_NOT_FOUND || herr == NO_DATA) return Bytes{};
+    if (herr == TRY_AGAIN && err == ETIMEDOUT)
+      return Error{Errc::timeout,
+                   fmt::format("DNS {} query for {}: no answer from the DNS server", what, name)};
     return Error{Errc::io, fmt::format("DNS {} query for {} failed: {}", what, name, hstrerror(herr))};
   }
   buf.resize(std::min<std::size_t>(static_cast<std::size_t>(len), buf.size()));
@@ -109,16 +150,49 @@ Result<std::vector<UriRecord>> parse_uri_answer(BytesView answer) {
   return out;
 }
 
+Result<std::vector<std::string>> parse_txt_answer(BytesView answer) {
+  std::vector<std::string> out;
+  KRBKIT_CHECK(for_each_answer(answer, ns_t_txt, "TXT", [&](const ns_msg&, const ns_rr& rr, int i) {
+    const unsigned char* rdata = ns_rr_rdata(rr);
+    const std::size_t length = ns_rr_rdlen(rr) == 0 ? 0 : rdata[0];
+    if (ns_rr_rdlen(rr) == 0 || length + 1 > ns_rr_rdlen(rr))
+      return Result<void>(Errc::parse, fmt::format("DNS TXT answer: record {} runs past its end", i));
+    out.emplace_back(reinterpret_cast<const char*>(rdata) + 1, length);
+    return success();
+  }));
+  return out;
+}
+
+RandomPick system_random() {
+  return [](std::uint32_t bound) {
+    thread_local std::mt19937 engine{std::random_device{}()};
+    return std::uniform_int_distribution<std::uint32_t>(0, bound)(engine);
+  };
+}
+
+void order_by_weight(std::vector<SrvRecord>& records, const RandomPick& pick) { order_groups(records, pick); }
+void order_by_weight(std::vector<UriRecord>& records, const RandomPick& pick) { order_groups(records, pick); }
+
 Result<std::vector<SrvRecord>> query_srv(const std::string& name) {
   KRBKIT_TRY(answer, query(name, ns_t_srv, "SRV"));
   if (answer.empty()) return std::vector<SrvRecord>{};
-  return parse_srv_answer(answer);
+  KRBKIT_TRY(records, parse_srv_answer(answer));
+  order_by_weight(records, system_random());
+  return records;
 }
 
 Result<std::vector<UriRecord>> query_uri(const std::string& name) {
   KRBKIT_TRY(answer, query(name, ns_t_uri, "URI"));
   if (answer.empty()) return std::vector<UriRecord>{};
-  return parse_uri_answer(answer);
+  KRBKIT_TRY(records, parse_uri_answer(answer));
+  order_by_weight(records, system_random());
+  return records;
+}
+
+Result<std::vector<std::string>> query_txt(const std::string& name) {
+  KRBKIT_TRY(answer, query(name, ns_t_txt, "TXT"));
+  if (answer.empty()) return std::vector<std::string>{};
+  return parse_txt_answer(answer);
 }
 
 }  // namespace krbkit::net

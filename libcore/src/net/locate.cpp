@@ -194,19 +194,23 @@ Result<LocatedServers> locate_with_source(const config::Profile& profile, std::s
   } else {
     dns = config::libdefault_dns_lookup(profile, "dns_lookup_kdc", true);
   }
+  bool dns_silent = false;
   if (dns && !realm.empty()) {
-    ServerSource source = ServerSource::srv;
-    found = locate_in_dns(profile, realm, options.service, options.trace, source);
-    if (!found.empty()) return LocatedServers{std::move(found), source};
+    auto in_dns = locate_in_dns(profile, realm, options.service, options.trace);
+    if (!in_dns.servers.empty()) return LocatedServers{std::move(in_dns.servers), in_dns.source};
+    dns_silent = in_dns.silent;
   }
-  if (options.service == Service::kdc && !realm.empty()) {
+  // The realm name as a host would wait on the same silent DNS server.
+  if (options.service == Service::kdc && !realm.empty() && !dns_silent) {
     found.push_back(KdcTarget{std::string(realm), 88, Transport::any, true});
     return LocatedServers{std::move(found), ServerSource::realm_name};
   }
   auto looked_for = relations(options.service);
   if (options.service == Service::kpasswd) looked_for.push_back("admin_server");
   std::string where = fmt::format("no {} in krb5.conf", fmt::join(looked_for, " or "));
-  if (dns && !realm.empty())
+  if (dns_silent)
+    where += ", and the DNS server does not answer";
+  else if (dns && !realm.empty())
     where += ", no DNS URI or SRV record";
   else if (!options.dns_lookup)
     where += ", and dns_lookup_kdc = false";

@@ -40,13 +40,22 @@ std::vector<std::pair<std::string_view, Transport>> srv_names(Service s) {
   return {};
 }
 
-std::vector<KdcTarget> from_uri(std::string_view realm, Service service, const Tracer& trace) {
+// Traces a failed query; true when the DNS server did not answer at all,
+// so that no further name is asked (each would wait as long again).
+bool dns_silent(const Error& e, const char* what, const Tracer& trace) {
+  trace("DNS {} lookup failed: {}", what, e.detail.empty() ? e.message() : e.detail);
+  if (!e.is(Errc::timeout)) return false;
+  trace("No more DNS lookups: the DNS server does not answer");
+  return true;
+}
+
+std::vector<KdcTarget> from_uri(std::string_view realm, Service service, const Tracer& trace, bool& silent) {
   std::vector<KdcTarget> out;
   const std::string name = fmt::format("{}.{}", uri_label(service), realm);
   trace("Looking up DNS URI records for {}", name);
   auto records = query_uri(name);
   if (!records) {
-    trace("DNS URI lookup failed: {}", records.error().message());
+    silent = dns_silent(records.error(), "URI", trace);
     return out;
   }
   for (const auto& record : *records) {
@@ -56,9 +65,12 @@ std::vector<KdcTarget> from_uri(std::string_view realm, Service service, const T
       trace("Skipping URI record: {}", server.error().detail);
       continue;
     }
-    // The primary KDCs are the records flagged "m"; an admin server speaks TCP.
+    // The primary KDCs are the records flagged "m"; an admin server speaks TCP
+    // on its own port (kadmin goes through no KDC proxy, as MIT's).
     if (service == Service::primary_kdc && !server->primary) continue;
-    if (service == Service::admin && server->target.transport == Transport::udp) continue;
+    if (service == Service::admin && server->target.transport != Transport::tcp &&
+        server->target.transport != Transport::any)
+      continue;
     if (service == Service::admin) server->target.transport = Transport::tcp;
     out.push_back(std::move(server->target));
   }
@@ -66,14 +78,15 @@ std::vector<KdcTarget> from_uri(std::string_view realm, Service service, const T
   return out;
 }
 
-std::vector<KdcTarget> from_srv(std::string_view realm, Service service, const Tracer& trace) {
+std::vector<KdcTarget> from_srv(std::string_view realm, Service service, const Tracer& trace, bool& silent) {
   std::vector<KdcTarget> out;
   for (auto [prefix, transport] : srv_names(service)) {
     const std::string name = fmt::format("{}{}", prefix, realm);
     trace("Looking up DNS SRV records for {}", name);
     auto records = query_srv(name);
     if (!records) {  // a resolver failure is like no records: fall back
-      trace("DNS SRV lookup failed: {}", records.error().message());
+      silent = dns_silent(records.error(), "SRV", trace);
+      if (silent) break;
       continue;
     }
     for (const auto& r : *records) {
@@ -112,17 +125,19 @@ Result<UriServer> parse_krb5srv_uri(std::string_view uri, std::uint16_t default_
   return server;
 }
 
-std::vector<KdcTarget> locate_in_dns(const config::Profile& profile, std::string_view realm, Service service,
-                                     const Tracer& trace, ServerSource& source) {
+DnsServers locate_in_dns(const config::Profile& profile, std::string_view realm, Service service,
+                         const Tracer& trace) {
+  DnsServers found;
   // MIT reads dns_uri_lookup with profile_get_boolean; a word it does not know is the default.
   auto uri = config::libdefault_strict_boolean(profile, "dns_uri_lookup", true);
   if (!uri || *uri) {
-    auto found = from_uri(realm, service, trace);
-    source = ServerSource::uri;
-    if (!found.empty()) return found;
+    found.source = ServerSource::uri;
+    found.servers = from_uri(realm, service, trace, found.silent);
+    if (!found.servers.empty() || found.silent) return found;
   }
-  source = ServerSource::srv;
-  return from_srv(realm, service, trace);
+  found.source = ServerSource::srv;
+  found.servers = from_srv(realm, service, trace, found.silent);
+  return found;
 }
 
 }  // namespace krbkit::net
