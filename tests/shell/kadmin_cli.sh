@@ -40,6 +40,17 @@ same "getprinc -terse" "getprinc -terse carol"
 same "listprincs" "listprincs"
 same "listprincs glob" "listprincs svc-*"
 same "get_privs" "get_privs"
+
+# MIT's kadmind found by the probe, or named: then no probe is sent.
+grep -q "speaks the mit kadmin protocol" <<<"$(KRB5_TRACE=/dev/stderr ours -q get_privs 2>&1)" ||
+  fail "the probe does not find MIT's protocol"
+trace=$(KRB5_TRACE=/dev/stderr ours --protocol mit -q get_privs 2>&1)
+grep -q "current privileges" <<<"$trace" || fail "--protocol mit: $trace"
+! grep -q "speaks the" <<<"$trace" || fail "--protocol mit still probes"
+sed "/admin_server = /a\\        kadmin_protocol = MIT" "$KRB5_CONFIG" >"$dir/krb5-mit.conf"
+trace=$(KRB5_CONFIG=$dir/krb5-mit.conf KRB5_TRACE=/dev/stderr ours -q get_privs 2>&1)
+grep -q "current privileges" <<<"$trace" || fail "kadmin_protocol = MIT: $trace"
+! grep -q "speaks the" <<<"$trace" || fail "kadmin_protocol = MIT still probes"
 same "getpol" "getpol default"
 same "getpol -terse" "getpol -terse default"
 same "getprinc of a missing principal" "getprinc nobody"

@@ -126,8 +126,37 @@ expect "a KDC's port" "initializing kadmin interface" "$out"
 out=$(timeout 30 "$bin/kadmin" -s 127.0.0.1:1 -p admin/admin -w "$ADMIN_PASSWORD" -q get_privs 2>&1) &&
   fail "a closed port"
 expect "a closed port" "Connection refused" "$out"
+# A port that accepts and never answers: the probe gives up after its 5 s.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
+print(s.getsockname()[1], flush=True)
+held = []
+while True: held.append(s.accept()[0])
+' >"$dir/silent.port" &
+silent_pid=$!
+for _ in $(seq 50); do [[ -s $dir/silent.port ]] && break; sleep 0.1; done
+out=$(timeout 30 "$bin/kadmin" -s "127.0.0.1:$(cat "$dir/silent.port")" -p admin/admin -w "$ADMIN_PASSWORD" \
+  -q get_privs 2>&1) && fail "a silent port taken for kadmind"
+expect "a silent port" "no answer to the protocol probe within 5 s" "$out"
+kill "$silent_pid"
 # The server is still serving.
 expect "after the probes" "current privileges" "$(ours -q get_privs)"
+
+# The protocol named, not probed: --protocol, and kadmin_protocol in krb5.conf.
+trace=$(KRB5_TRACE=/dev/stderr ours --protocol heimdal -q get_privs 2>&1)
+expect "--protocol heimdal" "current privileges" "$trace"
+absent "--protocol heimdal does not probe" "speaks the" "$trace"
+expect "a probe is traced" "speaks the heimdal kadmin protocol" "$(KRB5_TRACE=/dev/stderr ours -q get_privs 2>&1)"
+sed "/admin_server = /a\\        kadmin_protocol = heimdal" "$KRB5_CONFIG" >"$dir/krb5-heimdal.conf"
+trace=$(KRB5_CONFIG=$dir/krb5-heimdal.conf KRB5_TRACE=/dev/stderr ours -q get_privs 2>&1)
+expect "kadmin_protocol = heimdal" "current privileges" "$trace"
+absent "kadmin_protocol = heimdal does not probe" "speaks the" "$trace"
+sed "/admin_server = /a\\        kadmin_protocol = sun" "$KRB5_CONFIG" >"$dir/krb5-bad.conf"
+out=$(KRB5_CONFIG=$dir/krb5-bad.conf ours -q get_privs 2>&1) && fail "kadmin_protocol = sun accepted"
+expect "kadmin_protocol = sun" 'unknown kadmin protocol "sun"' "$out"
+out=$(ours --protocol sun -q get_privs 2>&1) && fail "--protocol sun accepted"
+expect "--protocol sun" "sun not in {mit,heimdal}" "$out"
 
 # 200 addprinc in one session, and per-line errors in a batch.
 {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "krbkit/kadm5/heimdal_client.hpp"
 #include "krbkit/rpc/message.hpp"
@@ -20,6 +21,9 @@ constexpr std::uint32_t kLastFragment = 0x80000000;
 constexpr std::uint32_t kFlavorRpcsecGss = 6;
 constexpr std::uint32_t kGssDestroy = 3;
 constexpr std::uint32_t kGssServiceNone = 1;
+// MIT's kadmind answers the probe, Heimdal's closes at once; a server that
+// does neither within this is not a kadmin server we can talk to.
+constexpr std::chrono::seconds kProbeTimeout{5};
 
 Error not_kadmin(const std::string& why) {
   return Error{Errc::unsupported, "the admin server is not a kadmin server (" + why + ")"};
@@ -86,12 +90,14 @@ Result<Protocol> read_detection_answer(BytesView answer) {
 
 Result<Protocol> detect_protocol(const net::RealmTransport& transport, const ServerAddress& server) {
   KRBKIT_TRY(stream, transport.connect(net::KdcTarget{server.host, server.port, net::Transport::tcp}));
+  stream->set_timeout(kProbeTimeout);
   KRBKIT_CHECK(stream->write_all(detection_probe()));
   Bytes answer(4);
   auto first = stream->read_exact(std::span(answer.data(), 1));
   if (!first.ok()) {
     if (first.error().is(Errc::io)) return read_detection_answer({});  // closed without a byte
-    return not_kadmin("no answer to the protocol probe: " + first.error().message());
+    return not_kadmin(fmt::format("no answer to the protocol probe within {} s: {}", kProbeTimeout.count(),
+                                  first.error().message()));
   }
   if (!stream->read_exact(std::span(answer.data() + 1, 3)).ok())
     return not_kadmin("it answered 1 to 3 bytes");

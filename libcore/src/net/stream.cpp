@@ -18,6 +18,14 @@
 namespace krbkit::net {
 namespace {
 
+void set_socket_timeouts(int fd, std::chrono::milliseconds limit) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(limit.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>(limit.count() % 1000 * 1000);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
 class TcpStream final : public Stream {
  public:
   TcpStream(int fd, std::string peer) : fd_(fd), peer_(std::move(peer)) {}
@@ -57,6 +65,8 @@ class TcpStream final : public Stream {
   }
 
   std::string peer() const override { return peer_; }
+
+  void set_timeout(std::chrono::milliseconds limit) override { set_socket_timeouts(fd_, limit); }
 
  private:
   int fd_;
@@ -115,10 +125,7 @@ Result<std::unique_ptr<Stream>> connect_tcp(std::string_view host, std::uint16_t
     fd = connect_with_timeout(ai, connect_timeout, err);
   ::freeaddrinfo(list);
   if (fd < 0) return Error{std::error_code(err, std::system_category()), "connecting to " + where};
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(io_timeout.count());
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  set_socket_timeouts(fd, io_timeout);
   return std::unique_ptr<Stream>(std::make_unique<TcpStream>(fd, where));
 }
 

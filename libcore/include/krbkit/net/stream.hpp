@@ -22,6 +22,11 @@ class Stream {
   virtual Result<void> read_exact(std::span<std::uint8_t> out) = 0;
   // "127.0.0.1:749", for messages.
   virtual std::string peer() const = 0;
+  // From now on a read or write that waits longer than `limit` fails with
+  // Errc::timeout: a short deadline for one exchange (kadmin's protocol
+  // probe) on a stream whose sessions otherwise wait an hour, as MIT's.
+  // Streams that never block (test doubles) keep this default.
+  virtual void set_timeout(std::chrono::milliseconds limit) { (void)limit; }
 };
 
 // Connects to host:port (every address getaddrinfo gives, in turn). Reads
