@@ -19,6 +19,7 @@
 #include "krbkit/exchange/keytab_keys.hpp"
 #include "krbkit/exchange/login.hpp"
 #include "krbkit/exchange/tgs_creds.hpp"
+#include "krbkit/net/dns_realm.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -94,6 +95,7 @@ Result<std::string> run(const Options& o, std::optional<Principal>& who) {
   Tracer trace = Tracer::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
+  net::default_realm_from_dns(defaults, trace);
 
   // The cache: -c, else the default (KRB5CCNAME, default_ccache_name).
   KRBKIT_TRY(cache_name, o.cache.empty() ? ccache::default_cache_name(defaults.default_ccache_name)

@@ -18,6 +18,7 @@
 #include "krbkit/config/profile.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/kpasswd_client.hpp"
+#include "krbkit/net/dns_realm.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -67,6 +68,7 @@ Result<void> run(const Options& o, Outcome& out) {
   Tracer trace = Tracer::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
+  net::default_realm_from_dns(defaults, trace);
   const std::string realm = defaults.default_realm.value_or("");
 
   if (!o.admin_principal.empty()) {

@@ -18,6 +18,7 @@
 #include "krbkit/exchange/service_request.hpp"
 #include "krbkit/exchange/ticket_acceptance.hpp"
 #include "krbkit/keytab/keytab.hpp"
+#include "krbkit/net/dns_realm.hpp"
 #include "krbkit/net/kdc_client.hpp"
 #include "krbkit/present/time_format.hpp"
 #include "krbkit/proto/principal.hpp"
@@ -148,6 +149,7 @@ Result<void> run(const Options& o, std::vector<Outcome>& outcomes) {
   KRBKIT_TRY(profile, config::load_profile(env));
   KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
   Tracer tracer = Tracer::from_process();
+  net::default_realm_from_dns(defaults, tracer);
   KRBKIT_TRY(cache_name, o.cache.empty() ? ccache::default_cache_name(defaults.default_ccache_name)
                                          : Result<std::string>(o.cache));
   KRBKIT_TRY(cache, ccache::open(cache_name));

@@ -3,7 +3,9 @@
 // OTHER.TEST are reached directly and by the KDC's referrals, services in
 // THIRD.TEST through [capaths].
 #include <doctest/doctest.h>
+#include <netdb.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -30,6 +32,27 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// `text` with the first `from` replaced by `to`.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+// This host's name as MIT's library finds it for the default realm
+// (gethostname, then getaddrinfo's canonical name); "" when it has none.
+std::string local_canonical_name() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  addrinfo hints{};
+  hints.ai_flags = AI_CANONNAME | AI_ADDRCONFIG;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host, nullptr, &hints, &found) != 0) return "";
+  std::string name = found->ai_canonname != nullptr ? found->ai_canonname : "";
+  ::freeaddrinfo(found);
+  return name;
+}
+
 struct ThreeRealms {
   std::string kdc_conf_dir = [] {
     char templ[] = "/tmp/krbkit-xrealm-XXXXXX";
@@ -52,6 +75,7 @@ struct ThreeRealms {
     REQUIRE(other.kadmin_local("addprinc -randkey host/server.other.test\n").ok());
     REQUIRE(other.kadmin_local("addprinc -randkey host/server.txt.test\n").ok());
     REQUIRE(third.kadmin_local("addprinc -randkey host/server.third.test\n").ok());
+    REQUIRE(third.kadmin_local("addprinc -randkey host/db.web.third.test\n").ok());
   }
   ~ThreeRealms() { std::filesystem::remove_all(kdc_conf_dir); }
 
@@ -131,6 +155,58 @@ TEST_CASE("cross-realm kvno: direct trust, referrals, capaths") {
     CHECK_MESSAGE(mit.ok(), mit.err);
     // MIT's kvno names the ticket as asked (the referral realm, empty).
     CHECK(mit.out == "host/server.txt.test@: kvno = 1\n");
+  }
+  SUBCASE("realm_try_domains: the host's parent domains tried as realms with a KDC; MIT's kvno agrees") {
+    // Nobody maps .third.test and KRBKIT.TEST's KDC does not refer it: the
+    // fallback realm of db.web.third.test is WEB.THIRD.TEST, which has no KDC,
+    // unless realm_try_domains = 2 lets THIRD.TEST (a realm with a kdc line)
+    // be found two labels up.
+    const std::string capaths = "[capaths]\n    KRBKIT.TEST = {\n        THIRD.TEST = OTHER.TEST\n    }\n";
+    const std::string off = realms.client_conf(capaths);
+    const std::string on = write_file(home.fresh_path("client.conf"),
+                                      replaced(read_file(off), "dns_lookup_realm = false",
+                                               "dns_lookup_realm = false\n    realm_try_domains = 2"));
+    std::string cc = realms.alice_tgt(off);
+    auto guessed = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "db.web.third.test"},
+                            {{"KRB5_CONFIG", off}, {"KRB5_TRACE", "/dev/stderr"}});
+    CHECK(guessed.exit_code == 1);
+    CHECK_MESSAGE(guessed.err.find("trying the fallback realm WEB.THIRD.TEST") != std::string::npos,
+                  guessed.err);
+    auto r = home.run({krbkit_tool("kvno"), "-c", cc, "-S", "host", "db.web.third.test"},
+                      {{"KRB5_CONFIG", on}, {"KRB5_TRACE", "/dev/stderr"}});
+    REQUIRE_MESSAGE(r.ok(), r.err);
+    CHECK(r.out == "host/db.web.third.test@THIRD.TEST: kvno = 1\n");
+    CHECK_MESSAGE(r.err.find("trying the fallback realm THIRD.TEST") != std::string::npos, r.err);
+    auto mit = home.run({"/usr/bin/kvno", "-c", realms.alice_tgt(on), "-S", "host", "db.web.third.test"},
+                        {{"KRB5_CONFIG", on}});
+    CHECK_MESSAGE(mit.ok(), mit.err);
+    CHECK(mit.out == "host/db.web.third.test@: kvno = 1\n");
+  }
+  SUBCASE("no default_realm: a _kerberos TXT record for this host names it, for kinit as for MIT's") {
+    // The record for this host's canonical name, and one for the resolver's
+    // search domain for a host whose name does not resolve (MIT's order).
+    const std::string host = local_canonical_name();
+    std::string records = "txt-record=_kerberos.search.krbkit.test,KRBKIT.TEST\n";
+    if (!host.empty()) records += "txt-record=_kerberos." + host + ",KRBKIT.TEST\n";
+    static DnsServer dns(records);
+    const std::string resolv = write_file(home.fresh_path("resolv.conf"),
+                                          read_file(dns.resolv_conf()) + "search search.krbkit.test\n");
+    use_resolv_conf(resolv);
+    std::string text = replaced(read_file(home.config()), "default_realm = KRBKIT.TEST", "");
+    const std::string off = write_file(home.fresh_path("client.conf"), text);
+    const std::string on = write_file(home.fresh_path("client.conf"),
+                                      replaced(text, "dns_lookup_realm = false", "dns_lookup_realm = true"));
+    for (const std::string& tool : {krbkit_tool("kinit"), std::string("/usr/bin/kinit")}) {
+      CAPTURE(tool);
+      auto no_realm = home.run({tool, "-c", home.fresh_ccache(), "alice"}, {{"KRB5_CONFIG", off}},
+                               home.password("alice") + "\n");
+      CHECK(no_realm.exit_code != 0);
+      const std::string cc = home.fresh_ccache();
+      auto r = home.run({tool, "-c", cc, "alice"}, {{"KRB5_CONFIG", on}}, home.password("alice") + "\n");
+      REQUIRE_MESSAGE(r.ok(), r.err);
+      auto list = home.run({"/usr/bin/klist", "-c", cc}, {{"KRB5_CONFIG", on}});
+      CHECK_MESSAGE(list.out.find("Default principal: alice@KRBKIT.TEST") != std::string::npos, list.out);
+    }
   }
   SUBCASE("capaths: THIRD.TEST through OTHER.TEST; without capaths there is no path") {
     std::string with = realms.client_conf(

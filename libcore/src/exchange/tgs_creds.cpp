@@ -280,15 +280,12 @@ Result<Credentials> TgsClient::file_under_referral_name(Credentials creds, const
 std::optional<Credentials> TgsClient::get_in_fallback_realm(const Principal& server,
                                                             const ServiceOptions& options) {
   // The realm MIT guesses from the host name (krb5_get_fallback_host_realm:
-  // a _kerberos TXT record when dns_lookup_realm is on, else its parent
-  // domain in upper case), reached over the realm path; the ticket is filed
+  // a _kerberos TXT record when dns_lookup_realm is on, realm_try_domains,
+  // else its parent domain in upper case), reached over the realm path; the ticket is filed
   // under the referral name all the same, as MIT's krb5_get_credentials files it.
   if (server.components.size() != 2) return std::nullopt;
   const std::string& host = server.components[1];
-  std::string guess;
-  if (config::libdefault_dns_lookup(profile_, "dns_lookup_realm", false))
-    guess = net::realm_from_dns_txt(host, trace_).value_or("");
-  if (guess.empty()) guess = config::fallback_host_realm(host);
+  const std::string guess = net::fallback_host_realm(profile_, host, trace_);
   if (guess.empty() || guess == client_.realm) return std::nullopt;
   trace_("No referral for {}; trying the fallback realm {}", name_of(server), guess);
   Principal named = server;
