@@ -1,7 +1,6 @@
-// kadmin: remote Kerberos administration, with MIT's kadmind (RPCSEC_GSS)
-// or Heimdal's (its own protocol), found by itself. Options and requests as
-// MIT's kadmin; the protocols are in libcore/kadm5 (session.hpp), the
-// requests in shell/kadmin_shell.*.
+// kadmin: remote Kerberos administration, with MIT's kadmind (RPCSEC_GSS) or
+// Heimdal's (its own protocol), found by itself. Options and requests as MIT's
+// kadmin; protocols in libcore/kadm5 (session.hpp), requests in shell/.
 
 #include <unistd.h>
 
@@ -18,7 +17,9 @@
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
 #include "krbkit/kadm5/session.hpp"
+#include "krbkit/net/dns_realm.hpp"
 #include "krbkit/proto/principal.hpp"
+#include "shell/batch_progress.hpp"
 #include "shell/kadmin_login.hpp"
 #include "shell/kadmin_shell.hpp"
 
@@ -30,7 +31,7 @@ struct Options {
   shell::KadminLogin login;
   std::string realm, query, server, enctypes, protocol;
   std::vector<std::string> db_args, request;
-  bool json = false, stop_on_error = false;
+  bool json = false, stop_on_error = false, quiet = false;
 };
 
 // A secret as MIT's kadmin asks: the prompt on stderr, a piped answer the
@@ -43,6 +44,7 @@ Result<SecretBytes> read_secret(const std::string& prompt) {
 struct Batch {
   bool on = false;
   std::size_t line_no = 0;
+  shell::BatchProgress progress{false, std::nullopt, nullptr};  // on a terminal's stderr
 };
 
 shell::Io terminal_io(Batch& batch) {
@@ -50,6 +52,7 @@ shell::Io terminal_io(Batch& batch) {
   io.out = [](std::string_view s) { std::cout << s; };
   io.err = [&batch](std::string_view s) {
     std::cout.flush();
+    batch.progress.clear();
     if (batch.on) {
       // One "kadmin: " per line: "kadmin: line 3: Unknown request ...", not "... line 3: kadmin: ...".
       if (s.substr(0, 8) == "kadmin: ") s.remove_prefix(8);
@@ -90,9 +93,11 @@ int read_requests(shell::KadminShell& shell, Batch& batch, bool stop_on_error) {
     ++batch.line_no;
     auto r = shell.run(line);
     if (r == shell::Outcome::failed) ++failures;
+    batch.progress.request_done(r == shell::Outcome::failed);
     if (r == shell::Outcome::quit || (r == shell::Outcome::failed && stop_on_error)) break;
   }
   if (interactive) std::cout << "\n";
+  batch.progress.finish();
   return failures;
 }
 
@@ -101,6 +106,7 @@ Result<int> run(const Options& o) {
   const Environment env = Environment::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
+  net::default_realm_from_dns(defaults, Tracer::from_process());
   std::string realm = o.realm;
   if (realm.empty()) {
     if (!defaults.default_realm) return Error{Errc::config, "unable to get default realm"};
@@ -133,6 +139,7 @@ Result<int> run(const Options& o) {
     for (const auto& w : o.request) line += (line.empty() ? "" : " ") + ('"' + w + '"');
     if (shell.run(line) == shell::Outcome::failed) ++failures;
   } else {
+    batch.progress = shell::BatchProgress::for_stdin(o.quiet);
     failures = read_requests(shell, batch, o.stop_on_error);
   }
   (void)session->close();
@@ -175,6 +182,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"mit", "heimdal"}));
   app.add_flag("--json", o.json, "Print data requests (getprinc, listprincs, getpol, ...) as JSON");
   app.add_flag("--stop-on-error", o.stop_on_error, "Stop reading requests from stdin at the first failure");
+  app.add_flag("--quiet", o.quiet, "No progress line or summary for a batch read from a file or pipe");
   app.prefix_command();
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
   o.request = app.remaining();

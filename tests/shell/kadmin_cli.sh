@@ -140,6 +140,20 @@ has "getprinc batch2" "Principal: batch2@" || fail "the batch stopped after an e
 printf 'getprinc nobody\naddprinc -pw batch-pw-3 batch3\n' | ours --stop-on-error >/dev/null 2>&1 && fail "--stop-on-error exit 0"
 has "getprinc batch3" "Principal does not exist" || fail "--stop-on-error went on"
 
+# A batch from a file with stderr on a terminal (script(1) gives it a pty):
+# the progress line with the total, the error in its place, a summary. Not
+# with --quiet, and not when stderr is a pipe (the batch above).
+printf 'getprinc alice\ngetprinc nobody\nget_privs\n' >"$dir/progress.batch"
+on_tty() { script -q -e -c "$bin/kadmin -p admin/admin -w $ADMIN_PASSWORD $* <$dir/progress.batch >/dev/null" /dev/null; }
+out=$(on_tty) && fail "the batch on a terminal exited 0"
+grep -q "request 1 of 3, 0 failed" <<<"$out" || fail "no progress line on a terminal: $out"
+grep -q "kadmin: line 2: get_principal: Principal does not exist" <<<"$out" || fail "no error line: $out"
+grep -q "kadmin: 3 requests, 1 failed, [0-9.]* s" <<<"$out" || fail "no summary on a terminal: $out"
+out=$(on_tty --quiet) || true
+! grep -q "requests\|request 1" <<<"$out" || fail "--quiet still shows progress: $out"
+grep -q "kadmin: line 2: get_principal" <<<"$out" || fail "--quiet hid the error: $out"
+! grep -q "requests" "$dir/batch.err" || fail "a summary on a pipe: $(cat "$dir/batch.err")"
+
 # ACL refusal (alice has no kadm5.acl rights) in MIT's words, and a bad password.
 out=$("$bin/kadmin" -p alice -w "$ALICE_PASSWORD" -q "addprinc -pw x-pw-1 mallory" 2>&1) || true
 grep -q "add_principal: Operation requires \`\`add'' privilege while creating \"mallory@$REALM\"." <<<"$out" ||
