@@ -69,18 +69,18 @@ void print(const Options& o, const std::vector<Outcome>& outcomes, const std::st
   for (const auto& r : outcomes) {
     // A decoded ticket is shown even when a check failed: the admin sees what failed.
     if (r.decoded && !o.json) {
-      if (!o.quiet) fmt::print("{}: kvno = {}, keytab entry valid\n", r.name, r.info->kvno);
+      if (!o.quiet) fmt::print("{}: kvno = {}, keytab entry valid\n", r.asked, r.info->kvno);
       fmt::print("{}\n", pac::ticket_text(*r.decoded));
     }
     if (r.failed()) {
       std::fflush(stdout);
       // MIT's line before the error when the ticket does not decrypt with the keytab.
       if (r.keytab_valid && !*r.keytab_valid && !o.quiet && !o.json)
-        fmt::print(stderr, "{}: kvno = {}, keytab entry invalid\n", r.name, r.info->kvno);
+        fmt::print(stderr, "{}: kvno = {}, keytab entry invalid\n", r.asked, r.info->kvno);
       if (!r.error.empty() && !(o.quiet && r.parse_error)) fmt::print(stderr, "kvno: {}\n", r.error);
       for (const auto& p : r.problems) fmt::print(stderr, "kvno: {}\n", p);
     } else if (!o.quiet && !o.json && !r.decoded) {
-      fmt::print("{}: kvno = {}{}\n", r.name, r.info->kvno, r.keytab_valid ? ", keytab entry valid" : "");
+      fmt::print("{}: kvno = {}{}\n", r.asked, r.info->kvno, r.keytab_valid ? ", keytab entry valid" : "");
     }
   }
 }

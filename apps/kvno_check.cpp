@@ -105,7 +105,7 @@ void check_with_keytab(Session& s, const Credentials& creds, Outcome& res) {
 
 // One service: its ticket, what it says, and the keytab's verdict.
 Outcome check_service(Session& s, const std::string& arg, std::vector<Credentials>& for_out) {
-  Outcome res{arg, std::nullopt, std::nullopt, std::nullopt, {}, {}};
+  Outcome res{arg, arg, std::nullopt, std::nullopt, std::nullopt, {}, {}};
   auto server = exchange::service_principal(arg, s.o.sname, s.o.unknown_type, s.profile, s.default_realm);
   if (!server) {
     res.error = describe(server.error(), "parsing principal name " + arg);
@@ -128,6 +128,7 @@ Outcome check_service(Session& s, const std::string& arg, std::vector<Credential
     return res;
   }
   res.name = unparse_principal(info->server);
+  res.asked = shown;
   res.info = *info;
   check_with_keytab(s, *creds, res);
   if (!s.o.out_cache.empty() && res.error.empty()) for_out.push_back(creds->clone());

@@ -22,7 +22,11 @@ struct Options {
 
 // What kvno found out about one service.
 struct Outcome {
-  std::string name;  // as printed: the ticket's server, or the argument on failure
+  std::string name;  // the ticket's server (--json), or the argument on failure
+  // "SERVICE: kvno = N" names the service as asked, as MIT's kvno does: a
+  // host no [domain_realm] maps is "host/h@" (the referral realm), even when
+  // the ticket came from the realm a referral or the fallback found.
+  std::string asked;
   std::optional<exchange::TicketInfo> info;
   std::optional<bool> keytab_valid;
   std::optional<pac::DecodedTicket> decoded;  // --decode
