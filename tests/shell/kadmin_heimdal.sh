@@ -16,19 +16,9 @@
 set -euo pipefail
 src=${KRBKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${KRBKIT_BIN_DIR:-$src/build/apps}
-heimdal_sh=$src/tests/realm/heimdal.sh
 
-rc=0
-"$heimdal_sh" fetch || rc=$?
-if ((rc == 3)); then
-  if [[ -n ${KRBKIT_REQUIRE_HEIMDAL:-} ]]; then
-    echo "FAIL: KRBKIT_REQUIRE_HEIMDAL is set, but Heimdal cannot be had" >&2
-    exit 1
-  fi
-  echo "skipped: Heimdal's packages cannot be downloaded here"
-  exit 77
-fi
-((rc == 0)) || exit 1
+# shellcheck source=tests/shell/lib/heimdal_or_skip.sh
+. "$src/tests/shell/lib/heimdal_or_skip.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/krbkit-kadmin-heimdal-XXXXXX")
 trap '"$heimdal_sh" stop "$dir/h" || true; rm -rf "$dir"' EXIT
