@@ -99,8 +99,12 @@ Result<int> run(const Options& o) {
     fmt::print(stderr, "kdestroy: {} while destroying cache\n", result.error().message());
     // Nothing to destroy is no failure, as MIT; the other caches are still mentioned.
     if (!result.error().is(Errc::ccache_not_found)) {
-      std::fputs(o.quiet ? "Ticket cache NOT destroyed!\n" : "Ticket cache \aNOT\a destroyed!\n", stderr);
-      return cli::exit_code_for(result.error());
+      const int status = cli::exit_code_for(result.error());
+      // MIT's second line, except after a daemon's or the kernel's failure,
+      // whose one line already says which cache (and that cache is as it was).
+      if (!cli::cache_holder_failed(status))
+        std::fputs(o.quiet ? "Ticket cache NOT destroyed!\n" : "Ticket cache \aNOT\a destroyed!\n", stderr);
+      return status;
     }
   }
   if (!o.quiet && o.principal.empty()) {

@@ -3,7 +3,7 @@
 // to MIT 1.20.1's and krbkit's tools). The first byte picks what the reply
 // answers: 0 a cache name, 1 a UUID list, 2 a credential list
 // (GET_CRED_LIST), 3 a credential, 4 a principal, 5 a KDC offset; the rest is
-// the reply, status first. Properties: a failure is Errc::ccache_format;
+// the reply, status first. Properties: a failure is Errc::cache_reply_malformed;
 // every credential of a list re-serializes and parses again to the same
 // bytes; nothing crashes or allocates more than the input can describe.
 
@@ -18,7 +18,7 @@ using namespace krbkit;
 
 template <typename T>
 bool clean(const Result<T>& r) {
-  if (!r.ok() && !r.error().is(Errc::ccache_format)) std::abort();
+  if (!r.ok() && !r.error().is(Errc::cache_reply_malformed)) std::abort();
   return r.ok();
 }
 

@@ -48,6 +48,11 @@ int exit_code_for(const Error& error) {
       case Errc::armor_expired: return kExitArmorExpired;
       case Errc::fast_not_used: return kExitFastNotUsed;
       case Errc::certificate_refused: return kExitCertificateRefused;
+      case Errc::cache_daemon_unreachable: return kExitCacheDaemonUnreachable;
+      case Errc::cache_daemon_hung_up: return kExitCacheDaemonHungUp;
+      case Errc::cache_reply_malformed: return kExitCacheReplyMalformed;
+      case Errc::cache_quota: return kExitCacheQuota;
+      case Errc::cache_not_ours: return kExitCacheNotOurs;
       default: return kExitFailure;
     }
   }

@@ -32,7 +32,19 @@ enum Exit : int {
   kExitRenewableLifeEnded = 14,  // kinit --keep-renewed: renewable life used up, no keytab
   kExitTicketExpired = 15,       // kinit --keep-renewed: the ticket expired before a renewal succeeded
   kExitCertificateRefused = 16,  // every KDC tried was an HTTPS proxy whose certificate was refused
+  // 20-29: caches a daemon or the kernel holds (KCM:, KEYRING:); the old cache is left as it was.
+  kExitCacheDaemonUnreachable = 20,  // KCM: no daemon listening at kcm_socket
+  kExitCacheDaemonHungUp = 21,       // KCM: the daemon closed the connection in the middle of a request
+  kExitCacheReplyMalformed = 22,     // KCM: the daemon's reply does not parse
+  kExitCacheQuota = 23,              // KEYRING: the kernel's key quota is used up
+  kExitCacheNotOurs = 24,            // KEYRING: the keyring belongs to another user
 };
+
+// 20-24: the daemon or the kernel holding a KCM: or KEYRING: cache failed;
+// the tool's one line names the cache, and the cache is as it was.
+inline bool cache_holder_failed(int status) {
+  return status >= kExitCacheDaemonUnreachable && status <= kExitCacheNotOurs;
+}
 
 // The exit status that fits an error.
 int exit_code_for(const Error& error);

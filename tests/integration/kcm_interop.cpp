@@ -2,7 +2,8 @@
 // binary without systemd (tests/realm/kcm.sh: a private mount namespace):
 // sssd-kcm, which has MIT's GET_CRED_LIST and REPLACE, and Heimdal's kcm,
 // which has not (MIT's fallbacks). MIT's tools and ours on the same daemon,
-// both ways: kinit, klist, klist -l/-A, kvno, kswitch -p, kdestroy,
+// both ways: kinit, klist, klist -l/-A, kvno, kswitch -p, kdestroy (and
+// --credential),
 // kdestroy -A; a collection of two principals with klist -l identical and
 // kswitch -p by either tool seen by the other; `default_ccache_name = KCM:`
 // from krb5.conf.
@@ -68,6 +69,11 @@ void one_principal_both_ways(Realm& realm, const EnvChanges& env, const std::str
   REQUIRE(realm.run({kMitKvno, service}, env).ok());
   CHECK(count(realm.run({kMitKlist, "-l"}, env).out, realm.principal("alice")) == 1);
   same_listings(realm, env);
+  // One ticket out of the daemon's cache (REPLACE, or MIT's fallback), the TGT kept.
+  auto d = realm.run({krbkit_tool("kdestroy"), "--credential", service}, env);
+  CHECK_MESSAGE(d.ok(), d.err);
+  CHECK(count(realm.run({kMitKlist}, env).out, service) == 0);
+  CHECK(realm.run({kMitKlist, "-s"}, env).ok());
 }
 
 // A second principal: a second cache of the collection, switched by both tools.

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "realm/realm.hpp"
@@ -190,4 +192,28 @@ TEST_CASE("KEYRING: the legacy form, the user anchor and the persistent keyring,
   const long user_collection =
       ::keyctl_search(KEY_SPEC_USER_KEYRING, "keyring", ("_krb_" + user_coll).c_str(), 0);
   if (user_collection > 0) ::keyctl_unlink(static_cast<key_serial_t>(user_collection), KEY_SPEC_USER_KEYRING);
+}
+
+TEST_CASE("KEYRING: default_ccache_name = KEYRING:session:%{uid}... from krb5.conf, KRB5CCNAME still wins") {
+  Realm& realm = Realm::shared();
+  fresh_session();
+  std::ifstream in(realm.config());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string line = "[libdefaults]\n  default_ccache_name = KEYRING:session:krbkit-%{uid}-%{euid}\n";
+  text.replace(text.find("[libdefaults]\n"), 14, line);
+  const std::string conf = realm.fresh_path("krb5-keyring.conf");
+  std::ofstream(conf) << text;
+  EnvChanges env = {{"LC_ALL", "C"}, {"TZ", "UTC"}, {"KRB5_CONFIG", conf}, {"KRB5CCNAME", std::nullopt}};
+  kinit(realm, krbkit_tool("kinit"), "alice", env);
+  const auto mit = realm.run({kMitKlist}, env);
+  const std::string uid = std::to_string(::getuid());
+  CHECK(mit.out.find("Ticket cache: KEYRING:session:krbkit-" + uid + "-" + std::to_string(::geteuid())) == 0);
+  CHECK(default_principal(realm, kMitKlist, env) == realm.principal("alice"));
+  same_listings(realm, env);
+  env["KRB5CCNAME"] = realm.fresh_ccache();
+  kinit(realm, kMitKinit, "bob", env);
+  CHECK(default_principal(realm, krbkit_tool("klist"), env) == realm.principal("bob"));
+  env["KRB5CCNAME"] = std::nullopt;
+  CHECK(default_principal(realm, krbkit_tool("klist"), env) == realm.principal("alice"));
+  REQUIRE(realm.run({krbkit_tool("kdestroy"), "-A"}, env).ok());
 }

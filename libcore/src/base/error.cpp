@@ -40,6 +40,12 @@ class LibCategory final : public std::error_category {
       case Errc::armor_expired: return "FAST armor ticket has expired";
       case Errc::fast_not_used: return "KDC did not answer with FAST";
       case Errc::certificate_refused: return "The server's certificate was refused";
+      case Errc::cache_daemon_unreachable: return "No KCM daemon is listening";
+      case Errc::cache_daemon_hung_up:
+        return "The KCM daemon closed the connection in the middle of a request";
+      case Errc::cache_reply_malformed: return "Malformed reply from the KCM daemon";
+      case Errc::cache_quota: return "The kernel's key quota is used up";
+      case Errc::cache_not_ours: return "The keyring belongs to another user";
     }
     return "Unknown krbkit error " + std::to_string(value);
   }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "krbkit/base/bytes.hpp"
@@ -41,6 +42,16 @@ Result<void> replace_file(const std::string& path, BytesView data, std::string t
 std::size_t drop_keeping_order(CacheContents& contents, const std::function<bool(const Credentials&)>& drop);
 // Adds `cred` after every record, as appending it to the file does.
 void append_record(CacheContents& contents, const Credentials& cred);
+
+// `e` with the cache's full name first in its detail, so that the one line
+// a tool prints for a daemon's or the kernel's failure says which cache:
+// "No KCM daemon is listening (cache KCM:0, socket /run/kcm.socket)".
+Error naming_cache(Error e, std::string_view cache);
+template <typename T>
+Result<T> naming_cache(Result<T> r, std::string_view cache) {
+  if (r.ok()) return r;
+  return naming_cache(std::move(r).error(), cache);
+}
 
 std::unique_ptr<Cache> make_memory_cache(std::string name);
 

@@ -38,20 +38,29 @@ using kcm::Request;
 
 // One connection and the calls over it; a status other than 0 is an error
 // (Errc::ccache_not_found for "no such cache"), except where the caller
-// takes the status itself (try_call).
+// takes the status itself (try_call). `cache` names the cache in errors.
 class KcmClient {
  public:
-  static Result<std::shared_ptr<KcmClient>> connect() {
+  static Result<std::shared_ptr<KcmClient>> connect(std::string_view cache) {
     KcmConnector c;
     {
       std::lock_guard lock(connector_mutex());
       c = connector();
     }
     if (!c) return Error{Errc::unsupported, "cache type KCM not supported (no KCM connector)"};
-    KRBKIT_TRY(connection, c());
-    return std::make_shared<KcmClient>(std::move(connection));
+    KRBKIT_TRY(connection, naming_cache(c(), cache));
+    return std::make_shared<KcmClient>(std::move(connection), std::string(cache));
   }
-  explicit KcmClient(std::unique_ptr<KcmConnection> c) : connection_(std::move(c)) {}
+  KcmClient(std::unique_ptr<KcmConnection> c, std::string cache)
+      : connection_(std::move(c)), cache_(std::move(cache)) {}
+
+  void name_cache(std::string cache) { cache_ = std::move(cache); }
+
+  // A parse of one of the daemon's replies, its failure naming the cache.
+  template <typename T>
+  Result<T> parsed(Result<T> r) const {
+    return naming_cache(std::move(r), cache_);
+  }
 
   struct Answer {
     std::int32_t status = 0;
@@ -60,9 +69,9 @@ class KcmClient {
   };
   Result<Answer> try_call(const Request& request) {
     if (request.error()) return *request.error();
-    KRBKIT_TRY(reply, connection_->call(request.bytes()));
-    KRBKIT_TRY(parsed, kcm::parse_reply(reply));
-    return Answer{parsed.status, std::move(reply)};
+    KRBKIT_TRY(reply, naming_cache(connection_->call(request.bytes()), cache_));
+    KRBKIT_TRY(split, parsed(kcm::parse_reply(reply)));
+    return Answer{split.status, std::move(reply)};
   }
   Result<Answer> call(const Request& request, std::string_view cache) {
     KRBKIT_TRY(answer, try_call(request));
@@ -79,6 +88,7 @@ class KcmClient {
 
  private:
   std::unique_ptr<KcmConnection> connection_;
+  std::string cache_;
 };
 
 class KcmCache final : public Cache {
@@ -162,20 +172,20 @@ class KcmCache final : public Cache {
     KRBKIT_TRY(answer, client_->try_call(Request(Op::get_principal).name(residual_)));
     if (answer.status == kcm::kFccNoFile) return std::optional<Principal>();
     if (answer.status != 0) return KcmClient::status_error(answer.status, residual_);
-    return kcm::parse_principal(answer.body());
+    return client_->parsed(kcm::parse_principal(answer.body()));
   }
 
   // GET_CRED_LIST, or (a daemon without it) each credential by its UUID.
   Result<std::vector<Credentials>> credentials() const {
     KRBKIT_TRY(list, client_->try_call(Request(Op::get_cred_list).name(residual_)));
-    if (list.status == 0) return kcm::parse_cred_list(list.body());
+    if (list.status == 0) return client_->parsed(kcm::parse_cred_list(list.body()));
     if (!kcm::unsupported_status(list.status)) return KcmClient::status_error(list.status, residual_);
     KRBKIT_TRY(ids_answer, client_->call(Request(Op::get_cred_uuid_list).name(residual_), residual_));
-    KRBKIT_TRY(ids, kcm::parse_uuid_list(ids_answer.body()));
+    KRBKIT_TRY(ids, client_->parsed(kcm::parse_uuid_list(ids_answer.body())));
     std::vector<Credentials> out;
     for (const auto& id : ids) {
       KRBKIT_TRY(one, client_->call(Request(Op::get_cred_by_uuid).name(residual_).uuid(id), residual_));
-      KRBKIT_TRY(cred, kcm::parse_credential(one.body()));
+      KRBKIT_TRY(cred, client_->parsed(kcm::parse_credential(one.body())));
       out.push_back(std::move(cred));
     }
     return out;
@@ -187,23 +197,24 @@ class KcmCache final : public Cache {
 
 Result<std::string> default_cache(KcmClient& client) {
   KRBKIT_TRY(answer, client.call(Request(Op::get_default_cache), ""));
-  return kcm::parse_name(answer.body());
+  return client.parsed(kcm::parse_name(answer.body()));
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Cache>> open_kcm_cache(std::string_view residual) {
-  KRBKIT_TRY(client, KcmClient::connect());
+  KRBKIT_TRY(client, KcmClient::connect("KCM:" + std::string(residual)));
   std::string name(residual);
   if (name.empty()) {
     KRBKIT_TRY(primary, default_cache(*client));
     name = std::move(primary);
+    client->name_cache("KCM:" + name);
   }
   return std::unique_ptr<Cache>(std::make_unique<KcmCache>(std::move(name), std::move(client)));
 }
 
 Result<std::vector<std::string>> kcm_collection(std::string_view residual) {
-  KRBKIT_TRY(client, KcmClient::connect());
+  KRBKIT_TRY(client, KcmClient::connect("KCM:" + std::string(residual)));
   std::vector<std::string> out;
   auto exists = [&](const std::string& name) -> Result<bool> {
     KRBKIT_TRY(answer, client->try_call(Request(Op::get_principal).name(name)));
@@ -218,7 +229,7 @@ Result<std::vector<std::string>> kcm_collection(std::string_view residual) {
   KRBKIT_TRY(ids_answer, client->try_call(Request(Op::get_cache_uuid_list)));
   if (ids_answer.status == kcm::kFccNoFile) return out;
   if (ids_answer.status != 0) return KcmClient::status_error(ids_answer.status, "");
-  KRBKIT_TRY(ids, kcm::parse_uuid_list(ids_answer.body()));
+  KRBKIT_TRY(ids, client->parsed(kcm::parse_uuid_list(ids_answer.body())));
   KRBKIT_TRY(primary, default_cache(*client));
   KRBKIT_TRY(primary_there, exists(primary));
   if (primary_there) out.push_back("KCM:" + primary);
@@ -226,7 +237,7 @@ Result<std::vector<std::string>> kcm_collection(std::string_view residual) {
     KRBKIT_TRY(answer, client->try_call(Request(Op::get_cache_by_uuid).uuid(id)));
     if (answer.status == kcm::kCcEnd || answer.status == kcm::kFccNoFile) continue;  // destroyed meanwhile
     if (answer.status != 0) return KcmClient::status_error(answer.status, "");
-    KRBKIT_TRY(name, kcm::parse_name(answer.body()));
+    KRBKIT_TRY(name, client->parsed(kcm::parse_name(answer.body())));
     if (name != primary) out.push_back("KCM:" + name);
   }
   return out;
@@ -234,7 +245,7 @@ Result<std::vector<std::string>> kcm_collection(std::string_view residual) {
 
 Result<void> kcm_switch_to(std::string_view residual) {
   KRBKIT_TRY(cache, open_kcm_cache(residual));
-  KRBKIT_TRY(client, KcmClient::connect());
+  KRBKIT_TRY(client, KcmClient::connect(cache->name()));
   const std::string name = cache->name().substr(4);
   KRBKIT_TRY(answer, client->call(Request(Op::set_default_cache).name(name), name));
   (void)answer;
@@ -242,9 +253,10 @@ Result<void> kcm_switch_to(std::string_view residual) {
 }
 
 Result<std::unique_ptr<Cache>> new_kcm_cache() {
-  KRBKIT_TRY(client, KcmClient::connect());
+  KRBKIT_TRY(client, KcmClient::connect("KCM: (a new cache)"));
   KRBKIT_TRY(answer, client->call(Request(Op::gen_new), ""));
-  KRBKIT_TRY(name, kcm::parse_name(answer.body()));
+  KRBKIT_TRY(name, client->parsed(kcm::parse_name(answer.body())));
+  client->name_cache("KCM:" + name);
   return std::unique_ptr<Cache>(std::make_unique<KcmCache>(std::move(name), std::move(client)));
 }
 

@@ -9,9 +9,7 @@
 namespace krbkit::ccache::kcm {
 namespace {
 
-Error malformed(std::string what) {
-  return Error{Errc::ccache_format, "malformed KCM reply: " + std::move(what)};
-}
+Error malformed(std::string what) { return Error{Errc::cache_reply_malformed, std::move(what)}; }
 
 }  // namespace
 

@@ -47,7 +47,24 @@ class KeyringCache final : public Cache {
     return princ && *princ != 0;
   }
 
-  Result<CacheContents> read() override {
+  // Each failure names the cache (a quota used up, another user's keyring).
+  Result<CacheContents> read() override { return naming_cache(read_keys(), name()); }
+  Result<void> write(const CacheContents& contents, int /*version: always MIT's v4 records*/) override {
+    return naming_cache(write_keys(contents), name());
+  }
+  Result<void> store(const Credentials& cred) override { return naming_cache(store_key(cred), name()); }
+  Result<std::size_t> rewrite(const std::function<bool(const Credentials&)>& drop,
+                              const Credentials* add) override {
+    return naming_cache(rewrite_keys(drop, add), name());
+  }
+  Result<void> destroy() override { return naming_cache(destroy_keys(), name()); }
+
+ private:
+  struct SpecialKeys {
+    key_serial_t principal = 0, offsets = 0;
+  };
+
+  Result<CacheContents> read_keys() const {
     KRBKIT_TRY(cache, existing_cache());
     KRBKIT_TRY(special, special_keys(cache));
     CacheContents out;
@@ -73,7 +90,7 @@ class KeyringCache final : public Cache {
     return out;
   }
 
-  Result<void> write(const CacheContents& contents, int /*version: always MIT's v4 records*/) override {
+  Result<void> write_keys(const CacheContents& contents) {
     KRBKIT_TRY(collection, collection_for_writing());
     // Filled while linked only from this process's keyring, then put in place.
     KRBKIT_TRY(fresh, keys::add("keyring", name_.subsidiary, {}, KEY_SPEC_PROCESS_KEYRING));
@@ -91,16 +108,16 @@ class KeyringCache final : public Cache {
     return success();
   }
 
-  Result<void> store(const Credentials& cred) override {
+  Result<void> store_key(const Credentials& cred) const {
     KRBKIT_TRY(cache, existing_cache());
     KRBKIT_CHECK(add_credential(cache, cred));
-    KRBKIT_TRY(contents, read());
+    KRBKIT_TRY(contents, read_keys());
     set_expiry(cache, contents);
     return success();
   }
 
-  Result<std::size_t> rewrite(const std::function<bool(const Credentials&)>& drop,
-                              const Credentials* add) override {
+  Result<std::size_t> rewrite_keys(const std::function<bool(const Credentials&)>& drop,
+                                   const Credentials* add) const {
     KRBKIT_TRY(cache, existing_cache());
     KRBKIT_TRY(special, special_keys(cache));
     KRBKIT_TRY(ids, keys::list(cache, name()));
@@ -114,22 +131,17 @@ class KeyringCache final : public Cache {
       if (::keyctl_unlink(id, cache) < 0) return keys::error("cannot remove a credential", name(), errno);
       ++dropped;
     }
-    if (add != nullptr) KRBKIT_CHECK(store(*add));
+    if (add != nullptr) KRBKIT_CHECK(store_key(*add));
     return dropped;
   }
 
-  Result<void> destroy() override {
+  Result<void> destroy_keys() const {
     KRBKIT_TRY(cache, existing_cache());
     (void)::keyctl_clear(cache);
     if (::keyctl_unlink(cache, collection_) < 0) return keys::error("cannot unlink", name(), errno);
     if (name_.legacy_cache()) (void)::keyctl_unlink(cache, session_write_anchor());
     return success();
   }
-
- private:
-  struct SpecialKeys {
-    key_serial_t principal = 0, offsets = 0;
-  };
 
   Error not_found() const {
     return Error{Errc::ccache_not_found, "Credentials cache keyring '" + name() + "' not found"};
@@ -225,9 +237,7 @@ std::string unique_subsidiary() {
   return out;
 }
 
-}  // namespace
-
-Result<std::unique_ptr<Cache>> open_keyring_cache(std::string_view residual) {
+Result<std::unique_ptr<Cache>> open_cache(std::string_view residual) {
   KeyringName name = parse_keyring_residual(residual);
   KRBKIT_TRY(collection, find_collection(name, false));
   const bool by_collection = !name.has_subsidiary;
@@ -239,7 +249,7 @@ Result<std::unique_ptr<Cache>> open_keyring_cache(std::string_view residual) {
   return std::unique_ptr<Cache>(std::make_unique<KeyringCache>(std::move(name), collection, by_collection));
 }
 
-Result<std::vector<std::string>> keyring_collection(std::string_view residual) {
+Result<std::vector<std::string>> collection_names(std::string_view residual) {
   const KeyringName name = parse_keyring_residual(residual);
   std::vector<std::string> out;
   KRBKIT_TRY(collection, find_collection(name, false));
@@ -270,14 +280,14 @@ Result<std::vector<std::string>> keyring_collection(std::string_view residual) {
   return out;
 }
 
-Result<void> keyring_switch_to(std::string_view cache_residual) {
-  KRBKIT_TRY(cache, open_keyring_cache(cache_residual));
+Result<void> switch_to_cache(std::string_view cache_residual) {
+  KRBKIT_TRY(cache, open_cache(cache_residual));
   const KeyringName name = parse_keyring_residual(ccache::residual(cache->name()));
   KRBKIT_TRY(collection, find_collection(name, true));
   return set_primary(collection, name.subsidiary);
 }
 
-Result<std::unique_ptr<Cache>> new_keyring_cache(std::string_view residual) {
+Result<std::unique_ptr<Cache>> new_cache(std::string_view residual) {
   KeyringName name = parse_keyring_residual(residual);
   if (name.has_subsidiary)
     return Error{Errc::unsupported,
@@ -294,6 +304,24 @@ Result<std::unique_ptr<Cache>> new_keyring_cache(std::string_view residual) {
     return std::unique_ptr<Cache>(std::make_unique<KeyringCache>(std::move(name), collection, false));
   }
   return Error{Errc::ccache_io, "cannot find a free cache name in " + name.full_name()};
+}
+
+std::string full_name(std::string_view residual) { return "KEYRING:" + std::string(residual); }
+
+}  // namespace
+
+// Failures before a cache is at hand name the cache as it was given.
+Result<std::unique_ptr<Cache>> open_keyring_cache(std::string_view residual) {
+  return naming_cache(open_cache(residual), full_name(residual));
+}
+Result<std::vector<std::string>> keyring_collection(std::string_view residual) {
+  return naming_cache(collection_names(residual), full_name(residual));
+}
+Result<void> keyring_switch_to(std::string_view residual) {
+  return naming_cache(switch_to_cache(residual), full_name(residual));
+}
+Result<std::unique_ptr<Cache>> new_keyring_cache(std::string_view residual) {
+  return naming_cache(new_cache(residual), full_name(residual));
 }
 
 }  // namespace krbkit::ccache::detail

@@ -41,13 +41,10 @@ namespace keys {
 Error error(std::string_view doing, std::string_view what, int err) {
   switch (err) {
     case EDQUOT:
-      return Error{Errc::ccache_io,
-                   fmt::format("{}: {}: the kernel's key quota is used up (/proc/sys/kernel/keys/{})", what,
-                               doing, ::geteuid() == 0 ? "root_maxbytes" : "maxbytes")};
+      return Error{Errc::cache_quota, fmt::format("{}: {}: /proc/sys/kernel/keys/{}", what, doing,
+                                                  ::geteuid() == 0 ? "root_maxbytes" : "maxbytes")};
     case EACCES:
-    case EPERM:
-      return Error{Errc::ccache_unsafe,
-                   fmt::format("{}: {}: permission denied (a keyring of another user?)", what, doing)};
+    case EPERM: return Error{Errc::cache_not_ours, fmt::format("{}: {}: permission denied", what, doing)};
     default: return Error{Errc::ccache_io, fmt::format("{}: {}: {}", what, doing, std::strerror(err))};
   }
 }

@@ -114,6 +114,15 @@ Result<std::unique_ptr<Cache>> open(std::string_view name) {
   return Error{Errc::unsupported, "unknown credential cache type " + n.type};
 }
 
+namespace detail {
+
+Error naming_cache(Error e, std::string_view cache) {
+  e.detail = fmt::format("cache {}{}{}", cache, e.detail.empty() ? "" : ", ", e.detail);
+  return e;
+}
+
+}  // namespace detail
+
 std::string residual(std::string_view name) {
   const auto colon = name.find(':');
   return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));

@@ -22,11 +22,18 @@ namespace {
 constexpr std::uint32_t kMaxReply = 10 * 1024 * 1024;
 
 Error io_error(const std::string& path, std::string what) {
-  return Error{Errc::ccache_io, fmt::format("KCM daemon at {}: {}", path, what)};
+  return Error{Errc::ccache_io, fmt::format("socket {}: {}", path, what)};
+}
+
+// The daemon went away under us: it closed the connection, or reset it.
+bool hung_up(int err) { return err == EPIPE || err == ECONNRESET; }
+
+Error hung_up_error(const std::string& path) {
+  return Error{Errc::cache_daemon_hung_up, fmt::format("socket {}", path)};
 }
 
 Result<int> open_socket(const std::string& path) {
-  if (path == "-") return Error{Errc::ccache_io, "KCM is switched off (kcm_socket = -)"};
+  if (path == "-") return Error{Errc::cache_daemon_unreachable, "kcm_socket = - switches KCM off"};
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof addr.sun_path) return io_error(path, "socket path too long");
@@ -37,7 +44,7 @@ Result<int> open_socket(const std::string& path) {
     const int err = errno;
     ::close(fd);
     if (err == ENOENT || err == ECONNREFUSED)
-      return Error{Errc::ccache_io, fmt::format("no KCM daemon listening at {}", path)};
+      return Error{Errc::cache_daemon_unreachable, fmt::format("socket {}", path)};
     return io_error(path, std::strerror(err));
   }
   return fd;
@@ -64,6 +71,7 @@ Result<Bytes> KcmSocket::call(BytesView request) {
     fd_ = fd;
     sent = send_all(frame, err);
   }
+  if (!sent.ok() && hung_up(err)) return hung_up_error(path_);
   KRBKIT_CHECK(sent);
   // length(32) code(32) reply(length); a code other than 0 comes back as a
   // reply holding that status alone, as MIT takes it.
@@ -72,7 +80,8 @@ Result<Bytes> KcmSocket::call(BytesView request) {
   const std::uint32_t len = get_u32be(head);
   Bytes reply(head + 4, head + 8);
   if (get_u32be(head + 4) != 0) return reply;
-  if (len > kMaxReply) return io_error(path_, fmt::format("a reply of {} bytes is too big", len));
+  if (len > kMaxReply)
+    return Error{Errc::cache_reply_malformed, fmt::format("socket {}: a reply of {} bytes", path_, len)};
   reply.resize(len);
   KRBKIT_CHECK(receive(reply.data(), len));
   return reply;
@@ -95,8 +104,9 @@ Result<void> KcmSocket::receive(std::uint8_t* out, std::size_t size) {
   while (size > 0) {
     const ssize_t n = ::recv(fd_, out, size, 0);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && hung_up(errno)) return hung_up_error(path_);
     if (n < 0) return io_error(path_, fmt::format("cannot receive: {}", std::strerror(errno)));
-    if (n == 0) return io_error(path_, "the daemon closed the connection in the middle of a request");
+    if (n == 0) return hung_up_error(path_);
     out += n;
     size -= static_cast<std::size_t>(n);
   }

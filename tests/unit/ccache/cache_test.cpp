@@ -127,6 +127,26 @@ TEST_CASE("default cache name: KRB5CCNAME, then configured with tokens, then /tm
   CHECK(bad.error().message().find("%{nosuch}") != std::string::npos);
 }
 
+TEST_CASE("default cache name: Fedora's, RHEL's and sssd's defaults as krb5.conf gives them") {
+  const std::string uid = std::to_string(::getuid()), euid = std::to_string(::geteuid());
+  EnvGuard env("KRB5CCNAME", nullptr);
+  CHECK(*default_cache_name(std::string("KEYRING:persistent:%{uid}")) == "KEYRING:persistent:" + uid);
+  CHECK(*default_cache_name(std::string("KCM:")) == "KCM:");
+  CHECK(*default_cache_name(std::string("KCM:%{uid}:work")) == "KCM:" + uid + ":work");
+  CHECK(*default_cache_name(std::string("DIR:/run/user/%{euid}/krb5cc")) ==
+        "DIR:/run/user/" + euid + "/krb5cc");
+  {
+    EnvGuard tmp("TMPDIR", "/var/tmp/me");
+    CHECK(*default_cache_name(std::string("FILE:%{TEMP}/krb5cc_%{uid}%{null}")) ==
+          "FILE:/var/tmp/me/krb5cc_" + uid);
+  }
+  // MIT has %{USERCONFIG} on Windows only: on Unix it is an unknown token there too.
+  CHECK(default_cache_name(std::string("FILE:%{USERCONFIG}/cc")).error().is(Errc::invalid_argument));
+  // KRB5CCNAME still wins, and is taken as it is (MIT does not expand it).
+  EnvGuard set("KRB5CCNAME", "FILE:/tmp/%{uid}");
+  CHECK(*default_cache_name(std::string("KEYRING:persistent:%{uid}")) == "FILE:/tmp/%{uid}");
+}
+
 TEST_CASE("a cache name's residual: what follows the type, as MIT's krb5_cc_get_name") {
   CHECK(ccache::residual("FILE:/tmp/x") == "/tmp/x");
   CHECK(ccache::residual("DIR::/d/tkt") == ":/d/tkt");

@@ -49,7 +49,7 @@ class ScriptedDaemon final : public KcmConnection {
   explicit ScriptedDaemon(Script& s) : script_(s) {}
   Result<Bytes> call(BytesView request) override {
     script_.requests.emplace_back(request.begin(), request.end());
-    if (script_.replies.empty()) return Error{Errc::ccache_io, "no KCM daemon listening at (script)"};
+    if (script_.replies.empty()) return Error{Errc::cache_daemon_hung_up, "socket (script)"};
     Bytes r = std::move(script_.replies.front());
     script_.replies.pop_front();
     return r;
@@ -76,7 +76,7 @@ TEST_CASE("KCM requests: version 2.0, the opcode, NUL-terminated names, v4 recor
 }
 
 TEST_CASE("KCM replies: each result read whole; anything else is a malformed reply") {
-  CHECK(kcm::parse_reply(Bytes{0, 0, 0}).error().detail.find("malformed KCM reply") == 0);
+  CHECK(kcm::parse_reply(Bytes{0, 0, 0}).error().is(Errc::cache_reply_malformed));
   auto r = kcm::parse_reply(status(kcm::kFccNoFile));
   REQUIRE(r.ok());
   CHECK(r->status == kcm::kFccNoFile);
@@ -84,7 +84,7 @@ TEST_CASE("KCM replies: each result read whole; anything else is a malformed rep
   CHECK_FALSE(kcm::parse_name(Bytes{'0'}).ok());
   CHECK_FALSE(kcm::parse_name(Bytes{'0', 0, 'x'}).ok());
   CHECK(kcm::parse_uuid_list(Bytes(32, 7))->size() == 2);
-  CHECK(kcm::parse_uuid_list(Bytes(17, 7)).error().is(Errc::ccache_format));
+  CHECK(kcm::parse_uuid_list(Bytes(17, 7)).error().is(Errc::cache_reply_malformed));
   Bytes list;
   put_u32be(list, 2);
   for (const char* s : {"a", "b"}) {
@@ -142,7 +142,9 @@ TEST_CASE("KCM cache over a daemon without GET_CRED_LIST and REPLACE: MIT's fall
   CHECK((*cache)->read().error().is(Errc::ccache_not_found));
   // A malformed reply is one error, and nothing is half-read.
   script.replies = {status(0, Bytes{1, 2})};
-  CHECK((*cache)->read().error().detail.find("malformed KCM reply") != std::string::npos);
+  const Error malformed = (*cache)->read().error();
+  CHECK(malformed.is(Errc::cache_reply_malformed));
+  CHECK(malformed.message().find("(cache KCM:0, ") != std::string::npos);
   set_kcm_connector(nullptr);
   CHECK(open("KCM:").error().is(Errc::unsupported));
 }

@@ -51,6 +51,13 @@ enum class Errc {
   armor_expired,        // kinit -T: the armor cache's TGT has expired
   fast_not_used,        // the KDC answered an armored request without FAST
   certificate_refused,  // an HTTPS server's certificate failed verification (CA, name)
+  // Caches held by a daemon or the kernel (KCM:, KEYRING:), apart from ccache_io
+  // because a script acts on each differently:
+  cache_daemon_unreachable,  // KCM: no daemon listens at kcm_socket
+  cache_daemon_hung_up,      // KCM: the daemon closed the connection before it answered
+  cache_reply_malformed,     // KCM: the daemon's reply does not parse
+  cache_quota,               // KEYRING: the kernel's key quota is used up
+  cache_not_ours,            // KEYRING: the keyring belongs to another user (permission denied)
 };
 
 const std::error_category& lib_category();

@@ -16,8 +16,9 @@
 namespace krbkit::ccache {
 
 // One connection to the daemon: a request in, the whole reply out (status
-// first, kcm::parse_reply). A daemon that is not there, or that closes the
-// connection, is Errc::ccache_io with a detail saying so.
+// first, kcm::parse_reply). A daemon that is not there is
+// Errc::cache_daemon_unreachable, one that closes the connection
+// Errc::cache_daemon_hung_up; the cache adds its name to the detail.
 class KcmConnection {
  public:
   virtual ~KcmConnection() = default;

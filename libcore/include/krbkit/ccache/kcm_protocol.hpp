@@ -80,15 +80,15 @@ class Request {
 
 // --- replies ---
 // A reply split into its status and the results after it. A reply shorter
-// than the status is Errc::ccache_format ("malformed KCM reply").
+// than the status is Errc::cache_reply_malformed.
 struct Reply {
   std::int32_t status = 0;
   BytesView body;
 };
 Result<Reply> parse_reply(BytesView reply);
 
-// The results, each reading all of `body` (Errc::ccache_format "malformed KCM
-// reply: ..." otherwise). Counts are bounded by the bytes left before
+// The results, each reading all of `body` (Errc::cache_reply_malformed,
+// detail saying what is wrong, otherwise). Counts are bounded by the bytes left before
 // anything is allocated.
 Result<std::string> parse_name(BytesView body);
 Result<std::vector<Uuid>> parse_uuid_list(BytesView body);

@@ -20,14 +20,15 @@ inline constexpr const char* kDefaultKcmSocket = "/var/run/.heim_org.h5l.kcm-soc
 class KcmSocket {
  public:
   // The daemon at `path` ("-": KCM switched off, as in MIT). No daemon
-  // there: Errc::ccache_io "no KCM daemon listening at <path>".
+  // there (or "-"): Errc::cache_daemon_unreachable, detail "socket <path>".
   static Result<std::unique_ptr<KcmSocket>> connect(const std::string& path);
   ~KcmSocket();
   KcmSocket(const KcmSocket&) = delete;
   KcmSocket& operator=(const KcmSocket&) = delete;
 
-  // One request out, the reply (status first) in. The daemon closing the
-  // connection mid-request is Errc::ccache_io, saying so.
+  // One request out, the reply (status first) in. The daemon closing or
+  // resetting the connection before its whole reply is
+  // Errc::cache_daemon_hung_up; a reply over 10 MiB Errc::cache_reply_malformed.
   Result<Bytes> call(BytesView request);
 
  private:
