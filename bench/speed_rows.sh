@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The rows of the speed table (issue 22) that compare_tools.sh does not
+# time, against MIT's tools on a throwaway loopback realm, in one run:
+#
+#   bench/speed_rows.sh [BIN_DIR] [ROUNDS] [RUNS] [N]
+#
+#   startup-TOOL   TOOL --version against MIT's klist -V (process start-up)
+#   kinit-20ms     kinit with the password, the KDC 20 ms away (a relay,
+#                  bench/delay_relay.py, delays each UDP datagram 10 ms)
+#   kvno-N         kvno of N services in one process (ROUNDS x 1 run)
+#   kadmin-q       kadmin -q "getprinc alice"
+#   addprinc-N     N addprinc read from stdin in one kadmin session, ours
+#                  and MIT's once each, and MIT's one-process-per-principal
+#                  loop (kadmin -q), timed with date: ratios only
+#
+# BIN_DIR default build/apps, ROUNDS 3, RUNS 20, N 1000. Columns as in
+# compare_tools.sh (median wall ms, ratio, CPU ms, ratio).
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-${KRBKIT_BIN_DIR:-$src/build/apps}}
+rounds=${2:-3}
+runs=${3:-20}
+n=${4:-1000}
+command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 2; }
+mit_bin=$(dirname "$(command -v kadmin)")
+[[ $("$mit_bin/klist" -V 2>&1) == "Kerberos 5 version"* ]] || { echo "MIT's tools are not first on PATH" >&2; exit 2; }
+
+work=$(mktemp -d)
+relay_pid=""
+trap '[[ -z $relay_pid ]] || kill "$relay_pid"; "$src/tests/realm/realm.sh" stop "$work/realm" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+mkdir "$work/realm"
+"$src/tests/realm/realm.sh" start "$work/realm" >/dev/null
+# shellcheck disable=SC1091
+. "$work/realm/env"
+# shellcheck source=bench/lib.sh
+. "$src/bench/lib.sh"
+printf '%s\n' "$ALICE_PASSWORD" >"$work/password"
+export LC_ALL=C TZ=UTC KRB5CCNAME="FILE:$work/cc"
+"$mit_bin/kinit" "$ALICE_PRINCIPAL" <"$work/password" >/dev/null
+
+bench_header
+for tool in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil; do
+  bench "startup-$tool" "$bin/$tool --version" "$mit_bin/klist -V"
+done
+
+# The KDC 20 ms away: a krb5.conf whose only KDC is the relay.
+coproc RELAY { exec python3 "$src/bench/delay_relay.py" 0 "$KDC_PORT" 20; }
+relay_pid=$RELAY_PID
+read -r relay_port <&"${RELAY[0]}"
+sed "s/kdc = 127.0.0.1:$KDC_PORT/kdc = 127.0.0.1:$relay_port/" "$KRB5_CONFIG" >"$work/far.conf"
+bench kinit-20ms "KRB5_CONFIG=$work/far.conf KRB5CCNAME=FILE:$work/k.cc $bin/kinit $ALICE_PRINCIPAL < $work/password" \
+  "KRB5_CONFIG=$work/far.conf KRB5CCNAME=FILE:$work/m.cc $mit_bin/kinit $ALICE_PRINCIPAL < $work/password"
+
+# N services, then kvno of all of them in one process (a fresh cache each run).
+for ((i = 1; i <= n; i++)); do echo "addprinc -randkey svc$i/bench.krbkit.test"; done >"$work/services"
+kadmin.local -r "$REALM" <"$work/services" >/dev/null 2>&1
+mapfile -t services < <(for ((i = 1; i <= n; i++)); do echo "svc$i/bench.krbkit.test"; done)
+cp "${KRB5CCNAME#FILE:}" "$work/tgt.cc"
+saved_runs=$runs runs=1
+bench "kvno-$n" "KRB5CCNAME=FILE:$work/kv.cc $bin/kvno -q ${services[*]}" \
+  "KRB5CCNAME=FILE:$work/kv.cc $mit_bin/kvno -q ${services[*]}" "cp $work/tgt.cc $work/kv.cc"
+runs=$saved_runs
+
+bench kadmin-q "$bin/kadmin -p admin/admin -w $ADMIN_PASSWORD -q 'getprinc alice'" \
+  "$mit_bin/kadmin -p admin/admin -w $ADMIN_PASSWORD -q 'getprinc alice'"
+
+# addprinc_ms TOOL PREFIX: ms for N addprinc from stdin in one session.
+addprinc_ms() {
+  local start
+  for ((i = 1; i <= n; i++)); do echo "addprinc -pw bench-pw-$i $2$i"; done >"$work/batch"
+  start=$(date +%s%N)
+  "$1" -p admin/admin -w "$ADMIN_PASSWORD" <"$work/batch" >/dev/null 2>&1
+  echo $((($(date +%s%N) - start) / 1000000))
+}
+ours=$(addprinc_ms "$bin/kadmin" ours)
+theirs=$(addprinc_ms "$mit_bin/kadmin" mit)
+start=$(date +%s%N)
+for ((i = 1; i <= n / 10; i++)); do
+  "$mit_bin/kadmin" -p admin/admin -w "$ADMIN_PASSWORD" -q "addprinc -pw bench-pw-$i loop$i" >/dev/null 2>&1
+done
+loop=$((($(date +%s%N) - start) / 100000)) # per N: the loop ran N/10 times
+printf '%-16s %9d %9d %7.2f   (MIT one kadmin -q per principal: %d ms, %.1fx ours)\n' "addprinc-$n" \
+  "$ours" "$theirs" "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { print a / b }')" "$loop" "$(awk -v a="$loop" -v b="$ours" 'BEGIN { print a / b }')"
