@@ -92,6 +92,9 @@ Result<void> check_combinations(const Options& o) {
     e.summary = std::move(text);
     return e;
   };
+  if (o.audit && (o.keytab.empty() || o.decode || !o.out_cache.empty()))
+    return usage("--audit needs -k KEYTAB and goes without --decode and --out-cache");
+  if (o.services.empty() && !o.audit) return usage("a service principal is required (or --audit -k KEYTAB)");
   if ((o.decode || !o.krbtgt_keytab.empty()) && o.keytab.empty())
     return usage("--decode needs -k KEYTAB (the service's keys)");
   if (!o.krbtgt_keytab.empty() && !o.decode) return usage("--krbtgt-keytab goes with --decode");
@@ -139,7 +142,9 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--krbtgt-keytab", o.krbtgt_keytab,
                  "With --decode: krbtgt's keys, to check the PAC's KDC signature")
       ->option_text("KEYTAB");
-  app.add_option("service", o.services, "Service principals (host names with -S)")->required();
+  app.add_flag("--audit", o.audit,
+               "With -k: check every key of the keytab (of the principals named) against the KDC");
+  app.add_option("service", o.services, "Service principals (host names with -S)");
 }
 
 }  // namespace
@@ -160,6 +165,7 @@ int main(int argc, char** argv) {
       "kvno",
       [&]() -> krbkit::Result<int> {
         KRBKIT_CHECK(check_combinations(o));
+        if (o.audit) return kvno::audit(o);
         started = true;
         std::vector<Outcome> outcomes;
         auto status = kvno::run(o, outcomes);

@@ -16,7 +16,7 @@ struct Options {
   std::string cache, etype, keytab, sname, impersonate, enterprise, out_cache, u2u_cache, krbtgt_keytab,
       cert_file;
   bool quiet = false, unknown_type = false, canonicalize = false, proxy = false, cached_only = false,
-       no_store = false, json = false, decode = false;
+       no_store = false, json = false, decode = false, audit = false;
   std::vector<std::string> services;
 };
 
@@ -39,5 +39,12 @@ struct Outcome {
 // Every service of `o`, in order, into `outcomes`; an error stops kvno as a
 // whole (the cache, the options, S4U2Self evidence, --out-cache).
 Result<void> run(const Options& o, std::vector<Outcome>& outcomes);
+
+// --audit (kvno_audit.cpp): the keytab o.keytab against the KDC for the
+// principals o.services (all of the keytab's when none), printed as a table
+// or JSON; the exit status: 0 when everything matches, else
+// kExitKeytabMismatch, or kExitUnknownPrincipal when the only finding is
+// principals the KDC does not know.
+Result<int> audit(const Options& o);
 
 }  // namespace krbkit::kvno

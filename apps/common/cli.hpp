@@ -32,6 +32,7 @@ enum Exit : int {
   kExitRenewableLifeEnded = 14,  // kinit --keep-renewed: renewable life used up, no keytab
   kExitTicketExpired = 15,       // kinit --keep-renewed: the ticket expired before a renewal succeeded
   kExitCertificateRefused = 16,  // every KDC tried was an HTTPS proxy whose certificate was refused
+  kExitKeytabMismatch = 17,  // kvno --audit: a key wrong or stale, a duplicate entry or an enctype missing
   // 20-29: caches a daemon or the kernel holds (KCM:, KEYRING:); the old cache is left as it was.
   kExitCacheDaemonUnreachable = 20,  // KCM: no daemon listening at kcm_socket
   kExitCacheDaemonHungUp = 21,       // KCM: the daemon closed the connection in the middle of a request

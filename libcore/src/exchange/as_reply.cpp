@@ -162,6 +162,7 @@ Result<void> AsExchange::open_reply_key(KdcRep& rep) {
 
 Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
   state_ = State::done;
+  ticket_kvno_ = rep.ticket.enc_part.kvno;
   KRBKIT_CHECK(open_reply_key(rep));
   const Enctype etype = rep.enc_part.etype;
   auto plain = decrypt(*reply_key_, KeyUsage::as_rep_enc_part, rep.enc_part.cipher);

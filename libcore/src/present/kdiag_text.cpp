@@ -7,13 +7,12 @@
 
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/present/kdiag.hpp"
+#include "present_internal.hpp"
 
 namespace krbkit::present {
 namespace {
 
-struct Row {
-  std::vector<std::string> cells;
-};
+using Row = TextRow;
 
 std::string plain_server(net::KdcTarget t) {
   t.transport = net::Transport::any;
@@ -33,21 +32,6 @@ void add_rows(std::vector<Row>& rows, const char* service,
     rows.push_back(Row{{service, plain_server(s.target), source_text(s),
                         net::transport_name(s.target.transport), s.reachable ? "ok" : s.error,
                         s.rtt_ms ? fmt::format("{:.1f} ms", *s.rtt_ms) : "-", clock_cell(s.clock_offset_s)}});
-}
-
-std::string table(const std::vector<Row>& rows) {
-  std::vector<std::size_t> width(rows.front().cells.size(), 0);
-  for (const auto& r : rows)
-    for (std::size_t i = 0; i < r.cells.size(); ++i) width[i] = std::max(width[i], r.cells[i].size());
-  std::string out;
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < r.cells.size(); ++i)
-      line += i + 1 == r.cells.size() ? r.cells[i] : fmt::format("{:<{}}  ", r.cells[i], width[i]);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
-  return out;
 }
 
 // A salt as text, bytes that are not printable ASCII as \xNN.
@@ -86,7 +70,7 @@ std::string kdiag_text(const exchange::Diagnosis& d) {
   add_rows(rows, "kdc", d.kdcs);
   add_rows(rows, "kpasswd", d.kpasswd);
   add_rows(rows, "kadmin", d.kadmin);
-  std::string out = fmt::format("realm {}\n", d.realm) + table(rows);
+  std::string out = fmt::format("realm {}\n", d.realm) + text_table(rows);
   if (d.principal) out += principal_text(*d.principal);
   if (d.problems.empty()) return out + "OK: no problem found\n";
   return out + fmt::format("PROBLEM: {}\n", fmt::join(d.problems, "; "));

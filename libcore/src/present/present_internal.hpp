@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
@@ -18,5 +19,13 @@ KerberosTime effective_start(const Credentials& cred);
 bool is_local_tgt(const Principal& server, const std::string& realm);
 // An address as klist -a shows it (numeric: no reverse lookup).
 std::string address_text(const HostAddress& address, bool numeric);
+
+// A table's row: one cell per column.
+struct TextRow {
+  std::vector<std::string> cells;
+};
+// The rows as aligned columns, two spaces apart, no trailing blanks, each
+// row ending in a newline (kdiag's and kvno --audit's tables).
+std::string text_table(const std::vector<TextRow>& rows);
 
 }  // namespace krbkit::present

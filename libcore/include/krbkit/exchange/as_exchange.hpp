@@ -146,6 +146,11 @@ class AsExchange {
   const std::vector<Enctype>& enctypes() const { return enctypes_; }
   // The nonce of the current request (tests).
   std::uint32_t nonce() const { return body_.nonce; }
+  // The kvno of the service key the last AS-REP's ticket is encrypted in,
+  // as the KDC wrote it in the clear, whether or not the reply decrypted
+  // (kvno --audit asks for a ticket to the client itself, and so learns the
+  // KDC's kvno of the client's key).
+  std::optional<std::uint32_t> ticket_kvno() const { return ticket_kvno_; }
 
  private:
   enum class State { initial, sent_plain, sent_preauth, done };
@@ -197,6 +202,7 @@ class AsExchange {
   std::shared_ptr<detail::PreauthState> preauth_state_;  // what the mechanisms keep between rounds
   std::optional<Key> reply_key_;                         // the key the AS-REP is encrypted in
   bool fast_avail_ = false;
+  std::optional<std::uint32_t> ticket_kvno_;
   bool info_padata_sent_ = false;  // the last request asked for PA-REQ-ENC-PA-REP
   bool optimistic_ = false;        // preauth sent from cached etype-info
   bool retried_optimistic_ = false;
