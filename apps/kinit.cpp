@@ -14,6 +14,7 @@
 #include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache_choice.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/exchange/as_exchange.hpp"
 #include "krbkit/exchange/fast.hpp"
 #include "krbkit/exchange/initial_creds.hpp"
 #include "krbkit/exchange/keytab_keys.hpp"
@@ -73,6 +74,10 @@ Result<void> renew_or_validate(const Options& o, const config::Profile& profile,
 Result<exchange::AsResult> login(const Options& o, const config::Profile& profile,
                                  const config::LibDefaults& defaults, const exchange::AsRequest& req,
                                  const Tracer& trace) {
+  if (o.anonymous) {
+    exchange::NoKeySource none;
+    return exchange::get_initial_credentials(profile, req, none, trace);
+  }
   if (!o.use_keytab) {
     auto ask = [&o](const Principal& p) {
       return cli::read_secret(o.password, fmt::format("Password for {}: ", unparse_principal(p)));
@@ -87,10 +92,28 @@ Result<exchange::AsResult> login(const Options& o, const config::Profile& profil
   return exchange::get_initial_credentials(profile, req, keys, trace);
 }
 
+// kinit -n [@REALM]: the anonymous principal of the named (or default) realm.
+Result<Principal> anonymous_client(const Options& o, const config::LibDefaults& defaults) {
+  std::string realm = defaults.default_realm.value_or("");
+  if (!o.principal.empty()) {
+    if (o.principal.front() != '@' || o.principal.size() < 2)
+      return Error{Errc::invalid_argument, "kinit -n takes no principal name, only @REALM"};
+    realm = o.principal.substr(1);
+  }
+  if (realm.empty()) return Error{Errc::config, "kinit -n: no realm given and no default_realm"};
+  return exchange::anonymous_principal(realm);
+}
+
+// kinit -n: PKINIT with krb5.conf's trust settings for the client's realm.
+Result<void> use_anonymous_pkinit(const config::Profile& profile, exchange::AsRequest& req) {
+  KRBKIT_TRY(pkinit, exchange::pkinit_options(profile, req.client.realm));
+  pkinit.anonymous = true;
+  req.pkinit = std::make_shared<exchange::PkinitOptions>(std::move(pkinit));
+  return success();
+}
+
 // Returns the name of the cache written.
 Result<std::string> run(const Options& o, std::optional<Principal>& who) {
-  if (o.anonymous) return cli::not_supported_yet("kinit -n (anonymous needs PKINIT)").error();
-
   Environment env = Environment::from_process();
   Tracer trace = Tracer::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
@@ -109,7 +132,8 @@ Result<std::string> run(const Options& o, std::optional<Principal>& who) {
   bool from_cache = false;
   exchange::ClientQuery query{o.principal, o.ticket.enterprise, o.use_keytab,
                               o.client_keytab && o.keytab.empty()};
-  auto chosen = exchange::kinit_client(query, defaults, old, from_cache);
+  auto chosen =
+      o.anonymous ? anonymous_client(o, defaults) : exchange::kinit_client(query, defaults, old, from_cache);
   if (o.renew || o.validate) {
     if (chosen && !from_cache && o.cache.empty())
       verbose(o, "Using default cache: {}", ccache::residual(cache->name()));
@@ -136,6 +160,7 @@ Result<std::string> run(const Options& o, std::optional<Principal>& who) {
     req.armor = std::move(armor);
   }
   for (const auto& attr : o.attributes) trace("Ignoring pre-authentication attribute {}", attr);
+  if (o.anonymous) KRBKIT_CHECK(use_anonymous_pkinit(profile, req));
   KRBKIT_TRY(result, login(o, profile, defaults, req, trace));
   trace("Storing {} -> {} in {}", unparse_principal(result.creds.client),
         unparse_principal(result.creds.server), cache->name());
@@ -164,7 +189,8 @@ int main(int argc, char** argv) {
   app.add_flag("-i", o.client_keytab, "With -k: the default client keytab");
   app.add_option("-t,--keytab", o.keytab, "With -k: this keytab");
   app.add_option("-c,--cache", o.cache, "Credential cache to use");
-  app.add_flag("-n,--anonymous", o.anonymous, "Anonymous (not supported yet)");
+  app.add_flag("-n,--anonymous", o.anonymous,
+               "Anonymous PKINIT: a TGT for WELLKNOWN/ANONYMOUS (principal: @REALM)");
   app.add_option("-S,--server", o.ticket.service, "Service to get a ticket for instead of the TGT");
   app.add_option("-T,--fast-armor-cache", o.armor_cache,
                  "Armor the request with FAST, using this cache's TGT");

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "krbkit/proto/messages.hpp"
+#include "krbkit/proto/pkinit.hpp"
 #include "krbkit/proto/spake.hpp"
 
 using namespace krbkit;

@@ -47,7 +47,11 @@ int exit_code_for(const Error& error) {
       case Errc::armor_unreadable: return kExitArmorUnreadable;
       case Errc::armor_expired: return kExitArmorExpired;
       case Errc::fast_not_used: return kExitFastNotUsed;
-      case Errc::certificate_refused: return kExitCertificateRefused;
+      case Errc::certificate_refused:
+      case Errc::pkinit_untrusted: return kExitCertificateRefused;
+      case Errc::pkinit_cert_expired: return kExitKdcCertExpired;
+      case Errc::pkinit_kdc_name: return kExitKdcCertName;
+      case Errc::pkinit_no_anchors: return kExitNoAnchors;
       case Errc::cache_daemon_unreachable: return kExitCacheDaemonUnreachable;
       case Errc::cache_daemon_hung_up: return kExitCacheDaemonHungUp;
       case Errc::cache_reply_malformed: return kExitCacheReplyMalformed;
@@ -133,10 +137,6 @@ Result<std::string> default_ccache_name() {
 
 KerberosTime now_seconds() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-Result<void> not_supported_yet(const std::string& what) {
-  return Error{Errc::unsupported, what + " is not supported yet"};
 }
 
 }  // namespace krbkit::cli

@@ -31,9 +31,14 @@ enum Exit : int {
   kExitFastNotUsed = 13,         // kinit -T: the KDC answered without FAST
   kExitRenewableLifeEnded = 14,  // kinit --keep-renewed: renewable life used up, no keytab
   kExitTicketExpired = 15,       // kinit --keep-renewed: the ticket expired before a renewal succeeded
-  kExitCertificateRefused = 16,  // every KDC tried was an HTTPS proxy whose certificate was refused
+  kExitCertificateRefused = 16,  // a server's certificate was refused: HTTPS KDC proxy, or the KDC's
+                                 // PKINIT certificate does not chain to pkinit_anchors
+  // 17-19 mean one thing in kvno, another in kinit (each man page lists its own):
   kExitKeytabMismatch = 17,  // kvno --audit: a key wrong or stale, a duplicate entry or an enctype missing
-  // 20-29: caches a daemon or the kernel holds (KCM:, KEYRING:); the old cache is left as it was.
+  kExitKdcCertExpired = 17,  // kinit, PKINIT: a certificate of the KDC's chain has expired
+  kExitKdcCertName = 18,     // kinit, PKINIT: the KDC's certificate names another KDC (SAN, key usage)
+  kExitNoAnchors = 19,       // kinit, PKINIT: no pkinit_anchors to check the KDC with
+  // 20-24: caches a daemon or the kernel holds (KCM:, KEYRING:); the old cache is left as it was.
   kExitCacheDaemonUnreachable = 20,  // KCM: no daemon listening at kcm_socket
   kExitCacheDaemonHungUp = 21,       // KCM: the daemon closed the connection in the middle of a request
   kExitCacheReplyMalformed = 22,     // KCM: the daemon's reply does not parse
@@ -85,8 +90,5 @@ Result<std::string> default_ccache_name();
 
 // The current time, whole seconds.
 KerberosTime now_seconds();
-
-// What an app prints for an option whose issue has not landed yet.
-Result<void> not_supported_yet(const std::string& what);
 
 }  // namespace krbkit::cli

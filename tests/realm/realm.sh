@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway MIT Kerberos realm on 127.0.0.1 for krbkit's tests.
 #
-#   realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6]
+#   realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6] [--pkinit CERTS]
 #   realm.sh stop DIR
 #
 # `start` creates DIR (if needed) and puts everything in it: the client
@@ -22,6 +22,10 @@
 # (before krb5.conf): [capaths] for its transit checks, [domain_realm] for
 # the referrals it hands out. --ipv6 makes the KDC and the password server
 # listen on [::1] too, at the same ports.
+#
+# --pkinit CERTS gives the KDC PKINIT with the certificates pkinit_certs.sh
+# made in the folder CERTS for this realm (CERTS/kdc.pem, anchor CERTS/ca.pem,
+# also in the clients' krb5.conf) and adds WELLKNOWN/ANONYMOUS.
 #
 # `stop` kills both daemons (and the watchdog) and always succeeds.
 set -euo pipefail
@@ -53,7 +57,7 @@ SERVICES=(
 )
 
 usage() {
-  echo "usage: realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6] | realm.sh stop DIR" >&2
+  echo "usage: realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6] [--pkinit CERTS] | realm.sh stop DIR" >&2
   exit 2
 }
 
@@ -85,7 +89,8 @@ write_krb5_conf() { # the configuration clients (and the daemons) read
     $realm = {
         kdc = 127.0.0.1:$kdc_port
         admin_server = 127.0.0.1:$kadmin_port
-        kpasswd_server = 127.0.0.1:$kpasswd_port
+        kpasswd_server = 127.0.0.1:$kpasswd_port${pkinit_certs:+
+        pkinit_anchors = FILE:$pkinit_certs/ca.pem}
     }
 
 [domain_realm]
@@ -123,7 +128,9 @@ write_kdc_conf() {
         max_life = 10h 0m 0s
         max_renewable_life = 7d 0h 0m 0s
         master_key_type = aes256-cts-hmac-sha1-96
-        supported_enctypes = ${enctypes[*]}
+        supported_enctypes = ${enctypes[*]}${pkinit_certs:+
+        pkinit_identity = FILE:$pkinit_certs/kdc.pem,$pkinit_certs/kdc.key
+        pkinit_anchors = FILE:$pkinit_certs/ca.pem}
     }
 
 [logging]
@@ -150,6 +157,7 @@ principal_commands() {
     echo "addprinc -clearpolicy -randkey -e $enctype:normal $name/$SERVER_HOST"
     echo "ktadd -k $dir/services.keytab -norandkey $name/$SERVER_HOST"
   done
+  if [[ -n "$pkinit_certs" ]]; then echo "addprinc -clearpolicy -randkey WELLKNOWN/ANONYMOUS"; fi
   for s in "${trusts[@]}"; do
     echo "addprinc -clearpolicy -pw $TRUST_PASSWORD krbtgt/$s@$realm"
     echo "addprinc -clearpolicy -pw $TRUST_PASSWORD krbtgt/$realm@$s"
@@ -196,6 +204,7 @@ write_env() {
     done
     put SERVICES "${list[*]}"
     put TRUSTS "${trusts[*]}"
+    put PKINIT_CERTS "$pkinit_certs"
   } >"$dir/env.tmp"
   mv "$dir/env.tmp" "$dir/env"
 }
@@ -231,6 +240,7 @@ cmd_start() {
   trusts=()
   extra_conf=""
   ipv6=""
+  pkinit_certs=""
   local owner=""
   while (($#)); do
     case $1 in
@@ -239,6 +249,7 @@ cmd_start() {
       --trust) trusts+=("${2:?--trust needs a realm}"); shift 2 ;;
       --kdc-conf) extra_conf=$(cd "$(dirname "${2:?--kdc-conf needs a file}")" && pwd)/$(basename "$2"); shift 2 ;;
       --ipv6) ipv6=1; shift ;;
+      --pkinit) pkinit_certs=$(cd "${2:?--pkinit needs a folder}" && pwd); shift 2 ;;
       *) usage ;;
     esac
   done

@@ -46,6 +46,10 @@ class LibCategory final : public std::error_category {
       case Errc::cache_reply_malformed: return "Malformed reply from the KCM daemon";
       case Errc::cache_quota: return "The kernel's key quota is used up";
       case Errc::cache_not_ours: return "The keyring belongs to another user";
+      case Errc::pkinit_no_anchors: return "No PKINIT trust anchors configured";
+      case Errc::pkinit_untrusted: return "KDC certificate is not trusted";
+      case Errc::pkinit_cert_expired: return "KDC certificate has expired or is not yet valid";
+      case Errc::pkinit_kdc_name: return "KDC certificate does not name the KDC";
     }
     return "Unknown krbkit error " + std::to_string(value);
   }

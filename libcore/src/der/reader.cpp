@@ -215,6 +215,33 @@ Bytes Reader::octet_string() {
   return Bytes(c.begin(), c.end());
 }
 
+Bytes Reader::object_identifier() {
+  BytesView c = primitive(tag::object_identifier, "OBJECT IDENTIFIER");
+  if (ok() && (c.empty() || (c.back() & 0x80) != 0)) fail("malformed OBJECT IDENTIFIER");
+  return Bytes(c.begin(), c.end());
+}
+
+Bytes Reader::bit_string() {
+  BytesView c = primitive(tag::bit_string, "BIT STRING");
+  if (!ok()) return {};
+  if (c.empty() || c[0] != 0) {
+    fail("BIT STRING with unused bits");
+    return {};
+  }
+  return Bytes(c.begin() + 1, c.end());
+}
+
+Bytes Reader::implicit_octets(unsigned n) {
+  BytesView c = primitive(static_cast<std::uint8_t>(0x80 | n), "[IMPLICIT] OCTET STRING");
+  return Bytes(c.begin(), c.end());
+}
+
+Bytes Reader::integer_bytes() {
+  BytesView c = primitive(tag::integer, "INTEGER");
+  if (ok() && c.empty()) fail("empty INTEGER");
+  return Bytes(c.begin(), c.end());
+}
+
 std::string Reader::general_string() {
   BytesView c = primitive(tag::general_string, "GeneralString");
   return std::string(as_chars(c));

@@ -50,6 +50,19 @@ void Writer::boolean(bool value) {
 
 void Writer::octet_string(BytesView value) { primitive(tag::octet_string, value); }
 
+void Writer::object_identifier(BytesView content) { primitive(tag::object_identifier, content); }
+
+void Writer::bit_string(BytesView bits) {
+  std::size_t at = open(tag::bit_string);
+  out_.push_back(0);  // no unused bits
+  out_.insert(out_.end(), bits.begin(), bits.end());
+  close(at);
+}
+
+void Writer::implicit_octets(unsigned n, BytesView value) {
+  primitive(static_cast<std::uint8_t>(0x80 | n), value);
+}
+
 void Writer::general_string(std::string_view value) { primitive(tag::general_string, as_bytes(value)); }
 
 void Writer::generalized_time(std::chrono::sys_seconds t) {

@@ -43,6 +43,7 @@ std::uint32_t as_kdc_options(const AsRequest& request, const config::LibDefaults
     options |= kdc_options::allow_postdate | kdc_options::postdated;
   if (request.canonicalize || request.client.type == NameType::enterprise)
     options |= kdc_options::canonicalize;
+  if (request.pkinit && request.pkinit->anonymous) options |= kdc_options::request_anonymous;
   return options;
 }
 
@@ -108,14 +109,17 @@ Result<Bytes> AsExchange::encode_request(std::vector<PaData> padata) const {
 }
 
 detail::PreauthInput AsExchange::preauth_input(const PaData* hint) const {
-  return detail::PreauthInput{*as_key_,
+  return detail::PreauthInput{as_key_ ? *as_key_ : no_key_,
                               request_.armor ? &request_.armor->armor_key : nullptr,
                               hint,
                               kdc_now(),
                               defaults_.clockskew,
                               body_der_,
                               defaults_.spake_preauth_groups,
-                              preauth_state_.get()};
+                              preauth_state_.get(),
+                              request_.pkinit.get(),
+                              &body_,
+                              &method_data_};
 }
 
 Result<AsStep> AsExchange::start() {
@@ -181,7 +185,7 @@ Result<AsStep> AsExchange::send_plain() {
 
 Result<AsStep> AsExchange::send_with_preauth(const EtypeInfo2Entry& info, const PreauthMech& mech,
                                              bool same_kdc) {
-  if (!as_key_ || !as_key_info_ || !(*as_key_info_ == info)) {
+  if (mech.long_term_key && (!as_key_ || !as_key_info_ || !(*as_key_info_ == info))) {
     std::string salt = detail::salt_of(info, request_.client);
     trace_("Selected etype info: {}", describe(info, request_.client));
     KRBKIT_TRY(key, keys_.key(info.etype, as_bytes(salt),

@@ -18,6 +18,18 @@ using detail::enctype_list;
 using detail::name_of;
 using detail::PreauthMech;
 
+namespace {
+
+// KRB_AP_ERR_SKEW's detail: the KDC's time and how far ours is from it.
+std::string skew_detail(const KrbError& err, system_clock::time_point now, seconds allowed) {
+  auto kdc_time = floor<seconds>(system_clock::time_point(err.stime.time_since_epoch()));
+  auto diff = duration_cast<seconds>(kdc_time - floor<seconds>(now)).count();
+  return fmt::format("KDC time {:%Y-%m-%d %H:%M:%S} UTC, {} s {} ours; allowed skew {} s", kdc_time,
+                     diff < 0 ? -diff : diff, diff < 0 ? "behind" : "ahead of", allowed.count());
+}
+
+}  // namespace
+
 Result<AsStep> AsExchange::on_error(const KrbError& err, std::optional<std::vector<PaData>> fast_padata) {
   trace_("Received error from KDC: {}/{}", err.error_code, kdc_error(err.error_code).message());
   const bool preauth_sent = state_ == State::sent_preauth;
@@ -48,6 +60,12 @@ Result<AsStep> AsExchange::on_error(const KrbError& err, std::optional<std::vect
   }
   if (err.is(KdcErr::more_preauth_data_required) && preauth_sent && mech_ != nullptr)
     return on_more_preauth_data(err, std::move(fast_padata));
+  if (preauth_sent && mech_ != nullptr && mech_->type == PaType::pk_as_req && !retried_mech_ &&
+      detail::pkinit_retry(err, *preauth_state_)) {
+    retried_mech_ = true;
+    trace_("The KDC did not accept our DH parameters; retrying with {} bits", preauth_state_->pkinit_dh_bits);
+    return send_with_preauth(EtypeInfo2Entry{}, *mech_, true);
+  }
   if (preauth_sent && mech_ != nullptr && mech_->retry(err) && defaults_.kdc_timesync && !retried_skew_ &&
       as_key_info_) {
     retried_skew_ = true;
@@ -63,11 +81,7 @@ Result<AsStep> AsExchange::on_error(const KrbError& err, std::optional<std::vect
       trace_("KDC error carries NTSTATUS 0x{:08X} {}", status->code, status->text);
   }
   if (err.is(KdcErr::ap_err_skew)) {
-    auto kdc_time = floor<seconds>(system_clock::time_point(err.stime.time_since_epoch()));
-    auto diff = duration_cast<seconds>(kdc_time - floor<seconds>(now())).count();
-    e.detail =
-        fmt::format("KDC time {:%Y-%m-%d %H:%M:%S} UTC, {} s {} ours; allowed skew {} s", kdc_time,
-                    diff < 0 ? -diff : diff, diff < 0 ? "behind" : "ahead of", defaults_.clockskew.count());
+    e.detail = skew_detail(err, now(), defaults_.clockskew);
   } else if (err.is(KdcErr::preauth_required)) {
     e.detail = "the KDC asked again after pre-authentication";
   }
@@ -112,6 +126,11 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err,
   if (request_.only_preauth)                                                 // kinit -I
     for (const auto& m : detail::preauth_mechanisms())
       if (m.type != *request_.only_preauth) off.push_back(m.type);
+  if (!request_.pkinit) off.push_back(PaType::pk_as_req);
+  const bool anonymous = request_.pkinit && request_.pkinit->anonymous;
+  if (anonymous)  // nothing but PKINIT: there is no long-term key
+    for (const auto& m : detail::preauth_mechanisms())
+      if (m.long_term_key) off.push_back(m.type);
   const PreauthMech* mech =
       detail::choose_mechanism(method_data, defaults_.preferred_preauth_types, fast, off);
   if (mech == nullptr) {
@@ -137,6 +156,7 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err,
 }
 
 Result<AsStep> AsExchange::send_with_etype_info(const PreauthMech& mech) {
+  if (!mech.long_term_key) return send_with_preauth(EtypeInfo2Entry{}, mech, true);
   const auto& method_data = method_data_;
   KRBKIT_TRY(infos, detail::read_etype_info(method_data));
   std::optional<EtypeInfo2Entry> chosen;

@@ -146,10 +146,16 @@ Result<void> AsExchange::open_reply_key(KdcRep& rep) {
     return Error{Errc::reply_mismatch,
                  fmt::format("AS-REP is encrypted with {}, which was not requested ({})", enctype_name(etype),
                              enctype_list(enctypes_))};
-  KRBKIT_CHECK(choose_reply_key(rep));
-  if (mech_ != nullptr && mech_->process != nullptr)
-    KRBKIT_CHECK(mech_->process(preauth_input(nullptr), rep.padata));
-  // A mechanism may have replaced the long-term key (SPAKE's K'[0]).
+  if (mech_ == nullptr || mech_->long_term_key) KRBKIT_CHECK(choose_reply_key(rep));
+  if (mech_ != nullptr && mech_->process != nullptr) {
+    auto input = preauth_input(nullptr);
+    input.as_req = last_request_;
+    input.reply_enctype = etype;
+    KRBKIT_CHECK(mech_->process(input, rep.padata));
+  }
+  // A mechanism may have replaced the long-term key (SPAKE's K'[0], PKINIT's key).
+  if (!preauth_state_->reply_key && !as_key_)
+    return Error{Errc::internal, "AS-REP: no reply key after pre-authentication"};
   const Key& base = preauth_state_->reply_key ? *preauth_state_->reply_key : *as_key_;
   if (!strengthen) {
     reply_key_ = base.clone();
@@ -217,6 +223,10 @@ ccache::CacheContents cache_contents(const AsResult& result) {
   }
   if (result.fast_avail)
     ccache::set_config(out, kFastAvailConfigKey, unparse_principal(result.creds.server), as_bytes("yes"));
+  // An anonymous client's realm (WELLKNOWN:ANONYMOUS) is not where its TGT
+  // is from: MIT's tools find the TGT through start_realm.
+  if (is_anonymous(result.creds.client))
+    ccache::set_config(out, kStartRealmConfigKey, "", as_bytes(result.creds.server.realm));
   if (!result.etype_info.empty())
     ccache::set_config(out, kEtypeInfoConfigKey, unparse_principal(result.creds.client),
                        encode_etype_info2(result.etype_info));

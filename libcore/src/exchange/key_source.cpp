@@ -65,4 +65,9 @@ std::optional<std::uint32_t> KeytabKeySource::kvno(Enctype e) const {
   return std::nullopt;
 }
 
+Result<Key> NoKeySource::key(Enctype, BytesView, BytesView) {
+  return Error{Errc::unsupported,
+               "an anonymous request has no long-term key; only PKINIT can answer the KDC"};
+}
+
 }  // namespace krbkit::exchange

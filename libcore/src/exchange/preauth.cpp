@@ -15,11 +15,12 @@ namespace krbkit::exchange::detail {
 namespace {
 
 constexpr std::array kMechanisms{
-    PreauthMech{PaType::encrypted_challenge, "encrypted_challenge", FastUse::required, make_enc_challenge,
-                verify_kdc_challenge, retry_on_skew},
-    PreauthMech{PaType::enc_timestamp, "encrypted_timestamp", FastUse::never, make_enc_timestamp, nullptr,
-                retry_on_skew},
-    PreauthMech{PaType::spake, "spake", FastUse::either, make_spake, nullptr, no_retry},
+    PreauthMech{PaType::encrypted_challenge, "encrypted_challenge", FastUse::required, true,
+                make_enc_challenge, verify_kdc_challenge, retry_on_skew},
+    PreauthMech{PaType::enc_timestamp, "encrypted_timestamp", FastUse::never, true, make_enc_timestamp,
+                nullptr, retry_on_skew},
+    PreauthMech{PaType::spake, "spake", FastUse::either, true, make_spake, nullptr, no_retry},
+    PreauthMech{PaType::pk_as_req, "pkinit", FastUse::either, false, make_pkinit, process_pkinit, no_retry},
 };
 
 bool fits(const PreauthMech& m, bool fast, std::span<const PaType> off) {
@@ -115,7 +116,10 @@ namespace krbkit::exchange {
 
 std::optional<PaType> choose_preauth(const std::vector<PaData>& method_data,
                                      const std::vector<std::int32_t>& preferred, bool fast) {
-  const auto* m = detail::choose_mechanism(method_data, preferred, fast);
+  // A request without PKINIT options (a certificate identity, or -n) is
+  // never answered with PKINIT: AsExchange turns that row off too.
+  constexpr std::array off{PaType::pk_as_req};
+  const auto* m = detail::choose_mechanism(method_data, preferred, fast, off);
   if (m == nullptr) return std::nullopt;
   return m->type;
 }

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -29,6 +30,13 @@
 #include "krbkit/base/result.hpp"
 #include "krbkit/proto/messages.hpp"
 
+namespace krbkit::pkinit {
+class KeyAgreement;
+}
+namespace krbkit::exchange {
+struct PkinitOptions;
+}
+
 namespace krbkit::exchange::detail {
 
 enum class FastUse { never, either, required };
@@ -37,8 +45,11 @@ enum class FastUse { never, either, required };
 struct PreauthState {
   std::optional<Bytes> spake_support;  // the SPAKE support message sent (part of the transcript)
   bool spake_answered = false;         // a SPAKE challenge was answered
-  // A key that replaces the long-term key as the AS-REP's reply key (SPAKE's K'[0]).
+  // A key that replaces the long-term key as the AS-REP's reply key (SPAKE's
+  // K'[0], PKINIT's key from the Diffie-Hellman exchange).
   std::optional<Key> reply_key;
+  std::shared_ptr<pkinit::KeyAgreement> pkinit_key;  // the ephemeral key of the last PA-PK-AS-REQ
+  int pkinit_dh_bits = 0;                            // the MODP group asked for (after error 65: 4096)
 };
 
 // What a mechanism's steps work with.
@@ -51,12 +62,21 @@ struct PreauthInput {
   BytesView request_body;                        // DER KDC-REQ-BODY of the request being prepared
   std::span<const std::int32_t> spake_groups{};  // spake_preauth_groups
   PreauthState* state = nullptr;
+  // For PKINIT: the request's names and nonce, the KDC's whole METHOD-DATA
+  // (its freshness token), and, when processing the reply, the AS-REQ as
+  // sent and the reply's enctype (the KDF covers both).
+  const PkinitOptions* pkinit = nullptr;
+  const KdcReqBody* body = nullptr;
+  const std::vector<PaData>* method_data = nullptr;
+  BytesView as_req{};
+  Enctype reply_enctype = Enctype::null;
 };
 
 struct PreauthMech {
   PaType type;
   std::string_view name;  // as MIT's traces name the module
   FastUse fast;
+  bool long_term_key;  // answers with the client's password or keytab key (PKINIT does not)
   Result<PaData> (*prepare)(const PreauthInput& in);
   Result<void> (*process)(const PreauthInput& in, const std::vector<PaData>& reply_padata);  // may be null
   bool (*retry)(const KrbError& error);
@@ -97,6 +117,16 @@ bool no_retry(const KrbError& error);
 // in state->reply_key; to a challenge in another group, the support message
 // (once). Errc::unsupported for a challenge without SF-NONE.
 Result<PaData> make_spake(const PreauthInput& in);
+
+// PA-PK-AS-REQ (RFC 4556, RFC 8062 for the anonymous client): an AuthPack
+// with an ephemeral DH or ECDH key, in a SignedData without signers; the
+// key is kept in state. process: the KDC's PA-PK-AS-REP verified against
+// the trust anchors and its certificate's names, the reply key derived
+// (RFC 8636 KDF or octetstring2key) into state->reply_key.
+Result<PaData> make_pkinit(const PreauthInput& in);
+Result<void> process_pkinit(const PreauthInput& in, const std::vector<PaData>& reply_padata);
+// KDC_ERR_DH_KEY_PARAMETERS_NOT_ACCEPTED: as MIT, once more with 4096 bits.
+bool pkinit_retry(const KrbError& error, PreauthState& state);
 
 // The etype-info in METHOD-DATA (or an AS-REP's padata): ETYPE-INFO2, else
 // ETYPE-INFO converted; a PW-SALT gives the salt of entries without one.

@@ -58,6 +58,10 @@ enum class Errc {
   cache_reply_malformed,     // KCM: the daemon's reply does not parse
   cache_quota,               // KEYRING: the kernel's key quota is used up
   cache_not_ours,            // KEYRING: the keyring belongs to another user (permission denied)
+  pkinit_no_anchors,    // PKINIT: no pkinit_anchors to check the KDC's certificate with
+  pkinit_untrusted,     // PKINIT: the KDC's certificate does not chain to an anchor (or is revoked)
+  pkinit_cert_expired,  // PKINIT: a certificate of the KDC's chain is outside its validity
+  pkinit_kdc_name,      // PKINIT: the KDC's certificate names another KDC or lacks the KDC key usage
 };
 
 const std::error_category& lib_category();

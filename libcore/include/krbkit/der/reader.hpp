@@ -99,6 +99,11 @@ class Reader {
   std::string general_string();                 // KerberosString ::= GeneralString
   std::chrono::sys_seconds generalized_time();  // KerberosTime: YYYYMMDDHHMMSSZ
   std::uint32_t flags();                        // KerberosFlags: the first 32 bits, bit 0 = MSB
+  // For PKINIT's X.509 and CMS neighbours:
+  Bytes object_identifier();          // the OID's content octets
+  Bytes bit_string();                 // the bits of a BIT STRING with no unused bits
+  Bytes implicit_octets(unsigned n);  // [n] IMPLICIT OCTET STRING
+  Bytes integer_bytes();              // an INTEGER of any size: its content octets (two's complement)
 
   // For a root reader: the value, or the first error (including unread bytes).
   template <class T>

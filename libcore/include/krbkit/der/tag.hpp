@@ -12,6 +12,7 @@ inline constexpr std::uint8_t boolean = 0x01;
 inline constexpr std::uint8_t integer = 0x02;
 inline constexpr std::uint8_t bit_string = 0x03;
 inline constexpr std::uint8_t octet_string = 0x04;
+inline constexpr std::uint8_t object_identifier = 0x06;
 inline constexpr std::uint8_t generalized_time = 0x18;
 inline constexpr std::uint8_t general_string = 0x1b;
 inline constexpr std::uint8_t sequence = 0x30;  // constructed

@@ -55,7 +55,10 @@ class Writer {
   void octet_string(BytesView value);
   void general_string(std::string_view value);
   void generalized_time(std::chrono::sys_seconds t);
-  void flags(std::uint32_t bits);  // KerberosFlags: BIT STRING of 32 bits
+  void flags(std::uint32_t bits);                     // KerberosFlags: BIT STRING of 32 bits
+  void object_identifier(BytesView content);          // the OID's content octets
+  void bit_string(BytesView bits);                    // no unused bits
+  void implicit_octets(unsigned n, BytesView value);  // [n] IMPLICIT OCTET STRING
   // Bytes that are already a complete DER element (a Ticket kept as received).
   void raw(BytesView element) { out_.insert(out_.end(), element.begin(), element.end()); }
 

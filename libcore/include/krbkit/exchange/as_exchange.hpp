@@ -49,6 +49,8 @@
 #include "krbkit/base/trace.hpp"
 #include "krbkit/ccache/format.hpp"
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/config/profile.hpp"
+#include "krbkit/crypto/pkinit.hpp"
 #include "krbkit/exchange/fast.hpp"
 #include "krbkit/exchange/key_source.hpp"
 #include "krbkit/proto/credentials.hpp"
@@ -61,6 +63,27 @@ struct PreauthMech;
 struct PreauthInput;
 struct PreauthState;
 }  // namespace detail
+
+// PKINIT (RFC 4556): what the client trusts and offers. With these in an
+// AsRequest the exchange may answer the KDC with PA-PK-AS-REQ; anonymous
+// requests (RFC 8062) answer with nothing else.
+struct PkinitOptions {
+  bool anonymous = false;
+  pkinit::Trust trust;                     // pkinit_anchors, pkinit_pool, pkinit_revoke
+  int dh_min_bits = 2048;                  // pkinit_dh_min_bits: the MODP group first asked for
+  std::vector<std::string> kdc_hostnames;  // pkinit_kdc_hostname: dNSName SANs accepted for the KDC
+  enum class Eku { kdc, server_auth, none } eku = Eku::kdc;  // pkinit_eku_checking
+};
+
+// krb5.conf's PKINIT settings for `realm`, as MIT's client reads them: the
+// realm's [realms] entry, else [libdefaults]: pkinit_anchors, pkinit_pool,
+// pkinit_revoke, pkinit_dh_min_bits, pkinit_kdc_hostname, pkinit_eku_checking.
+Result<PkinitOptions> pkinit_options(const config::Profile& profile, const std::string& realm);
+
+// The anonymous principal of RFC 8062: WELLKNOWN/ANONYMOUS@realm (the
+// request) and WELLKNOWN/ANONYMOUS@WELLKNOWN:ANONYMOUS (the reply's client).
+Principal anonymous_principal(std::string realm = "WELLKNOWN:ANONYMOUS");
+bool is_anonymous(const Principal& p);
 
 // What to ask for. Unset fields take krb5.conf's [libdefaults] values.
 struct AsRequest {
@@ -97,6 +120,8 @@ struct AsRequest {
   // kinit -I: the one pre-authentication type allowed, the pa_type an
   // earlier login recorded in the input cache (MIT's allowed_preauth_type).
   std::optional<PaType> only_preauth{};
+  // PKINIT; with anonymous set, `client` should be anonymous_principal(realm).
+  std::shared_ptr<const PkinitOptions> pkinit{};
 };
 
 // Time and randomness, replaceable in tests.
@@ -201,6 +226,8 @@ class AsExchange {
   Bytes body_der_;                     // body_ encoded (SPAKE's key derivation covers it)
   std::shared_ptr<detail::PreauthState> preauth_state_;  // what the mechanisms keep between rounds
   std::optional<Key> reply_key_;                         // the key the AS-REP is encrypted in
+  Key no_key_{};                                         // what a mechanism without a long-term key sees
+  bool retried_mech_ = false;                            // a mechanism's own retry (PKINIT's DH group) done
   bool fast_avail_ = false;
   std::optional<std::uint32_t> ticket_kvno_;
   bool info_padata_sent_ = false;  // the last request asked for PA-REQ-ENC-PA-REP
@@ -236,6 +263,9 @@ inline constexpr std::string_view kEtypeInfoConfigKey = "krbkit_etype_info";
 inline constexpr std::string_view kPaTypeConfigKey = "pa_type";
 // MIT's entry saying that the KDC offers FAST ("yes").
 inline constexpr std::string_view kFastAvailConfigKey = "fast_avail";
+// MIT's entry naming the realm of the TGT when the client's realm is not it
+// (anonymous caches: WELLKNOWN:ANONYMOUS).
+inline constexpr std::string_view kStartRealmConfigKey = "start_realm";
 
 // The remembered etype-info for `client`, empty when there is none (or it
 // does not parse).
@@ -248,7 +278,7 @@ std::optional<PaType> recorded_pa_type(const ccache::CacheContents& cache, const
 // A whole new cache holding `result`: its client as default principal, the
 // credential, the KDC offset in the header, and (after pre-authentication
 // with a password) the pa_type and etype-info config entries; fast_avail
-// when the KDC said it offers FAST.
+// when the KDC said it offers FAST; start_realm for an anonymous client.
 ccache::CacheContents cache_contents(const AsResult& result);
 
 }  // namespace krbkit::exchange

@@ -63,6 +63,15 @@ struct KeytabKey {
   Key key;
 };
 
+// No long-term key at all: the anonymous client (kinit -n), whose reply key
+// comes from PKINIT alone. key() fails with Errc::unsupported.
+class NoKeySource final : public KeySource {
+ public:
+  Result<Key> key(Enctype e, BytesView salt, BytesView s2kparams) override;
+  std::optional<std::vector<Enctype>> enctypes() const override { return std::nullopt; }
+  bool is_password() const override { return false; }
+};
+
 // The keys of `principal` among `entries`; for each enctype the newest kvno
 // wins. Errc::keytab_no_key naming the principal and `keytab_name` when
 // there is none.

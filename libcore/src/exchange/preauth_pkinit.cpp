@@ -1,0 +1,152 @@
+// PKINIT (RFC 4556) as the client of an anonymous request (RFC 8062): an
+// ephemeral Diffie-Hellman key in an AuthPack, the KDC's signed reply
+// checked against the trust anchors and its certificate's names, and the
+// reply key derived from the shared secret.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "exchange/preauth.hpp"
+#include "krbkit/crypto/crypto.hpp"
+#include "krbkit/crypto/enctypes.hpp"
+#include "krbkit/crypto/pkinit.hpp"
+#include "krbkit/exchange/as_exchange.hpp"
+#include "krbkit/proto/pkinit.hpp"
+#include "krbkit/proto/principal.hpp"
+
+namespace krbkit::exchange {
+
+Principal anonymous_principal(std::string realm) {
+  return Principal{NameType::wellknown, {"WELLKNOWN", "ANONYMOUS"}, std::move(realm)};
+}
+
+bool is_anonymous(const Principal& p) {
+  return p.components == std::vector<std::string>{"WELLKNOWN", "ANONYMOUS"};
+}
+
+}  // namespace krbkit::exchange
+
+namespace krbkit::exchange::detail {
+
+namespace {
+
+pkinit::DhGroup group_for(int bits) {
+  switch (bits) {
+    case 256: return pkinit::DhGroup::p256;
+    case 384: return pkinit::DhGroup::p384;
+    case 521: return pkinit::DhGroup::p521;
+    default: return bits > 2048 ? pkinit::DhGroup::modp4096 : pkinit::DhGroup::modp2048;
+  }
+}
+
+Result<AuthPack> make_auth_pack(const PreauthInput& in, const pkinit::KeyAgreement& key) {
+  using namespace std::chrono;
+  AuthPack pack;
+  auto& pk = pack.pk_authenticator;
+  pk.ctime = floor<seconds>(in.kdc_now);
+  pk.cusec = static_cast<std::int32_t>(duration_cast<microseconds>(in.kdc_now - pk.ctime).count());
+  pk.nonce = in.body->nonce;
+  KRBKIT_TRY(checksum, make_checksum(Cksumtype::sha1, nullptr, KeyUsage{0}, in.request_body));
+  pk.pa_checksum = std::move(checksum);
+  if (in.method_data != nullptr)
+    if (const PaData* fresh = find_padata(*in.method_data, PaType::as_freshness);
+        fresh && !fresh->padata_value.empty())
+      pk.freshness_token = fresh->padata_value;
+  KRBKIT_TRY(spki, key.public_key_info());
+  pack.client_public_value = std::move(spki);
+  pack.supported_kdfs = pkinit::kdf_oids();
+  return pack;
+}
+
+// MIT's verify_kdc_san and verify_kdc_eku: the certificate names
+// krbtgt/REALM@REALM (then its key usage is not checked), or one of the
+// pkinit_kdc_hostname names (then it must carry the KDC key usage).
+Result<void> check_kdc_names(const pkinit::SignerCert& cert, const PkinitOptions& opts,
+                             const std::string& realm) {
+  const Principal kdc = krbtgt_principal(realm, realm);
+  for (const auto& der : cert.pkinit_sans)
+    if (auto name = decode_krb5_principal_name(der); name && *name == kdc) return success();
+  const bool dns = std::any_of(cert.dns_names.begin(), cert.dns_names.end(), [&](const std::string& n) {
+    return std::find(opts.kdc_hostnames.begin(), opts.kdc_hostnames.end(), n) != opts.kdc_hostnames.end();
+  });
+  if (!dns)
+    return Error{Errc::pkinit_kdc_name,
+                 fmt::format("KDC certificate {} names neither {} nor a pkinit_kdc_hostname", cert.subject,
+                             unparse_principal(kdc))};
+  using Eku = PkinitOptions::Eku;
+  const bool eku_ok =
+      opts.eku == Eku::none || cert.eku_kdc || (opts.eku == Eku::server_auth && cert.eku_server_auth);
+  if (!eku_ok)
+    return Error{Errc::pkinit_kdc_name,
+                 fmt::format("KDC certificate {} lacks the KDC key usage (id-pkinit-KPKdc{})", cert.subject,
+                             opts.eku == Eku::server_auth ? " or serverAuth" : "")};
+  return success();
+}
+
+// The reply key from the shared secret: RFC 8636's KDF when the KDC named
+// one, else RFC 4556's octetstring2key over secret | serverDHNonce.
+Result<Key> reply_key_from(const PreauthInput& in, const PaPkAsRep& rep, BytesView pk_as_rep,
+                           const SecretBytes& z) {
+  KRBKIT_TRY(info, enctype_info(in.reply_enctype));
+  Principal client = to_principal(in.body->cname.value_or(PrincipalName{}), in.body->realm);
+  if (in.pkinit->anonymous) client = anonymous_principal();
+  const Principal server = to_principal(in.body->sname.value_or(PrincipalName{}), in.body->realm);
+  if (rep.kdf) {
+    Bytes other = encode_kdf_other_info(*rep.kdf, client, server, in.reply_enctype, in.as_req, pk_as_rep);
+    KRBKIT_TRY(seed, pkinit::kdf(*rep.kdf, z.view(), other, info->seed_bytes));
+    return random_to_key(in.reply_enctype, seed.view());
+  }
+  Bytes x(z.view().begin(), z.view().end());
+  if (rep.server_dh_nonce) x.insert(x.end(), rep.server_dh_nonce->begin(), rep.server_dh_nonce->end());
+  KRBKIT_TRY(seed, pkinit::octetstring2key(x, info->seed_bytes));
+  std::fill(x.begin(), x.end(), 0);
+  return random_to_key(in.reply_enctype, seed.view());
+}
+
+}  // namespace
+
+Result<PaData> make_pkinit(const PreauthInput& in) {
+  if (in.pkinit == nullptr || in.body == nullptr || in.state == nullptr)
+    return Error{Errc::internal, "PKINIT without its options"};
+  if (!in.pkinit->anonymous)
+    return Error{Errc::internal,
+                 "PKINIT options without anonymous: krbkit has no client identity to sign with"};
+  PreauthState& state = *in.state;
+  if (state.pkinit_dh_bits == 0) state.pkinit_dh_bits = in.pkinit->dh_min_bits;
+  KRBKIT_TRY(key, pkinit::KeyAgreement::generate(group_for(state.pkinit_dh_bits)));
+  KRBKIT_TRY(pack, make_auth_pack(in, key));
+  KRBKIT_TRY(signed_data, pkinit::unsigned_signed_data(encode(pack), pkinit::kOidAuthData));
+  state.pkinit_key = std::make_shared<pkinit::KeyAgreement>(std::move(key));
+  return PaData{PaType::pk_as_req, encode_pa_pk_as_req(signed_data)};
+}
+
+Result<void> process_pkinit(const PreauthInput& in, const std::vector<PaData>& reply_padata) {
+  const PaData* pa = find_padata(reply_padata, PaType::pk_as_rep);
+  if (pa == nullptr) return Error{Errc::reply_mismatch, "the KDC's reply to PKINIT carries no PA-PK-AS-REP"};
+  if (in.state == nullptr || !in.state->pkinit_key || in.pkinit == nullptr)
+    return Error{Errc::internal, "PKINIT reply without a request"};
+  KRBKIT_TRY(rep, decode_pa_pk_as_rep(pa->padata_value));
+  if (!rep.dh)
+    return Error{Errc::reply_mismatch,
+                 "the KDC answered PKINIT with RSA key transport, which was not offered"};
+  KRBKIT_TRY(signed_content,
+             pkinit::verify_signed_data(rep.signed_data, pkinit::kOidDhKeyData, in.pkinit->trust));
+  KRBKIT_CHECK(check_kdc_names(signed_content.signer, *in.pkinit, in.body->realm));
+  KRBKIT_TRY(dh, decode_kdc_dh_key_info(signed_content.content));
+  if (dh.nonce != in.body->nonce)
+    return Error{Errc::reply_mismatch,
+                 fmt::format("KDCDHKeyInfo nonce {} is not the request's {}", dh.nonce, in.body->nonce)};
+  KRBKIT_TRY(z, in.state->pkinit_key->agree(dh.subject_public_key));
+  KRBKIT_TRY(key, reply_key_from(in, rep, pa->padata_value, z));
+  in.state->reply_key = std::move(key);
+  return success();
+}
+
+bool pkinit_retry(const KrbError& error, PreauthState& state) {
+  if (!error.is(KdcErr::dh_key_parameters_not_accepted) || state.pkinit_dh_bits >= 4096) return false;
+  state.pkinit_dh_bits = 4096;
+  return true;
+}
+
+}  // namespace krbkit::exchange::detail
