@@ -104,10 +104,26 @@ Result<Principal> anonymous_client(const Options& o, const config::LibDefaults& 
   return exchange::anonymous_principal(realm);
 }
 
-// kinit -n: PKINIT with krb5.conf's trust settings for the client's realm.
-Result<void> use_anonymous_pkinit(const config::Profile& profile, exchange::AsRequest& req) {
-  KRBKIT_TRY(pkinit, exchange::pkinit_options(profile, req.client.realm));
-  pkinit.anonymous = true;
+// PKINIT with krb5.conf's settings for the client's realm and -X's over
+// them: always for -n, else when there is a certificate identity to sign
+// with (then no password goes out before the KDC says what it offers).
+Result<void> use_pkinit(const Options& o, const config::Profile& profile, exchange::AsRequest& req,
+                        const Tracer& trace) {
+  auto read = exchange::pkinit_options(profile, req.client.realm);
+  if (!read && !o.anonymous && o.attributes.empty()) {
+    trace("Not using PKINIT: {}", read.error().message());
+    return success();
+  }
+  KRBKIT_TRY(pkinit, std::move(read));
+  std::vector<std::string> ignored;
+  KRBKIT_CHECK(exchange::apply_preauth_attributes(pkinit, o.attributes, ignored));
+  for (const auto& attr : ignored) trace("Ignoring pre-authentication attribute {}", attr);
+  pkinit.anonymous = o.anonymous;
+  if (!pkinit.anonymous && pkinit.identities.empty()) return success();
+  pkinit.ask_passphrase = [input = o.password](const std::string& prompt) {
+    return cli::read_secret(input, prompt + ": ");
+  };
+  if (!pkinit.anonymous) req.cached_etype_info.clear();
   req.pkinit = std::make_shared<exchange::PkinitOptions>(std::move(pkinit));
   return success();
 }
@@ -159,8 +175,7 @@ Result<std::string> run(const Options& o, std::optional<Principal>& who) {
     KRBKIT_TRY(armor, exchange::load_fast_armor(o.armor_cache, client.realm, cli::now_seconds()));
     req.armor = std::move(armor);
   }
-  for (const auto& attr : o.attributes) trace("Ignoring pre-authentication attribute {}", attr);
-  if (o.anonymous) KRBKIT_CHECK(use_anonymous_pkinit(profile, req));
+  KRBKIT_CHECK(use_pkinit(o, profile, req, trace));
   KRBKIT_TRY(result, login(o, profile, defaults, req, trace));
   trace("Storing {} -> {} in {}", unparse_principal(result.creds.client),
         unparse_principal(result.creds.server), cache->name());
@@ -194,8 +209,12 @@ int main(int argc, char** argv) {
   app.add_option("-S,--server", o.ticket.service, "Service to get a ticket for instead of the TGT");
   app.add_option("-T,--fast-armor-cache", o.armor_cache,
                  "Armor the request with FAST, using this cache's TGT");
-  app.add_option("-X", o.attributes, "Pre-authentication attribute[=value] (accepted, ignored)");
-  auto* pf = app.add_option("--password-file", o.password.file, "Read the password from FILE (- for stdin)");
+  app.add_option("-X", o.attributes,
+                 "Pre-authentication attribute=value, one per -X: X509_user_identity=FILE:cert,key | "
+                 "PKCS12:file | DIR:folder, X509_anchors=FILE:ca.pem | DIR:folder")
+      ->allow_extra_args(false);
+  auto* pf = app.add_option("--password-file", o.password.file,
+                            "Read the password (or a PKINIT key's pass phrase) from FILE (- for stdin)");
   app.add_option("--password-fd", o.password.fd, "Read the password from file descriptor N")->excludes(pf);
   app.add_option("principal", o.principal, "Client principal");
   kinit::add_keep_options(app, o.keep);

@@ -26,6 +26,14 @@ int exit_code_for(const Error& error) {
       case KdcErr::s_principal_unknown: return kExitUnknownPrincipal;
       case KdcErr::ap_err_skew: return kExitClockSkew;
       case KdcErr::key_expired: return kExitPasswordExpired;
+      case KdcErr::client_not_trusted:
+      case KdcErr::cant_verify_certificate:
+      case KdcErr::invalid_certificate:
+      case KdcErr::revoked_certificate:
+      case KdcErr::revocation_status_unknown:
+      case KdcErr::revocation_status_unavailable:
+      case KdcErr::client_name_mismatch:
+      case KdcErr::inconsistent_key_purpose: return kExitClientCertRefused;
       default: return kExitFailure;
     }
   }
@@ -57,6 +65,9 @@ int exit_code_for(const Error& error) {
       case Errc::cache_reply_malformed: return kExitCacheReplyMalformed;
       case Errc::cache_quota: return kExitCacheQuota;
       case Errc::cache_not_ours: return kExitCacheNotOurs;
+      case Errc::pkinit_key_mismatch: return kExitKeyMismatch;
+      case Errc::pkinit_passphrase: return kExitBadPassphrase;
+      case Errc::pkinit_client_cert: return kExitClientCertRefused;
       default: return kExitFailure;
     }
   }

@@ -9,7 +9,10 @@
 #   kdc.pem kdc.key           KDC: EKU id-pkinit-KPKdc, SAN id-pkinit-san krbtgt/REALM@REALM
 #   kdc-wrongsan.pem/.key     KDC, same CA, SAN krbtgt/OTHER.TEST@OTHER.TEST
 #   kdc-dns.pem/.key          KDC, same CA, SAN dNSName kdc.krbkit.test, EKU serverAuth only
-#   kdc-expired.pem/.key      KDC, same CA, expired yesterday
+#   ca-expired.pem            the CA's certificate again (same name and key), expired
+#                             yesterday: an outdated anchor ends the KDC's chain in an
+#                             expired certificate (MIT's KDC will not sign with an
+#                             expired certificate of its own)
 #   alice.pem alice.key       client: EKU id-pkinit-KPClientAuth, SAN alice@REALM
 #   alice.p12                 the same in PKCS#12 (password "p12-pw-1")
 #   alice-enc.key             alice.key encrypted (passphrase "key-pw-1")
@@ -98,15 +101,23 @@ ca() { # NAME SUBJECT
   openssl req -x509 -new -key "$1.key" -subj "$2" -days 2 -sha256 -extensions ca -config ext.cnf \
     -out "$1.pem" 2>/dev/null
 }
+# NAME.csr signed by `openssl ca` into NAME.pem, valid from 3 days ago to yesterday; the
+# other arguments name the signer and the extensions.
+expired_ca_sign() {
+  local name=$1
+  shift
+  : >index.txt
+  echo 01 >serial.txt
+  openssl ca -batch -config ext.cnf -name expired_ca "$@" -rand_serial \
+    -startdate "$(date -u -d '-3 days' +%Y%m%d%H%M%SZ)" -enddate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" \
+    -extfile ext.cnf -notext -in "$name.csr" -out "$name.pem" 2>/dev/null
+  rm -f index.txt* serial.txt* [0-9A-F][0-9A-F]*.pem
+}
 # NAME KEY CA SECTION SUBJECT [expired]
 cert() {
   openssl req -new -key "$2" -subj "$5" -out "$1.csr" -config ext.cnf 2>/dev/null
   if [[ ${6:-} == expired ]]; then # openssl x509 (3.0) cannot set dates in the past; openssl ca can
-    : >index.txt; echo 01 >serial.txt
-    openssl ca -batch -config ext.cnf -name expired_ca -cert "$3.pem" -keyfile "$3.key" -rand_serial \
-      -startdate "$(date -u -d '-3 days' +%Y%m%d%H%M%SZ)" -enddate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" \
-      -extfile ext.cnf -extensions "$4" -notext -in "$1.csr" -out "$1.pem" 2>/dev/null
-    rm -f index.txt* serial.txt* [0-9A-F][0-9A-F]*.pem
+    expired_ca_sign "$1" -cert "$3.pem" -keyfile "$3.key" -extensions "$4"
   else
     openssl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3.key" -CAcreateserial -sha256 \
       -extfile ext.cnf -extensions "$4" -days 2 -out "$1.pem" 2>/dev/null
@@ -121,11 +132,13 @@ key alice.key
 cert kdc kdc.key ca kdc "/CN=kdc $realm"
 cert kdc-wrongsan kdc.key ca kdc_wrongsan "/CN=kdc wrong san"
 cert kdc-dns kdc.key ca kdc_dns "/CN=kdc.krbkit.test"
-cert kdc-expired kdc.key ca kdc "/CN=kdc expired" expired
+openssl req -new -key ca.key -subj "/CN=krbkit test CA $realm" -out ca-expired.csr -config ext.cnf 2>/dev/null
+expired_ca_sign ca-expired -selfsign -keyfile ca.key -extensions ca
+rm -f ca-expired.csr
 cert alice alice.key ca client "/CN=alice"
 cert alice-expired alice.key ca client "/CN=alice expired" expired
 cert alice-other alice.key other-ca client "/CN=alice other"
-for k in kdc-wrongsan kdc-dns kdc-expired; do cp kdc.key "$k.key"; done
+for k in kdc-wrongsan kdc-dns; do cp kdc.key "$k.key"; done
 openssl pkcs12 -export -in alice.pem -inkey alice.key -passout pass:p12-pw-1 -out alice.p12 2>/dev/null
 openssl pkey -in alice.key -aes256 -passout pass:key-pw-1 -out alice-enc.key 2>/dev/null
 chmod 600 ./*.key

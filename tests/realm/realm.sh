@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway MIT Kerberos realm on 127.0.0.1 for krbkit's tests.
 #
-#   realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6] [--pkinit CERTS]
+#   realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6] [--pkinit CERTS [--pkinit-kdc NAME]]
 #   realm.sh stop DIR
 #
 # `start` creates DIR (if needed) and puts everything in it: the client
@@ -25,7 +25,9 @@
 #
 # --pkinit CERTS gives the KDC PKINIT with the certificates pkinit_certs.sh
 # made in the folder CERTS for this realm (CERTS/kdc.pem, anchor CERTS/ca.pem,
-# also in the clients' krb5.conf) and adds WELLKNOWN/ANONYMOUS.
+# also in the clients' krb5.conf) and adds WELLKNOWN/ANONYMOUS;
+# --pkinit-kdc NAME makes the KDC sign with CERTS/NAME.pem instead
+# (kdc-wrongsan, kdc-dns: certificates a client must refuse).
 #
 # `stop` kills both daemons (and the watchdog) and always succeeds.
 set -euo pipefail
@@ -57,7 +59,7 @@ SERVICES=(
 )
 
 usage() {
-  echo "usage: realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6] [--pkinit CERTS] | realm.sh stop DIR" >&2
+  echo "usage: realm.sh start DIR [--name REALM] [--owner PID] [--trust REALM]... [--kdc-conf FILE] [--ipv6] [--pkinit CERTS [--pkinit-kdc NAME]] | realm.sh stop DIR" >&2
   exit 2
 }
 
@@ -129,7 +131,7 @@ write_kdc_conf() {
         max_renewable_life = 7d 0h 0m 0s
         master_key_type = aes256-cts-hmac-sha1-96
         supported_enctypes = ${enctypes[*]}${pkinit_certs:+
-        pkinit_identity = FILE:$pkinit_certs/kdc.pem,$pkinit_certs/kdc.key
+        pkinit_identity = FILE:$pkinit_certs/$pkinit_kdc.pem,$pkinit_certs/$pkinit_kdc.key
         pkinit_anchors = FILE:$pkinit_certs/ca.pem}
     }
 
@@ -241,6 +243,7 @@ cmd_start() {
   extra_conf=""
   ipv6=""
   pkinit_certs=""
+  pkinit_kdc=kdc
   local owner=""
   while (($#)); do
     case $1 in
@@ -250,6 +253,7 @@ cmd_start() {
       --kdc-conf) extra_conf=$(cd "$(dirname "${2:?--kdc-conf needs a file}")" && pwd)/$(basename "$2"); shift 2 ;;
       --ipv6) ipv6=1; shift ;;
       --pkinit) pkinit_certs=$(cd "${2:?--pkinit needs a folder}" && pwd); shift 2 ;;
+      --pkinit-kdc) pkinit_kdc=${2:?--pkinit-kdc needs a certificate name}; shift 2 ;;
       *) usage ;;
     esac
   done

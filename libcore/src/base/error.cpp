@@ -48,8 +48,11 @@ class LibCategory final : public std::error_category {
       case Errc::cache_not_ours: return "The keyring belongs to another user";
       case Errc::pkinit_no_anchors: return "No PKINIT trust anchors configured";
       case Errc::pkinit_untrusted: return "KDC certificate is not trusted";
-      case Errc::pkinit_cert_expired: return "KDC certificate has expired or is not yet valid";
+      case Errc::pkinit_cert_expired: return "Certificate has expired or is not yet valid";
       case Errc::pkinit_kdc_name: return "KDC certificate does not name the KDC";
+      case Errc::pkinit_key_mismatch: return "Private key does not match the certificate";
+      case Errc::pkinit_passphrase: return "Wrong pass phrase for the private key";
+      case Errc::pkinit_client_cert: return "Client certificate is not trusted";
     }
     return "Unknown krbkit error " + std::to_string(value);
   }

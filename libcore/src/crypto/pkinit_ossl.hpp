@@ -9,8 +9,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "krbkit/base/result.hpp"
+#include "krbkit/crypto/pkinit.hpp"
 
 namespace krbkit::pkinit::ossl {
 
@@ -26,6 +28,9 @@ using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
 using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
 
+inline void free_certs(STACK_OF(X509) * certs) { sk_X509_pop_free(certs, X509_free); }
+using CertsPtr = std::unique_ptr<STACK_OF(X509), Deleter<STACK_OF(X509), free_certs>>;
+
 // "<what>: <OpenSSL's reason>" (the error queue emptied).
 inline Error ossl_error(Errc code, const std::string& what) {
   unsigned long e = ERR_get_error();
@@ -35,4 +40,33 @@ inline Error ossl_error(Errc code, const std::string& what) {
   return Error{code, reason.empty() ? what : what + ": " + reason};
 }
 
+// "1.3.6.1.5.2.2": an OID in dotted form.
+std::string oid_text(const ASN1_OBJECT* obj);
+
+// "FILE:path" / "DIR:path" (MIT's names; a bare path is FILE:) to the
+// files they hold. Errc::config for a missing file or folder.
+Result<std::vector<std::string>> files_of(const std::string& location);
+
+// What a certificate says about itself: subject, id-pkinit-san and dNSName
+// SANs, the KDC and serverAuth key usages.
+SignerCert describe_cert(X509* cert);
+
+// `cert`'s chain to `trust`'s anchors, through `untrusted` and the pool
+// (CRLs when trust.revoke is set). `whose` names the certificate in errors
+// ("KDC certificate"). The chain found (cert first, anchor last) when it
+// verifies; errors as verify_signed_data's, with `untrusted_code` for a
+// chain that does not verify.
+Result<CertsPtr> verify_chain(X509* cert, STACK_OF(X509) * untrusted, const Trust& trust,
+                              Errc untrusted_code);
+
 }  // namespace krbkit::pkinit::ossl
+
+namespace krbkit::pkinit {
+
+struct ClientIdentity::Impl {
+  ossl::X509Ptr cert;
+  ossl::PkeyPtr key;
+  ossl::CertsPtr extra;  // other certificates of a PKCS#12 file (its chain)
+};
+
+}  // namespace krbkit::pkinit

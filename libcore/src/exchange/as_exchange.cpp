@@ -162,7 +162,9 @@ Result<AsStep> AsExchange::start() {
 
   // One round trip less: a password key made from last time's etype-info.
   // (Not under FAST, whose factor needs the KDC's cookie first.)
-  const bool timestamp_allowed = !request_.only_preauth || *request_.only_preauth == PaType::enc_timestamp;
+  const bool timestamp_allowed =
+      (!request_.only_preauth || *request_.only_preauth == PaType::enc_timestamp) &&
+      !request_.no_encrypted_timestamp;
   if (keys_.is_password() && !retried_optimistic_ && !request_.armor && timestamp_allowed) {
     for (const auto& info : request_.cached_etype_info) {
       if (!contains(enctypes_, info.etype)) continue;

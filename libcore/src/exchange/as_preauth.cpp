@@ -76,6 +76,8 @@ Result<AsStep> AsExchange::on_error(const KrbError& err, std::optional<std::vect
     return send_with_preauth(*as_key_info_, *mech_, true);
   }
   Error e = err.to_error();
+  if (preauth_sent && mech_ != nullptr && mech_->type == PaType::pk_as_req && err.is(KdcErr::preauth_failed))
+    e = Error{kdc_error(KdcErr::client_not_trusted), "the KDC refused the PKINIT request"};  // not a password
   if (err.e_data) {
     if (auto* status = pac::attach_ntstatus(e, *err.e_data))
       trace_("KDC error carries NTSTATUS 0x{:08X} {}", status->code, status->text);
@@ -123,11 +125,13 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err,
   const bool fast = request_.armor != nullptr;
   std::vector<PaType> off;
   if (defaults_.spake_preauth_groups.empty()) off.push_back(PaType::spake);  // as MIT, without a group
-  if (request_.only_preauth)                                                 // kinit -I
+  if (request_.no_encrypted_timestamp) off.push_back(PaType::enc_timestamp);
+  if (request_.only_preauth)  // kinit -I
     for (const auto& m : detail::preauth_mechanisms())
       if (m.type != *request_.only_preauth) off.push_back(m.type);
-  if (!request_.pkinit) off.push_back(PaType::pk_as_req);
   const bool anonymous = request_.pkinit && request_.pkinit->anonymous;
+  if (!request_.pkinit || (!anonymous && request_.pkinit->identities.empty()))
+    off.push_back(PaType::pk_as_req);
   if (anonymous)  // nothing but PKINIT: there is no long-term key
     for (const auto& m : detail::preauth_mechanisms())
       if (m.long_term_key) off.push_back(m.type);
@@ -137,6 +141,8 @@ Result<AsStep> AsExchange::on_preauth_required(const KrbError& err,
     std::vector<std::string> offered;
     for (const auto& p : method_data) offered.push_back(pa_type_display(p.padata_type));
     const bool offers_fast = !fast && find_padata(method_data, PaType::fx_fast) != nullptr;
+    // The KDC's own choice, not kinit -I's: only then may armor be got for it.
+    fast_required_ = offers_fast && !anonymous && !request_.only_preauth;
     if (request_.only_preauth)
       return Error{
           Errc::unsupported,

@@ -11,6 +11,7 @@
 #include "exchange/fast_wrap.hpp"
 #include "exchange/preauth.hpp"
 #include "exchange/request_and_reply.hpp"
+#include "krbkit/base/json.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/exchange/as_exchange.hpp"
 #include "krbkit/proto/principal.hpp"
@@ -128,6 +129,8 @@ AsResult AsExchange::result_of(const KdcRep& rep, EncKdcRepPart enc) const {
   if (pa_type_ && keys_.is_password() && as_key_info_) result.etype_info = {*as_key_info_};
   result.last_req = std::move(enc.last_req);
   result.key_expiration = enc.key_expiration;
+  if (pa_type_ == PaType::pk_as_req && preauth_state_->pkinit_identity)
+    result.pkinit_identity = preauth_state_->pkinit_identity->name();
   result.creds = credentials_from_reply(rep, std::move(enc));
   return result;
 }
@@ -227,6 +230,10 @@ ccache::CacheContents cache_contents(const AsResult& result) {
   // is from: MIT's tools find the TGT through start_realm.
   if (is_anonymous(result.creds.client))
     ccache::set_config(out, kStartRealmConfigKey, "", as_bytes(result.creds.server.realm));
+  // MIT's kinit -I reads the identity back from here (its pkinit module's cc config).
+  if (result.pkinit_identity)
+    ccache::set_config(out, kPaConfigDataKey, unparse_principal(result.creds.server),
+                       as_bytes("{\"X509_user_identity\":" + json::quote(*result.pkinit_identity) + "}"));
   if (!result.etype_info.empty())
     ccache::set_config(out, kEtypeInfoConfigKey, unparse_principal(result.creds.client),
                        encode_etype_info2(result.etype_info));

@@ -1,5 +1,6 @@
 // The I/O loop of the AS exchange over a net::RealmTransport, the retry at
-// the primary KDC, and the wording of errors.
+// the primary KDC, FAST armor got with anonymous PKINIT (auto_fast_armor, or
+// a KDC that wants FAST), and the wording of errors.
 
 #include "krbkit/exchange/initial_creds.hpp"
 
@@ -7,6 +8,7 @@
 
 #include <cstring>
 
+#include "exchange/auto_armor.hpp"
 #include "exchange/request_and_reply.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/net/kdc_client.hpp"
@@ -26,6 +28,26 @@ bool is_as_reply(BytesView data) { return detail::is_kdc_reply(data, MsgType::as
 bool is_bad_password(const Error& e) {
   return e.is(KdcErr::preauth_failed) || e.is(KdcErr::ap_err_bad_integrity) || e.is(KdcErr::key_expired) ||
          e.is(Errc::integrity);
+}
+
+// The KDC offered the client nothing it can answer without FAST: the same
+// request again inside anonymous PKINIT armor, when the realm has
+// pkinit_anchors for it; else (or when that fails) the first error stands.
+Result<AsResult> armored_after_all(const config::Profile& profile, AsRequest request,
+                                   const config::LibDefaults& defaults, KeySource& keys,
+                                   const net::RealmTransport& kdcs, const AsHooks& hooks,
+                                   Result<AsResult> unarmored) {
+  const Tracer& tracer = kdcs.tracer();
+  tracer("The KDC wants FAST for {}: getting an anonymous PKINIT ticket for armor",
+         unparse_principal(request.client));
+  auto armor = detail::anonymous_armor(profile, request.client.realm, kdcs, hooks);
+  if (!armor) {
+    tracer("No anonymous PKINIT armor: {}", armor.error().message());
+    return unarmored;
+  }
+  request.armor = std::move(armor).value();
+  AsExchange armored(request, defaults, keys, tracer, hooks);
+  return drive(armored, kdcs);
 }
 
 }  // namespace
@@ -77,9 +99,20 @@ Result<AsResult> get_initial_credentials(const config::Profile& profile, AsReque
     // false) but none given are krb5_os_localaddr's, extra_addresses included.
     if (request.with_addresses.value_or(!defaults.noaddresses) && request.addresses.empty())
       request.addresses = net::local_addresses(profile);
+    request.no_encrypted_timestamp =
+        request.no_encrypted_timestamp || detail::encrypted_timestamp_disabled(profile, request.client.realm);
+    const bool may_armor =
+        !request.armor && !is_anonymous(request.client) && !(request.pkinit && request.pkinit->anonymous);
+    if (may_armor && detail::auto_fast_armor(profile, request.client.realm)) {
+      tracer("auto_fast_armor: getting an anonymous PKINIT ticket for FAST armor");
+      KRBKIT_TRY(armor, detail::anonymous_armor(profile, request.client.realm, kdcs, hooks));
+      request.armor = std::move(armor);
+    }
     std::optional<net::KdcTarget> answered;
     AsExchange as(request, defaults, keys, tracer, hooks);
     auto result = drive(as, kdcs, {}, &answered);
+    if (!result && may_armor && !request.armor && as.fast_required())
+      return armored_after_all(profile, request, defaults, keys, kdcs, hooks, std::move(result));
     if (result.ok() || !is_bad_password(result.error()) || !answered) return result;
     // A replica may not know a new password yet: ask the primary, once (MIT).
     if (net::is_primary_kdc(profile, request.client.realm, *answered)) return result;

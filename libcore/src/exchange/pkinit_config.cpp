@@ -1,8 +1,10 @@
 // krb5.conf's PKINIT relations for the client, read as MIT's
 // pkinit_libdefault_* do: the realm's own [realms] entry first, then
-// [libdefaults].
+// [libdefaults]; and kinit -X's attributes over them.
 
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "krbkit/exchange/as_exchange.hpp"
 
@@ -31,6 +33,21 @@ Result<int> dh_bits(const std::string& text) {
   return Error{Errc::config, fmt::format("pkinit_dh_min_bits = {}: not a number of bits or a curve", text)};
 }
 
+// MIT tries pkinit_identities in turn and logs in with a password when none
+// loads; krbkit leaves out those whose file or folder is not there, so a
+// missing certificate means the password (and no pass phrase is asked
+// before the KDC offers PKINIT).
+bool identity_present(const std::string& identity) {
+  const auto colon = identity.find(':');
+  if (colon == std::string::npos) return true;  // not a known kind: let loading say what is wrong
+  const std::string kind = identity.substr(0, colon);
+  const std::string path = identity.substr(colon + 1, identity.find(',') - colon - 1);
+  std::error_code ec;
+  if (kind == "DIR") return std::filesystem::is_directory(path, ec);
+  if (kind == "FILE" || kind == "PKCS12") return std::filesystem::exists(path, ec);
+  return true;
+}
+
 }  // namespace
 
 Result<PkinitOptions> pkinit_options(const config::Profile& profile, const std::string& realm) {
@@ -39,6 +56,8 @@ Result<PkinitOptions> pkinit_options(const config::Profile& profile, const std::
   opts.trust.pool = values(profile, realm, "pkinit_pool");
   opts.trust.revoke = values(profile, realm, "pkinit_revoke");
   opts.kdc_hostnames = values(profile, realm, "pkinit_kdc_hostname");
+  for (auto& identity : values(profile, realm, "pkinit_identities"))
+    if (identity_present(identity)) opts.identities.push_back(std::move(identity));
   if (auto bits = values(profile, realm, "pkinit_dh_min_bits"); !bits.empty()) {
     KRBKIT_TRY(n, dh_bits(bits.front()));
     opts.dh_min_bits = n;
@@ -53,6 +72,30 @@ Result<PkinitOptions> pkinit_options(const config::Profile& profile, const std::
                    fmt::format("pkinit_eku_checking = {}: not kpKDC, kpServerAuth or none", eku.front())};
   }
   return opts;
+}
+
+Result<void> apply_preauth_attributes(PkinitOptions& opts, const std::vector<std::string>& attributes,
+                                      std::vector<std::string>& ignored) {
+  bool identity_given = false, anchors_given = false;
+  for (const auto& attribute : attributes) {
+    const auto eq = attribute.find('=');  // "-X flag" is "flag=yes", as MIT's kinit reads it
+    const std::string name = attribute.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "yes" : attribute.substr(eq + 1);
+    if (name == "X509_user_identity") {
+      if (identity_given) return Error{Errc::invalid_argument, "X509_user_identity can not be given twice"};
+      identity_given = true;
+      opts.identities = {value};
+    } else if (name == "X509_anchors") {
+      if (!anchors_given) opts.trust.anchors.clear();
+      anchors_given = true;
+      opts.trust.anchors.push_back(value);
+    } else if (name == "disable_freshness") {
+      if (value == "yes") opts.freshness = false;
+    } else {
+      ignored.push_back(attribute);
+    }
+  }
+  return success();
 }
 
 }  // namespace krbkit::exchange

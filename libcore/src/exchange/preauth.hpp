@@ -32,7 +32,8 @@
 
 namespace krbkit::pkinit {
 class KeyAgreement;
-}
+class ClientIdentity;
+}  // namespace krbkit::pkinit
 namespace krbkit::exchange {
 struct PkinitOptions;
 }
@@ -50,6 +51,7 @@ struct PreauthState {
   std::optional<Key> reply_key;
   std::shared_ptr<pkinit::KeyAgreement> pkinit_key;  // the ephemeral key of the last PA-PK-AS-REQ
   int pkinit_dh_bits = 0;                            // the MODP group asked for (after error 65: 4096)
+  std::shared_ptr<const pkinit::ClientIdentity> pkinit_identity;  // loaded once: the pass phrase asked once
 };
 
 // What a mechanism's steps work with.
@@ -119,10 +121,11 @@ bool no_retry(const KrbError& error);
 Result<PaData> make_spake(const PreauthInput& in);
 
 // PA-PK-AS-REQ (RFC 4556, RFC 8062 for the anonymous client): an AuthPack
-// with an ephemeral DH or ECDH key, in a SignedData without signers; the
-// key is kept in state. process: the KDC's PA-PK-AS-REP verified against
-// the trust anchors and its certificate's names, the reply key derived
-// (RFC 8636 KDF or octetstring2key) into state->reply_key.
+// with an ephemeral DH or ECDH key, in a SignedData signed with the client's
+// certificate identity (the first of PkinitOptions::identities that loads),
+// or without signers for the anonymous client; the key is kept in state. process: the KDC's PA-PK-AS-REP
+// verified against the trust anchors and its certificate's names, the reply key derived (RFC 8636 KDF or
+// octetstring2key) into state->reply_key.
 Result<PaData> make_pkinit(const PreauthInput& in);
 Result<void> process_pkinit(const PreauthInput& in, const std::vector<PaData>& reply_padata);
 // KDC_ERR_DH_KEY_PARAMETERS_NOT_ACCEPTED: as MIT, once more with 4096 bits.

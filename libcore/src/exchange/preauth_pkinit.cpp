@@ -1,7 +1,8 @@
-// PKINIT (RFC 4556) as the client of an anonymous request (RFC 8062): an
-// ephemeral Diffie-Hellman key in an AuthPack, the KDC's signed reply
-// checked against the trust anchors and its certificate's names, and the
-// reply key derived from the shared secret.
+// PKINIT (RFC 4556) as the client, with a certificate or anonymous (RFC
+// 8062): an ephemeral Diffie-Hellman key in an AuthPack, signed with the
+// client's key (or not at all, anonymous), the KDC's signed reply checked
+// against the trust anchors and its certificate's names, and the reply key
+// derived from the shared secret.
 
 #include <fmt/format.h>
 
@@ -31,6 +32,10 @@ namespace krbkit::exchange::detail {
 
 namespace {
 
+Principal client_of(const PreauthInput& in) {
+  return to_principal(in.body->cname.value_or(PrincipalName{}), in.body->realm);
+}
+
 pkinit::DhGroup group_for(int bits) {
   switch (bits) {
     case 256: return pkinit::DhGroup::p256;
@@ -49,7 +54,7 @@ Result<AuthPack> make_auth_pack(const PreauthInput& in, const pkinit::KeyAgreeme
   pk.nonce = in.body->nonce;
   KRBKIT_TRY(checksum, make_checksum(Cksumtype::sha1, nullptr, KeyUsage{0}, in.request_body));
   pk.pa_checksum = std::move(checksum);
-  if (in.method_data != nullptr)
+  if (in.method_data != nullptr && in.pkinit->freshness)
     if (const PaData* fresh = find_padata(*in.method_data, PaType::as_freshness);
         fresh && !fresh->padata_value.empty())
       pk.freshness_token = fresh->padata_value;
@@ -89,8 +94,7 @@ Result<void> check_kdc_names(const pkinit::SignerCert& cert, const PkinitOptions
 Result<Key> reply_key_from(const PreauthInput& in, const PaPkAsRep& rep, BytesView pk_as_rep,
                            const SecretBytes& z) {
   KRBKIT_TRY(info, enctype_info(in.reply_enctype));
-  Principal client = to_principal(in.body->cname.value_or(PrincipalName{}), in.body->realm);
-  if (in.pkinit->anonymous) client = anonymous_principal();
+  Principal client = in.pkinit->anonymous ? anonymous_principal() : client_of(in);
   const Principal server = to_principal(in.body->sname.value_or(PrincipalName{}), in.body->realm);
   if (rep.kdf) {
     Bytes other = encode_kdf_other_info(*rep.kdf, client, server, in.reply_enctype, in.as_req, pk_as_rep);
@@ -104,21 +108,47 @@ Result<Key> reply_key_from(const PreauthInput& in, const PaPkAsRep& rep, BytesVi
   return random_to_key(in.reply_enctype, seed.view());
 }
 
+// MIT's identity_alt loop: the first identity that loads. A missing file
+// passes to the next; a wrong pass phrase or a key of another certificate
+// ends the search, as the user has something to correct.
+Result<pkinit::ClientIdentity> load_identity(const PkinitOptions& opts, const Principal& client) {
+  if (opts.identities.empty())
+    return Error{Errc::config, "no X509_user_identity (kinit -X) and no pkinit_identities to sign with"};
+  auto names_client = [&client](const pkinit::SignerCert& cert) {
+    return std::any_of(cert.pkinit_sans.begin(), cert.pkinit_sans.end(), [&](const Bytes& der) {
+      auto name = decode_krb5_principal_name(der);
+      return name && *name == client;
+    });
+  };
+  std::optional<Error> first;
+  for (const auto& spec : opts.identities) {
+    auto loaded = pkinit::ClientIdentity::load(spec, names_client, opts.ask_passphrase);
+    if (loaded) return loaded;
+    if (!loaded.error().is(Errc::config)) return std::move(loaded).error();
+    if (!first) first = std::move(loaded).error();
+  }
+  return std::move(*first);
+}
+
 }  // namespace
 
 Result<PaData> make_pkinit(const PreauthInput& in) {
   if (in.pkinit == nullptr || in.body == nullptr || in.state == nullptr)
     return Error{Errc::internal, "PKINIT without its options"};
-  if (!in.pkinit->anonymous)
-    return Error{Errc::internal,
-                 "PKINIT options without anonymous: krbkit has no client identity to sign with"};
   PreauthState& state = *in.state;
+  if (!in.pkinit->anonymous && !state.pkinit_identity) {
+    KRBKIT_TRY(identity, load_identity(*in.pkinit, client_of(in)));
+    state.pkinit_identity = std::make_shared<const pkinit::ClientIdentity>(std::move(identity));
+  }
   if (state.pkinit_dh_bits == 0) state.pkinit_dh_bits = in.pkinit->dh_min_bits;
   KRBKIT_TRY(key, pkinit::KeyAgreement::generate(group_for(state.pkinit_dh_bits)));
   KRBKIT_TRY(pack, make_auth_pack(in, key));
-  KRBKIT_TRY(signed_data, pkinit::unsigned_signed_data(encode(pack), pkinit::kOidAuthData));
+  auto signed_data = in.pkinit->anonymous ? pkinit::unsigned_signed_data(encode(pack), pkinit::kOidAuthData)
+                                          : pkinit::signed_data(encode(pack), pkinit::kOidAuthData,
+                                                                *state.pkinit_identity, in.pkinit->trust);
+  if (!signed_data) return std::move(signed_data).error();
   state.pkinit_key = std::make_shared<pkinit::KeyAgreement>(std::move(key));
-  return PaData{PaType::pk_as_req, encode_pa_pk_as_req(signed_data)};
+  return PaData{PaType::pk_as_req, encode_pa_pk_as_req(*signed_data)};
 }
 
 Result<void> process_pkinit(const PreauthInput& in, const std::vector<PaData>& reply_padata) {

@@ -62,6 +62,9 @@ enum class Errc {
   pkinit_untrusted,     // PKINIT: the KDC's certificate does not chain to an anchor (or is revoked)
   pkinit_cert_expired,  // PKINIT: a certificate of the KDC's chain is outside its validity
   pkinit_kdc_name,      // PKINIT: the KDC's certificate names another KDC or lacks the KDC key usage
+  pkinit_key_mismatch,  // PKINIT: the client's private key is not the key of its certificate
+  pkinit_passphrase,    // PKINIT: the pass phrase does not open the client's private key
+  pkinit_client_cert,   // PKINIT: the client's own certificate does not chain to pkinit_anchors
 };
 
 const std::error_category& lib_category();

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,6 +81,51 @@ struct SignedContent {
   Bytes content;
   SignerCert signer;
 };
+
+// The client's certificate and private key (X509_user_identity), named as
+// MIT names them: FILE:cert[,key] (PEM; the key in the certificate's file
+// when not named), PKCS12:file, DIR:folder (each X.crt with its X.key).
+class ClientIdentity {
+ public:
+  // Asks for the pass phrase of an encrypted key or PKCS#12 file, with
+  // MIT's prompt ("Pass phrase for /path/alice.key").
+  using AskPassphrase = std::function<Result<SecretBytes>(const std::string& prompt)>;
+  // For DIR: whether a certificate is for the client (its id-pkinit-san).
+  using Matches = std::function<bool(const SignerCert&)>;
+
+  // Errors: Errc::config (no such file or folder, not a certificate or key,
+  // a DIR: without exactly one certificate the client matches),
+  // Errc::pkinit_passphrase (the pass phrase does not open the key),
+  // Errc::pkinit_key_mismatch (the key is not the certificate's), or what
+  // `ask` failed with.
+  static Result<ClientIdentity> load(const std::string& spec, const Matches& matches,
+                                     const AskPassphrase& ask);
+  ClientIdentity(ClientIdentity&&) noexcept;
+  ClientIdentity& operator=(ClientIdentity&&) noexcept;
+  ~ClientIdentity();
+
+  // As MIT records it (pa_config_data): "FILE:cert,key" (a DIR: entry's
+  // files too), "PKCS12:file".
+  const std::string& name() const { return name_; }
+  const SignerCert& certificate() const { return cert_; }
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  ClientIdentity(std::string name, SignerCert cert, std::unique_ptr<Impl> impl);
+  std::string name_;
+  SignerCert cert_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ContentInfo holding SignedData of `content` under `content_type`, signed
+// by `id` (SHA-256) and carrying its certificate chain to `trust`'s anchors
+// (the anchor left out), as MIT's client builds it. Errors as
+// verify_signed_data's for the client's own chain, with
+// Errc::pkinit_client_cert for one that does not chain to an anchor.
+Result<Bytes> signed_data(BytesView content, std::string_view content_type, const ClientIdentity& id,
+                          const Trust& trust);
 
 // A ContentInfo holding SignedData of `content_type`: its single signer's
 // signature verified and its certificate chained to `trust`'s anchors.

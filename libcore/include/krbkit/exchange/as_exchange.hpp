@@ -66,19 +66,32 @@ struct PreauthState;
 
 // PKINIT (RFC 4556): what the client trusts and offers. With these in an
 // AsRequest the exchange may answer the KDC with PA-PK-AS-REQ; anonymous
-// requests (RFC 8062) answer with nothing else.
+// requests (RFC 8062) answer with nothing else. A client that is not
+// anonymous signs with the first of `identities` that loads.
 struct PkinitOptions {
   bool anonymous = false;
   pkinit::Trust trust;                     // pkinit_anchors, pkinit_pool, pkinit_revoke
   int dh_min_bits = 2048;                  // pkinit_dh_min_bits: the MODP group first asked for
   std::vector<std::string> kdc_hostnames;  // pkinit_kdc_hostname: dNSName SANs accepted for the KDC
   enum class Eku { kdc, server_auth, none } eku = Eku::kdc;  // pkinit_eku_checking
+  std::vector<std::string> identities;  // X509_user_identity (kinit -X), else pkinit_identities
+  pkinit::ClientIdentity::AskPassphrase ask_passphrase{};  // for an encrypted key or PKCS#12 file
+  bool freshness = true;  // send the KDC's freshness token (-X disable_freshness=yes: not)
 };
 
 // krb5.conf's PKINIT settings for `realm`, as MIT's client reads them: the
 // realm's [realms] entry, else [libdefaults]: pkinit_anchors, pkinit_pool,
-// pkinit_revoke, pkinit_dh_min_bits, pkinit_kdc_hostname, pkinit_eku_checking.
+// pkinit_revoke, pkinit_dh_min_bits, pkinit_kdc_hostname, pkinit_eku_checking,
+// pkinit_identities.
 Result<PkinitOptions> pkinit_options(const config::Profile& profile, const std::string& realm);
+
+// kinit -X's attributes as MIT's PKINIT module takes them:
+// X509_user_identity (once; replaces pkinit_identities), X509_anchors (each
+// adds one; together they replace pkinit_anchors), disable_freshness=yes.
+// Others are left to `ignored`, as MIT ignores them; "-X name" means
+// name=yes. Errc::invalid_argument for a second X509_user_identity.
+Result<void> apply_preauth_attributes(PkinitOptions& opts, const std::vector<std::string>& attributes,
+                                      std::vector<std::string>& ignored);
 
 // The anonymous principal of RFC 8062: WELLKNOWN/ANONYMOUS@realm (the
 // request) and WELLKNOWN/ANONYMOUS@WELLKNOWN:ANONYMOUS (the reply's client).
@@ -122,6 +135,9 @@ struct AsRequest {
   std::optional<PaType> only_preauth{};
   // PKINIT; with anonymous set, `client` should be anonymous_principal(realm).
   std::shared_ptr<const PkinitOptions> pkinit{};
+  // [realms] disable_encrypted_timestamp: never answer with PA-ENC-TIMESTAMP
+  // (get_initial_credentials sets it from krb5.conf).
+  bool no_encrypted_timestamp = false;
 };
 
 // Time and randomness, replaceable in tests.
@@ -151,6 +167,8 @@ struct AsResult {
   std::vector<EtypeInfo2Entry> etype_info;
   std::vector<LastReqEntry> last_req;
   std::optional<KerberosTime> key_expiration;
+  // The certificate identity a PKINIT login signed with ("FILE:cert,key").
+  std::optional<std::string> pkinit_identity;
 };
 
 using AsStep = std::variant<SendToKdc, AsResult>;
@@ -176,6 +194,9 @@ class AsExchange {
   // (kvno --audit asks for a ticket to the client itself, and so learns the
   // KDC's kvno of the client's key).
   std::optional<std::uint32_t> ticket_kvno() const { return ticket_kvno_; }
+  // The exchange failed because the KDC offered nothing usable outside FAST
+  // but FAST itself: armor would have let it go on.
+  bool fast_required() const { return fast_required_; }
 
  private:
   enum class State { initial, sent_plain, sent_preauth, done };
@@ -234,6 +255,7 @@ class AsExchange {
   bool optimistic_ = false;        // preauth sent from cached etype-info
   bool retried_optimistic_ = false;
   bool retried_skew_ = false;
+  bool fast_required_ = false;
   std::chrono::microseconds offset_{0};  // KDC clock minus ours, once learned from a SKEW error
   std::chrono::system_clock::time_point request_time_{};
 };
@@ -266,6 +288,9 @@ inline constexpr std::string_view kFastAvailConfigKey = "fast_avail";
 // MIT's entry naming the realm of the TGT when the client's realm is not it
 // (anonymous caches: WELLKNOWN:ANONYMOUS).
 inline constexpr std::string_view kStartRealmConfigKey = "start_realm";
+// MIT's entry of the pre-authentication modules' state, a JSON object:
+// {"X509_user_identity":"FILE:cert,key"} after a certificate login.
+inline constexpr std::string_view kPaConfigDataKey = "pa_config_data";
 
 // The remembered etype-info for `client`, empty when there is none (or it
 // does not parse).
@@ -278,7 +303,8 @@ std::optional<PaType> recorded_pa_type(const ccache::CacheContents& cache, const
 // A whole new cache holding `result`: its client as default principal, the
 // credential, the KDC offset in the header, and (after pre-authentication
 // with a password) the pa_type and etype-info config entries; fast_avail
-// when the KDC said it offers FAST; start_realm for an anonymous client.
+// when the KDC said it offers FAST; start_realm for an anonymous client;
+// pa_config_data naming the identity of a certificate login.
 ccache::CacheContents cache_contents(const AsResult& result);
 
 }  // namespace krbkit::exchange
