@@ -8,8 +8,6 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <initializer_list>
 
 #include "crypto/spake_curves.hpp"
@@ -18,13 +16,6 @@
 namespace krbkit::spake {
 
 namespace {
-
-constexpr std::array kGroups{
-    GroupInfo{Group::edwards25519, "edwards25519", 32, 32, 32},
-    GroupInfo{Group::p256, "P-256", 32, 33, 32},
-    GroupInfo{Group::p384, "P-384", 48, 49, 48},
-    GroupInfo{Group::p521, "P-521", 66, 67, 64},
-};
 
 const GroupInfo& info_of(Group group) { return *find_group(static_cast<std::int32_t>(group)); }
 
@@ -55,27 +46,7 @@ Bytes be32(std::uint32_t v) {
   return out;
 }
 
-bool same_name(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 }  // namespace
-
-std::span<const GroupInfo> groups() { return kGroups; }
-
-const GroupInfo* find_group(std::int32_t id) {
-  for (const auto& g : kGroups)
-    if (static_cast<std::int32_t>(g.id) == id) return &g;
-  return nullptr;
-}
-
-const GroupInfo* find_group(std::string_view name) {
-  for (const auto& g : kGroups)
-    if (same_name(g.name, name)) return &g;
-  return nullptr;
-}
 
 Result<SecretBytes> derive_wbytes(Group group, const Key& initial_key) {
   Bytes input = to_bytes("SPAKEsecret");
