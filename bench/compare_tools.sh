@@ -14,7 +14,9 @@
 # klist on a 1000-ticket cache, kdestroy (cache on the work directory's file
 # system, and on tmpfs). The kinit row is skipped while krbkit's kinit cannot
 # get a ticket from the realm. hyperfine's warnings go to a log in the work
-# directory; on a busy machine use more ROUNDS.
+# directory; on a busy machine use more ROUNDS. KRBKIT_BENCH_ROWS, a regular
+# expression (bash =~) that whole row names must match, runs only those rows
+# (e.g. 'klist-kcm-.*|klist-keyring').
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-${KRBKIT_BIN_DIR:-$src/build/apps}}
@@ -29,7 +31,7 @@ mit_bin=$(dirname "$(command -v klist)")  # MIT's tools (Debian krb5-user)
 
 work=$(mktemp -d)
 shm=""
-trap '"$src/tests/realm/realm.sh" stop "$work/realm" >/dev/null 2>&1 || true; rm -rf "$work" ${shm:+"$shm"}' EXIT
+trap 'for d in "$work"/kcm-*/; do "$src/tests/realm/kcm.sh" stop "$d" >/dev/null 2>&1; done; "$src/tests/realm/realm.sh" stop "$work/realm" >/dev/null 2>&1 || true; rm -rf "$work" ${shm:+"$shm"}' EXIT
 mkdir "$work/realm"
 "$src/tests/realm/realm.sh" start "$work/realm" >/dev/null
 # shellcheck disable=SC1091
@@ -43,11 +45,15 @@ export KRB5CCNAME="FILE:$work/small.cc"
 "$mit_bin/kvno" "$SVC_AES256_SHA1" >/dev/null
 python3 "$src/bench/make_big_cache.py" "$work/small.cc" "$work/big.cc" 1000
 
+# selected NAME: whether KRBKIT_BENCH_ROWS (default: every row) takes row NAME.
+selected() { [[ $1 =~ ^(${KRBKIT_BENCH_ROWS:-.*})$ ]]; }
+
 # bench NAME KRBKIT_CMD MIT_CMD [PREPARE]: rounds of hyperfine, alternating
 # order. Commands without shell syntax run without a shell (-N), so the
 # shell's own start-up does not blur the comparison.
 bench() {
   local name=$1 ours=$2 theirs=$3 prepare=${4:-}
+  selected "$name" || return 0
   local -a prep=()
   [[ -n $prepare ]] && prep=(--prepare "$prepare")
   [[ $ours$theirs == *[\<\>=\|]* ]] || prep+=(-N)
@@ -73,7 +79,9 @@ PY
 }
 
 printf '%-16s %9s %9s %7s   %8s %8s %7s\n' "command" "krbkit ms" "MIT ms" "ratio" "cpu ms" "MIT cpu" "ratio"
-if KRB5CCNAME="FILE:$work/probe.cc" "$bin/kinit" "$ALICE_PRINCIPAL" <"$work/password" >/dev/null 2>&1 &&
+if ! selected kinit; then
+  :
+elif KRB5CCNAME="FILE:$work/probe.cc" "$bin/kinit" "$ALICE_PRINCIPAL" <"$work/password" >/dev/null 2>&1 &&
   "$mit_bin/klist" -s -c "FILE:$work/probe.cc"; then
   bench kinit "KRB5CCNAME=FILE:$work/k.cc $bin/kinit $ALICE_PRINCIPAL < $work/password" \
     "KRB5CCNAME=FILE:$work/m.cc $mit_bin/kinit $ALICE_PRINCIPAL < $work/password"
@@ -88,4 +96,29 @@ bench kdestroy "$bin/kdestroy -q -c $work/d.cc" "$mit_bin/kdestroy -q -c $work/d
 if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]]; then
   shm=$(mktemp -d /dev/shm/krbkit-bench-XXXXXX)
   bench kdestroy-tmpfs "$bin/kdestroy -q -c $shm/d.cc" "$mit_bin/kdestroy -q -c $shm/d.cc" "cp $work/small.cc $shm/d.cc"
+fi
+
+# klist of 100-ticket caches a daemon or the kernel holds (issue 17): KCM:
+# in sssd-kcm and in Heimdal's kcm (tests/realm/kcm.sh: root only, for the
+# daemon's mount namespace), and KEYRING: in this script's session keyring.
+# Each is filled by krbkit's kcc copy from a 100-ticket FILE cache.
+python3 "$src/bench/make_big_cache.py" "$work/small.cc" "$work/hundred.cc" 100
+if [[ $(id -u) -eq 0 ]]; then
+  for daemon in sssd heimdal; do
+    selected "klist-kcm-$daemon" || continue
+    if ! "$src/tests/realm/kcm.sh" start "$work/kcm-$daemon" "$daemon" --owner $$ >/dev/null 2>&1; then
+      printf '%-16s %s\n' "klist-kcm-$daemon" "skipped: the daemon does not start here"
+      continue
+    fi
+    socket=$(sed -n "s/^export KCM_SOCKET='\(.*\)'$/\1/p" "$work/kcm-$daemon/kcm.env")
+    sed "s|^\[libdefaults\]|[libdefaults]\n  kcm_socket = $socket|" "$KRB5_CONFIG" >"$work/kcm-$daemon.conf"
+    KRB5_CONFIG=$work/kcm-$daemon.conf "$bin/kcc" copy "FILE:$work/hundred.cc" KCM: >/dev/null
+    KRB5_CONFIG=$work/kcm-$daemon.conf bench "klist-kcm-$daemon" "$bin/klist -c KCM:" "$mit_bin/klist -c KCM:"
+    "$src/tests/realm/kcm.sh" stop "$work/kcm-$daemon"
+  done
+fi
+if selected klist-keyring; then
+  "$bin/kcc" copy "FILE:$work/hundred.cc" KEYRING:session:krbkit-bench >/dev/null
+  bench klist-keyring "$bin/klist -c KEYRING:session:krbkit-bench" "$mit_bin/klist -c KEYRING:session:krbkit-bench"
+  KRB5CCNAME=KEYRING:session:krbkit-bench "$bin/kdestroy" -A
 fi
