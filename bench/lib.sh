@@ -2,6 +2,10 @@
 # MIT's, printed as a table of ratios. Expects $work (a scratch directory),
 # $rounds and $runs.
 
+# selected NAME: whether KRBKIT_BENCH_ROWS (a regular expression whole row
+# names must match; default: every row) takes row NAME.
+selected() { [[ $1 =~ ^(${KRBKIT_BENCH_ROWS:-.*})$ ]]; }
+
 # bench NAME KRBKIT_CMD MIT_CMD [PREPARE]: ROUNDS rounds of hyperfine,
 # alternating which tool goes first; prints the median of all runs' wall
 # time for each, the ratio krbkit/MIT, and the same for CPU time (user +
@@ -10,6 +14,7 @@
 # shell's own start-up does not blur the comparison.
 bench() {
   local name=$1 ours=$2 theirs=$3 prepare=${4:-}
+  selected "$name" || return 0
   local -a prep=()
   [[ -n $prepare ]] && prep=(--prepare "$prepare")
   [[ $ours$theirs == *[\<\>=\|]* ]] || prep+=(-N)
