@@ -5,11 +5,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 
 #include "keyring.hpp"
+#include "krbkit/base/secret.hpp"
 #include "krbkit/ccache/keyring_payload.hpp"
 
 namespace krbkit::ccache::detail {
@@ -52,27 +56,49 @@ Error error(std::string_view doing, std::string_view what, int err) {
 // Errors that mean the key is no longer there for us (MIT's cursor moves on).
 bool gone(int err) { return err == ENOKEY || err == EKEYEXPIRED || err == EKEYREVOKED || err == EACCES; }
 
+namespace {
+
+// A read that fits a usual credential: one KEYCTL_READ per key, where
+// libkeyutils' keyctl_read_alloc makes two (the size, then the data).
+constexpr std::size_t kFirstReadSize = 8192;
+
+// Reads the key into `first`, or into `large` when it does not fit there;
+// returns the payload's size, or -1 with errno set.
+long read_payload(key_serial_t key, std::span<std::uint8_t> first, Bytes& large) {
+  long size = ::keyctl_read(key, reinterpret_cast<char*>(first.data()), first.size());
+  while (size > 0 && static_cast<std::size_t>(size) > std::max(first.size(), large.size())) {
+    large.assign(static_cast<std::size_t>(size), 0);  // the key grew or is large: read it whole
+    size = ::keyctl_read(key, reinterpret_cast<char*>(large.data()), large.size());
+  }
+  return size;
+}
+
+}  // namespace
+
 Result<std::optional<Bytes>> read(key_serial_t key, std::string_view what) {
-  void* buffer = nullptr;
-  const long size = ::keyctl_read_alloc(key, &buffer);
+  std::array<std::uint8_t, kFirstReadSize> first;
+  Bytes large;
+  const long size = read_payload(key, first, large);
   if (size < 0) {
     const int err = errno;
     if (gone(err)) return std::optional<Bytes>();
     return error("cannot read key", what, err);
   }
-  const auto* p = static_cast<const std::uint8_t*>(buffer);
+  const std::uint8_t* p = large.empty() ? first.data() : large.data();
   std::optional<Bytes> out(Bytes(p, p + size));
-  ::free(buffer);
+  // Credential keys hold session keys: leave no copy behind.
+  secure_wipe(first.data(), std::min(first.size(), static_cast<std::size_t>(size)));
+  secure_wipe(large.data(), large.size());
   return out;
 }
 
 Result<std::vector<key_serial_t>> list(key_serial_t keyring, std::string_view what) {
-  void* buffer = nullptr;
-  const long size = ::keyctl_read_alloc(keyring, &buffer);
+  std::array<std::uint8_t, kFirstReadSize> first;
+  Bytes large;
+  const long size = read_payload(keyring, first, large);
   if (size < 0) return error("cannot list keyring", what, errno);
-  const auto* ids = static_cast<const key_serial_t*>(buffer);
-  std::vector<key_serial_t> out(ids, ids + static_cast<std::size_t>(size) / sizeof(key_serial_t));
-  ::free(buffer);
+  std::vector<key_serial_t> out(static_cast<std::size_t>(size) / sizeof(key_serial_t));
+  std::memcpy(out.data(), large.empty() ? first.data() : large.data(), out.size() * sizeof(key_serial_t));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <keyutils.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "krbkit/ccache/cache.hpp"
@@ -114,6 +115,29 @@ TEST_CASE("KEYRING: write, read, store, rewrite, destroy; the name MIT gives the
   CHECK(must_open("KEYRING:legacyname")->name() == "KEYRING:legacy:legacyname:legacyname");
   CHECK(must_open("KEYRING:persistent:")->name() == "KEYRING:persistent::tkt");
   CHECK(open("KEYRING:nosuchanchor:x").error().is(Errc::invalid_argument));
+}
+
+TEST_CASE("KEYRING: a ticket larger than the first read (an AD ticket with a big PAC) reads back whole") {
+  fresh_session();
+  auto cache = must_open("KEYRING:session:big");
+  CacheContents contents;
+  contents.default_principal = princ("alice");
+  std::string big(30000, 'p');
+  big.front() = '<';
+  big.back() = '>';
+  contents.creds.push_back(cred("krbtgt", big));
+  contents.creds.push_back(cred("http", "small"));
+  REQUIRE(cache->write(contents).ok());
+  auto read = cache->read();
+  REQUIRE(read.ok());
+  REQUIRE(read->creds.size() == 2);
+  std::vector<std::size_t> sizes;
+  for (const auto& c : read->creds) sizes.push_back(c.ticket.size());
+  std::sort(sizes.begin(), sizes.end());
+  CHECK(sizes == std::vector<std::size_t>{5, 30000});
+  for (const auto& c : read->creds)
+    if (c.ticket.size() == 30000) CHECK(c.ticket == to_bytes(big));
+  REQUIRE(cache->destroy().ok());
 }
 
 TEST_CASE("KEYRING collections: new caches, the primary, listing, kinit's choice") {
