@@ -13,6 +13,7 @@
 
 #include "internal.hpp"
 #include "krbkit/base/file_io.hpp"
+#include "krbkit/base/read_buffer.hpp"
 
 namespace krbkit::ccache::detail {
 namespace {
@@ -79,11 +80,11 @@ class FileCache final : public Cache {
 
   Result<CacheContents> read() override {
     KRBKIT_TRY(fd, open_existing(O_RDONLY, LockMode::shared));
-    KRBKIT_TRY(data, fileio::read_all(fd.get(), path_, Errc::ccache_io));
+    KRBKIT_TRY(data, fileio::read_whole(fd.get(), path_, Errc::ccache_io));
     if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
     // A torn last record is left out, as MIT's reader leaves it (the caller
     // sees it in torn_record); the next store() cuts it off.
-    return parse_to_torn_record(data, path_);
+    return parse_to_torn_record(data.view(), path_);
   }
 
   Result<void> write(const CacheContents& contents, int version) override {
