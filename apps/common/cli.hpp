@@ -33,23 +33,21 @@ enum Exit : int {
   kExitTicketExpired = 15,       // kinit --keep-renewed: the ticket expired before a renewal succeeded
   kExitCertificateRefused = 16,  // a server's certificate was refused: HTTPS KDC proxy, or the KDC's
                                  // PKINIT certificate does not chain to pkinit_anchors
-  // 17-19 mean one thing in kvno, another in kinit (each man page lists its own):
   kExitKeytabMismatch = 17,  // kvno --audit: a key wrong or stale, a duplicate entry or an enctype missing
-  kExitKdcCertExpired =
-      17,                 // kinit, PKINIT: a certificate (the KDC's chain, or the client's own) has expired
-  kExitKdcCertName = 18,  // kinit, PKINIT: the KDC's certificate names another KDC (SAN, key usage)
-  kExitNoAnchors = 19,    // kinit, PKINIT: no pkinit_anchors to check the KDC with
+  kExitKdcCertName = 18,     // kinit, PKINIT: the KDC's certificate names another KDC (SAN, key usage)
+  kExitNoAnchors = 19,       // kinit, PKINIT: no pkinit_anchors to check the KDC with
   // 20-24: caches a daemon or the kernel holds (KCM:, KEYRING:); the old cache is left as it was.
   kExitCacheDaemonUnreachable = 20,  // KCM: no daemon listening at kcm_socket
   kExitCacheDaemonHungUp = 21,       // KCM: the daemon closed the connection in the middle of a request
   kExitCacheReplyMalformed = 22,     // KCM: the daemon's reply does not parse
   kExitCacheQuota = 23,              // KEYRING: the kernel's key quota is used up
   kExitCacheNotOurs = 24,            // KEYRING: the keyring belongs to another user
-  // 25-27: PKINIT with a certificate (X509_user_identity).
+  // 25-28: PKINIT certificates.
   kExitKeyMismatch = 25,        // PKINIT: the private key is not the certificate's
   kExitBadPassphrase = 26,      // PKINIT: the pass phrase does not open the private key
   kExitClientCertRefused = 27,  // PKINIT: the client's certificate does not chain to pkinit_anchors,
                                 // or the KDC refused it (KDC errors 62, 70-75, 77; 24 to PKINIT)
+  kExitKdcCertExpired = 28,     // PKINIT: a certificate (the KDC's chain, or the client's own) has expired
 };
 
 // 20-24: the daemon or the kernel holding a KCM: or KEYRING: cache failed;

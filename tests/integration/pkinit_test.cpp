@@ -265,7 +265,7 @@ TEST_CASE("kinit -X: a bad identity is refused in one line with its own exit sta
   const std::vector<Case> cases{
       {{{"-X", identity("alice.pem", "alice-enc.key")}, "wrong-pw\n"}, 26, "Wrong pass phrase"},
       {{{"-X", identity("alice.pem", "kdc.key")}, ""}, 25, "Private key does not match the certificate"},
-      {{{"-X", identity("alice-expired.pem", "alice.key")}, ""}, 17, "certificate has expired"},
+      {{{"-X", identity("alice-expired.pem", "alice.key")}, ""}, 28, "certificate has expired"},
       {{{"-X", identity("alice-other.pem", "alice.key")}, ""}, 27, "Client certificate is not trusted"},
       // Our anchors take the other CA, the KDC's do not: the KDC refuses.
       {{{"-X", identity("alice-other.pem", "alice.key"), "-X", "X509_anchors=FILE:" + c + "ca.pem", "-X",
@@ -371,7 +371,7 @@ TEST_CASE(
   const std::vector<Case> cases{
       {"kdc-wrongsan", "", ca, 18, "names neither krbtgt/KRBKIT.TEST@KRBKIT.TEST nor a pkinit_kdc_hostname"},
       {"kdc-dns", "pkinit_kdc_hostname = kdc.krbkit.test", ca, 18, "lacks the KDC key usage"},
-      {"kdc", "", "FILE:" + pk.certs + "/ca-expired.pem", 17, "certificate has expired"},
+      {"kdc", "", "FILE:" + pk.certs + "/ca-expired.pem", 28, "certificate has expired"},
   };
   std::unique_ptr<Realm> wrongsan = other_kdc("kdc-wrongsan"), dns = other_kdc("kdc-dns");
   for (const auto& c : cases) {
