@@ -77,4 +77,43 @@ fi
 # An SPN AD does not know: the KDC's error, exit status 1.
 if out=$("$bin/kvno" -c "$cc" "HTTP/nowhere.$DNS_DOMAIN@$REALM" 2>&1); then fail "kvno of an unknown SPN succeeded"; fi
 [[ $out == *"not found in Kerberos database"* ]] || fail "unknown SPN: $out"
+# kvno --audit: AD knows an SPN only as a service, so its entries are
+# checked through a service ticket (with alice's TGT); the account name's
+# through AS. The keytabs samba-tool exported match the DC.
+audit() { "$bin/kvno" --audit -c "$cc" "$@"; }
+# audit_statuses KEYTAB: "principal kvno enctype status" per entry, from --json.
+audit_statuses() {
+  audit --json -k "$1" | /usr/bin/python3 -c 'import json, sys
+for e in json.load(sys.stdin)["entries"]: print(e["principal"], e["kvno"], e["enctype"], e["status"])'
+}
+out=$(audit -k "$SVC_AES_KEYTAB" 2>&1) || fail "kvno --audit of the exported $SVC_AES_KEYTAB: $out"
+[[ $out == *"$SVC_AES  "*"aes256-cts-hmac-sha1-96  ok      the key decrypts a service ticket from the KDC"* ]] ||
+  fail "the SPN's key was not checked through its ticket: $out"
+[[ $out == *"OK: every entry matches the KDC" ]] || fail "kvno --audit $SVC_AES_KEYTAB: $out"
+out=$(audit -k "$MACHINE_KEYTAB" 2>&1) || fail "kvno --audit of the machine keytab: $out"
+# Without a TGT an SPN cannot be asked for: unknown, exit 4, and the detail says why.
+rc=0
+out=$("$bin/kvno" --audit -c "FILE:$dir/no-such-cache" -k "$SVC_AES_KEYTAB" 2>&1) || rc=$?
+((rc == 4)) || fail "kvno --audit without a TGT exited $rc: $out"
+[[ $out == *"without a TGT it was not asked for as a service: kinit first"* ]] || fail "no TGT: $out"
+
+# The machine's password changes on the DC (as a domain member's does every
+# 30 days): the old keytab's entries, account name and SPN, are stale (exit
+# 17), with the kvno MIT's kvno reports; a keytab exported afterwards matches.
+cp "$MACHINE_KEYTAB" "$dir/ws1-old.keytab"
+samba-tool user setpassword 'WS1$' --newpassword='Ws1-Machine-Pass-2' -s "$SMB_CONF" >/dev/null ||
+  fail "samba-tool could not change the password of WS1\$"
+new_kvno=$(KRB5CCNAME=FILE:$dir/cc-mit /usr/bin/kvno "$MACHINE_PRINCIPAL" | sed -n 's/.*: kvno = //p')
+rc=0
+got=$(audit_statuses "$dir/ws1-old.keytab") || rc=$?
+((rc == 17)) || fail "kvno --audit of the machine keytab after the password change exited $rc"
+while read -r principal kvno enctype status; do
+  [[ $status == stale-kvno ]] || fail "$principal $enctype (kvno $kvno) is $status after the password change"
+done <<<"$got"
+(($(wc -l <<<"$got") == 6)) || fail "the machine keytab's six entries were not all audited: $got"
+out=$(audit -k "$dir/ws1-old.keytab" 2>&1) || true
+[[ $out == *"the KDC's key is kvno $new_kvno, not 2"* ]] || fail "MIT's kvno says $new_kvno: $out"
+samba-tool domain exportkeytab "$dir/ws1-new.keytab" --principal='WS1$' -s "$SMB_CONF" >/dev/null
+samba-tool domain exportkeytab "$dir/ws1-new.keytab" --principal="host/ws1.$DNS_DOMAIN" -s "$SMB_CONF" >/dev/null
+out=$(audit -k "$dir/ws1-new.keytab" 2>&1) || fail "kvno --audit of the re-exported machine keytab: $out"
 echo "krbkit kvno against AD passed"

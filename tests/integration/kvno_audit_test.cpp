@@ -22,8 +22,8 @@ std::string keytab_for(Realm& realm, const std::string& name, const std::string&
   std::string stem = name;
   std::replace(stem.begin(), stem.end(), '/', '-');
   const std::string keytab = realm.fresh_path(stem + ".keytab");
-  auto r =
-      realm.kadmin_local("addprinc -randkey " + flags + " " + name + "\nktadd -norandkey -k " + keytab + " " + name);
+  auto r = realm.kadmin_local("addprinc -randkey " + flags + " " + name + "\nktadd -norandkey -k " + keytab +
+                              " " + name);
   REQUIRE_MESSAGE(r.ok(), r.err);
   return keytab;
 }
@@ -121,7 +121,18 @@ TEST_CASE("kvno --audit: a principal the KDC no longer knows; only the principal
   Realm& realm = Realm::shared();
   const std::string gone = keytab_for(realm, "audit-gone/h", "-e aes256-cts-hmac-sha1-96:normal");
   REQUIRE(realm.kadmin_local("delprinc -force audit-gone/h").ok());
-  auto doc = audit_json(realm, gone, kUnknown);
+  // Without a TGT the KDC is asked only whether it knows such a client.
+  auto doc = audit_json(realm, gone, kUnknown, {{"KRB5CCNAME", realm.fresh_ccache()}});
+  CHECK(statuses(doc) == std::vector<std::string>{"unknown-principal"});
+  CHECK(doc["entries"][0]["detail"] == "the KDC does not know audit-gone/h@" + realm.name() +
+                                           " as a client (without a TGT it was not asked for as a service: "
+                                           "kinit first)");
+  // With alice's TGT it is asked for as a service too (as an AD SPN would be).
+  const std::string cc = realm.fresh_ccache();
+  REQUIRE(
+      realm.run({"/usr/bin/kinit", "-c", cc, realm.principal("alice")}, {}, realm.password("alice") + "\n")
+          .ok());
+  doc = audit_json(realm, gone, kUnknown, {{"KRB5CCNAME", cc}});
   CHECK(statuses(doc) == std::vector<std::string>{"unknown-principal"});
   CHECK(doc["entries"][0]["detail"] == "the KDC does not know audit-gone/h@" + realm.name());
 

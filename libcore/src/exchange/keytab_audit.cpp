@@ -65,7 +65,22 @@ struct PrincipalAudit {
   }
 
   AuditEntry judge(std::size_t i, const KeyAnswer& a) const;
+  AuditEntry judge_unchecked(std::size_t i, const KeyAnswer& a, std::optional<std::uint32_t> kdc) const;
 };
+
+// A key the service ticket could not try (it is in another enctype): only
+// its kvno can be compared with the KDC's.
+AuditEntry PrincipalAudit::judge_unchecked(std::size_t i, const KeyAnswer& a,
+                                           std::optional<std::uint32_t> kdc) const {
+  const auto& e = entry(i);
+  const std::string used = a.ticket_enctype ? enctype_name(*a.ticket_enctype) : "another enctype";
+  if (kdc && *kdc != e.kvno)
+    return verdict(i, AuditStatus::stale_kvno, fmt::format("the KDC's key is kvno {}, not {}", *kdc, e.kvno));
+  return verdict(i, AuditStatus::ok,
+                 fmt::format("kvno {} is the KDC's; the key itself was not tried: the KDC's tickets for the "
+                             "service are {}",
+                             e.kvno, used));
+}
 
 AuditEntry PrincipalAudit::judge(std::size_t i, const KeyAnswer& a) const {
   const auto& e = entry(i);
@@ -74,11 +89,15 @@ AuditEntry PrincipalAudit::judge(std::size_t i, const KeyAnswer& a) const {
     return verdict(i, AuditStatus::ok,
                    fmt::format("never used: the KDC holds no {} key for the principal", name));
   const std::optional<std::uint32_t> kdc = a.kdc_kvno ? a.kdc_kvno : kdc_kvno;
+  if (a.kind == Kind::not_checked) return judge_unchecked(i, a, kdc);
   if (kdc && e.kvno < *kdc && decrypted_at(e.key.enctype, *kdc))
     return verdict(i, AuditStatus::ok,
                    fmt::format("an older key, kept for tickets issued before kvno {}", *kdc));
   if (a.kind == Kind::decrypted) {
-    if (!kdc || *kdc == e.kvno) return verdict(i, AuditStatus::ok, "the key decrypts the KDC's reply");
+    if (!kdc || *kdc == e.kvno)
+      return verdict(i, AuditStatus::ok,
+                     a.ticket_enctype ? "the key decrypts a service ticket from the KDC"
+                                      : "the key decrypts the KDC's reply");
     return verdict(i, AuditStatus::stale_kvno,
                    fmt::format("the key is right but the KDC's kvno is {}, not {}", *kdc, e.kvno));
   }
@@ -113,16 +132,33 @@ void find_duplicates(PrincipalAudit& p, const std::vector<std::size_t>& indexes)
   }
 }
 
+void mark_unknown(PrincipalAudit& p, const std::vector<std::size_t>& indexes, const Principal& principal,
+                  bool asked_as_service) {
+  const std::string name = unparse_principal(principal);
+  const std::string detail = asked_as_service
+                                 ? fmt::format("the KDC does not know {}", name)
+                                 : fmt::format(
+                                       "the KDC does not know {} as a client (without a TGT it was not asked "
+                                       "for as a service: kinit first)",
+                                       name);
+  for (std::size_t j : indexes) p.out[j] = p.verdict(j, AuditStatus::unknown_principal, detail);
+}
+
 Result<void> audit_principal(const Principal& principal, const std::vector<std::size_t>& indexes,
                              PrincipalAudit& p, AuditKdc& kdc, const std::vector<Enctype>& expected,
                              std::vector<MissingEnctype>& missing) {
   find_duplicates(p, indexes);
+  bool as_service = false;  // the KDC knows no such client: ask through service tickets
   for (std::size_t i : p.firsts) {
-    KRBKIT_TRY(answer, kdc.try_key(principal, p.entry(i).key));
+    const Key& key = p.entry(i).key;
+    KRBKIT_TRY(answer, as_service ? kdc.try_key_on_ticket(principal, key) : kdc.try_key(principal, key));
+    if (answer.kind == Kind::unknown_principal && !as_service && kdc.has_tgt()) {
+      as_service = true;
+      KRBKIT_TRY(retried, kdc.try_key_on_ticket(principal, key));
+      answer = retried;
+    }
     if (answer.kind == Kind::unknown_principal) {
-      for (std::size_t j : indexes)
-        p.out[j] = p.verdict(j, AuditStatus::unknown_principal,
-                             fmt::format("the KDC does not know {}", unparse_principal(principal)));
+      mark_unknown(p, indexes, principal, kdc.has_tgt());
       return success();
     }
     if (answer.kdc_kvno && !p.kdc_kvno) p.kdc_kvno = answer.kdc_kvno;

@@ -3,6 +3,7 @@
 // probe per enctype the keytab lacks.
 
 #include "krbkit/config/libdefaults.hpp"
+#include "krbkit/crypto/crypto.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/exchange/as_exchange.hpp"
 #include "krbkit/exchange/etype_info_probe.hpp"
@@ -81,6 +82,46 @@ std::optional<std::uint32_t> NetworkAuditKdc::service_kvno(const Principal& prin
     return std::nullopt;
   }
   return info->kvno;
+}
+
+Result<const Credentials*> NetworkAuditKdc::ticket_for(const Principal& principal) {
+  if (ticket_principal_ && *ticket_principal_ == principal) return ticket_ ? &*ticket_ : nullptr;
+  ServiceOptions options;
+  options.reuse = false;
+  options.no_store = true;
+  kdcs_.tracer()("Auditing {} through a service ticket: the KDC knows no such client",
+                 unparse_principal(principal));
+  auto creds = tgs_->get(principal, options);
+  if (!creds && (creds.error().is(Errc::ccache_not_found) || creds.error().is(Errc::no_credentials) ||
+                 creds.error().is(Errc::credentials_expired))) {
+    kdcs_.tracer()("No TGT to ask for {} as a service: {}", unparse_principal(principal),
+                   creds.error().message());
+    no_tgt_ = true;
+    return nullptr;
+  }
+  if (!creds && !creds.error().is(KdcErr::s_principal_unknown)) return std::move(creds).error();
+  ticket_principal_ = principal;
+  ticket_.reset();
+  if (creds) ticket_ = std::move(*creds);
+  return ticket_ ? &*ticket_ : nullptr;
+}
+
+Result<KeyAnswer> NetworkAuditKdc::try_key_on_ticket(const Principal& principal, const Key& key) {
+  KeyAnswer answer;
+  answer.kind = KeyAnswer::Kind::unknown_principal;
+  if (!has_tgt()) return answer;
+  KRBKIT_TRY(creds, ticket_for(principal));
+  if (creds == nullptr) return answer;
+  KRBKIT_TRY(ticket, decode_ticket(creds->ticket));
+  answer.kdc_kvno = ticket.enc_part.kvno.value_or(0);
+  answer.ticket_enctype = ticket.enc_part.etype;
+  if (ticket.enc_part.etype != key.enctype)
+    answer.kind = KeyAnswer::Kind::not_checked;
+  else
+    answer.kind = decrypt(key, KeyUsage::kdc_rep_ticket, ticket.enc_part.cipher)
+                      ? KeyAnswer::Kind::decrypted
+                      : KeyAnswer::Kind::not_decrypted;
+  return answer;
 }
 
 }  // namespace krbkit::exchange

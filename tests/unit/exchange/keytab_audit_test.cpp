@@ -18,35 +18,52 @@ const Enctype kAes256 = Enctype::aes256_cts_hmac_sha1_96;
 const Enctype kAes128 = Enctype::aes128_cts_hmac_sha1_96;
 
 Principal name(const std::string& text) { return parse_principal(text, "R.TEST").value(); }
+// An answer the AS exchange gave (no service ticket involved).
+KeyAnswer reply(KeyAnswer::Kind kind, std::optional<std::uint32_t> kvno) {
+  return KeyAnswer{kind, kvno, std::nullopt};
+}
 Key key(Enctype e, const std::string& secret) { return Key{e, SecretBytes(std::string_view(secret))}; }
 
 struct Account {
   std::uint32_t kvno = 1;
   std::map<Enctype, std::string> keys;
-  bool preauth = false;  // a wrong key is refused before any reply (no kvno seen)
+  bool preauth = false;       // a wrong key is refused before any reply (no kvno seen)
+  bool service_only = false;  // known to the TGS only (an SPN in Active Directory)
 };
 
 class TableKdc final : public AuditKdc {
  public:
   std::map<std::string, Account> accounts;
-  int questions = 0;
+  int questions = 0, ticket_questions = 0;
   bool tgt = false;  // service tickets can be had (the user has a TGT)
 
   Result<KeyAnswer> try_key(const Principal& p, const Key& k) override {
     ++questions;
     const Account* a = find(p);
-    if (a == nullptr) return KeyAnswer{KeyAnswer::Kind::unknown_principal, std::nullopt};
+    if (a == nullptr || a->service_only) return reply(KeyAnswer::Kind::unknown_principal, std::nullopt);
     auto held = a->keys.find(k.enctype);
-    if (held == a->keys.end()) return KeyAnswer{KeyAnswer::Kind::no_such_enctype, std::nullopt};
-    if (k == key(k.enctype, held->second)) return KeyAnswer{KeyAnswer::Kind::decrypted, a->kvno};
-    return KeyAnswer{KeyAnswer::Kind::not_decrypted,
-                     a->preauth ? std::nullopt : std::optional<std::uint32_t>(a->kvno)};
+    if (held == a->keys.end()) return reply(KeyAnswer::Kind::no_such_enctype, std::nullopt);
+    if (k == key(k.enctype, held->second)) return reply(KeyAnswer::Kind::decrypted, a->kvno);
+    return reply(KeyAnswer::Kind::not_decrypted,
+                 a->preauth ? std::nullopt : std::optional<std::uint32_t>(a->kvno));
   }
   Result<KeyAnswer> ask_enctype(const Principal& p, Enctype e) override {
     const Account* a = find(p);
-    if (a == nullptr) return KeyAnswer{KeyAnswer::Kind::unknown_principal, std::nullopt};
-    return KeyAnswer{a->keys.count(e) ? KeyAnswer::Kind::has_enctype : KeyAnswer::Kind::no_such_enctype,
-                     std::nullopt};
+    if (a == nullptr) return reply(KeyAnswer::Kind::unknown_principal, std::nullopt);
+    return reply(a->keys.count(e) ? KeyAnswer::Kind::has_enctype : KeyAnswer::Kind::no_such_enctype,
+                 std::nullopt);
+  }
+  bool has_tgt() const override { return tgt; }
+  // The service ticket is in the account's strongest key (the first in the map's order).
+  Result<KeyAnswer> try_key_on_ticket(const Principal& p, const Key& k) override {
+    ++ticket_questions;
+    const Account* a = find(p);
+    if (!tgt || a == nullptr) return reply(KeyAnswer::Kind::unknown_principal, std::nullopt);
+    const auto& [ticket_enctype, secret] = *a->keys.rbegin();
+    KeyAnswer answer{KeyAnswer::Kind::not_checked, a->kvno, ticket_enctype};
+    if (k.enctype == ticket_enctype)
+      answer.kind = k == key(k.enctype, secret) ? KeyAnswer::Kind::decrypted : KeyAnswer::Kind::not_decrypted;
+    return answer;
   }
   std::optional<std::uint32_t> service_kvno(const Principal& p) override {
     const Account* a = find(p);
@@ -157,4 +174,34 @@ TEST_CASE("keytab audit: an entry of an enctype the KDC does not hold is never u
   CHECK(audit.entries[1].detail ==
         "never used: the KDC holds no aes128-cts-hmac-sha1-96 key for the principal");
   CHECK(audit.ok());
+}
+
+TEST_CASE("keytab audit: a principal known only as a service (an AD SPN) is audited through its ticket") {
+  TableKdc kdc;
+  kdc.tgt = true;
+  Account spn{2, {{kAes128, "k128"}, {kAes256, "k256"}}, true, true};
+  kdc.accounts["HTTP/web@R.TEST"] = spn;
+  keytab::Keytab kt = keytab_of({{"HTTP/web", 2, kAes256, "k256"}, {"HTTP/web", 2, kAes128, "k128"}});
+  auto audit = audit_keytab("kt", kt, {}, kdc, {kAes256, kAes128}).value();
+  CHECK(statuses(audit) == std::vector<std::string>{"ok", "ok"});
+  CHECK(audit.entries[0].detail == "the key decrypts a service ticket from the KDC");
+  CHECK(audit.entries[1].detail ==
+        "kvno 2 is the KDC's; the key itself was not tried: the KDC's tickets for the service are "
+        "aes256-cts-hmac-sha1-96");
+  CHECK(audit.ok());
+
+  // After a password change (kvno 3) the old keytab is stale, the right
+  // kvno with another password is a wrong key.
+  kdc.accounts["HTTP/web@R.TEST"].kvno = 3;
+  auto stale = audit_keytab("kt", kt, {}, kdc, {kAes256}).value();
+  CHECK(statuses(stale) == std::vector<std::string>{"stale-kvno", "stale-kvno"});
+  keytab::Keytab wrong = keytab_of({{"HTTP/web", 3, kAes256, "other password"}});
+  CHECK(statuses(audit_keytab("kt", wrong, {}, kdc, {kAes256}).value()) ==
+        std::vector<std::string>{"wrong-key"});
+
+  // Without a TGT the principal cannot be asked for as a service.
+  kdc.tgt = false;
+  auto no_tgt = audit_keytab("kt", kt, {}, kdc, {kAes256}).value();
+  CHECK(statuses(no_tgt) == std::vector<std::string>{"unknown-principal", "unknown-principal"});
+  CHECK(no_tgt.entries[0].detail.find("without a TGT") != std::string::npos);
 }

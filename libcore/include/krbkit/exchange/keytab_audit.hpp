@@ -7,7 +7,10 @@
 // decrypts the reply is right; the ticket's kvno, sent in the clear, is the
 // KDC's. When pre-authentication hides it (a wrong key is refused before any
 // reply), a service ticket from the TGS exchange with the user's TGT, if
-// there is one, tells it. Enctypes the keytab lacks are asked for without a
+// there is one, tells it. A principal the KDC knows only as a service
+// (Active Directory refuses an SPN as a client) is audited through a service
+// ticket for it instead, decrypted with each key of the ticket's enctype.
+// Enctypes the keytab lacks are asked for without a
 // key: the KDC names the ones it holds (ETYPE-INFO2 or an AS-REP) and
 // refuses the others (KDC_ERR_ETYPE_NOSUPP).
 //
@@ -74,9 +77,11 @@ struct KeyAnswer {
     has_enctype,        // (no key offered) the KDC holds a key of the enctype
     no_such_enctype,    // the KDC holds no key of the enctype
     unknown_principal,  // the KDC does not know the principal
+    not_checked,        // (service ticket) the ticket is in another enctype: the key was not tried
   };
   Kind kind = Kind::decrypted;
   std::optional<std::uint32_t> kdc_kvno;  // the reply's kvno, when the KDC sent a reply
+  std::optional<Enctype> ticket_enctype;  // when the answer came from a service ticket
 };
 
 // The questions an audit asks; errors (no KDC answered) stop the audit.
@@ -89,6 +94,12 @@ class AuditKdc {
   virtual Result<KeyAnswer> ask_enctype(const Principal& principal, Enctype e) = 0;
   // The kvno of a service ticket for `principal`; nullopt when none could be had.
   virtual std::optional<std::uint32_t> service_kvno(const Principal& principal) = 0;
+  // Whether service tickets can be had (the user has a TGT, as far as known).
+  virtual bool has_tgt() const = 0;
+  // For a principal the KDC knows no client of: a service ticket for it,
+  // decrypted with `key` (decrypted, not_decrypted, not_checked when the
+  // ticket is in another enctype), or unknown_principal.
+  virtual Result<KeyAnswer> try_key_on_ticket(const Principal& principal, const Key& key) = 0;
 };
 
 // The KDCs of each principal's realm, as kinit reaches them; service
@@ -100,11 +111,20 @@ class NetworkAuditKdc final : public AuditKdc {
   Result<KeyAnswer> try_key(const Principal& principal, const Key& key) override;
   Result<KeyAnswer> ask_enctype(const Principal& principal, Enctype e) override;
   std::optional<std::uint32_t> service_kvno(const Principal& principal) override;
+  bool has_tgt() const override { return tgs_ != nullptr && !no_tgt_; }
+  Result<KeyAnswer> try_key_on_ticket(const Principal& principal, const Key& key) override;
 
  private:
+  // The service ticket for `principal` (fetched once per principal), or
+  // nullptr when the KDC knows no such service or there is no TGT.
+  Result<const Credentials*> ticket_for(const Principal& principal);
+
   const config::Profile& profile_;
   const net::RealmTransport& kdcs_;
   TgsClient* tgs_;
+  std::optional<Principal> ticket_principal_;
+  std::optional<Credentials> ticket_;
+  bool no_tgt_ = false;  // the cache turned out to hold no usable TGT
 };
 
 // Audits the entries of `kt` (named `keytab_name` in the result) for the
