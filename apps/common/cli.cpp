@@ -103,6 +103,9 @@ class KcmOverSocket final : public ccache::KcmConnection {
  public:
   explicit KcmOverSocket(std::unique_ptr<net::KcmSocket> s) : socket_(std::move(s)) {}
   Result<Bytes> call(BytesView request) override { return socket_->call(request); }
+  Result<std::vector<Bytes>> call_all(std::span<const Bytes> requests) override {
+    return socket_->call_all(requests);
+  }
 
  private:
   std::unique_ptr<net::KcmSocket> socket_;

@@ -146,3 +146,32 @@ TEST_CASE("KCM: default_ccache_name = KCM: in krb5.conf, KRB5CCNAME still wins")
   CHECK(default_principal(realm, krbkit_tool("klist"), env) == realm.principal("carol"));
   REQUIRE(realm.run({krbkit_tool("kdestroy"), "-A"}, env).ok());
 }
+
+TEST_CASE("KCM: Heimdal's kcm, a 100-ticket cache read in pipelined batches lists as MIT's klist lists it") {
+  KcmDaemon* daemon = KcmDaemon::shared(KcmKind::heimdal);
+  if (daemon == nullptr) {
+    MESSAGE("skipped: " << *heimdal_unavailable());
+    return;
+  }
+  Realm& realm = Realm::shared();
+  const auto env = env_for(daemon->krb5_conf(realm));
+  // A TGT and a service ticket in a file, copied under 98 more service names
+  // (bench/make_big_cache.py), then put in the daemon by our kcc.
+  const std::string small = realm.fresh_ccache(), big = realm.fresh_ccache();
+  auto file_env = env;
+  file_env["KRB5CCNAME"] = small;
+  kinit(realm, kMitKinit, "alice", file_env);
+  REQUIRE(realm.run({kMitKvno, realm.service_for("aes256-cts-hmac-sha1-96")}, file_env).ok());
+  auto made = realm.run({"python3", std::string(KRBKIT_SOURCE_DIR) + "/bench/make_big_cache.py",
+                         small.substr(5), big.substr(5), "100"},
+                        env);
+  REQUIRE_MESSAGE(made.ok(), made.err);
+  auto copied = realm.run({krbkit_tool("kcc"), "copy", big, "KCM:"}, env);
+  REQUIRE_MESSAGE(copied.ok(), copied.err);
+  // 100 GET_CRED_BY_UUID requests in two batches (64 + 36).
+  const auto ours = realm.run({krbkit_tool("klist")}, env);
+  REQUIRE_MESSAGE(ours.ok(), ours.err);
+  CHECK(count(ours.out, "svc-0") == 98);
+  same_listings(realm, env);
+  REQUIRE(realm.run({krbkit_tool("kdestroy"), "-A"}, env).ok());
+}

@@ -60,21 +60,50 @@ Result<std::unique_ptr<KcmSocket>> KcmSocket::connect(const std::string& path) {
 KcmSocket::~KcmSocket() { ::close(fd_); }
 
 Result<Bytes> KcmSocket::call(BytesView request) {
-  Bytes frame;
-  put_u32be(frame, static_cast<std::uint32_t>(request.size()));
-  frame.insert(frame.end(), request.begin(), request.end());
+  KRBKIT_TRY(replies, call_all(std::span<const Bytes>(), request));
+  return std::move(replies.front());
+}
+
+Result<std::vector<Bytes>> KcmSocket::call_all(std::span<const Bytes> requests) {
+  return call_all(requests, std::nullopt);
+}
+
+// The frames of `requests` (or of `one`) sent together, then the replies
+// read in order: both daemons read one request at a time from the stream
+// and answer in order (Heimdal's ipc server loops over every whole request
+// it has read; sssd-kcm reads exact lengths and stops reading until it has
+// answered), so N calls take one round trip instead of N.
+Result<std::vector<Bytes>> KcmSocket::call_all(std::span<const Bytes> requests,
+                                               std::optional<BytesView> one) {
+  Bytes frames;
+  const std::size_t count = one ? 1 : requests.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const BytesView request = one ? *one : BytesView(requests[i]);
+    put_u32be(frames, static_cast<std::uint32_t>(request.size()));
+    frames.insert(frames.end(), request.begin(), request.end());
+  }
   int err = 0;
-  auto sent = send_all(frame, err);
+  auto sent = send_all(frames, err);
   if (!sent.ok() && err == EPIPE) {  // an idle connection the daemon closed: once more
     KRBKIT_TRY(fd, open_socket(path_));
     ::close(fd_);
     fd_ = fd;
-    sent = send_all(frame, err);
+    sent = send_all(frames, err);
   }
   if (!sent.ok() && hung_up(err)) return hung_up_error(path_);
   KRBKIT_CHECK(sent);
-  // length(32) code(32) reply(length); a code other than 0 comes back as a
-  // reply holding that status alone, as MIT takes it.
+  std::vector<Bytes> replies;
+  replies.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    KRBKIT_TRY(reply, receive_reply());
+    replies.push_back(std::move(reply));
+  }
+  return replies;
+}
+
+// length(32) code(32) reply(length); a code other than 0 comes back as a
+// reply holding that status alone, as MIT takes it.
+Result<Bytes> KcmSocket::receive_reply() {
   std::uint8_t head[8];
   KRBKIT_CHECK(receive(head, sizeof head));
   const std::uint32_t len = get_u32be(head);

@@ -9,6 +9,8 @@
 
 #include <functional>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
@@ -23,6 +25,16 @@ class KcmConnection {
  public:
   virtual ~KcmConnection() = default;
   virtual Result<Bytes> call(BytesView request) = 0;
+  // Each request's reply, in order; a transport that can sends them all
+  // before reading the replies (one round trip). By default one by one.
+  virtual Result<std::vector<Bytes>> call_all(std::span<const Bytes> requests) {
+    std::vector<Bytes> replies;
+    for (const auto& request : requests) {
+      KRBKIT_TRY(reply, call(request));
+      replies.push_back(std::move(reply));
+    }
+    return replies;
+  }
 };
 
 using KcmConnector = std::function<Result<std::unique_ptr<KcmConnection>>()>;

@@ -5,7 +5,10 @@
 // the daemon's own failure and `length` counts the reply only.
 
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/result.hpp"
@@ -30,9 +33,15 @@ class KcmSocket {
   // resetting the connection before its whole reply is
   // Errc::cache_daemon_hung_up; a reply over 10 MiB Errc::cache_reply_malformed.
   Result<Bytes> call(BytesView request);
+  // Several requests sent at once, their replies (in the same order) read
+  // after: one round trip for all. Keep a batch small (a few KB of
+  // requests), so that it fits the socket's buffer while the daemon answers.
+  Result<std::vector<Bytes>> call_all(std::span<const Bytes> requests);
 
  private:
   KcmSocket(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  Result<std::vector<Bytes>> call_all(std::span<const Bytes> requests, std::optional<BytesView> one);
+  Result<Bytes> receive_reply();
   Result<void> send_all(BytesView data, int& err);
   Result<void> receive(std::uint8_t* out, std::size_t size);
   std::string path_;
