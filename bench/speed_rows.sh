@@ -9,6 +9,8 @@
 #                  bench/delay_relay.py, delays each UDP datagram 10 ms)
 #   kvno-N         kvno of N services in one process (ROUNDS x 1 run)
 #   kadmin-q       kadmin -q "getprinc alice"
+#   kinit-anonymous  kinit -n: anonymous PKINIT (the realm gets certificates
+#                  from tests/realm/pkinit_certs.sh)
 #   addprinc-N     N addprinc read from stdin in one kadmin session, ours
 #                  and MIT's once each, and MIT's one-process-per-principal
 #                  loop (kadmin -q), timed with date: ratios only
@@ -30,7 +32,8 @@ work=$(mktemp -d)
 relay_pid=""
 trap '[[ -z $relay_pid ]] || kill "$relay_pid"; "$src/tests/realm/realm.sh" stop "$work/realm" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 mkdir "$work/realm"
-"$src/tests/realm/realm.sh" start "$work/realm" >/dev/null
+"$src/tests/realm/pkinit_certs.sh" "$work/certs" KRBKIT.TEST >/dev/null
+"$src/tests/realm/realm.sh" start "$work/realm" --pkinit "$work/certs" >/dev/null
 # shellcheck disable=SC1091
 . "$work/realm/env"
 # shellcheck source=bench/lib.sh
@@ -52,8 +55,12 @@ sed "s/kdc = 127.0.0.1:$KDC_PORT/kdc = 127.0.0.1:$relay_port/" "$KRB5_CONFIG" >"
 bench kinit-20ms "KRB5_CONFIG=$work/far.conf KRB5CCNAME=FILE:$work/k.cc $bin/kinit $ALICE_PRINCIPAL < $work/password" \
   "KRB5_CONFIG=$work/far.conf KRB5CCNAME=FILE:$work/m.cc $mit_bin/kinit $ALICE_PRINCIPAL < $work/password"
 
+bench kinit-anonymous "KRB5CCNAME=FILE:$work/an.cc $bin/kinit -n" "KRB5CCNAME=FILE:$work/man.cc $mit_bin/kinit -n"
+
 # N services, then kvno of all of them in one process (a fresh cache each run).
-for ((i = 1; i <= n; i++)); do echo "addprinc -randkey svc$i/bench.krbkit.test"; done >"$work/services"
+services_n=$n
+selected "kvno-$n" || services_n=0
+for ((i = 1; i <= services_n; i++)); do echo "addprinc -randkey svc$i/bench.krbkit.test"; done >"$work/services"
 kadmin.local -r "$REALM" <"$work/services" >/dev/null 2>&1
 mapfile -t services < <(for ((i = 1; i <= n; i++)); do echo "svc$i/bench.krbkit.test"; done)
 cp "${KRB5CCNAME#FILE:}" "$work/tgt.cc"
@@ -73,6 +80,7 @@ addprinc_ms() {
   "$1" -p admin/admin -w "$ADMIN_PASSWORD" <"$work/batch" >/dev/null 2>&1
   echo $((($(date +%s%N) - start) / 1000000))
 }
+selected "addprinc-$n" || exit 0
 ours=$(addprinc_ms "$bin/kadmin" ours)
 theirs=$(addprinc_ms "$mit_bin/kadmin" mit)
 loops=$((n >= 10 ? n / 10 : n)) # a tenth of N is enough to extrapolate the loop to N
