@@ -9,26 +9,26 @@
 // same cache entries as MIT's kinit -X (pa_config_data naming the identity);
 // PEM, encrypted PEM, PKCS#12 and DIR: identities; each bad identity refused
 // with its own exit status, leaving no cache.
+#include "realm/pkinit.hpp"
+
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "realm/realm.hpp"
 
+using krbkit::test::cache_exists;
 using krbkit::test::EnvChanges;
+using krbkit::test::joined;
+using krbkit::test::mit_cache_config;
 using krbkit::test::Realm;
 using krbkit::test::RunResult;
+using krbkit::test::show;
 
 namespace {
-
-std::string show(const RunResult& r) {
-  return fmt::format("exit {}\nstdout: {}\nstderr: {}", r.exit_code, r.out, r.err);
-}
 
 std::string kinit() { return krbkit::test::krbkit_tool("kinit"); }
 
@@ -41,10 +41,7 @@ struct PkinitRealm {
 PkinitRealm& pkinit_realm() {
   static PkinitRealm r = [] {
     PkinitRealm out;
-    out.certs = krbkit::test::make_temp_dir("krbkit-pkinit-certs");
-    auto made = krbkit::test::run_process(
-        {std::string(KRBKIT_SOURCE_DIR) + "/tests/realm/pkinit_certs.sh", out.certs, "KRBKIT.TEST"});
-    if (!made.ok()) throw std::runtime_error("pkinit_certs.sh failed: " + made.err);
+    out.certs = krbkit::test::make_pkinit_certs("KRBKIT.TEST");
     out.realm = std::make_unique<Realm>(krbkit::test::RealmKind::mit, "KRBKIT.TEST",
                                         std::vector<std::string>{"--pkinit", out.certs});
     return out;
@@ -68,34 +65,6 @@ EnvChanges with_anchors(Realm& realm, const std::string& anchors, const std::str
   std::ofstream(file) << text;
   return {{"KRB5_CONFIG", file}};
 }
-
-// MIT's klist -C: the default principal and the config entries but
-// fast_avail (MIT asks every KDC whether it offers FAST, krbkit only under
-// -T), a wrapped entry joined back into one line, sorted.
-std::vector<std::string> config_lines(Realm& realm, const std::string& cache) {
-  auto listed = realm.run({"/usr/bin/klist", "-C", "-c", cache});
-  std::vector<std::string> lines;
-  std::istringstream in(listed.out);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("        ", 0) == 0 && !lines.empty() && lines.back().rfind("config:", 0) == 0)
-      lines.back() += line.substr(8);
-    else if ((line.rfind("config:", 0) == 0 || line.rfind("Default principal:", 0) == 0))
-      lines.push_back(line);
-  }
-  lines.erase(std::remove_if(lines.begin(), lines.end(),
-                             [](const std::string& l) { return l.find("fast_avail") != std::string::npos; }),
-              lines.end());
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
-std::string joined(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
-  return out;
-}
-
-bool cache_exists(const std::string& cache) { return std::filesystem::exists(cache.substr(5)); }
 
 // Another realm of the same certificates whose KDC signs with
 // CERTS/<kdc_cert>.pem, with `kdc_conf` appended to its kdc.conf.
@@ -140,7 +109,7 @@ TEST_CASE("kinit -n: the same cache entries as MIT's kinit -n") {
   REQUIRE_MESSAGE(mit.ok(), show(mit));
   auto ours = realm.run({kinit(), "-n", "-c", our_cache});
   REQUIRE_MESSAGE(ours.ok(), show(ours));
-  CHECK(config_lines(realm, our_cache) == config_lines(realm, mit_cache));
+  CHECK(mit_cache_config(realm, our_cache) == mit_cache_config(realm, mit_cache));
 }
 
 TEST_CASE("kinit -n: a KDC certificate the client cannot trust leaves no cache") {
@@ -202,7 +171,7 @@ TEST_CASE("kinit -X X509_user_identity: the cache entries MIT's kinit -X writes,
   REQUIRE_MESSAGE(mit.ok(), show(mit));
   auto ours = realm.run({kinit(), "-X", identity, "-c", our_cache, "alice"});
   REQUIRE_MESSAGE(ours.ok(), show(ours));
-  auto lines = config_lines(realm, our_cache);
+  auto lines = mit_cache_config(realm, our_cache);
   CHECK_MESSAGE(joined(lines).find("Default principal: alice@KRBKIT.TEST") != std::string::npos,
                 joined(lines));
   CHECK_MESSAGE(joined(lines).find("pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 16") != std::string::npos,
@@ -212,7 +181,7 @@ TEST_CASE("kinit -X X509_user_identity: the cache entries MIT's kinit -X writes,
                          "\"FILE:" +
                          pk.certs + "/alice.pem," + pk.certs + "/alice.key\"}") != std::string::npos,
       joined(lines));
-  CHECK(lines == config_lines(realm, mit_cache));
+  CHECK(lines == mit_cache_config(realm, mit_cache));
 }
 
 TEST_CASE("kinit -X: PKCS#12, an encrypted key (pass phrase from a file or stdin) and a DIR: folder") {
@@ -244,7 +213,7 @@ TEST_CASE("kinit -X: PKCS#12, an encrypted key (pass phrase from a file or stdin
     std::string cache = realm.fresh_ccache();
     auto r = log_in(realm, cache, c.login);
     REQUIRE_MESSAGE(r.ok(), show(r));
-    auto lines = joined(config_lines(realm, cache));
+    auto lines = joined(mit_cache_config(realm, cache));
     CHECK_MESSAGE(lines.find("pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 16") != std::string::npos, lines);
     CHECK_MESSAGE(lines.find("{\"X509_user_identity\":\"" + c.recorded + "\"}") != std::string::npos, lines);
   }
@@ -295,13 +264,13 @@ TEST_CASE(
       realm, anchors, "pkinit_identities = FILE:" + pk.certs + "/alice.pem," + pk.certs + "/alice.key");
   auto r = realm.run({kinit(), "-c", cache, "alice"}, with_cert);
   REQUIRE_MESSAGE(r.ok(), show(r));
-  CHECK(joined(config_lines(realm, cache)).find("= 16") != std::string::npos);
+  CHECK(joined(mit_cache_config(realm, cache)).find("= 16") != std::string::npos);
 
   cache = realm.fresh_ccache();
   auto without = with_anchors(realm, anchors, "pkinit_identities = FILE:" + pk.certs + "/no-such.pem");
   r = realm.run({kinit(), "-c", cache, "alice"}, without, realm.password("alice") + "\n");
   REQUIRE_MESSAGE(r.ok(), show(r));
-  CHECK(joined(config_lines(realm, cache)).find("= 16") == std::string::npos);
+  CHECK(joined(mit_cache_config(realm, cache)).find("= 16") == std::string::npos);
 }
 
 // ---- FAST armor from anonymous PKINIT ----
@@ -317,7 +286,7 @@ TEST_CASE("auto_fast_armor, or a KDC offering nothing but FAST: kinit alice is a
     auto r = realm.run({kinit(), "-c", cache, "alice"}, with_anchors(realm, anchors, setting),
                        realm.password("alice") + "\n");
     REQUIRE_MESSAGE(r.ok(), show(r));
-    auto lines = joined(config_lines(realm, cache));
+    auto lines = joined(mit_cache_config(realm, cache));
     CHECK_MESSAGE(lines.find("Default principal: alice@KRBKIT.TEST") != std::string::npos, lines);
     CHECK_MESSAGE(lines.find("pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 138") != std::string::npos, lines);
   }
@@ -342,7 +311,7 @@ TEST_CASE(
   auto r = realm->run({kinit(), "-n", "-c", cache}, {{"KRB5_TRACE", "/dev/stderr"}});
   REQUIRE_MESSAGE(r.ok(), show(r));
   CHECK_MESSAGE(r.err.find("retrying with 4096 bits") != std::string::npos, show(r));
-  CHECK(joined(config_lines(*realm, cache)).find("pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 16") !=
+  CHECK(joined(mit_cache_config(*realm, cache)).find("pa_type(krbtgt/KRBKIT.TEST@KRBKIT.TEST) = 16") !=
         std::string::npos);
   // The KDC insists on the freshness token for signed requests: ours carries it.
   const Login alice{{"-X", "X509_user_identity=FILE:" + pk.certs + "/alice.pem," + pk.certs + "/alice.key"},

@@ -3,7 +3,7 @@
 #
 #   heimdal.sh fetch                      download + unpack Heimdal once (cached)
 #   heimdal.sh fetch-kcm                  the same for Heimdal's kcm (tests/realm/kcm.sh); prints the cache
-#   heimdal.sh start DIR [--name REALM] [--owner PID]
+#   heimdal.sh start DIR [--name REALM] [--owner PID] [--pkinit CERTS]
 #   heimdal.sh stop DIR
 #
 # Debian's heimdal-kdc conflicts with krb5-kdc, so Heimdal is never
@@ -21,6 +21,11 @@
 # expired), admin/admin and host/server.krbkit.test (keytab DIR/host.keytab),
 # one service per enctype Heimdal has, and writes DIR/env like realm.sh
 # (plus HEIMDAL_BIN, the wrappers' folder). See README.md.
+#
+# --pkinit CERTS gives the KDC PKINIT with the certificates pkinit_certs.sh
+# made in CERTS for the realm (kdc.pem signs, ca.pem is the anchor, also the
+# clients' in krb5.conf), allows anonymous tickets and adds
+# WELLKNOWN/ANONYMOUS, as realm.sh --pkinit does for MIT.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,7 +58,7 @@ SERVICES=(
 READY=ready-2
 
 usage() {
-  echo "usage: heimdal.sh fetch | fetch-kcm | start DIR [--name REALM] [--owner PID] | stop DIR" >&2
+  echo "usage: heimdal.sh fetch | fetch-kcm | start DIR [--name REALM] [--owner PID] [--pkinit CERTS] | stop DIR" >&2
   exit 2
 }
 
@@ -155,7 +160,8 @@ write_conf() {
     $realm = {
         kdc = 127.0.0.1:$kdc_port
         kpasswd_server = 127.0.0.1:$kpasswd_port
-        admin_server = 127.0.0.1:$kadmin_port
+        admin_server = 127.0.0.1:$kadmin_port${pkinit_certs:+
+        pkinit_anchors = FILE:$pkinit_certs/ca.pem}
     }
 
 [domain_realm]
@@ -171,7 +177,12 @@ write_conf() {
         log_file = $dir/kadmin-log
     }
     require-preauth = false
-    enable-kx509 = false
+    enable-kx509 = false${pkinit_certs:+
+    enable-pkinit = yes
+    pkinit_identity = FILE:$pkinit_certs/kdc.pem,$pkinit_certs/kdc.key
+    pkinit_anchors = FILE:$pkinit_certs/ca.pem
+    pkinit_principal_in_certificate = yes
+    allow-anonymous = true}
 
 [kadmin]
     default_keys = ${keys[*]}
@@ -231,6 +242,7 @@ write_env() {
     put KDC_LOG "$dir/kdc.log"
     put KADMIND_LOG "$dir/kadmind.log"
     put HEIMDAL_BIN "$cache/bin"
+    put PKINIT_CERTS "$pkinit_certs"
     put SERVER_HOST "$SERVER_HOST"
     put ALICE_PRINCIPAL "alice@$realm"
     put ALICE_PASSWORD "$ALICE_PASSWORD"
@@ -290,10 +302,12 @@ cmd_start() {
   shift
   realm=HKRBKIT.TEST
   local owner=""
+  pkinit_certs=""
   while (($#)); do
     case $1 in
       --name) realm=${2:?--name needs a value}; shift 2 ;;
       --owner) owner=${2:?--owner needs a value}; shift 2 ;;
+      --pkinit) pkinit_certs=$(cd "${2:?--pkinit needs a folder}" && pwd); shift 2 ;;
       *) usage ;;
     esac
   done

@@ -76,8 +76,8 @@ Result<AsStep> AsExchange::on_error(const KrbError& err, std::optional<std::vect
     return send_with_preauth(*as_key_info_, *mech_, true);
   }
   Error e = err.to_error();
-  if (preauth_sent && mech_ != nullptr && mech_->type == PaType::pk_as_req && err.is(KdcErr::preauth_failed))
-    e = Error{kdc_error(KdcErr::client_not_trusted), "the KDC refused the PKINIT request"};  // not a password
+  if (preauth_sent && mech_ != nullptr && mech_->type == PaType::pk_as_req)
+    if (auto refused = detail::pkinit_refused(err, *preauth_state_)) e = std::move(*refused);
   if (err.e_data) {
     if (auto* status = pac::attach_ntstatus(e, *err.e_data))
       trace_("KDC error carries NTSTATUS 0x{:08X} {}", status->code, status->text);

@@ -130,6 +130,11 @@ Result<PaData> make_pkinit(const PreauthInput& in);
 Result<void> process_pkinit(const PreauthInput& in, const std::vector<PaData>& reply_padata);
 // KDC_ERR_DH_KEY_PARAMETERS_NOT_ACCEPTED: as MIT, once more with 4096 bits.
 bool pkinit_retry(const KrbError& error, PreauthState& state);
+// An answer to a PKINIT request that is not about a password: MIT's KDC
+// refuses one with PREAUTH_FAILED, Heimdal 7.8's with KRB_AP_ERR_BAD_INTEGRITY
+// (31) for any it cannot decode or verify, ECDH it was built without
+// included (kdc/kerberos5.c pa_pkinit_validate). Otherwise std::nullopt.
+std::optional<Error> pkinit_refused(const KrbError& error, const PreauthState& state);
 
 // The etype-info in METHOD-DATA (or an AS-REP's padata): ETYPE-INFO2, else
 // ETYPE-INFO converted; a PW-SALT gives the salt of entries without one.

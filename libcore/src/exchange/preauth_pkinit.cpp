@@ -179,4 +179,13 @@ bool pkinit_retry(const KrbError& error, PreauthState& state) {
   return true;
 }
 
+std::optional<Error> pkinit_refused(const KrbError& error, const PreauthState& state) {
+  if (!error.is(KdcErr::preauth_failed) && !error.is(KdcErr::ap_err_bad_integrity)) return std::nullopt;
+  std::string why = "the KDC refused the PKINIT request";
+  const int bits = state.pkinit_dh_bits;
+  if (bits == 256 || bits == 384 || bits == 521)
+    why += fmt::format(" (it may not do ECDH on P-{}: pkinit_dh_min_bits = 2048 asks for MODP)", bits);
+  return Error{kdc_error(KdcErr::client_not_trusted), why};
+}
+
 }  // namespace krbkit::exchange::detail
