@@ -186,15 +186,13 @@ int main(int argc, char** argv) {
   app.prefix_command();
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
   o.request = app.remaining();
-  if (!o.login.ccache.empty() && o.login.use_keytab) {
-    std::cerr << "kadmin: -c and -k cannot be used together\n";
-    return krbkit::cli::kExitUsage;
-  }
-  if (!o.query.empty() && !o.request.empty()) {
-    std::cerr << "kadmin: -q is exclusive with command-line query\n";
-    return krbkit::cli::kExitUsage;
-  }
+  if (!o.login.ccache.empty() && o.login.use_keytab)
+    return krbkit::cli::usage_error("kadmin", "-c and -k cannot be used together", o.json);
+  if (!o.query.empty() && !o.request.empty())
+    return krbkit::cli::usage_error("kadmin", "-q is exclusive with command-line query", o.json);
   if (!o.enctypes.empty() || !o.db_args.empty())
     std::cerr << "kadmin: warning: -e and -x only apply to kadmin.local; ignored for the remote server\n";
-  return krbkit::cli::run_main("kadmin", [&] { return run(o); }, {{}, exit_status});
+  krbkit::cli::ErrorReport report{{}, exit_status, o.json, {}};
+  return krbkit::cli::run_main(
+      "kadmin", [&] { return run(o); }, report);
 }

@@ -119,7 +119,7 @@ Result<void> list(const Options& o) {
   const auto contents = as_cache(std::move(read.creds));
   if (o.json) {
     json::Writer w;
-    w.begin_object().member("file", o.file).key("enc_etype");
+    w.schema(1).begin_object().member("file", o.file).key("enc_etype");
     read.enc_etype == Enctype::null ? w.null() : w.value(enctype_name(read.enc_etype));
     w.key("enc_kvno");
     read.enc_kvno ? w.value(*read.enc_kvno) : w.null();
@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
   list_cmd->add_flag("-e", o.enctypes, "Show the session key and ticket enctypes");
   list_cmd->add_flag("--json", o.json, "Print the tickets as JSON");
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
-  const cli::ErrorReport report{{}, exit_status};
+  const cli::ErrorReport report{{}, exit_status, o.json, {}};
   if (copy_cmd->parsed())
     return cli::run_main(
         "kcc", [&] { return copy(o); }, report);

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <vector>
 
 #include "common/cli.hpp"
 #include "krbkit/base/environment.hpp"
@@ -13,6 +15,7 @@
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/present/tool_json.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace {
@@ -20,7 +23,7 @@ namespace {
 using namespace krbkit;
 
 struct Options {
-  bool all = false, quiet = false;
+  bool all = false, quiet = false, json = false;
   std::string cache, principal, credential;
 };
 
@@ -41,30 +44,61 @@ Result<std::string> find_cache_of(const std::string& collection, const std::stri
                                                    unparse_principal(principal), collection)};
 }
 
-// Destroys one cache, with MIT's KRB5_TRACE line before it.
-Result<void> destroy(const std::string& name) {
-  static const Tracer trace = Tracer::from_process();
-  KRBKIT_TRY(cache, ccache::open(name));
-  trace("Destroying ccache {}", cache->name());
-  return cache->destroy();
+Error while_doing(Error e, std::string what) {
+  e.context.push_back(std::move(what));
+  return e;
 }
 
-// MIT: every cache of the collection; failures are reported, the rest go on.
-int destroy_all(const std::string& collection) {
+// What --json reports: each cache destroyed (or not), and the last error.
+struct Report {
+  std::vector<present::DestroyedCache> caches;
+  std::optional<Error> error;
+};
+
+// Destroys one cache, with MIT's KRB5_TRACE line before it; into `report`
+// its name and default principal (read first, when it reads).
+Result<void> destroy(const std::string& name, Report* report = nullptr) {
+  static const Tracer trace = Tracer::from_process();
+  KRBKIT_TRY(cache, ccache::open(name));
+  std::optional<std::string> principal;
+  if (report)
+    if (auto contents = cache->read(); contents.ok())
+      principal = unparse_principal(contents->default_principal);
+  trace("Destroying ccache {}", cache->name());
+  auto result = cache->destroy();
+  if (report && (result.ok() || !result.error().is(Errc::ccache_not_found)))
+    report->caches.push_back(
+        {cache->name(), principal,
+         result.ok() ? std::nullopt : std::optional<std::string>(result.error().message())});
+  return result;
+}
+
+// MIT: every cache of the collection; failures are reported (into `report`
+// under --json), the rest go on.
+int destroy_all(const std::string& collection, Report* report) {
   auto names = ccache::list_collection(collection);
-  if (!names.ok()) {
-    fmt::print(stderr, "kdestroy: {} while listing credential caches\n", names.error().message());
-    return cli::exit_code_for(names.error());
-  }
+  if (!names.ok())
+    return cli::report_error("kdestroy", while_doing(names.error(), "listing credential caches"),
+                             {{}, {}, report != nullptr, {}});
   int status = cli::kExitOk;
   for (const auto& name : *names) {
-    auto result = destroy(name);
+    auto result = destroy(name, report);
     if (!result.ok() && !result.error().is(Errc::ccache_not_found)) {
-      fmt::print(stderr, "kdestroy: {} while destroying cache {}\n", result.error().message(), name);
+      if (report)
+        report->error = while_doing(result.error(), "destroying cache " + name);
+      else
+        fmt::print(stderr, "kdestroy: {} while destroying cache {}\n", result.error().message(), name);
       status = cli::exit_code_for(result.error());
     }
   }
   return status;
+}
+
+// --json: the document on standard output, the last error on standard error.
+int print_report(const Report& report, int status) {
+  fmt::print("{}", present::kdestroy_json(report.caches));
+  if (!report.error) return status;
+  return cli::report_error("kdestroy", *report.error, {{}, {}, true, {}}, status);
 }
 
 // --credential: the tickets for one service go, the cache stays. The cache
@@ -86,7 +120,9 @@ Result<void> remove_credential(const std::string& cache_name, const std::string&
 // before that go to run_main.
 Result<int> run(const Options& o) {
   KRBKIT_TRY(collection, o.cache.empty() ? cli::default_ccache_name() : Result<std::string>(o.cache));
-  if (o.all) return destroy_all(collection);
+  Report report;
+  if (o.all)
+    return o.json ? print_report(report, destroy_all(collection, &report)) : destroy_all(collection, nullptr);
   if (!o.credential.empty()) {
     KRBKIT_CHECK(remove_credential(collection, o.credential));
     return cli::kExitOk;
@@ -94,7 +130,12 @@ Result<int> run(const Options& o) {
   KRBKIT_TRY(name, o.principal.empty()
                        ? Result<std::string>(collection)
                        : find_cache_of(collection, o.principal).context("finding cache for " + o.principal));
-  auto result = destroy(name);
+  auto result = destroy(name, o.json ? &report : nullptr);
+  if (o.json) {
+    if (!result.ok() && !result.error().is(Errc::ccache_not_found))
+      report.error = while_doing(result.error(), "destroying cache");
+    return print_report(report, report.error ? cli::exit_code_for(*report.error) : cli::kExitOk);
+  }
   if (!result.ok()) {
     fmt::print(stderr, "kdestroy: {} while destroying cache\n", result.error().message());
     // Nothing to destroy is no failure, as MIT; the other caches are still mentioned.
@@ -127,6 +168,7 @@ int main(int argc, char** argv) {
       ->type_name("CACHE");
   app.add_option("-p", o.principal, "Destroy the collection's cache for this principal")
       ->type_name("PRINCIPAL");
+  app.add_flag("--json", o.json, "Print the caches destroyed as JSON (krbkit-json(7))");
   app.add_option("--credential", o.credential, "Remove only the tickets for this service from the cache")
       ->type_name("SERVICE");
   // MIT's kdestroy still takes -5 (and ignores it) and stops at -4 with
@@ -140,13 +182,10 @@ int main(int argc, char** argv) {
       ->trigger_on_parse()
       ->group("");
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
-  if (o.all && !o.principal.empty()) {
-    std::fputs("kdestroy: -A option is exclusive with -p option\n", stderr);
-    return cli::kExitUsage;
-  }
-  if (!o.credential.empty() && (o.all || !o.principal.empty())) {
-    std::fputs("kdestroy: --credential goes with one cache: not with -A or -p\n", stderr);
-    return cli::kExitUsage;
-  }
-  return cli::run_main("kdestroy", [&] { return run(o); });
+  if (o.all && !o.principal.empty())
+    return cli::usage_error("kdestroy", "-A option is exclusive with -p option", o.json);
+  if (!o.credential.empty() && (o.all || !o.principal.empty() || o.json))
+    return cli::usage_error("kdestroy", "--credential goes with one cache: not with -A, -p or --json",
+                            o.json);
+  return cli::run_main("kdestroy", [&] { return run(o); }, {{}, {}, o.json, {}});
 }

@@ -97,5 +97,5 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(50, 30000));
   app.add_flag("--json", o.json, "Print a JSON document (schema 1) instead of the table");
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
-  return cli::run_main("kdiag", [&] { return run(o); });
+  return cli::run_main("kdiag", [&] { return run(o); }, {{}, {}, o.json, {}});
 }

@@ -10,6 +10,7 @@
 
 #include "common/cli.hpp"
 #include "common/prompt.hpp"
+#include "kinit_login.hpp"
 #include "kinit_options.hpp"
 #include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache_choice.hpp"
@@ -27,16 +28,8 @@ namespace {
 
 using namespace krbkit;
 
-struct Options {
-  bool verbose = false;
-  exchange::TicketOptions ticket;  // -l, -r, -s given, if only as ""
-  bool validate = false, renew = false, use_keytab = false, client_keytab = false, anonymous = false;
-  std::string keytab, cache, armor_cache;
-  std::vector<std::string> attributes;
-  cli::SecretInput password;
-  std::string principal;
-  kinit::KeepOptions keep;
-};
+using kinit::Obtained;
+using kinit::Options;
 
 // -V: MIT's lines, on standard error as MIT writes them.
 template <typename... Args>
@@ -44,24 +37,16 @@ void verbose(const Options& o, fmt::format_string<Args...> format, Args&&... arg
   if (o.verbose) fmt::print(stderr, "{}\n", fmt::format(format, std::forward<Args>(args)...));
 }
 
-// MIT's prompts for a new password after KEY_EXPIRED: the banner, then twice
-// from the terminal (or the next lines of stdin / --password-fd; a
-// --password-file holds only the old password, so stdin then).
-exchange::NewPasswordPrompt ask_new_password(cli::SecretInput input) {
-  if (!input.file.empty() && input.file != "-") input = {};
-  return [input](const std::string& banner) -> Result<exchange::NewPassword> {
-    fmt::print("{}\n", banner);
-    KRBKIT_TRY(first, cli::read_secret(input, "Enter new password: "));
-    KRBKIT_TRY(second, cli::read_secret(input, "Enter it again: "));
-    return exchange::NewPassword{std::move(first), std::move(second)};
-  };
-}
-
 // kinit -R / -v: the cache's TGT, renewed or validated, replaces the cache's
 // contents, as MIT's kinit does.
 Result<void> renew_or_validate(const Options& o, const config::Profile& profile, ccache::Cache& cache,
-                               const std::optional<ccache::CacheContents>& old, const Tracer& trace) {
+                               const std::optional<ccache::CacheContents>& old, const Tracer& trace,
+                               Obtained* obtained) {
   KRBKIT_TRY(fresh, exchange::refresh_tgt(profile, cache, old, o.renew, trace));
+  if (obtained) {
+    obtained->outcome = {o.renew ? "renew" : "validate", cache.name(), {}, std::nullopt, false};
+    obtained->creds = fresh.clone();
+  }
   std::vector<Credentials> creds;
   creds.push_back(std::move(fresh));
   verbose(o, "Initialized cache");
@@ -70,72 +55,13 @@ Result<void> renew_or_validate(const Options& o, const config::Profile& profile,
   return success();
 }
 
-// The AS exchange: with the keytab's keys (-k), else with the password.
-Result<exchange::AsResult> login(const Options& o, const config::Profile& profile,
-                                 const config::LibDefaults& defaults, const exchange::AsRequest& req,
-                                 const Tracer& trace) {
-  if (o.anonymous) {
-    exchange::NoKeySource none;
-    return exchange::get_initial_credentials(profile, req, none, trace);
-  }
-  if (!o.use_keytab) {
-    auto ask = [&o](const Principal& p) {
-      return cli::read_secret(o.password, fmt::format("Password for {}: ", unparse_principal(p)));
-    };
-    return exchange::get_initial_credentials_with_password(profile, req, ask, ask_new_password(o.password),
-                                                           CryptoPolicy{defaults.allow_weak_crypto}, trace);
-  }
-  KRBKIT_TRY(keytab, exchange::kinit_keytab_name(o.keytab, o.client_keytab, defaults));
-  if (!o.keytab.empty()) verbose(o, "Using keytab: {}", o.keytab);
-  // As MIT's kinit, which finds out about a missing key in the AS exchange.
-  KRBKIT_TRY(keys, exchange::keytab_key_source(keytab, req.client).context("getting initial credentials"));
-  return exchange::get_initial_credentials(profile, req, keys, trace);
-}
-
-// kinit -n [@REALM]: the anonymous principal of the named (or default) realm.
-Result<Principal> anonymous_client(const Options& o, const config::LibDefaults& defaults) {
-  std::string realm = defaults.default_realm.value_or("");
-  if (!o.principal.empty()) {
-    if (o.principal.front() != '@' || o.principal.size() < 2)
-      return Error{Errc::invalid_argument, "kinit -n takes no principal name, only @REALM"};
-    realm = o.principal.substr(1);
-  }
-  if (realm.empty()) return Error{Errc::config, "kinit -n: no realm given and no default_realm"};
-  return exchange::anonymous_principal(realm);
-}
-
-// PKINIT with krb5.conf's settings for the client's realm and -X's over
-// them: always for -n, else when there is a certificate identity to sign
-// with (then no password goes out before the KDC says what it offers).
-Result<void> use_pkinit(const Options& o, const config::Profile& profile, exchange::AsRequest& req,
-                        const Tracer& trace) {
-  auto read = exchange::pkinit_options(profile, req.client.realm);
-  if (!read && !o.anonymous && o.attributes.empty()) {
-    trace("Not using PKINIT: {}", read.error().message());
-    return success();
-  }
-  KRBKIT_TRY(pkinit, std::move(read));
-  std::vector<std::string> ignored;
-  KRBKIT_CHECK(exchange::apply_preauth_attributes(pkinit, o.attributes, ignored));
-  for (const auto& attr : ignored) trace("Ignoring pre-authentication attribute {}", attr);
-  pkinit.anonymous = o.anonymous;
-  if (!pkinit.anonymous && pkinit.identities.empty()) return success();
-  pkinit.ask_passphrase = [input = o.password](const std::string& prompt) {
-    return cli::read_secret(input, prompt + ": ");
-  };
-  if (!pkinit.anonymous) req.cached_etype_info.clear();
-  req.pkinit = std::make_shared<exchange::PkinitOptions>(std::move(pkinit));
-  return success();
-}
-
-// Returns the name of the cache written.
-Result<std::string> run(const Options& o, std::optional<Principal>& who) {
+// Returns the name of the cache written; what went into it in `obtained` (--json).
+Result<std::string> run(const Options& o, std::optional<Principal>& who, Obtained* obtained = nullptr) {
   Environment env = Environment::from_process();
   Tracer trace = Tracer::from_process();
   KRBKIT_TRY(profile, config::load_profile(env));
   KRBKIT_TRY(defaults, config::LibDefaults::from(profile));
   net::default_realm_from_dns(defaults, trace);
-
   // The cache: -c, else the default (KRB5CCNAME, default_ccache_name).
   KRBKIT_TRY(cache_name, o.cache.empty() ? ccache::default_cache_name(defaults.default_ccache_name)
                                          : Result<std::string>(o.cache));
@@ -148,13 +74,13 @@ Result<std::string> run(const Options& o, std::optional<Principal>& who) {
   bool from_cache = false;
   exchange::ClientQuery query{o.principal, o.ticket.enterprise, o.use_keytab,
                               o.client_keytab && o.keytab.empty()};
-  auto chosen =
-      o.anonymous ? anonymous_client(o, defaults) : exchange::kinit_client(query, defaults, old, from_cache);
+  auto chosen = o.anonymous ? kinit::anonymous_client(o, defaults)
+                            : exchange::kinit_client(query, defaults, old, from_cache);
   if (o.renew || o.validate) {
     if (chosen && !from_cache && o.cache.empty())
       verbose(o, "Using default cache: {}", ccache::residual(cache->name()));
     if (chosen) verbose(o, "Using principal: {}", unparse_principal(*chosen));
-    KRBKIT_CHECK(renew_or_validate(o, profile, *cache, old, trace));
+    KRBKIT_CHECK(renew_or_validate(o, profile, *cache, old, trace, obtained));
     return cache->name();
   }
   KRBKIT_TRY(client, std::move(chosen));
@@ -175,8 +101,9 @@ Result<std::string> run(const Options& o, std::optional<Principal>& who) {
     KRBKIT_TRY(armor, exchange::load_fast_armor(o.armor_cache, client.realm, cli::now_seconds()));
     req.armor = std::move(armor);
   }
-  KRBKIT_CHECK(use_pkinit(o, profile, req, trace));
-  KRBKIT_TRY(result, login(o, profile, defaults, req, trace));
+  KRBKIT_CHECK(kinit::use_pkinit(o, profile, req, trace));
+  KRBKIT_TRY(result, kinit::login(o, profile, defaults, req, trace));
+  if (obtained) *obtained = kinit::obtained_from(result, cache->name());
   trace("Storing {} -> {} in {}", unparse_principal(result.creds.client),
         unparse_principal(result.creds.server), cache->name());
   KRBKIT_CHECK(cache->write(exchange::cache_contents(result), defaults.ccache_type)
@@ -185,8 +112,15 @@ Result<std::string> run(const Options& o, std::optional<Principal>& who) {
   if (make_primary && !o.keep.enabled) KRBKIT_CHECK(ccache::switch_to(cache->name()));
   if (o.use_keytab) return cache->name();
   if (auto warning = exchange::password_expiry_warning(result, req, cli::now_seconds()))
-    if (auto text = exchange::expiry_warning_text(*warning); !text.empty()) fmt::print("{}\n", text);
+    if (auto text = exchange::expiry_warning_text(*warning); !text.empty())
+      fmt::print(o.json ? stderr : stdout, "{}\n", text);
   return cache->name();
+}
+
+// The client for --json's error object, once kinit knows it.
+std::optional<std::string> client_name(const std::optional<Principal>& client) {
+  if (!client) return std::nullopt;
+  return unparse_principal(*client);
 }
 
 }  // namespace
@@ -216,6 +150,7 @@ int main(int argc, char** argv) {
   auto* pf = app.add_option("--password-file", o.password.file,
                             "Read the password (or a PKINIT key's pass phrase) from FILE (- for stdin)");
   app.add_option("--password-fd", o.password.fd, "Read the password from file descriptor N")->excludes(pf);
+  app.add_flag("--json", o.json, "Print what was obtained as JSON (krbkit-json(7))");
   app.add_option("principal", o.principal, "Client principal");
   kinit::add_keep_options(app, o.keep);
   const int own_args = kinit::split_command(argc, argv, o.keep.command);
@@ -230,14 +165,22 @@ int main(int argc, char** argv) {
   };
   krbkit::cli::ErrorReport report;
   report.line = [&client](const krbkit::Error& e) { return exchange::describe_kinit_error(e, client); };
+  report.json = o.json;
+  report.principal = [&client] { return client_name(client); };
   return krbkit::cli::run_main(
       "kinit",
       [&]() -> krbkit::Result<int> {
         KRBKIT_CHECK(
             kinit::check_keep_options(o.keep, {own_args < argc, o.validate, !o.ticket.service.empty()}));
+        if (o.keep.enabled && o.json)
+          return Error{Errc::invalid_argument, "--json goes without --keep-renewed"};
         if (o.keep.enabled) return kinit::keep_renewed(o.keep, {o.cache, o.renew, o.use_keytab}, acquire);
-        KRBKIT_CHECK(run(o, client));
+        Obtained obtained;
+        KRBKIT_CHECK(run(o, client, o.json ? &obtained : nullptr));
         verbose(o, "Authenticated to Kerberos v5");
+        if (o.json && obtained.creds)
+          fmt::print("{}",
+                     present::kinit_json(obtained.outcome, *obtained.creds, krbkit::cli::now_seconds()));
         return krbkit::cli::kExitOk;
       },
       report);

@@ -73,20 +73,23 @@ std::string decode_helper() {
 // so that klist does not link OpenSSL; klist resolves the keytab name and
 // execs it. Returns only when the exec fails.
 int run_decode(const Options& o) {
-  return cli::run_main("klist", [&]() -> Result<void> {
-    KRBKIT_TRY(kt_name, klist::keytab_name(o));
-    const std::string helper = decode_helper();
-    std::vector<std::string> args{helper};
-    if (o.json) args.emplace_back("--json");
-    if (!o.krbtgt_keytab.empty()) args.insert(args.end(), {"--krbtgt-keytab", o.krbtgt_keytab});
-    args.insert(args.end(), {"--", kt_name});
-    if (!o.service.empty()) args.push_back(o.service);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(helper.c_str(), argv.data());
-    return Error{Errc::internal, fmt::format("cannot run {}: {}", helper, std::strerror(errno))};
-  });
+  return cli::run_main(
+      "klist",
+      [&]() -> Result<void> {
+        KRBKIT_TRY(kt_name, klist::keytab_name(o));
+        const std::string helper = decode_helper();
+        std::vector<std::string> args{helper};
+        if (o.json) args.emplace_back("--json");
+        if (!o.krbtgt_keytab.empty()) args.insert(args.end(), {"--krbtgt-keytab", o.krbtgt_keytab});
+        args.insert(args.end(), {"--", kt_name});
+        if (!o.service.empty()) args.push_back(o.service);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(helper.c_str(), argv.data());
+        return Error{Errc::internal, fmt::format("cannot run {}: {}", helper, std::strerror(errno))};
+      },
+      {{}, {}, o.json, {}});
 }
 
 // -H, --utc, --iso (one of them) and --color.
@@ -166,12 +169,14 @@ int main(int argc, char** argv) {
     return cli::kExitOk;
   }
   if (auto problem = usage_problem(o)) {
+    if (o.json) return cli::usage_error("klist", *problem, true);
     fmt::print(stderr, "klist: {}\n{}", *problem, app.help());
     return cli::kExitUsage;
   }
   if (o.decode) return run_decode(o);
   cli::ErrorReport report;
   report.line = keytab::describe_error;
+  report.json = o.json;
   return cli::run_main(
       "klist",
       [&]() -> Result<int> {

@@ -10,6 +10,7 @@
 // codes are klist's. Installed in libexec/krbkit/, not for direct use.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -69,7 +70,7 @@ Result<void> decode_tickets(const Options& o, std::vector<std::string>& problems
                         : fmt::format("{} holds no ticket for a principal of {}", cache->name(), kt_name)};
   std::optional<json::Writer> w;
   if (o.json) {
-    w.emplace();
+    w.emplace().schema(1);
     w->begin_object().member("cache", cache->name()).member("keytab", kt_name).key("tickets").begin_array();
   }
   std::optional<Error> first_error;
@@ -109,12 +110,20 @@ int main(int argc, char** argv) {
   app.add_option("keytab", o.keytab, "The service's keytab")->required();
   app.add_option("service", o.service, "The service whose ticket to decode");
   if (int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
-  return cli::run_main("klist", [&]() -> Result<int> {
-    std::vector<std::string> problems;
-    auto decoded = decode_tickets(o, problems);
-    std::fflush(stdout);
-    for (const auto& p : problems) fmt::print(stderr, "klist: {}\n", p);
-    if (!decoded) return std::move(decoded).error();
-    return problems.empty() ? cli::kExitOk : cli::kExitFailure;
-  });
+  const cli::ErrorReport report{{}, {}, o.json, {}};
+  return cli::run_main(
+      "klist",
+      [&]() -> Result<int> {
+        std::vector<std::string> problems;
+        auto decoded = decode_tickets(o, problems);
+        std::fflush(stdout);
+        if (!decoded) return std::move(decoded).error();
+        if (o.json && !problems.empty())  // the failed checks as one error object
+          return cli::report_error("klist",
+                                   Error{Errc::integrity, fmt::format("{}", fmt::join(problems, "; "))},
+                                   report, cli::kExitFailure);
+        for (const auto& p : problems) fmt::print(stderr, "klist: {}\n", p);
+        return problems.empty() ? cli::kExitOk : cli::kExitFailure;
+      },
+      report);
 }

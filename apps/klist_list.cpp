@@ -65,6 +65,7 @@ Result<void> list_keytab(const Context& c) {
   }
   if (c.o.json) {
     json::Writer w;
+    w.schema(1);
     present::keytab_json(w, shown, *kt, c.o.keys.keys);
     print(w.finish());
   } else {
@@ -98,6 +99,7 @@ Result<void> list_collection(const Context& c, const std::string& default_name) 
   KRBKIT_TRY(rows, present::collection_rows(default_name, c.now));
   if (c.o.json) {
     json::Writer w;
+    w.schema(1);
     present::collection_json(w, rows);
     print(w.finish());
   } else {
@@ -113,7 +115,7 @@ Result<void> list_collection(const Context& c, const std::string& default_name) 
 Result<void> all_caches(const Context& c, const std::string& default_name) {
   KRBKIT_TRY(names, ccache::list_collection(default_name));
   std::optional<json::Writer> w;
-  if (c.o.json) w.emplace();
+  if (c.o.json) w.emplace().schema(1);
   if (w) w->begin_object().key("caches").begin_array();
   bool any = false, first = true;
   for (const auto& name : names) {
@@ -162,7 +164,7 @@ Result<void> run(const Options& o) {
   if (o.all) return all_caches(c, name);
   KRBKIT_TRY(cache, ccache::open(name));
   std::optional<json::Writer> w;
-  if (o.json && o.valid_for.empty() && !o.status) w.emplace();
+  if (o.json && o.valid_for.empty() && !o.status) w.emplace().schema(1);
   auto damage = show_cache(c, *cache, w ? &*w : nullptr);
   if (!damage) return present::cache_error_as_mit(*cache, std::move(damage).error());
   if (w) print(w->finish());

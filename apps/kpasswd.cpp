@@ -122,7 +122,7 @@ Result<void> run(const Options& o, Outcome& out) {
 
 void print_json(const Outcome& out, const Result<void>& status) {
   json::Writer w;
-  w.begin_object();
+  w.schema(1).begin_object();
   w.member("changed", out.result && out.result->ok());
   if (out.client) w.member("client", unparse_principal(*out.client));
   if (out.target) w.member("principal", unparse_principal(*out.target));
@@ -163,6 +163,11 @@ int main(int argc, char** argv) {
   report.status = [](const krbkit::Error& e) {
     const int code = krbkit::cli::exit_code_for(e);
     return code == krbkit::cli::kExitUsage ? krbkit::cli::kExitFailure : code;
+  };
+  report.json = o.json;
+  report.principal = [&out]() -> std::optional<std::string> {
+    if (!out.client) return std::nullopt;
+    return unparse_principal(*out.client);
   };
   return krbkit::cli::run_main(
       "kpasswd",

@@ -48,7 +48,7 @@ void outcome_json(json::Writer& w, const std::string& argument, const Outcome& r
 std::string kvno_json(const std::vector<std::string>& arguments, const std::vector<Outcome>& outcomes,
                       const std::string& failure) {
   json::Writer w;
-  w.begin_array();
+  w.schema(1).begin_array();
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     if (i < outcomes.size()) {
       outcome_json(w, arguments[i], outcomes[i], failure);
@@ -72,7 +72,7 @@ void print(const Options& o, const std::vector<Outcome>& outcomes, const std::st
       if (!o.quiet) fmt::print("{}: kvno = {}, keytab entry valid\n", r.asked, r.info->kvno);
       fmt::print("{}\n", pac::ticket_text(*r.decoded));
     }
-    if (r.failed()) {
+    if (r.failed() && !o.json) {  // --json: main's one error object instead
       std::fflush(stdout);
       // MIT's line before the error when the ticket does not decrypt with the keytab.
       if (r.keytab_valid && !*r.keytab_valid && !o.quiet && !o.json)
@@ -83,6 +83,18 @@ void print(const Options& o, const std::vector<Outcome>& outcomes, const std::st
       fmt::print("{}: kvno = {}{}\n", r.asked, r.info->kvno, r.keytab_valid ? ", keytab entry valid" : "");
     }
   }
+}
+
+// --json: the first failed service's error, for the one error object; its
+// words are the plain line's (an identity line prints them as they are).
+Error first_failure(const Outcome& r) {
+  Error e = r.cause ? *r.cause : Error{Errc::integrity};
+  std::string text = r.error;
+  for (const auto& p : r.problems) text += (text.empty() ? "" : "; ") + p;
+  e.summary = text;
+  e.detail.clear();
+  e.context.clear();
+  return e;
 }
 
 // Options that go together only in some ways.
@@ -161,6 +173,7 @@ int main(int argc, char** argv) {
   bool started = false;
   krbkit::cli::ErrorReport report;
   report.status = [&started](const krbkit::Error& e) { return started ? 1 : krbkit::cli::exit_code_for(e); };
+  report.json = o.json;
   return krbkit::cli::run_main(
       "kvno",
       [&]() -> krbkit::Result<int> {
@@ -172,8 +185,11 @@ int main(int argc, char** argv) {
         print(o, outcomes, status ? std::string() : status.error().message());
         // The whole run's error comes after the lines of the services that worked, as MIT's kvno prints it.
         if (!status) return std::move(status).error();
-        return std::any_of(outcomes.begin(), outcomes.end(), [](const Outcome& r) { return r.failed(); }) ? 1
-                                                                                                          : 0;
+        const auto failed =
+            std::find_if(outcomes.begin(), outcomes.end(), [](const Outcome& r) { return r.failed(); });
+        if (failed == outcomes.end()) return 0;
+        if (o.json) return krbkit::cli::report_error("kvno", first_failure(*failed), report, 1);
+        return 1;
       },
       report);
 }

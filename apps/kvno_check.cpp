@@ -91,7 +91,7 @@ void check_with_keytab(Session& s, const Credentials& creds, Outcome& res) {
     auto t = exchange::open_ticket(creds.ticket, s.decode, s.profile);
     res.keytab_valid = t.ok();
     if (!t) {
-      res.error = describe(t.error(), "decoding the ticket for " + res.name);
+      res.fail(describe(t.error(), "decoding the ticket for " + res.name), t.error());
     } else {
       res.problems = t->problems();
       res.decoded = std::move(t).value();
@@ -99,7 +99,7 @@ void check_with_keytab(Session& s, const Credentials& creds, Outcome& res) {
   } else if (!s.o.keytab.empty()) {
     auto part = exchange::decrypt_ticket_with_keytab(creds, s.o.keytab, s.profile);
     res.keytab_valid = part.ok();
-    if (!part) res.error = describe(part.error(), "decrypting ticket for " + res.name);
+    if (!part) res.fail(describe(part.error(), "decrypting ticket for " + res.name), part.error());
   }
 }
 
@@ -108,7 +108,7 @@ Outcome check_service(Session& s, const std::string& arg, std::vector<Credential
   Outcome res{arg, arg, std::nullopt, std::nullopt, std::nullopt, {}, {}};
   auto server = exchange::service_principal(arg, s.o.sname, s.o.unknown_type, s.profile, s.default_realm);
   if (!server) {
-    res.error = describe(server.error(), "parsing principal name " + arg);
+    res.fail(describe(server.error(), "parsing principal name " + arg), server.error());
     res.parse_error = true;
     return res;
   }
@@ -120,11 +120,12 @@ Outcome check_service(Session& s, const std::string& arg, std::vector<Credential
                              : std::nullopt;
     res.error = expired ? *expired + " while getting credentials for " + shown
                         : describe(creds.error(), "getting credentials for " + shown, shown);
+    res.cause = creds.error();
     return res;
   }
   auto info = exchange::ticket_info(*creds);
   if (!info) {
-    res.error = describe(info.error(), "decoding ticket for " + shown);
+    res.fail(describe(info.error(), "decoding ticket for " + shown), info.error());
     return res;
   }
   res.name = unparse_principal(info->server);

@@ -33,7 +33,12 @@ struct Outcome {
   std::string error;
   std::vector<std::string> problems;  // --decode: the checks that failed
   bool parse_error = false;           // MIT's kvno -q hides "while parsing principal name"
+  std::optional<Error> cause{};       // the error behind `error` (--json's error object)
   bool failed() const { return !error.empty() || !problems.empty(); }
+  void fail(std::string text, const Error& why) {
+    error = std::move(text);
+    cause = why;
+  }
 };
 
 // Every service of `o`, in order, into `outcomes`; an error stops kvno as a

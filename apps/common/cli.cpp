@@ -2,15 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "krbkit/base/environment.hpp"
 #include "krbkit/ccache/cache.hpp"
 #include "krbkit/ccache/kcm.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/config/profile.hpp"
+#include "krbkit/kadm5/error_names.hpp"
 #include "krbkit/net/kcm_socket.hpp"
+#include "krbkit/present/tool_json.hpp"
 #include "krbkit/version.hpp"
 
 namespace krbkit::cli {
@@ -90,8 +94,14 @@ int parse(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
+    const bool json =
+        std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--json"; });
+    if (!json) {
+      app.exit(e);
+      return kExitUsage;
+    }
+    const std::string prog = argv[0];
+    return usage_error(prog.substr(prog.rfind('/') + 1), e.what(), true);
   }
   return -1;
 }
@@ -121,14 +131,34 @@ void use_kcm_daemon() {
 
 }  // namespace
 
+int report_error(const std::string& prog, const Error& error, const ErrorReport& report,
+                 std::optional<int> status) {
+  std::fflush(stdout);
+  const std::string line = report.line ? report.line(error) : error.message();
+  const int code = status ? *status : report.status ? report.status(error) : exit_code_for(error);
+  if (!report.json) {
+    fmt::print(stderr, "{}: {}\n", prog, line);
+    return code;
+  }
+  present::ErrorFacts facts{code, line, report.principal ? report.principal() : std::nullopt,
+                            kadm5::error_name(error.code)};
+  std::fputs(present::error_json(error, facts).c_str(), stderr);
+  return code;
+}
+
+int usage_error(const std::string& prog, const std::string& text, bool json) {
+  Error error{Errc::invalid_argument};
+  error.summary = text;
+  ErrorReport report;
+  report.json = json;
+  return report_error(prog, error, report, kExitUsage);
+}
+
 int run_main(const std::string& prog, const std::function<Result<int>()>& body, const ErrorReport& report) {
   use_kcm_daemon();
   auto result = body();
   if (result.ok()) return *result;
-  std::fflush(stdout);
-  const Error& error = result.error();
-  fmt::print(stderr, "{}: {}\n", prog, report.line ? report.line(error) : error.message());
-  return report.status ? report.status(error) : exit_code_for(error);
+  return report_error(prog, result.error(), report);
 }
 
 int run_main(const std::string& prog, const std::function<Result<void>()>& body, const ErrorReport& report) {

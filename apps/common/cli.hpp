@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "krbkit/base/result.hpp"
@@ -65,18 +66,33 @@ std::string version_string(const std::string& prog);
 // Adds --version to an app (MIT's tools have no long form; krbkit has one for all).
 void add_version_flag(CLI::App& app, const std::string& prog);
 
-// Parses argv with CLI11; on a usage error prints CLI11's message and returns
-// kExitUsage, on --help/--version prints and returns kExitOk. Returns -1 when
-// the caller should go on.
+// Parses argv with CLI11; on a usage error prints CLI11's message (a JSON
+// error object when argv has --json) and returns kExitUsage, on --help/--version prints and returns kExitOk.
+// Returns -1 when the caller should go on.
 int parse(CLI::App& app, int argc, char** argv);
 
 // How a command words its error line and picks its status, when the
 // defaults (error.message(), exit_code_for) do not fit: kinit names the
 // principal as MIT's kinit does, kvno exits 1 for any failure as MIT's.
+// Under --json (`json`), the error goes to standard error as one JSON object
+// line instead (present::error_json, man/krbkit-json.7), naming `principal`
+// (the principal the command was about) when it gives one.
 struct ErrorReport {
   std::function<std::string(const Error&)> line;
   std::function<int(const Error&)> status;
+  bool json = false;
+  std::function<std::optional<std::string>()> principal;
 };
+
+// Prints an error of `prog` on standard error: "<prog>: <line>", or under
+// report.json the JSON error object; returns the exit status, `status` when
+// given, else the report's / exit_code_for's.
+int report_error(const std::string& prog, const Error& error, const ErrorReport& report,
+                 std::optional<int> status = std::nullopt);
+
+// A usage error found after parsing ("-A option is exclusive with -p
+// option"): the line as MIT words it, or the JSON error object; kExitUsage.
+int usage_error(const std::string& prog, const std::string& text, bool json);
 
 // Every command ends here. Runs the body of a command; for an error, flushes
 // standard output, prints "<prog>: <line>" on standard error and returns the

@@ -123,7 +123,7 @@ Outcome KadminShell::get_privs(const Words& a) {
   if (!p.ok()) return fail("get_privs", p.error(), "while retrieving privileges");
   if (options_.json) {
     json::Writer w;
-    w.begin_object();
+    w.schema(1).begin_object();
     w.member("inquire", (*p & privs::get) != 0);
     w.member("add", (*p & privs::add) != 0);
     w.member("modify", (*p & privs::modify) != 0);

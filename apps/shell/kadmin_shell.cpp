@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "krbkit/kadm5/error_names.hpp"
 #include "krbkit/kadm5/errors.hpp"
+#include "krbkit/present/tool_json.hpp"
 #include "krbkit/proto/principal.hpp"
 
 namespace krbkit::shell {
@@ -94,7 +96,12 @@ Result<std::string> KadminShell::canonical(std::string_view name) const {
 }
 
 Outcome KadminShell::fail(std::string_view who, const Error& e, std::string_view doing) {
-  io_.err(fmt::format("{}: {} {}", who, e.message(), doing));
+  std::string line = fmt::format("{}: {} {}", who, e.message(), doing);
+  if (options_.json) {  // one error object a failed request, as the tools' errors under --json
+    line = present::error_json(e, {1, line, std::nullopt, kadm5::error_name(e.code)});
+    line.pop_back();  // err() ends the line
+  }
+  io_.err(line);
   return Outcome::failed;
 }
 

@@ -152,7 +152,7 @@ void KtutilShell::list_text(bool show_time, bool show_keys, bool show_etype) con
 // (the entry members of klist -k --json, plus the slot delent takes).
 void KtutilShell::list_json(bool with_keys) const {
   json::Writer w;
-  w.begin_object();
+  w.schema(1).begin_object();
   w.key("entries").begin_array();
   int slot = 0;
   for (const auto& e : entries_) {

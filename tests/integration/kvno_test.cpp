@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "krbkit/ccache/cache.hpp"
@@ -119,7 +120,12 @@ TEST_CASE("kvno: no usable cache is one error line (MIT's), in --json one per se
 
   auto j = realm.run({krbkit_tool("kvno"), "--json", "-c", missing, a, b});
   CHECK(j.exit_code == 1);
-  CHECK(j.err == line);
+  // Under --json the line is one JSON error object (krbkit-json(7)) with the same words.
+  const auto j_err = nlohmann::json::parse(j.err);
+  CHECK(j.err.find('\n') == j.err.size() - 1);
+  CHECK(j_err["error"]["message"] == line.substr(6, line.size() - 7));
+  CHECK(j_err["error"]["code"] == "KRBKIT_CCACHE_NOT_FOUND");
+  CHECK(j_err["error"]["exit_code"] == 1);
   const std::string error = "\"error\": \"No credentials cache found (filename: " + missing.substr(5) +
                             ") while getting client principal name\"";
   CHECK_MESSAGE(count(j.out, error) == 2, j.out);

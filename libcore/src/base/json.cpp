@@ -131,7 +131,16 @@ Writer& Writer::key(std::string_view name) {
 void Writer::open(Document&& empty_container) {
   Document& slot = next_slot();
   slot = std::move(empty_container);
+  const bool document_object =
+      slot.is_object() && (open_.empty() || (open_.size() == 1 && open_.front()->is_array()));
+  if (schema_ > 0 && document_object) slot["schema"] = schema_;
   open_.push_back(&slot);
+}
+
+Writer& Writer::schema(int version) {
+  assert(!started_ && "the schema goes before the document");
+  schema_ = version;
+  return *this;
 }
 
 void Writer::close([[maybe_unused]] bool object) {

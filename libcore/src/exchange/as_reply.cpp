@@ -126,6 +126,7 @@ AsResult AsExchange::result_of(const KdcRep& rep, EncKdcRepPart enc) const {
   }
   result.pa_type = pa_type_;
   result.fast_avail = fast_avail_;
+  result.fast = request_.armor != nullptr;
   if (pa_type_ && keys_.is_password() && as_key_info_) result.etype_info = {*as_key_info_};
   result.last_req = std::move(enc.last_req);
   result.key_expiration = enc.key_expiration;

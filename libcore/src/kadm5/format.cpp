@@ -468,7 +468,7 @@ std::string format_privileges(std::uint32_t privs) {
 
 std::string principal_json(const PrincipalEntry& p) {
   json::Writer w;
-  w.begin_object();
+  w.schema(1).begin_object();
   w.member("principal", p.principal);
   auto opt_time = [&](std::string_view key, std::int32_t t) {
     w.key(key);
@@ -516,7 +516,7 @@ std::string principal_json(const PrincipalEntry& p) {
 
 std::string policy_json(const PolicyEntry& p) {
   json::Writer w;
-  w.begin_object();
+  w.schema(1).begin_object();
   w.member("policy", p.name);
   w.member("max_password_life", static_cast<std::int64_t>(p.pw_max_life));
   w.member("min_password_life", static_cast<std::int64_t>(p.pw_min_life));

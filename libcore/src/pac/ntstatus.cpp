@@ -2,6 +2,7 @@
 // and the Error extension that carries them up to the tools.
 #include <memory>
 
+#include "krbkit/base/error_facts.hpp"
 #include "krbkit/pac/pac.hpp"
 #include "krbkit/proto/messages.hpp"
 #include "pac/le_reader.hpp"
@@ -57,7 +58,7 @@ const NtStatus* attach_ntstatus(Error& error, BytesView e_data) {
 }
 
 const NtStatus* ntstatus_of(const Error& error) {
-  return dynamic_cast<const NtStatus*>(error.extension.get());
+  return extension_of<NtStatus>(error);  // also inside the KDC's origin (error_facts.hpp)
 }
 
 }  // namespace krbkit::pac

@@ -26,6 +26,8 @@ void time_members(json::Writer& w, std::string_view name, KerberosTime t, bool z
   w.member(epoch_key, static_cast<std::int64_t>(t.time_since_epoch().count()));
 }
 
+}  // namespace
+
 void credential_json(json::Writer& w, const Credentials& cred, KerberosTime now) {
   const auto ticket = decoded_ticket(cred);
   w.begin_object();
@@ -58,6 +60,8 @@ void credential_json(json::Writer& w, const Credentials& cred, KerberosTime now)
   w.end_array();
   w.end_object();
 }
+
+namespace {
 
 void config_json(json::Writer& w, const Credentials& entry) {
   const auto view = ccache::config_entry_view(entry);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "krbkit/base/json.hpp"
 #include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
 
@@ -19,6 +20,9 @@ KerberosTime effective_start(const Credentials& cred);
 bool is_local_tgt(const Principal& server, const std::string& realm);
 // An address as klist -a shows it (numeric: no reverse lookup).
 std::string address_text(const HostAddress& address, bool numeric);
+
+// One credential as klist --json lists it (klist.hpp), into `w`.
+void credential_json(json::Writer& w, const Credentials& cred, KerberosTime now);
 
 // A table's row: one cell per column.
 struct TextRow {

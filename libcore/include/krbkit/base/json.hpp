@@ -39,6 +39,11 @@ class Writer {
   Writer(Writer&&) noexcept;
   Writer& operator=(Writer&&) noexcept;
 
+  // The document's schema version (man/krbkit-json.7), written as the
+  // first member, "schema": N, of the top-level object, or of each object
+  // directly inside a top-level array (kvno's). Call before the first value.
+  Writer& schema(int version);
+
   Writer& begin_object();
   Writer& end_object();
   Writer& begin_array();
@@ -78,6 +83,7 @@ class Writer {
   bool after_key_ = false;
   bool started_ = false;
   int indent_;
+  int schema_ = 0;  // 0: no "schema" member
 };
 
 }  // namespace krbkit::json

@@ -169,6 +169,11 @@ struct AsResult {
   std::optional<KerberosTime> key_expiration;
   // The certificate identity a PKINIT login signed with ("FILE:cert,key").
   std::optional<std::string> pkinit_identity;
+  // The exchange was armored (FAST, RFC 6113).
+  bool fast = false;
+  // The KDC that sent the reply ("127.0.0.1:88/udp", an HTTPS proxy's URL);
+  // set by drive(), empty when the exchange ran without it.
+  std::string kdc;
 };
 
 using AsStep = std::variant<SendToKdc, AsResult>;
