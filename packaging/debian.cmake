@@ -55,6 +55,11 @@ foreach(cmd ${alternative_commands})
           DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d COMPONENT deb_tools EXCLUDE_FROM_ALL)
 endforeach()
 deb_install_stripped(krbkit-klist-decode ${CMAKE_INSTALL_LIBEXECDIR}/krbkit krbkit-klist-decode)
+# krbkit-json(7) and the schemas it describes, beside the man pages.
+deb_install_gzipped(${PROJECT_SOURCE_DIR}/man/krbkit-json.7 ${CMAKE_INSTALL_MANDIR}/man7 krbkit-json.7)
+file(GLOB deb_json_schemas CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/man/json/*.schema.json)
+install(FILES ${deb_json_schemas} DESTINATION ${CMAKE_INSTALL_DATADIR}/krbkit/json COMPONENT deb_tools
+        EXCLUDE_FROM_ALL)
 
 # Every package carries its copyright and Debian changelog.
 deb_install_gzipped(${CMAKE_CURRENT_SOURCE_DIR}/debian/changelog ${doc_dir}/krbkit changelog.Debian)

@@ -46,6 +46,21 @@ for tool in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil kcc kdiag; d
   fi
 done
 
+# krbkit-json(7): groff is happy with it, and it names every schema of
+# man/json/ (and no schema that is not there).
+page=$src/man/krbkit-json.7
+if command -v groff >/dev/null; then
+  warnings=$(groff -man -ww -z "$page" 2>&1) || true
+  [[ -z $warnings ]] || fail "groff warns about man/krbkit-json.7: $warnings"
+fi
+text=$(man_text "$page")
+for schema in "$src"/man/json/*.schema.json; do
+  grep -qF -- "${schema##*/}" <<<"$text" || fail "man/krbkit-json.7 does not describe ${schema##*/}"
+done
+for named in $(grep -oE '[a-z-]+\.schema\.json' <<<"$text" | sort -u); do
+  [[ -f $src/man/json/$named ]] || fail "man/krbkit-json.7 names $named, which man/json/ does not have"
+done
+
 if ((failures)); then
   echo "$failures failed" >&2
   exit 1

@@ -33,6 +33,10 @@ for cmd in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil kcc kdiag; do
   [[ -f "$prefix/share/fish/vendor_completions.d/$cmd.fish" ]] || fail "fish completion for $cmd is missing"
 done
 [[ -f "$prefix/include/krbkit/version.hpp" ]] || fail "include/krbkit/version.hpp is missing"
+[[ -f "$prefix/share/man/man7/krbkit-json.7" ]] || fail "share/man/man7/krbkit-json.7 is missing"
+for schema in "$src"/man/json/*.schema.json; do
+  [[ -f "$prefix/share/krbkit/json/${schema##*/}" ]] || fail "share/krbkit/json/${schema##*/} is missing"
+done
 
 # The library: lib/ (GNUInstallDirs may say lib64 elsewhere; Debian says lib).
 libdir=$(find "$prefix" -maxdepth 2 -name 'libkrbkit.*' -printf '%h\n' | sort -u | head -1)
