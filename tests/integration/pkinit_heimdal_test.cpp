@@ -4,7 +4,7 @@
 // Heimdal's packages cannot be downloaded (an error under
 // KRBKIT_REQUIRE_HEIMDAL, as in CI).
 // Anonymous and certificate logins give the cache entries MIT's kinit writes
-// against the same KDC; Heimdal's klist and kgetcred and MIT's kvno use our
+// against the same KDC (as MIT's klist shows them); Heimdal's klist and kgetcred and MIT's kvno use our
 // caches; the KDC's refusals are one line with exit 27 and no cache (Heimdal
 // answers KRB_AP_ERR_BAD_INTEGRITY, not PREAUTH_FAILED, to a PKINIT request
 // it cannot verify); ECDH works or is refused as this Heimdal build can; and
@@ -95,16 +95,17 @@ void heimdal_uses(Realm& realm, const std::string& cache, const std::string& cli
 
 }  // namespace
 
+// MIT's kinit is not run beside ours here: it fails 1 login in 256 against
+// this KDC (Heimdal hashes a DH secret with a leading zero byte short; see
+// PreauthState::heimdal_reply_key), which would make the test flaky. The
+// lines are those MIT's klist -C showed for MIT's kinit -n and kinit -X.
 TEST_CASE(
     "Heimdal KDC, kinit -n [@REALM]: MIT's kinit -n's cache entries; MIT's kvno, Heimdal's klist use it") {
   Realm* realm = realm_or_skip();
   if (realm == nullptr) return;
-  std::string mit_cache = realm->fresh_ccache();
-  auto mit = realm->run({"/usr/bin/kinit", "-n", "-c", mit_cache, "@HKRBKIT.TEST"});
-  REQUIRE_MESSAGE(mit.ok(), show(mit));
-  const auto expected = krbkit::test::mit_cache_config(*realm, mit_cache);
-  CHECK_MESSAGE(joined(expected).find("pa_type(krbtgt/HKRBKIT.TEST@HKRBKIT.TEST) = 16") != std::string::npos,
-                joined(expected));
+  const std::vector<std::string> expected{"Default principal: WELLKNOWN/ANONYMOUS@WELLKNOWN:ANONYMOUS",
+                                          "config: pa_type(krbtgt/HKRBKIT.TEST@HKRBKIT.TEST) = 16",
+                                          "config: start_realm = HKRBKIT.TEST"};
   for (const std::string principal : {"", "@HKRBKIT.TEST"}) {
     CAPTURE(principal);
     std::string cache = realm->fresh_ccache();
@@ -125,19 +126,15 @@ TEST_CASE(
   if (realm == nullptr) return;
   const std::string c = heimdal_pkinit().certs + "/";
   const std::string identity = "FILE:" + c + "alice.pem," + c + "alice.key";
-  std::string mit_cache = realm->fresh_ccache(), our_cache = realm->fresh_ccache();
-  auto mit = realm->run({"/usr/bin/kinit", "-X", "X509_user_identity=" + identity, "-c", mit_cache, "alice"});
-  REQUIRE_MESSAGE(mit.ok(), show(mit));
+  std::string our_cache = realm->fresh_ccache();
   auto ours = realm->run({kinit(), "-X", "X509_user_identity=" + identity, "-c", our_cache, "alice"});
   REQUIRE_MESSAGE(ours.ok(), show(ours));
-  auto lines = krbkit::test::mit_cache_config(*realm, our_cache);
-  CHECK_MESSAGE(joined(lines).find("Default principal: alice@HKRBKIT.TEST") != std::string::npos,
-                joined(lines));
-  CHECK_MESSAGE(joined(lines).find("pa_config_data(krbtgt/HKRBKIT.TEST@HKRBKIT.TEST) = "
-                                   "{\"X509_user_identity\":\"" +
-                                   identity + "\"}") != std::string::npos,
-                joined(lines));
-  CHECK(lines == krbkit::test::mit_cache_config(*realm, mit_cache));
+  const std::vector<std::string> expected{
+      "Default principal: alice@HKRBKIT.TEST",
+      "config: pa_config_data(krbtgt/HKRBKIT.TEST@HKRBKIT.TEST) = {\"X509_user_identity\":\"" + identity +
+          "\"}",
+      "config: pa_type(krbtgt/HKRBKIT.TEST@HKRBKIT.TEST) = 16"};
+  CHECK(krbkit::test::mit_cache_config(*realm, our_cache) == expected);
   heimdal_uses(*realm, our_cache, "alice@HKRBKIT.TEST", "pre-authent");
   // The KDC verified alice's certificate and matched its id-pkinit-san.
   CHECK(read_file(realm->get("KDC_LOG")).find("PKINIT pre-authentication succeeded -- alice@HKRBKIT.TEST") !=

@@ -139,11 +139,11 @@ AsResult AsExchange::result_of(const KdcRep& rep, EncKdcRepPart enc) const {
 // Under FAST: the reply opened, its finished checked, and the reply key
 // strengthened (RFC 6113 5.4.3); the mechanism checks what the KDC sent back.
 Result<void> AsExchange::open_reply_key(KdcRep& rep) {
-  std::optional<Key> strengthen;
+  strengthen_key_.reset();
   if (request_.armor) {
     KRBKIT_TRY(key, detail::open_fast_rep(request_.armor->armor_key, rep, body_.nonce));
-    strengthen = std::move(key);
-    trace_("Processed FAST response{}", strengthen ? "; reply key strengthened" : "");
+    strengthen_key_ = std::move(key);
+    trace_("Processed FAST response{}", strengthen_key_ ? "; reply key strengthened" : "");
   }
   const Enctype etype = rep.enc_part.etype;
   if (!contains(enctypes_, etype))
@@ -160,12 +160,15 @@ Result<void> AsExchange::open_reply_key(KdcRep& rep) {
   // A mechanism may have replaced the long-term key (SPAKE's K'[0], PKINIT's key).
   if (!preauth_state_->reply_key && !as_key_)
     return Error{Errc::internal, "AS-REP: no reply key after pre-authentication"};
-  const Key& base = preauth_state_->reply_key ? *preauth_state_->reply_key : *as_key_;
-  if (!strengthen) {
+  return set_reply_key(preauth_state_->reply_key ? *preauth_state_->reply_key : *as_key_);
+}
+
+Result<void> AsExchange::set_reply_key(const Key& base) {
+  if (!strengthen_key_) {
     reply_key_ = base.clone();
     return success();
   }
-  KRBKIT_TRY(key, detail::strengthen_reply_key(*strengthen, base));
+  KRBKIT_TRY(key, detail::strengthen_reply_key(*strengthen_key_, base));
   reply_key_ = std::move(key);
   return success();
 }
@@ -176,6 +179,11 @@ Result<AsStep> AsExchange::on_as_rep(KdcRep rep) {
   KRBKIT_CHECK(open_reply_key(rep));
   const Enctype etype = rep.enc_part.etype;
   auto plain = decrypt(*reply_key_, KeyUsage::as_rep_enc_part, rep.enc_part.cipher);
+  if (!plain && preauth_state_->heimdal_reply_key) {
+    trace_("AS reply does not decrypt; trying Heimdal's key for a DH secret with leading zero bytes");
+    KRBKIT_CHECK(set_reply_key(*preauth_state_->heimdal_reply_key));
+    plain = decrypt(*reply_key_, KeyUsage::as_rep_enc_part, rep.enc_part.cipher);
+  }
   if (!plain) {
     trace_("Failed to decrypt AS reply with {}", enctype_name(etype));
     return Error{Errc::integrity, fmt::format("AS-REP for {} did not decrypt with the {} key (key usage 3)",

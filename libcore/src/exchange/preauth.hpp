@@ -49,6 +49,11 @@ struct PreauthState {
   // A key that replaces the long-term key as the AS-REP's reply key (SPAKE's
   // K'[0], PKINIT's key from the Diffie-Hellman exchange).
   std::optional<Key> reply_key;
+  // Heimdal's KDC (7.8; kdc/pkinit.c generate_dh_keyblock) pads a DH secret
+  // that begins with zero bytes, then hashes it at its unpadded length: for
+  // 1 exchange in 256 its reply key is octetstring2key of the padded secret
+  // cut short by that many bytes. That key, tried when reply_key fails.
+  std::optional<Key> heimdal_reply_key;
   std::shared_ptr<pkinit::KeyAgreement> pkinit_key;  // the ephemeral key of the last PA-PK-AS-REQ
   int pkinit_dh_bits = 0;                            // the MODP group asked for (after error 65: 4096)
   std::shared_ptr<const pkinit::ClientIdentity> pkinit_identity;  // loaded once: the pass phrase asked once

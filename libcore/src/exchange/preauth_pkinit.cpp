@@ -91,17 +91,16 @@ Result<void> check_kdc_names(const pkinit::SignerCert& cert, const PkinitOptions
 
 // The reply key from the shared secret: RFC 8636's KDF when the KDC named
 // one, else RFC 4556's octetstring2key over secret | serverDHNonce.
-Result<Key> reply_key_from(const PreauthInput& in, const PaPkAsRep& rep, BytesView pk_as_rep,
-                           const SecretBytes& z) {
+Result<Key> reply_key_from(const PreauthInput& in, const PaPkAsRep& rep, BytesView pk_as_rep, BytesView z) {
   KRBKIT_TRY(info, enctype_info(in.reply_enctype));
   Principal client = in.pkinit->anonymous ? anonymous_principal() : client_of(in);
   const Principal server = to_principal(in.body->sname.value_or(PrincipalName{}), in.body->realm);
   if (rep.kdf) {
     Bytes other = encode_kdf_other_info(*rep.kdf, client, server, in.reply_enctype, in.as_req, pk_as_rep);
-    KRBKIT_TRY(seed, pkinit::kdf(*rep.kdf, z.view(), other, info->seed_bytes));
+    KRBKIT_TRY(seed, pkinit::kdf(*rep.kdf, z, other, info->seed_bytes));
     return random_to_key(in.reply_enctype, seed.view());
   }
-  Bytes x(z.view().begin(), z.view().end());
+  Bytes x(z.begin(), z.end());
   if (rep.server_dh_nonce) x.insert(x.end(), rep.server_dh_nonce->begin(), rep.server_dh_nonce->end());
   KRBKIT_TRY(seed, pkinit::octetstring2key(x, info->seed_bytes));
   std::fill(x.begin(), x.end(), 0);
@@ -168,8 +167,16 @@ Result<void> process_pkinit(const PreauthInput& in, const std::vector<PaData>& r
     return Error{Errc::reply_mismatch,
                  fmt::format("KDCDHKeyInfo nonce {} is not the request's {}", dh.nonce, in.body->nonce)};
   KRBKIT_TRY(z, in.state->pkinit_key->agree(dh.subject_public_key));
-  KRBKIT_TRY(key, reply_key_from(in, rep, pa->padata_value, z));
+  KRBKIT_TRY(key, reply_key_from(in, rep, pa->padata_value, z.view()));
   in.state->reply_key = std::move(key);
+  in.state->heimdal_reply_key.reset();
+  const BytesView secret = z.view();
+  const auto zeros = static_cast<std::size_t>(
+      std::find_if(secret.begin(), secret.end(), [](std::uint8_t b) { return b != 0; }) - secret.begin());
+  if (!rep.kdf && !pkinit::is_ecdh(in.state->pkinit_key->group()) && zeros > 0 && zeros < secret.size()) {
+    KRBKIT_TRY(short_key, reply_key_from(in, rep, pa->padata_value, secret.first(secret.size() - zeros)));
+    in.state->heimdal_reply_key = std::move(short_key);
+  }
   return success();
 }
 

@@ -219,6 +219,8 @@ class AsExchange {
   Result<AsStep> on_as_rep(KdcRep rep);
   // The reply opened (FAST) and the key it is encrypted in, in reply_key_.
   Result<void> open_reply_key(KdcRep& rep);
+  // reply_key_ from a pre-authentication key: as it is, or strengthened under FAST.
+  Result<void> set_reply_key(const Key& base);
   detail::PreauthInput preauth_input(const PaData* hint) const;
   // The reply key: the pre-authentication key if its enctype matches, else
   // one made from the reply's own etype-info (or the default salt).
@@ -252,6 +254,7 @@ class AsExchange {
   Bytes body_der_;                     // body_ encoded (SPAKE's key derivation covers it)
   std::shared_ptr<detail::PreauthState> preauth_state_;  // what the mechanisms keep between rounds
   std::optional<Key> reply_key_;                         // the key the AS-REP is encrypted in
+  std::optional<Key> strengthen_key_;                    // FAST's strengthen key of the reply
   Key no_key_{};                                         // what a mechanism without a long-term key sees
   bool retried_mech_ = false;                            // a mechanism's own retry (PKINIT's DH group) done
   bool fast_avail_ = false;
