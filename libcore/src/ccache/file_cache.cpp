@@ -78,13 +78,15 @@ class FileCache final : public Cache {
     return ::stat(path_.c_str(), &st) == 0 && st.st_size > 0;
   }
 
+  // A torn last record is left out, as MIT's reader leaves it (the caller
+  // sees it in torn_record); the next store() cuts it off.
   Result<CacheContents> read() override {
-    KRBKIT_TRY(fd, open_existing(O_RDONLY, LockMode::shared));
-    KRBKIT_TRY(data, fileio::read_whole(fd.get(), path_, Errc::ccache_io));
-    if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
-    // A torn last record is left out, as MIT's reader leaves it (the caller
-    // sees it in torn_record); the next store() cuts it off.
+    KRBKIT_TRY(data, read_bytes());
     return parse_to_torn_record(data.view(), path_);
+  }
+  Result<CacheContents> read_each(const RecordSink& sink) override {
+    KRBKIT_TRY(data, read_bytes());
+    return parse_each_to_torn_record(data.view(), path_, sink);
   }
 
   Result<void> write(const CacheContents& contents, int version) override {
@@ -172,6 +174,14 @@ class FileCache final : public Cache {
   }
 
  private:
+  // The whole file, read under the shared lock.
+  Result<fileio::ReadBuffer> read_bytes() {
+    KRBKIT_TRY(fd, open_existing(O_RDONLY, LockMode::shared));
+    KRBKIT_TRY(data, fileio::read_whole(fd.get(), path_, Errc::ccache_io));
+    if (data.empty()) return Error{Errc::ccache_not_found, "filename: " + path_ + " (empty file)"};
+    return data;
+  }
+
   // Opens `path` refusing symlinks in shared directories (O_NOFOLLOW there,
   // so there is no window between a check and the open).
   Result<Fd> open_checked(const std::string& path, int flags) const {

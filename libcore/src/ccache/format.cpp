@@ -60,15 +60,16 @@ class Parser {
   Parser(BytesView data, std::string_view filename) : in_(data), filename_(filename) {}
 
   // With `keep_torn`, a record the data ends inside ends the parse as the
-  // end of the file would, noted in torn_record.
-  Result<CacheContents> run(bool keep_torn) {
+  // end of the file would, noted in torn_record. With a `sink`, each record
+  // goes to it as it is read instead of into the result.
+  Result<CacheContents> run(bool keep_torn, const RecordSink* sink = nullptr) {
     CacheContents out;
     if (!read_version_and_header(out)) return error();
     out.default_principal = principal("default principal");
     if (in_.failed()) return error();
     // Room for the records a file of this size usually holds, so that the
     // vector is not moved (and its pages faulted in again) as it grows.
-    out.creds.reserve(in_.remaining() / kTypicalRecordBytes);
+    if (sink == nullptr) out.creds.reserve(in_.remaining() / kTypicalRecordBytes);
     for (int n = 1; !in_.at_end(); ++n) {
       credential_no_ = n;
       const std::size_t record_at = in_.offset();
@@ -78,7 +79,10 @@ class Parser {
         return out;
       }
       if (in_.failed()) return error();
-      if (is_config_principal(c.server)) {
+      const bool config = is_config_principal(c.server);
+      if (sink != nullptr)
+        (*sink)(out, c, config);
+      else if (config) {
         out.config_entries.push_back(std::move(c));
         out.config_after.push_back(out.creds.size());
       } else
@@ -384,6 +388,31 @@ Result<CacheContents> parse(BytesView data, std::string_view filename) {
 
 Result<CacheContents> parse_to_torn_record(BytesView data, std::string_view filename) {
   return Parser(data, filename).run(true);
+}
+
+Result<CacheContents> parse_each_to_torn_record(BytesView data, std::string_view filename,
+                                                const RecordSink& sink) {
+  return Parser(data, filename).run(true, &sink);
+}
+
+void for_each_in_file_order(const CacheContents& contents,
+                            const std::function<void(const Credentials&, bool config)>& fn) {
+  const auto& config = contents.config_entries;
+  std::size_t next_config = 0;
+  // Config entries due before ticket `ticket` (config_after; missing ones count as 0).
+  auto config_before = [&](std::size_t ticket) {
+    for (; next_config < config.size(); ++next_config) {
+      const std::size_t after =
+          next_config < contents.config_after.size() ? contents.config_after[next_config] : 0;
+      if (after > ticket) break;
+      fn(config[next_config], true);
+    }
+  };
+  for (std::size_t i = 0; i < contents.creds.size(); ++i) {
+    config_before(i);
+    fn(contents.creds[i], false);
+  }
+  config_before(SIZE_MAX);  // the rest, whatever config_after says
 }
 
 Result<HeaderInfo> parse_header(BytesView data, std::string_view filename) {

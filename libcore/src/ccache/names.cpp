@@ -265,6 +265,16 @@ Result<void> Cache::initialize_and_store(const Principal& principal, const std::
   return write(c, version);
 }
 
+Result<CacheContents> Cache::read_each(const RecordSink& sink) {
+  KRBKIT_TRY(contents, read());
+  for_each_in_file_order(contents,
+                         [&](const Credentials& record, bool config) { sink(contents, record, config); });
+  contents.creds.clear();
+  contents.config_entries.clear();
+  contents.config_after.clear();
+  return contents;
+}
+
 Result<void> Cache::replace(const Credentials& cred) {
   KRBKIT_TRY(dropped, rewrite([&](const Credentials& c) { return same_slot(c, cred); }, &cred));
   (void)dropped;

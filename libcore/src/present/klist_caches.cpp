@@ -36,8 +36,35 @@ Result<std::vector<CollectionRow>> collection_rows(std::string_view default_name
   return rows;
 }
 
+namespace {
+
+// How many records a cache file of its size usually holds (a ticket record
+// takes 400 to 2,000 bytes); 0 when it is no file.
+std::size_t records_expected(const ccache::Cache& cache) {
+  struct stat st {};
+  const std::string path = cache.path();
+  if (path.empty() || ::stat(path.c_str(), &st) != 0 || st.st_size <= 0) return 0;
+  return static_cast<std::size_t>(st.st_size) / 400;
+}
+
+// The text listing, one record at a time (Cache::read_each): the listing of
+// a large FILE cache never holds all its records.
+Result<CacheShown> list_cache(ccache::Cache& cache, const CacheQuery& query, const TimeFormat& time_format) {
+  const std::string name = cache.name();
+  CacheListing listing(name, query.show, time_format, records_expected(cache));
+  KRBKIT_TRY(head, cache.read_each([&](const ccache::CacheContents& h, const Credentials& record,
+                                       bool config) { listing.add(h, record, config); }));
+  CacheShown shown;
+  if (head.torn_record) shown.damage = Error{Errc::ccache_format, head.torn_record->detail};
+  shown.text = listing.finish(head);
+  return shown;
+}
+
+}  // namespace
+
 Result<CacheShown> show_cache(ccache::Cache& cache, const CacheQuery& query, json::Writer* json,
                               KerberosTime now, const TimeFormat& time_format) {
+  if (json == nullptr && !query.status && !query.valid_for) return list_cache(cache, query, time_format);
   auto contents = cache.read();
   if (!contents.ok()) {
     if (query.status) return Error{Errc::no_credentials};
@@ -54,10 +81,7 @@ Result<CacheShown> show_cache(ccache::Cache& cache, const CacheQuery& query, jso
   }
   CacheShown shown;
   if (contents->torn_record) shown.damage = Error{Errc::ccache_format, contents->torn_record->detail};
-  if (json == nullptr)
-    shown.text = cache_text(cache.name(), *contents, query.show, time_format);
-  else
-    cache_json(*json, cache.name(), cache.type(), *contents, query.show.config, now);
+  cache_json(*json, cache.name(), cache.type(), *contents, query.show.config, now);
   return shown;
 }
 

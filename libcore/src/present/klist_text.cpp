@@ -232,39 +232,47 @@ std::string enctype_display(Enctype e) {
   return out + enctype_name(e);
 }
 
+CacheListing::CacheListing(std::string_view cache_name, const CacheListOptions& options, const TimeFormat& tf,
+                           std::size_t expected_records)
+    : cache_name_(cache_name), options_(options), tf_(tf) {
+  // A line and a half per ticket; growing a long string copies it (and
+  // faults its pages in) again at every doubling.
+  out_.reserve(256 + 160 * expected_records);
+}
+
+void CacheListing::start(const Principal& default_principal) {
+  started_ = true;
+  default_name_ = unparse_principal(default_principal);
+  out_ += "Ticket cache: ";
+  out_ += cache_name_;
+  out_ += "\nDefault principal: ";
+  out_ += default_name_;
+  out_ += "\n\nValid starting";
+  const long width = tf_.width();
+  fill(out_, width - 15 + 3, ' ');  // MIT: timestamp_width - sizeof("Valid starting") + 3
+  out_ += "Expires";
+  fill(out_, width - 8 + 3, ' ');
+  out_ += "Service principal\n";
+}
+
+void CacheListing::add(const ccache::CacheContents& head, const Credentials& record, bool config) {
+  if (!started_) start(head.default_principal);
+  if (!config || options_.config) credential_text(out_, record, default_name_, options_, tf_);
+}
+
+std::string CacheListing::finish(const ccache::CacheContents& head) {
+  if (!started_) start(head.default_principal);
+  return std::move(out_);
+}
+
 std::string cache_text(std::string_view cache_name, const ccache::CacheContents& contents,
                        const CacheListOptions& options, const TimeFormat& tf) {
-  const std::string default_name = unparse_principal(contents.default_principal);
-  std::string out;
-  out.reserve(256 + 160 * contents.creds.size());
-  out += "Ticket cache: ";
-  out += cache_name;
-  out += "\nDefault principal: ";
-  out += default_name;
-  out += "\n\nValid starting";
-  const long width = tf.width();
-  fill(out, width - 15 + 3, ' ');  // MIT: timestamp_width - sizeof("Valid starting") + 3
-  out += "Expires";
-  fill(out, width - 8 + 3, ' ');
-  out += "Service principal\n";
   // MIT lists the records in file order (its kinit writes the config
   // entries before the tickets; one set later is appended after them).
-  const auto& config = contents.config_entries;
-  std::size_t next_config = 0;
-  auto config_before = [&](std::size_t ticket) {
-    for (; next_config < config.size(); ++next_config) {
-      const std::size_t after =
-          next_config < contents.config_after.size() ? contents.config_after[next_config] : 0;
-      if (after > ticket) break;
-      if (options.config) credential_text(out, config[next_config], default_name, options, tf);
-    }
-  };
-  for (std::size_t i = 0; i < contents.creds.size(); ++i) {
-    config_before(i);
-    credential_text(out, contents.creds[i], default_name, options, tf);
-  }
-  config_before(SIZE_MAX);  // the rest, whatever config_after says
-  return out;
+  CacheListing listing(cache_name, options, tf, contents.creds.size() + contents.config_entries.size());
+  ccache::for_each_in_file_order(
+      contents, [&](const Credentials& record, bool config) { listing.add(contents, record, config); });
+  return listing.finish(contents);
 }
 
 std::string collection_text(const std::vector<CollectionRow>& rows, const TimeFormat* human) {

@@ -19,6 +19,7 @@
 
 #include "krbkit/base/path_expand.hpp"
 #include "krbkit/ccache/cache_choice.hpp"
+#include "krbkit/proto/principal.hpp"
 #include "support/env_guard.hpp"
 
 using namespace krbkit;
@@ -787,4 +788,33 @@ TEST_CASE("kinit's cache in a DIR collection: the principal's own member, else a
   REQUIRE(file.ok());
   CHECK(file->kind == "default");
   CHECK_FALSE(file->make_primary);
+}
+
+TEST_CASE("read_each: FILE parses as it goes, MEMORY reads first; both hand over read()'s records in order") {
+  TempDir dir;
+  for (const std::string& name : {"FILE:" + (dir / "each"), std::string("MEMORY:each")}) {
+    CAPTURE(name);
+    auto cache = must_open(name);
+    must(cache->initialize_and_store(princ("R", {"alice"}), creds_of(cred("krbtgt"))));
+    must(cache->set_config("pa_type", "", as_bytes("2")));
+    must(cache->store(cred("host")));
+    const CacheContents whole = must_read(*cache);
+    std::vector<std::string> expected, seen;
+    for_each_in_file_order(whole, [&](const Credentials& r, bool config) {
+      expected.push_back((config ? "config " : "") + unparse_principal(r.server));
+    });
+    auto head = cache->read_each([&](const CacheContents& h, const Credentials& r, bool config) {
+      CHECK(h.default_principal == whole.default_principal);
+      seen.push_back((config ? "config " : "") + unparse_principal(r.server));
+    });
+    REQUIRE(head.ok());
+    CHECK(seen == expected);
+    CHECK(seen.size() == 3);
+    CHECK(head->creds.empty());
+    CHECK(head->default_principal == whole.default_principal);
+    must(cache->destroy());
+    CHECK(cache->read_each([](const CacheContents&, const Credentials&, bool) {})
+              .error()
+              .is(Errc::ccache_not_found));
+  }
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "krbkit/proto/messages.hpp"
+#include "krbkit/proto/principal.hpp"
 
 using namespace krbkit;
 using namespace krbkit::ccache;
@@ -448,4 +449,59 @@ TEST_CASE("holds_ticket_for: referral entries (host/h@) are found by the ticket'
   CHECK(holds_ticket_for(named, princ("B.TEST", {"host", "h.b.test"})));
   CHECK(holds_ticket_for(named, princ("", {"host", "h.b.test"})));
   CHECK_FALSE(holds_ticket_for(named, princ("C.TEST", {"host", "h.b.test"})));
+}
+
+TEST_CASE("parse_each_to_torn_record hands over the records in file order, as parse keeps them") {
+  CacheContents c = sample_contents();
+  set_config(c, "pa_type", "krbtgt/EXAMPLE.ORG@EXAMPLE.ORG", as_bytes("2"));
+  Credentials later = c.creds[0].clone();
+  later.server = princ("EXAMPLE.ORG", {"host", "later.example.org"});
+  c.creds.push_back(std::move(later));
+  set_config(c, "refresh_time", "", as_bytes("1700018000"));
+  c.config_after = {0, 2};  // one config entry before the tickets, one after both
+  Bytes bytes = serialize(c, 4).value();
+
+  // What a listing sees: (server, config?) in order, and the header with no records.
+  std::vector<std::pair<std::string, bool>> seen;
+  auto head =
+      parse_each_to_torn_record(bytes, "x", [&](const CacheContents& h, const Credentials& r, bool config) {
+        CHECK(h.default_principal == c.default_principal);
+        seen.emplace_back(unparse_principal(r.server), config);
+      });
+  REQUIRE(head.ok());
+  CHECK(head->creds.empty());
+  CHECK(head->config_entries.empty());
+  CHECK(head->default_principal == c.default_principal);
+  CHECK_FALSE(head->torn_record.has_value());
+
+  // The same order from the parsed contents.
+  std::vector<std::pair<std::string, bool>> in_order;
+  const CacheContents parsed = parse(bytes, "x").value();
+  for_each_in_file_order(parsed, [&](const Credentials& r, bool config) {
+    in_order.emplace_back(unparse_principal(r.server), config);
+  });
+  CHECK(seen == in_order);
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[0].second);
+  CHECK_FALSE(seen[1].second);
+  CHECK_FALSE(seen[2].second);
+  CHECK(seen[3].second);
+
+  // A torn last record: the records before it, then torn_record as parse_to_torn_record says.
+  const Bytes record = sample_cred_bytes(4);
+  bytes.insert(bytes.end(), record.begin(), record.begin() + 10);
+  seen.clear();
+  auto torn =
+      parse_each_to_torn_record(bytes, "x", [&](const CacheContents&, const Credentials& r, bool config) {
+        seen.emplace_back(unparse_principal(r.server), config);
+      });
+  REQUIRE(torn.ok());
+  CHECK(seen.size() == 4);
+  REQUIRE(torn->torn_record.has_value());
+  CHECK(torn->torn_record->detail == parse_to_torn_record(bytes, "x")->torn_record->detail);
+  // Other damage fails as parse fails.
+  bytes[0] = 0x04;
+  CHECK(parse_each_to_torn_record(bytes, "x", [](const CacheContents&, const Credentials&, bool) {})
+            .error()
+            .is(Errc::ccache_format));
 }

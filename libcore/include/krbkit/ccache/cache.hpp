@@ -64,6 +64,10 @@ class Cache {
   // Errc::ccache_not_found when it does not exist, Errc::ccache_format when
   // damaged otherwise, Errc::ccache_unsafe, Errc::ccache_io.
   virtual Result<CacheContents> read() = 0;
+  // read()'s records one at a time, in file order, to `sink` (format.hpp);
+  // the result is read()'s without them. FILE and DIR caches parse as they
+  // go (a listing holds one record at a time); the others read() first.
+  virtual Result<CacheContents> read_each(const RecordSink& sink);
   virtual bool exists() const = 0;
 
   // Replaces the whole cache (kinit), writing format `version` (4, or 3 for

@@ -4,6 +4,7 @@
 // The grammar is at the top of libcore/src/ccache/format.cpp.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,6 +77,22 @@ Result<CacheContents> parse(BytesView data, std::string_view filename);
 // `torn_record` saying where it starts and what parse() would have said.
 // Damage of any other kind (a bad value, a damaged header) still fails.
 Result<CacheContents> parse_to_torn_record(BytesView data, std::string_view filename);
+
+// A record handed over as it is read: the file's header and default
+// principal so far (`head`, without records), the record, and whether it is
+// a config entry.
+using RecordSink = std::function<void(const CacheContents& head, const Credentials& record, bool config)>;
+
+// As parse_to_torn_record(), but each record goes to `sink` in file order
+// as it is read, and is gone after: the result holds no records. A listing
+// of a large cache keeps one record in memory at a time, as MIT's klist does.
+Result<CacheContents> parse_each_to_torn_record(BytesView data, std::string_view filename,
+                                                const RecordSink& sink);
+
+// Calls `fn` for each record of `contents` in file order: the config entries
+// where config_after puts them among the tickets.
+void for_each_in_file_order(const CacheContents& contents,
+                            const std::function<void(const Credentials&, bool config)>& fn);
 
 // Only the version and the header (the part a writer appending a credential
 // must respect). Returns the offset just past the default principal.

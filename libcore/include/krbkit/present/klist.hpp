@@ -48,6 +48,28 @@ struct CacheListOptions {
 std::string cache_text(std::string_view cache_name, const ccache::CacheContents& contents,
                        const CacheListOptions& options, const TimeFormat& time_format);
 
+// cache_text() built one record at a time, in file order, as a cache's
+// read_each() hands them over: a large cache is listed without holding its
+// records. The references must outlive the listing.
+class CacheListing {
+ public:
+  // `expected_records`, a guess, sizes the text's buffer.
+  CacheListing(std::string_view cache_name, const CacheListOptions& options, const TimeFormat& time_format,
+               std::size_t expected_records = 0);
+  void add(const ccache::CacheContents& head, const Credentials& record, bool config);
+  // The whole text; `head` gives the header when no record came.
+  std::string finish(const ccache::CacheContents& head);
+
+ private:
+  void start(const Principal& default_principal);
+
+  std::string_view cache_name_;
+  const CacheListOptions& options_;
+  const TimeFormat& tf_;
+  std::string out_, default_name_;
+  bool started_ = false;
+};
+
 // One cache of a collection (klist -l).
 struct CollectionRow {
   std::string principal;  // unparsed default principal
