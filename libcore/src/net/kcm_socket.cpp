@@ -60,25 +60,19 @@ Result<std::unique_ptr<KcmSocket>> KcmSocket::connect(const std::string& path) {
 KcmSocket::~KcmSocket() { ::close(fd_); }
 
 Result<Bytes> KcmSocket::call(BytesView request) {
-  KRBKIT_TRY(replies, call_all(std::span<const Bytes>(), request));
+  const Bytes one[] = {Bytes(request.begin(), request.end())};
+  KRBKIT_TRY(replies, call_all(one));
   return std::move(replies.front());
 }
 
+// The frames of `requests` sent together, then the replies read in order:
+// both daemons read one request at a time from the stream and answer in
+// order (Heimdal's ipc server loops over every whole request it has read;
+// sssd-kcm reads exact lengths and stops reading until it has answered), so
+// N calls take one round trip instead of N.
 Result<std::vector<Bytes>> KcmSocket::call_all(std::span<const Bytes> requests) {
-  return call_all(requests, std::nullopt);
-}
-
-// The frames of `requests` (or of `one`) sent together, then the replies
-// read in order: both daemons read one request at a time from the stream
-// and answer in order (Heimdal's ipc server loops over every whole request
-// it has read; sssd-kcm reads exact lengths and stops reading until it has
-// answered), so N calls take one round trip instead of N.
-Result<std::vector<Bytes>> KcmSocket::call_all(std::span<const Bytes> requests,
-                                               std::optional<BytesView> one) {
   Bytes frames;
-  const std::size_t count = one ? 1 : requests.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    const BytesView request = one ? *one : BytesView(requests[i]);
+  for (const Bytes& request : requests) {
     put_u32be(frames, static_cast<std::uint32_t>(request.size()));
     frames.insert(frames.end(), request.begin(), request.end());
   }
@@ -93,8 +87,8 @@ Result<std::vector<Bytes>> KcmSocket::call_all(std::span<const Bytes> requests,
   if (!sent.ok() && hung_up(err)) return hung_up_error(path_);
   KRBKIT_CHECK(sent);
   std::vector<Bytes> replies;
-  replies.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
+  replies.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
     KRBKIT_TRY(reply, receive_reply());
     replies.push_back(std::move(reply));
   }

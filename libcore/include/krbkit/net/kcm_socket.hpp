@@ -5,7 +5,6 @@
 // the daemon's own failure and `length` counts the reply only.
 
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,7 +39,6 @@ class KcmSocket {
 
  private:
   KcmSocket(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
-  Result<std::vector<Bytes>> call_all(std::span<const Bytes> requests, std::optional<BytesView> one);
   Result<Bytes> receive_reply();
   Result<void> send_all(BytesView data, int& err);
   Result<void> receive(std::uint8_t* out, std::size_t size);
