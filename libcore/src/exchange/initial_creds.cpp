@@ -10,7 +10,6 @@
 
 #include "exchange/auto_armor.hpp"
 #include "exchange/request_and_reply.hpp"
-#include "krbkit/base/error_facts.hpp"
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/net/kdc_client.hpp"
 #include "krbkit/net/local_addresses.hpp"
@@ -51,12 +50,6 @@ Result<AsResult> armored_after_all(const config::Profile& profile, AsRequest req
   return drive(armored, kdcs);
 }
 
-// "127.0.0.1:88/udp", or an HTTPS proxy's URL: the KDC that answered.
-std::string answered_by(const net::Reply& reply) {
-  if (reply.from.transport == net::Transport::https) return net::to_string(reply.from);
-  return fmt::format("{}/{}", reply.address, net::transport_name(reply.transport));
-}
-
 }  // namespace
 
 Result<AsResult> drive(AsExchange& as, const net::RealmTransport& kdcs, const DriveOptions& options,
@@ -86,15 +79,13 @@ Result<AsResult> drive(AsExchange& as, const net::RealmTransport& kdcs, const Dr
     auto reply = kdcs.send(send.realm, send.request, send_options);
     if (!reply) return std::move(reply).error();
     last = reply->from;
-    last_kdc = answered_by(*reply);
+    last_kdc = detail::answered_by(*reply);
     if (answered) *answered = last;
     step = as.on_reply(reply->data);
     if (!step && step.error().code.category() == kdc_category()) {
       Error& e = step.error();
       e.detail += fmt::format("{}KDC {}", e.detail.empty() ? "" : "; ", reply->address);
-      std::optional<std::int64_t> kdc_time;
-      if (auto err = decode_krb_error(reply->data)) kdc_time = err->stime.time_since_epoch().count();
-      attach_kdc_origin(e, last_kdc, kdc_time);
+      detail::note_kdc_origin(e, *reply);
     }
   }
 }

@@ -1,7 +1,10 @@
 #include "exchange/request_and_reply.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
+#include "krbkit/base/error_facts.hpp"
 #include "krbkit/config/values.hpp"
 #include "krbkit/crypto/crypto.hpp"
 #include "krbkit/crypto/enctypes.hpp"
@@ -58,6 +61,18 @@ bool is_kdc_reply(BytesView data, MsgType reply_type) {
   if (!reply) return false;
   if (const auto* rep = std::get_if<KdcRep>(&reply.value())) return rep->msg_type == reply_type;
   return true;
+}
+
+std::string answered_by(const net::Reply& reply) {
+  if (reply.from.transport == net::Transport::https) return net::to_string(reply.from);
+  return fmt::format("{}/{}", reply.address, net::transport_name(reply.transport));
+}
+
+void note_kdc_origin(Error& error, const net::Reply& reply) {
+  if (error.code.category() != kdc_category()) return;
+  std::optional<std::int64_t> kdc_time;
+  if (auto err = decode_krb_error(reply.data)) kdc_time = err->stime.time_since_epoch().count();
+  attach_kdc_origin(error, answered_by(reply), kdc_time);
 }
 
 }  // namespace krbkit::exchange::detail

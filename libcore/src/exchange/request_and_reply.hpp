@@ -11,6 +11,7 @@
 #include "krbkit/base/bytes.hpp"
 #include "krbkit/base/enctype.hpp"
 #include "krbkit/base/result.hpp"
+#include "krbkit/net/realm_transport.hpp"
 #include "krbkit/proto/basic_types.hpp"
 #include "krbkit/proto/credentials.hpp"
 #include "krbkit/proto/messages.hpp"
@@ -45,5 +46,13 @@ Credentials credentials_from_reply(const KdcRep& rep, EncKdcRepPart enc);
 // (AS-REP, TGS-REP): the transport's test of a reply (SendOptions::accept).
 // Anything else means that KDC failed, and the next one is asked.
 bool is_kdc_reply(BytesView data, MsgType reply_type);
+
+// "127.0.0.1:88/udp", or an HTTPS proxy's URL: the KDC that sent `reply`.
+std::string answered_by(const net::Reply& reply);
+
+// For an error the KDC sent in `reply` (kdc_category): which KDC it was and
+// the KDC's time in the KRB-ERROR, for the tools' --json error object
+// (attach_kdc_origin). Any other error is left as it is.
+void note_kdc_origin(Error& error, const net::Reply& reply);
 
 }  // namespace krbkit::exchange::detail

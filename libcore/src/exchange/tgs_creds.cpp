@@ -61,8 +61,12 @@ Result<TgsResult> run_tgs(TgsExchange& tgs, const net::RealmTransport& kdcs) {
     options.accept = is_tgs_reply;
     options.force_tcp = send.tcp_only;
     KRBKIT_TRY(reply, kdcs.send(send.realm, send.request, options));
-    KRBKIT_TRY(next, tgs.on_reply(reply.data));
-    step = std::move(next);
+    auto next = tgs.on_reply(reply.data);
+    if (!next) {
+      detail::note_kdc_origin(next.error(), reply);
+      return std::move(next).error();
+    }
+    step = std::move(next).value();
   }
   if (auto* done = std::get_if<TgsResult>(&step)) return std::move(*done);
   return Error{Errc::internal, "TGS exchange did not finish"};
