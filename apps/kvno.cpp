@@ -21,9 +21,10 @@ using namespace krbkit;
 using kvno::Options;
 using kvno::Outcome;
 
-// --json: one object per service argument, in order; `failure` (the error
-// that stopped kvno as a whole, "" if none) goes to every service without
-// an error of its own, so a script finds it where it looks.
+// --json: {"schema": 1, "services": [...]}, one object per service argument,
+// in order; `failure` (the error that stopped kvno as a whole, "" if none)
+// goes to every service without an error of its own, so a script finds it
+// where it looks.
 void outcome_json(json::Writer& w, const std::string& argument, const Outcome& r,
                   const std::string& failure) {
   w.begin_object().member("argument", argument).member("service", r.name);
@@ -48,7 +49,7 @@ void outcome_json(json::Writer& w, const std::string& argument, const Outcome& r
 std::string kvno_json(const std::vector<std::string>& arguments, const std::vector<Outcome>& outcomes,
                       const std::string& failure) {
   json::Writer w;
-  w.schema(1).begin_array();
+  w.schema(1).begin_object().key("services").begin_array();
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     if (i < outcomes.size()) {
       outcome_json(w, arguments[i], outcomes[i], failure);
@@ -60,7 +61,7 @@ std::string kvno_json(const std::vector<std::string>& arguments, const std::vect
         .member("error", failure)
         .end_object();
   }
-  w.end_array();
+  w.end_array().end_object();
   return w.finish();
 }
 

@@ -114,7 +114,7 @@ Outcome KadminShell::get_policy(const Words& a) {
 
 Outcome KadminShell::list_policies(const Words& a) {
   if (a.size() > 2) return usage("usage: get_policies [expression]");
-  return print_names("get_policies", admin_.list_policies(expression(a)));
+  return print_names("get_policies", "policies", admin_.list_policies(expression(a)));
 }
 
 Outcome KadminShell::get_privs(const Words& a) {

@@ -138,24 +138,26 @@ Outcome KadminShell::get_principal(const Words& a) {
   return Outcome::ok;
 }
 
-// listprincs / listpols: one name a line, or a JSON array of them.
-Outcome KadminShell::print_names(std::string_view who, const Result<std::vector<std::string>>& names) {
+// listprincs / listpols: one name a line, or under --json
+// {"schema": 1, "principals" (or "policies"): [names]}.
+Outcome KadminShell::print_names(std::string_view who, std::string_view json_key,
+                                 const Result<std::vector<std::string>>& names) {
   if (!names.ok()) return fail(who, names.error(), "while retrieving list.");
   if (!options_.json) {
     for (const auto& n : *names) io_.out(n + "\n");
     return Outcome::ok;
   }
   json::Writer w;
-  w.begin_array();
+  w.schema(1).begin_object().key(json_key).begin_array();
   for (const auto& n : *names) w.value(n);
-  w.end_array();
+  w.end_array().end_object();
   io_.out(w.finish());
   return Outcome::ok;
 }
 
 Outcome KadminShell::list_principals(const Words& a) {
   if (a.size() > 2) return usage("usage: get_principals [expression]");
-  return print_names("get_principals", admin_.list_principals(expression(a)));
+  return print_names("get_principals", "principals", admin_.list_principals(expression(a)));
 }
 
 }  // namespace krbkit::shell

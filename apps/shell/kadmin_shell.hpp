@@ -80,7 +80,8 @@ class KadminShell {
   Result<std::string> canonical(std::string_view name) const;
   Outcome fail(std::string_view who, const Error& e, std::string_view doing);
   Outcome usage(std::string_view text);
-  Outcome print_names(std::string_view who, const Result<std::vector<std::string>>& names);
+  Outcome print_names(std::string_view who, std::string_view json_key,
+                      const Result<std::vector<std::string>>& names);
   // listprincs' and listpols' optional expression.
   static std::optional<std::string_view> expression(const Words& a) {
     return a.size() == 2 ? std::optional<std::string_view>(a[1]) : std::nullopt;

@@ -23,9 +23,9 @@ Outcome KadminShell::get_strings(const Words& a) {
                 fmt::format("while getting attributes for principal \"{}\"", *canon));
   if (options_.json) {
     json::Writer w;
-    w.begin_object();
+    w.schema(1).begin_object().member("principal", *canon).key("attributes").begin_object();
     for (const auto& [k, v] : *s) w.member(k, v);
-    w.end_object();
+    w.end_object().end_object();
     io_.out(w.finish());
     return Outcome::ok;
   }

@@ -55,7 +55,7 @@ out=$("$bin/kvno" -c "$cc" -k "$SVC_AES_KEYTAB" "websvc@$REALM" 2>&1) || fail "k
 # --json names the enctypes as klist does (without MIT's DEPRECATED: prefix).
 json=$("$bin/kvno" --json -c "$cc" -k "$SVC_RC4_KEYTAB" "$SVC_RC4")
 got=$(echo "$json" | /usr/bin/python3 -c 'import json, sys
-r = json.load(sys.stdin)[0]
+r = json.load(sys.stdin)["services"][0]
 print(r["ticket_enctype"], r["session_enctype"], r["keytab_valid"])')
 [[ $got == "arcfour-hmac arcfour-hmac True" ]] || fail "kvno --json $SVC_RC4: $json"
 

@@ -64,11 +64,11 @@ expected=$(printf '%s\n' "${expected_rids[@]}" | sort -n | tr '\n' ' ')
 export KRB5CCNAME=FILE:$dir/cc-pac
 echo "$ALICE_PASSWORD" | "$bin/kinit" "$ALICE_PRINCIPAL" >/dev/null || fail "kinit alice"
 json=$("$bin/kvno" --decode --json -k "$SVC_AES_KEYTAB" "$SVC_AES") || fail "kvno --decode -k $SVC_AES_KEYTAB $SVC_AES"
-d() { jpath ".[0].decoded$1" <<<"$json"; }
+d() { jpath ".services[0].decoded$1" <<<"$json"; }
 [[ $(d .pac.logon_info.user_sid) == "$user_sid" ]] || fail "PAC user SID $(d .pac.logon_info.user_sid), Samba: $user_sid"
 [[ $(d .pac.upn_dns_info.sid) == "$user_sid" ]] || fail "UPN_DNS_INFO SID $(d .pac.upn_dns_info.sid), Samba: $user_sid"
 [[ $(d .pac.logon_info.primary_group_rid) == "$primary_rid" ]] || fail "PAC primary group $(d .pac.logon_info.primary_group_rid), Samba: $primary_rid"
-got=$(jpath '.[0].decoded.pac.logon_info.groups[].rid' <<<"$json" | sort -n | tr '\n' ' ')
+got=$(jpath '.services[0].decoded.pac.logon_info.groups[].rid' <<<"$json" | sort -n | tr '\n' ' ')
 [[ $got == "$expected" ]] || fail "PAC group RIDs '$got', samba-tool user getgroups: '$expected'"
 # Not grep -q: it stops reading at the match, and python (unbuffered when
 # PYTHONUNBUFFERED is set) then fails with EPIPE, which pipefail reports.
@@ -101,11 +101,11 @@ kdc=$("$bin/klist" --decode --json -k "$SVC_AES_KEYTAB" --krbtgt-keytab "$dir/kr
 for pair in "$SVC_RC4=$SVC_RC4_KEYTAB" "$SVC_DEFAULT=$SVC_DEFAULT_KEYTAB"; do
   svc=${pair%%=*} kt=${pair#*=}
   r=$("$bin/kvno" --decode --json -k "$kt" "$svc") || fail "kvno --decode $svc: $r"
-  [[ $(jpath '.[0].decoded.enctype' <<<"$r") == arcfour-hmac ]] || fail "$svc ticket is not RC4: $r"
-  sig="$(jpath '.[0].decoded.pac.server_signature.checksum_name' <<<"$r") $(jpath '.[0].decoded.pac.server_signature.state' <<<"$r")"
+  [[ $(jpath '.services[0].decoded.enctype' <<<"$r") == arcfour-hmac ]] || fail "$svc ticket is not RC4: $r"
+  sig="$(jpath '.services[0].decoded.pac.server_signature.checksum_name' <<<"$r") $(jpath '.services[0].decoded.pac.server_signature.state' <<<"$r")"
   [[ $sig == "hmac-md5-rc4 verified" ]] ||
     fail "$svc server signature: $r"
-  [[ $(jpath '.[0].decoded.pac.logon_info.user_sid' <<<"$r") == "$user_sid" ]] || fail "$svc user SID: $r"
+  [[ $(jpath '.services[0].decoded.pac.logon_info.user_sid' <<<"$r") == "$user_sid" ]] || fail "$svc user SID: $r"
 done
 
 # --- wrong keytab: one line naming keytab, principal, kvno and enctype ------------

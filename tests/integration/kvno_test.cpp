@@ -129,9 +129,13 @@ TEST_CASE("kvno: no usable cache is one error line (MIT's), in --json one per se
   const std::string error = "\"error\": \"No credentials cache found (filename: " + missing.substr(5) +
                             ") while getting client principal name\"";
   CHECK_MESSAGE(count(j.out, error) == 2, j.out);
-  CHECK(j.out.find("\"service\": \"" + a + "\"") != std::string::npos);
-  CHECK(j.out.find("\"argument\": \"" + a + "\"") != std::string::npos);
-  CHECK(j.out.find("\"service\": \"" + b + "\"") != std::string::npos);
+  // One object, its "services" in the order of the arguments.
+  const auto doc = nlohmann::json::parse(j.out);
+  CHECK(doc["schema"] == 1);
+  REQUIRE(doc["services"].size() == 2);
+  CHECK(doc["services"][0]["argument"] == a);
+  CHECK(doc["services"][0]["service"] == a);
+  CHECK(doc["services"][1]["argument"] == b);
   // A bad -e stops kvno before any service too, and says what it was doing.
   auto e = realm.run({krbkit_tool("kvno"), "--json", "-e", "no-such-enctype", "-c", missing, a});
   CHECK(e.exit_code == 1);
@@ -200,7 +204,7 @@ TEST_CASE("kvno -q, -S, -e, -C, --json") {
   const std::string no_realm = svc.substr(0, svc.find('@'));
   auto j = realm.run({krbkit_tool("kvno"), "--json", "-c", cc, no_realm});
   REQUIRE(j.ok());
-  CHECK_MESSAGE(j.out.find("\"argument\": \"" + no_realm + "\",\n    \"service\": \"" + svc + "\"") !=
+  CHECK_MESSAGE(j.out.find("\"argument\": \"" + no_realm + "\",\n      \"service\": \"" + svc + "\"") !=
                     std::string::npos,
                 j.out);
   CHECK(j.out.find("\"service\": \"" + svc + "\"") != std::string::npos);

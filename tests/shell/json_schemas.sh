@@ -69,9 +69,12 @@ mkdir -p "$dir/coll"
 ok klist-collection 0 klist --json -l -c "$coll"
 ok klist-all 0 klist --json -A -c "$coll"
 
-# --- kvno (an array: one object per service) ---
+# --- kvno (one object per service in "services") ---
 ok kvno 0 kvno --json -c "$cc" "$HOST_PRINCIPAL"
 err KDC_ERR_S_PRINCIPAL_UNKNOWN 1 kvno --json -c "$cc" "nosuch/service@$REALM"
+# A TGS error names the KDC that sent it and the KDC's time, as an AS error does.
+[[ $(field kdc <"$dir/err") == "127.0.0.1:$KDC_PORT/"* && -n $(field kdc_time <"$dir/err") ]] ||
+  fail "kvno error names no KDC or KDC time: $(cat "$dir/err")"
 "$py" "$validate" "$schemas" kvno "$dir/out" || fail "kvno --json with a failed service: $(cat "$dir/out")"
 ok kvno-audit 0 kvno --json --audit -c "$cc" -k "$HOST_KEYTAB"
 err KRBKIT_KEYTAB_NOT_FOUND 9 kvno --json --audit -c "$cc" -k "$dir/none.keytab"
@@ -86,6 +89,12 @@ ok kadmin-principal 0 kadmin -p admin/admin -w "$ADMIN_PASSWORD" --json -q "getp
 ok kadmin-policy 0 kadmin -p admin/admin -w "$ADMIN_PASSWORD" --json -q "getpol default"
 ok kadmin-privileges 0 kadmin -p admin/admin -w "$ADMIN_PASSWORD" --json -q "get_privs"
 ok kadmin-names 0 kadmin -p admin/admin -w "$ADMIN_PASSWORD" --json -q "listprincs"
+[[ $(member '"alice@" + "'$REALM'" in d["principals"]' "$dir/out") == True ]] || fail "listprincs --json: $(cat "$dir/out")"
+ok kadmin-names 0 kadmin -p admin/admin -w "$ADMIN_PASSWORD" --json -q "listpols"
+[[ $(member '"default" in d["policies"]' "$dir/out") == True ]] || fail "listpols --json: $(cat "$dir/out")"
+"$bin/kadmin" -p admin/admin -w "$ADMIN_PASSWORD" -q "setstr alice schema one" >/dev/null
+ok kadmin-strings 0 kadmin -p admin/admin -w "$ADMIN_PASSWORD" --json -q "getstrs alice"
+[[ $(member 'd["schema"], d["attributes"]' "$dir/out") == "(1, {'schema': 'one'})" ]] || fail "getstrs --json: $(cat "$dir/out")"
 err KADM5_BAD_PASSWORD 3 kadmin -p admin/admin -w wrong-password --json -q "get_privs"
 "$bin/kadmin" -p admin/admin -w "$ADMIN_PASSWORD" --json -q "getprinc nobody" >"$dir/out" 2>"$dir/err" || true
 "$py" "$validate" "$schemas" --error "$dir/err" || fail "kadmin getprinc nobody: $(cat "$dir/err")"

@@ -131,9 +131,8 @@ Writer& Writer::key(std::string_view name) {
 void Writer::open(Document&& empty_container) {
   Document& slot = next_slot();
   slot = std::move(empty_container);
-  const bool document_object =
-      slot.is_object() && (open_.empty() || (open_.size() == 1 && open_.front()->is_array()));
-  if (schema_ > 0 && document_object) slot["schema"] = schema_;
+  assert((schema_ == 0 || !open_.empty() || slot.is_object()) && "a document with a schema is an object");
+  if (schema_ > 0 && open_.empty()) slot["schema"] = schema_;
   open_.push_back(&slot);
 }
 

@@ -71,16 +71,16 @@ TEST_CASE("json::Writer layout: indented by default, one line with indent 0") {
   CHECK(flat.finish() == "{\"a\":1,\"b\":[true,\"x\"]}\n");
 }
 
-TEST_CASE("json::Writer::schema puts \"schema\" first in the document's objects") {
+TEST_CASE("json::Writer::schema puts \"schema\" first in the top-level object only") {
   Writer object;
   object.schema(1).begin_object().member("cache", "FILE:/tmp/x").key("inner").begin_object();
   object.member("a", 1).end_object().end_object();
   CHECK(object.finish() ==
         "{\n  \"schema\": 1,\n  \"cache\": \"FILE:/tmp/x\",\n  \"inner\": {\n    \"a\": 1\n  }\n}\n");
-  // A top-level array (kvno's): each object in it carries the member.
-  Writer array(0);
-  array.schema(2).begin_array().begin_object().member("x", 1).end_object().value("s").end_array();
-  CHECK(array.finish() == "[{\"schema\":2,\"x\":1},\"s\"]\n");
+  Writer two(0);
+  two.schema(2).begin_object().key("list").begin_array().begin_object().member("x", 1).end_object();
+  two.end_array().end_object();
+  CHECK(two.finish() == "{\"schema\":2,\"list\":[{\"x\":1}]}\n");
   Writer none(0);
   none.begin_object().member("x", 1).end_object();
   CHECK(none.finish() == "{\"x\":1}\n");

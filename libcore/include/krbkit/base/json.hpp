@@ -40,8 +40,8 @@ class Writer {
   Writer& operator=(Writer&&) noexcept;
 
   // The document's schema version (man/krbkit-json.7), written as the
-  // first member, "schema": N, of the top-level object, or of each object
-  // directly inside a top-level array (kvno's). Call before the first value.
+  // first member, "schema": N, of the top-level object. Call before the
+  // first value.
   Writer& schema(int version);
 
   Writer& begin_object();
