@@ -10,7 +10,6 @@
 #include <cctype>
 #include <cstdio>
 
-#include "krbkit/base/json.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 
 namespace krbkit::kadm5 {
@@ -464,75 +463,6 @@ std::string format_privileges(std::uint32_t privs) {
   for (std::size_t i = 0; i < names.size(); ++i)
     if (privs & (1U << i)) s += " " + std::string(names[i]);
   return s + "\n";
-}
-
-std::string principal_json(const PrincipalEntry& p) {
-  json::Writer w;
-  w.schema(1).begin_object();
-  w.member("principal", p.principal);
-  auto opt_time = [&](std::string_view key, std::int32_t t) {
-    w.key(key);
-    if (t)
-      w.value(static_cast<std::int64_t>(t));
-    else
-      w.null();
-  };
-  opt_time("expiration", p.princ_expire_time);
-  opt_time("last_password_change", p.last_pwd_change);
-  opt_time("password_expiration", p.pw_expiration);
-  w.member("max_life", static_cast<std::int64_t>(p.max_life));
-  w.member("max_renewable_life", static_cast<std::int64_t>(p.max_renewable_life));
-  w.member("last_modified", static_cast<std::int64_t>(p.mod_date));
-  w.key("modified_by");
-  if (p.mod_name)
-    w.value(*p.mod_name);
-  else
-    w.null();
-  opt_time("last_success", p.last_success);
-  opt_time("last_failed", p.last_failed);
-  w.member("failed_attempts", p.fail_auth_count);
-  w.member("kvno", p.kvno);
-  w.member("mkvno", p.mkvno);
-  w.key("keys").begin_array();
-  for (const auto& k : p.key_data) {
-    w.begin_object();
-    w.member("kvno", k.kvno);
-    w.member("enctype", enctype_name(static_cast<Enctype>(k.enctype)));
-    w.member("salt", salttype_name(k.salttype));
-    w.end_object();
-  }
-  w.end_array();
-  w.key("attributes").begin_array();
-  for (const auto& a : attribute_names(p.attributes)) w.value(a);
-  w.end_array();
-  w.key("policy");
-  if (p.policy)
-    w.value(*p.policy);
-  else
-    w.null();
-  w.end_object();
-  return w.finish();
-}
-
-std::string policy_json(const PolicyEntry& p) {
-  json::Writer w;
-  w.schema(1).begin_object();
-  w.member("policy", p.name);
-  w.member("max_password_life", static_cast<std::int64_t>(p.pw_max_life));
-  w.member("min_password_life", static_cast<std::int64_t>(p.pw_min_life));
-  w.member("min_password_length", static_cast<std::int64_t>(p.pw_min_length));
-  w.member("min_character_classes", static_cast<std::int64_t>(p.pw_min_classes));
-  w.member("old_keys_kept", static_cast<std::int64_t>(p.pw_history_num));
-  w.member("max_failures", p.pw_max_fail);
-  w.member("failure_count_interval", static_cast<std::int64_t>(p.pw_failcnt_interval));
-  w.member("lockout_duration", static_cast<std::int64_t>(p.pw_lockout_duration));
-  w.key("allowed_keysalts");
-  if (p.allowed_keysalts)
-    w.value(*p.allowed_keysalts);
-  else
-    w.null();
-  w.end_object();
-  return w.finish();
 }
 
 }  // namespace krbkit::kadm5
