@@ -35,7 +35,10 @@ void read_method_data(const std::vector<PaData>& padata, ProbeReading& out) {
 
 // "7 min", "45 s", "3 h": how far apart two clocks are, for a sentence.
 std::string rough_duration(double seconds) {
-  const auto s = static_cast<long long>(std::llround(std::fabs(seconds)));
+  // Rounded half up by hand: std::llround would load libm at every start.
+  const double magnitude = std::fabs(seconds);
+  const auto whole = static_cast<long long>(magnitude);
+  const long long s = whole + (magnitude - static_cast<double>(whole) >= 0.5 ? 1 : 0);
   if (s < 120) return fmt::format("{} s", s);
   if (s < 2 * 3600) return fmt::format("{} min", (s + 30) / 60);
   if (s < 2 * 86400) return fmt::format("{} h", (s + 1800) / 3600);

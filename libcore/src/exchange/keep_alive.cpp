@@ -29,7 +29,11 @@ void KeepAliveSchedule::obtained(const KeptTicket& ticket, KerberosTime now) {
   const auto life = std::max(seconds(0), ticket.end - ticket.start);
   const double offset = (2 * random_() - 1) * policy_.jitter;
   const double fraction = std::clamp(policy_.renew_at + offset, 0.0, 1.0);
-  auto due = ticket.start + seconds(std::llround(fraction * static_cast<double>(life.count())));
+  // Rounded half up (the product is not negative) without std::llround,
+  // whose libm is one more shared library to load at every start.
+  const double exact = fraction * static_cast<double>(life.count());
+  const auto whole = static_cast<long long>(exact);
+  auto due = ticket.start + seconds(whole + (exact - static_cast<double>(whole) >= 0.5 ? 1 : 0));
   // Not after the last second of validity, and never in a loop of
   // renewals: at least a second from now, however short the ticket.
   due = std::min(due, ticket.end - seconds(1));

@@ -15,20 +15,59 @@
 namespace krbkit::net {
 namespace {
 
+// One answer record: what ns_parserr gives of it.
+struct AnswerRecord {
+  std::uint16_t type = 0;
+  std::uint16_t klass = 0;
+  BytesView rdata;
+};
+
+// Skips `count` records of a section at `p` (questions have no TTL or
+// RDATA), as ns_initparse does; nullptr when one runs past `end`.
+const unsigned char* skip_records(const unsigned char* p, const unsigned char* end, int count,
+                                  bool question) {
+  for (int i = 0; i < count && p; ++i) {
+    const int name = dn_skipname(p, end);
+    const std::ptrdiff_t fixed = question ? 4 : 10;  // type, class (and TTL, RDLENGTH)
+    if (name < 0 || end - (p + name) < fixed) return nullptr;
+    p += name + fixed;
+    const std::size_t rdlength = question ? 0 : get_u16be(p - 2);
+    p = static_cast<std::size_t>(end - p) < rdlength ? nullptr : p + rdlength;
+  }
+  return p;
+}
+
 // Calls `record` with each answer record of `type` (class IN) in `answer`;
-// `what` names the record type in errors ("SRV").
-Result<void> for_each_answer(BytesView answer, ns_type type, const char* what,
-                             const std::function<Result<void>(const ns_msg&, const ns_rr&, int)>& record) {
-  ns_msg msg{};
-  if (ns_initparse(answer.data(), static_cast<int>(answer.size()), &msg) < 0)
+// `what` names the record type in errors ("SRV"). The message is read as
+// libresolv's ns_initparse and ns_parserr read it (every section must end
+// where the next one starts and the last one where the message ends; an
+// answer's owner name must expand), with libc's dn_skipname and dn_expand:
+// linking libresolv would load one more shared library in every tool that
+// links net/, only for those two functions.
+Result<void> for_each_answer(BytesView answer, std::uint16_t type, const char* what,
+                             const std::function<Result<void>(const AnswerRecord&, int)>& record) {
+  const auto malformed = [&] {
     return Error{Errc::parse, fmt::format("DNS {} answer: malformed message", what)};
-  int count = ns_msg_count(msg, ns_s_an);
+  };
+  if (answer.size() < NS_HFIXEDSZ) return malformed();
+  const unsigned char* const end = answer.data() + answer.size();
+  const int count = get_u16be(answer.data() + 6);
+  const unsigned char* const answers =
+      skip_records(answer.data() + NS_HFIXEDSZ, end, get_u16be(answer.data() + 4), true);
+  const unsigned char* p = skip_records(answers, end, count, false);
+  p = skip_records(p, end, get_u16be(answer.data() + 8), false);
+  p = skip_records(p, end, get_u16be(answer.data() + 10), false);
+  if (p != end) return malformed();
+  p = answers;
   for (int i = 0; i < count; ++i) {
-    ns_rr rr{};
-    if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
-      return Error{Errc::parse, fmt::format("DNS {} answer: malformed record {}", what, i)};
-    if (ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in) continue;
-    KRBKIT_CHECK(record(msg, rr, i));
+    char owner[NS_MAXDNAME];
+    const int name = dn_expand(answer.data(), end, p, owner, sizeof owner);
+    if (name < 0) return Error{Errc::parse, fmt::format("DNS {} answer: malformed record {}", what, i)};
+    p += name;
+    AnswerRecord rr{get_u16be(p), get_u16be(p + 2), BytesView(p + 10, get_u16be(p + 8))};
+    p += 10 + rr.rdata.size();
+    if (rr.type != type || rr.klass != ns_c_in) continue;
+    KRBKIT_CHECK(record(rr, i));
   }
   return success();
 }
@@ -108,9 +147,9 @@ Result<Bytes> query(const std::string& name, ns_type type, const char* what) {
 
 Result<std::vector<SrvRecord>> parse_srv_answer(BytesView answer) {
   std::vector<SrvRecord> out;
-  KRBKIT_CHECK(for_each_answer(answer, ns_t_srv, "SRV", [&](const ns_msg& msg, const ns_rr& rr, int i) {
-    const unsigned char* rdata = ns_rr_rdata(rr);
-    if (ns_rr_rdlen(rr) < 7)
+  KRBKIT_CHECK(for_each_answer(answer, ns_t_srv, "SRV", [&](const AnswerRecord& rr, int i) {
+    const unsigned char* rdata = rr.rdata.data();
+    if (rr.rdata.size() < 7)
       return Result<void>(Errc::parse, fmt::format("DNS SRV answer: record {} too short", i));
     SrvRecord rec;
     rec.priority = get_u16be(rdata);
@@ -119,8 +158,9 @@ Result<std::vector<SrvRecord>> parse_srv_answer(BytesView answer) {
     char name[NS_MAXDNAME];
     // The target name must fill the rest of the RDATA exactly (it may point
     // elsewhere through compression, but not run past RDLENGTH or stop short).
-    const int used = ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg), rdata + 6, name, sizeof name);
-    if (used < 0 || static_cast<std::size_t>(used) + 6 != ns_rr_rdlen(rr))
+    const int used =
+        ns_name_uncompress(answer.data(), answer.data() + answer.size(), rdata + 6, name, sizeof name);
+    if (used < 0 || static_cast<std::size_t>(used) + 6 != rr.rdata.size())
       return Result<void>(Errc::parse, fmt::format("DNS SRV answer: bad target name in record {}", i));
     rec.target = name;
     while (!rec.target.empty() && rec.target.back() == '.') rec.target.pop_back();
@@ -134,15 +174,15 @@ Result<std::vector<SrvRecord>> parse_srv_answer(BytesView answer) {
 
 Result<std::vector<UriRecord>> parse_uri_answer(BytesView answer) {
   std::vector<UriRecord> out;
-  KRBKIT_CHECK(for_each_answer(answer, ns_t_uri, "URI", [&](const ns_msg&, const ns_rr& rr, int i) {
-    const unsigned char* rdata = ns_rr_rdata(rr);
-    if (ns_rr_rdlen(rr) < 4)
+  KRBKIT_CHECK(for_each_answer(answer, ns_t_uri, "URI", [&](const AnswerRecord& rr, int i) {
+    const unsigned char* rdata = rr.rdata.data();
+    if (rr.rdata.size() < 4)
       return Result<void>(Errc::parse, fmt::format("DNS URI answer: record {} too short", i));
     UriRecord rec;
     rec.priority = get_u16be(rdata);
     rec.weight = get_u16be(rdata + 2);
     // The target is the rest of the RDATA, not a length-prefixed string.
-    rec.target.assign(reinterpret_cast<const char*>(rdata) + 4, ns_rr_rdlen(rr) - 4u);
+    rec.target.assign(reinterpret_cast<const char*>(rdata) + 4, rr.rdata.size() - 4u);
     out.push_back(std::move(rec));
     return success();
   }));
@@ -152,10 +192,10 @@ Result<std::vector<UriRecord>> parse_uri_answer(BytesView answer) {
 
 Result<std::vector<std::string>> parse_txt_answer(BytesView answer) {
   std::vector<std::string> out;
-  KRBKIT_CHECK(for_each_answer(answer, ns_t_txt, "TXT", [&](const ns_msg&, const ns_rr& rr, int i) {
-    const unsigned char* rdata = ns_rr_rdata(rr);
-    const std::size_t length = ns_rr_rdlen(rr) == 0 ? 0 : rdata[0];
-    if (ns_rr_rdlen(rr) == 0 || length + 1 > ns_rr_rdlen(rr))
+  KRBKIT_CHECK(for_each_answer(answer, ns_t_txt, "TXT", [&](const AnswerRecord& rr, int i) {
+    const unsigned char* rdata = rr.rdata.data();
+    const std::size_t length = rr.rdata.empty() ? 0 : rdata[0];
+    if (rr.rdata.empty() || length + 1 > rr.rdata.size())
       return Result<void>(Errc::parse, fmt::format("DNS TXT answer: record {} runs past its end", i));
     out.emplace_back(reinterpret_cast<const char*>(rdata) + 1, length);
     return success();

@@ -117,3 +117,28 @@ TEST_CASE("TXT answers: the first string of each record, in answer order") {
   CHECK(bad.error().is(Errc::parse));
   CHECK(parse_txt_answer(Bytes{1, 2, 3}).error().is(Errc::parse));
 }
+
+TEST_CASE("DNS answers are read as libresolv's ns_initparse and ns_parserr read them") {
+  const Bytes good = txt_response({"EXAMPLE.TEST"});
+  REQUIRE(parse_txt_answer(good).ok());
+  const auto detail = [](const Bytes& m) {
+    auto r = parse_txt_answer(m);
+    return r.ok() ? std::string("ok") : r.error().detail;
+  };
+  Bytes longer = good;
+  longer.push_back(0);  // a byte after the last section
+  CHECK(detail(longer) == "DNS TXT answer: malformed message");
+  CHECK(detail(Bytes(good.begin(), good.end() - 1)) == "DNS TXT answer: malformed message");
+  Bytes more = good;
+  more[11] = 1;  // an additional record that is not there
+  CHECK(detail(more) == "DNS TXT answer: malformed message");
+  Bytes pointer = good;
+  const std::size_t owner = 12 + 24 + 4;  // header, question name, type and class
+  REQUIRE(pointer[owner] == 0xc0);
+  pointer[owner + 1] = 0xff;  // a compression pointer past the message: skipped, but does not expand
+  CHECK(detail(pointer) == "DNS TXT answer: malformed record 0");
+  Bytes other_class = good;
+  other_class[owner + 5] = 3;  // CH, not IN: not a realm
+  CHECK(detail(other_class) == "ok");
+  CHECK(parse_txt_answer(other_class).value().empty());
+}
