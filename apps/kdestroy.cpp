@@ -159,7 +159,7 @@ Result<int> run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kdestroy - destroy Kerberos tickets"};
+  cli::App app{"kdestroy - destroy Kerberos tickets"};
   cli::add_version_flag(app, "kdestroy");
   Options o;
   app.add_flag("-A,--all", o.all, "Destroy every cache in the collection");

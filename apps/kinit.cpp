@@ -127,7 +127,7 @@ std::optional<std::string> client_name(const std::optional<Principal>& client) {
 
 int main(int argc, char** argv) {
   std::setlocale(LC_TIME, "");  // the password expiry warning in the locale's format, as MIT's kinit
-  CLI::App app{"kinit - obtain and cache a Kerberos ticket-granting ticket"};
+  cli::App app{"kinit - obtain and cache a Kerberos ticket-granting ticket"};
   krbkit::cli::add_version_flag(app, "kinit");
   Options o;
   app.add_flag("-V", o.verbose, "Verbose output");

@@ -2,11 +2,11 @@
 // kinit --keep-renewed: the loop around libcore's keep-alive schedule
 // (exchange/keep_alive.hpp), with the signals, the command and the pid files.
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "common/cli.hpp"
 #include "krbkit/base/result.hpp"
 
 namespace krbkit::kinit {
@@ -19,7 +19,7 @@ struct KeepOptions {
   std::vector<std::string> command;  // after "--"
 };
 
-void add_keep_options(CLI::App& app, KeepOptions& keep);
+void add_keep_options(cli::App& app, KeepOptions& keep);
 
 // The arguments before the first "--" (what CLI11 parses: returns their
 // count); those after it go to `command`.

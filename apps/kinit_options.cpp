@@ -5,7 +5,7 @@
 
 namespace krbkit::kinit {
 
-void add_ticket_options(CLI::App& app, exchange::TicketOptions& ticket) {
+void add_ticket_options(cli::App& app, exchange::TicketOptions& ticket) {
   app.add_option("-l,--lifetime", ticket.lifetime, "Ticket lifetime (e.g. 10h, 1d2h, 36000)");
   app.add_option("-s,--start-time", ticket.start_time,
                  "Postdate: the ticket becomes valid after this duration");
@@ -24,7 +24,7 @@ void add_ticket_options(CLI::App& app, exchange::TicketOptions& ticket) {
   app.add_flag("--no-request-pac", ticket.no_request_pac, "Ask for no PAC")->excludes(rp);
 }
 
-void add_keep_options(CLI::App& app, KeepOptions& keep) {
+void add_keep_options(cli::App& app, KeepOptions& keep) {
   auto* k =
       app.add_flag("--keep-renewed", keep.enabled,
                    "Keep the ticket renewed until it no longer can be, or while the command after -- runs");

@@ -93,7 +93,7 @@ int run_decode(const Options& o) {
 }
 
 // -H, --utc, --iso (one of them) and --color.
-void add_time_options(CLI::App& app, Options& o) {
+void add_time_options(cli::App& app, Options& o) {
   auto pick = [&o](present::TimeStyle style) {
     return [&o, style] {
       o.time_style = style;
@@ -116,7 +116,7 @@ void add_time_options(CLI::App& app, Options& o) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
-void add_options(CLI::App& app, Options& o) {
+void add_options(cli::App& app, Options& o) {
   app.add_flag("-c", o.cache_mode, "List a credential cache (the default)");
   app.add_option("--cache", o.cache_name, "List this credential cache (Heimdal's spelling of -c NAME)")
       ->type_name("CACHE");
@@ -151,7 +151,7 @@ void add_options(CLI::App& app, Options& o) {
 
 int main(int argc, char** argv) {
   std::setlocale(LC_TIME, "");  // times in the locale's format, as MIT's klist
-  CLI::App app{"klist - list cached Kerberos tickets and keytab entries"};
+  cli::App app{"klist - list cached Kerberos tickets and keytab entries"};
   cli::add_version_flag(app, "klist");
   Options o;
   add_options(app, o);

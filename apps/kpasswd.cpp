@@ -141,7 +141,7 @@ void print_json(const Outcome& out, const Result<void>& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kpasswd - change a user's Kerberos password"};
+  cli::App app{"kpasswd - change a user's Kerberos password"};
   krbkit::cli::add_version_flag(app, "kpasswd");
   Options o;
   app.add_option("--admin-principal", o.admin_principal,

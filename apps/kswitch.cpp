@@ -50,7 +50,7 @@ Result<void> switch_by_name(const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kswitch - switch the primary ticket cache of a collection"};
+  cli::App app{"kswitch - switch the primary ticket cache of a collection"};
   cli::add_version_flag(app, "kswitch");
   std::string cache, principal;
   auto* c = app.add_option("-c,--cache", cache, "Make this cache the primary of its collection")

@@ -87,7 +87,7 @@ Result<void> run() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"ktutil - Kerberos keytab file maintenance utility (commands from the terminal or stdin)"};
+  cli::App app{"ktutil - Kerberos keytab file maintenance utility (commands from the terminal or stdin)"};
   krbkit::cli::add_version_flag(app, "ktutil");
   if (int rc = krbkit::cli::parse(app, argc, argv); rc >= 0) return rc;
   return krbkit::cli::run_main("ktutil", run);

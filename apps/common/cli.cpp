@@ -78,6 +78,35 @@ int exit_code_for(const Error& error) {
   return kExitFailure;
 }
 
+namespace {
+
+// The name two options share ("" when none), as CLI::Option::matching_name
+// finds it, which copies the other option's name list for every name.
+std::string shared_name(const CLI::Option& earlier, const CLI::Option& added) {
+  if (earlier.get_ignore_case() || earlier.get_ignore_underscore() || added.get_ignore_case() ||
+      added.get_ignore_underscore())
+    return earlier.matching_name(added);
+  const auto shared = [](const std::vector<std::string>& ours, const std::vector<std::string>& theirs) {
+    for (const auto& name : ours)
+      if (std::find(theirs.begin(), theirs.end(), name) != theirs.end()) return name;
+    return std::string{};
+  };
+  auto name = shared(earlier.get_snames(), added.get_snames());
+  return name.empty() ? shared(earlier.get_lnames(), added.get_lnames()) : name;
+}
+
+}  // namespace
+
+void App::refuse_same_names(const CLI::Option& added) {
+  for (const auto& option : options_) {
+    if (option.get() == &added) continue;
+    if (auto name = shared_name(*option, added); !name.empty()) {
+      options_.pop_back();  // not added, as with CLI11's own check
+      throw CLI::OptionAlreadyAdded("added option matched existing option name: " + name);
+    }
+  }
+}
+
 std::string version_string(const std::string& prog) { return fmt::format("{} (krbkit) {}", prog, kVersion); }
 
 void add_version_flag(CLI::App& app, const std::string& prog) {
