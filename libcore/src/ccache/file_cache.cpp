@@ -284,14 +284,14 @@ std::size_t drop_keeping_order(CacheContents& contents, const std::function<bool
   return dropped;
 }
 
-void append_record(CacheContents& contents, const Credentials& cred) {
+void append_record(CacheContents& contents, Credentials&& cred) {
   if (!is_config_principal(cred.server)) {
-    contents.creds.push_back(cred.clone());
+    contents.creds.push_back(std::move(cred));
     return;
   }
   // Entries before it without a position stay first.
   contents.config_after.resize(contents.config_entries.size(), 0);
-  contents.config_entries.push_back(cred.clone());
+  contents.config_entries.push_back(std::move(cred));
   contents.config_after.push_back(contents.creds.size());
 }
 

@@ -41,7 +41,10 @@ Result<void> replace_file(const std::string& path, BytesView data, std::string t
 // kinit writes them after the TGT). Returns how many were dropped.
 std::size_t drop_keeping_order(CacheContents& contents, const std::function<bool(const Credentials&)>& drop);
 // Adds `cred` after every record, as appending it to the file does.
-void append_record(CacheContents& contents, const Credentials& cred);
+void append_record(CacheContents& contents, Credentials&& cred);
+inline void append_record(CacheContents& contents, const Credentials& cred) {
+  append_record(contents, cred.clone());
+}
 
 // `e` with the cache's full name first in its detail, so that the one line
 // a tool prints for a daemon's or the kernel's failure says which cache:

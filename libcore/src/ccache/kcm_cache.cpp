@@ -126,17 +126,15 @@ class KcmCache final : public Cache {
   }
 
   Result<CacheContents> read() override {
-    KRBKIT_TRY(princ, principal());
-    if (!princ) return KcmClient::status_error(kcm::kFccNoFile, residual_);
-    CacheContents out;
-    out.default_principal = std::move(*princ);
-    KRBKIT_TRY(offset, client_->try_call(Request(Op::get_kdc_offset).name(residual_)));
-    if (offset.status == 0) {
-      auto seconds = kcm::parse_offset(offset.body());
-      if (seconds.ok() && *seconds != 0) out.kdc_offset = KdcOffset{*seconds, 0};
-    }
-    KRBKIT_TRY(creds, credentials());
-    for (const auto& c : creds) append_record(out, c);
+    KRBKIT_TRY(out, head());
+    KRBKIT_CHECK(each_credential([&](Credentials&& c) { append_record(out, std::move(c)); }));
+    return out;
+  }
+  // Each credential is parsed from the daemon's reply and handed over before
+  // the next (klist holds one record at a time, as for a FILE cache).
+  Result<CacheContents> read_each(const RecordSink& sink) override {
+    KRBKIT_TRY(out, head());
+    KRBKIT_CHECK(each_credential([&](Credentials&& c) { sink(out, c, is_config_principal(c.server)); }));
     return out;
   }
 
@@ -196,15 +194,28 @@ class KcmCache final : public Cache {
     return client_->parsed(kcm::parse_principal(answer.body()));
   }
 
+  // The default principal and KDC offset, without records.
+  Result<CacheContents> head() const {
+    KRBKIT_TRY(princ, principal());
+    if (!princ) return KcmClient::status_error(kcm::kFccNoFile, residual_);
+    CacheContents out;
+    out.default_principal = std::move(*princ);
+    KRBKIT_TRY(offset, client_->try_call(Request(Op::get_kdc_offset).name(residual_)));
+    if (offset.status == 0) {
+      auto seconds = kcm::parse_offset(offset.body());
+      if (seconds.ok() && *seconds != 0) out.kdc_offset = KdcOffset{*seconds, 0};
+    }
+    return out;
+  }
+
+  // The credentials to `fn` one at a time, as each is parsed from its reply:
   // GET_CRED_LIST, or (a daemon without it) each credential by its UUID.
-  Result<std::vector<Credentials>> credentials() const {
+  Result<void> each_credential(const std::function<void(Credentials&&)>& fn) const {
     KRBKIT_TRY(list, client_->try_call(Request(Op::get_cred_list).name(residual_)));
-    if (list.status == 0) return client_->parsed(kcm::parse_cred_list(list.body()));
+    if (list.status == 0) return client_->parsed(kcm::parse_cred_list_each(list.body(), fn));
     if (!kcm::unsupported_status(list.status)) return KcmClient::status_error(list.status, residual_);
     KRBKIT_TRY(ids_answer, client_->call(Request(Op::get_cred_uuid_list).name(residual_), residual_));
     KRBKIT_TRY(ids, client_->parsed(kcm::parse_uuid_list(ids_answer.body())));
-    std::vector<Credentials> out;
-    out.reserve(ids.size());
     // The requests go out in batches, each one round trip: 100 tickets took
     // 100 round trips to the daemon, as with MIT's klist.
     constexpr std::size_t kBatch = 64;  // ~4 KB of requests: well within a socket buffer
@@ -215,10 +226,10 @@ class KcmCache final : public Cache {
       KRBKIT_TRY(answers, client_->call_all(batch, residual_));
       for (const auto& answer : answers) {
         KRBKIT_TRY(cred, client_->parsed(kcm::parse_credential(answer.body())));
-        out.push_back(std::move(cred));
+        fn(std::move(cred));
       }
     }
-    return out;
+    return success();
   }
 
   std::string residual_;

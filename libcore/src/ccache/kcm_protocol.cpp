@@ -76,26 +76,50 @@ Result<std::vector<Uuid>> parse_uuid_list(BytesView body) {
   return out;
 }
 
-Result<std::vector<Credentials>> parse_cred_list(BytesView body) {
+namespace {
+
+// The count of a GET_CRED_LIST body whose framing is whole: each length in
+// the bytes left, nothing after the last credential.
+Result<std::uint32_t> cred_list_count(BytesView body) {
   if (body.size() < 4) return malformed("credential list without its count");
   const std::uint32_t count = get_u32be(body.data());
   BytesView rest = body.subspan(4);
   // Each credential takes its length and more: a larger count is impossible.
   if (count > rest.size() / 4)
     return malformed(fmt::format("{} credentials in {} bytes", count, rest.size()));
-  std::vector<Credentials> out;
-  out.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     if (rest.size() < 4) return malformed(fmt::format("credential {} of {}: no length", i + 1, count));
     const std::uint32_t len = get_u32be(rest.data());
     if (len > rest.size() - 4)
       return malformed(fmt::format("credential {} of {}: length {} runs past the end", i + 1, count, len));
-    auto cred = parse_credential_record(rest.subspan(4, len), fmt::format("KCM credential {}", i + 1));
-    if (!cred.ok()) return malformed(cred.error().detail);
-    out.push_back(std::move(*cred));
     rest = rest.subspan(4 + len);
   }
   if (!rest.empty()) return malformed(fmt::format("{} bytes after the credential list", rest.size()));
+  return count;
+}
+
+}  // namespace
+
+Result<void> parse_cred_list_each(BytesView body, const std::function<void(Credentials&&)>& fn) {
+  KRBKIT_TRY(count, cred_list_count(body));
+  BytesView rest = body.subspan(4);
+  constexpr std::string_view kWhat = "KCM credential ";  // "KCM credential <n>" names a damaged one
+  std::string what(kWhat);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint32_t len = get_u32be(rest.data());
+    what.resize(kWhat.size());
+    what += std::to_string(i + 1);
+    auto cred = parse_credential_record(rest.subspan(4, len), what);
+    if (!cred.ok()) return malformed(cred.error().detail);
+    fn(std::move(*cred));
+    rest = rest.subspan(4 + len);
+  }
+  return success();
+}
+
+Result<std::vector<Credentials>> parse_cred_list(BytesView body) {
+  std::vector<Credentials> out;
+  KRBKIT_CHECK(parse_cred_list_each(body, [&](Credentials&& cred) { out.push_back(std::move(cred)); }));
   return out;
 }
 

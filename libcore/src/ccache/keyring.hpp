@@ -5,6 +5,7 @@
 
 #include <keyutils.h>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,8 +37,32 @@ KeyringName parse_keyring_residual(std::string_view residual);
 // --- the kernel calls, with errors as krbkit errors ---
 namespace keys {
 
-// A key's payload; nullopt when the key is gone, revoked, expired or not ours
-// to read (MIT's cursor skips those).
+// Reads keys' payloads one after another into one buffer: 8 KB on the stack,
+// which fits a usual credential in one KEYCTL_READ (libkeyutils'
+// keyctl_read_alloc makes two, the size then the data, into a new
+// allocation), or a larger one on the heap. A view is valid until the next
+// read(); what a read left behind is wiped at the next one and at the end, as
+// credential keys hold session keys.
+class PayloadReader {
+ public:
+  PayloadReader() = default;
+  PayloadReader(const PayloadReader&) = delete;
+  PayloadReader& operator=(const PayloadReader&) = delete;
+  ~PayloadReader() { wipe(); }
+
+  // The key's payload; nullopt when the key is gone, revoked, expired or not
+  // ours to read (MIT's cursor skips those).
+  Result<std::optional<BytesView>> read(key_serial_t key, std::string_view what);
+
+ private:
+  static constexpr std::size_t kFirstReadSize = 8192;
+  void wipe();
+  std::array<std::uint8_t, kFirstReadSize> first_;
+  Bytes large_;
+  std::size_t used_ = 0;  // bytes of first_ the last read filled
+};
+
+// A key's payload, copied (PayloadReader::read).
 Result<std::optional<Bytes>> read(key_serial_t key, std::string_view what);
 // The keys linked from a keyring, in the kernel's order.
 Result<std::vector<key_serial_t>> list(key_serial_t keyring, std::string_view what);

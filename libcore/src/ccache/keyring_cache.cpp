@@ -48,7 +48,12 @@ class KeyringCache final : public Cache {
   }
 
   // Each failure names the cache (a quota used up, another user's keyring).
-  Result<CacheContents> read() override { return naming_cache(read_keys(), name()); }
+  Result<CacheContents> read() override { return naming_cache(read_keys(nullptr), name()); }
+  // Each key's record is parsed from the read buffer and handed over before
+  // the next key is read (klist holds one record at a time, as for a FILE cache).
+  Result<CacheContents> read_each(const RecordSink& sink) override {
+    return naming_cache(read_keys(&sink), name());
+  }
   Result<void> write(const CacheContents& contents, int /*version: always MIT's v4 records*/) override {
     return naming_cache(write_keys(contents), name());
   }
@@ -64,30 +69,57 @@ class KeyringCache final : public Cache {
     key_serial_t principal = 0, offsets = 0;
   };
 
-  Result<CacheContents> read_keys() const {
+  // The cache, its records in the kernel's order: to `sink` one at a time
+  // (the result then holds none), or without one in the result.
+  Result<CacheContents> read_keys(const RecordSink* sink) const {
     KRBKIT_TRY(cache, existing_cache());
     KRBKIT_TRY(special, special_keys(cache));
+    const std::string cache_name = name();
+    keys::PayloadReader reader;
     CacheContents out;
-    KRBKIT_TRY(princ, keys::read(special.principal, name()));
+    KRBKIT_TRY(princ, reader.read(special.principal, cache_name));
     if (!princ) return not_found();
-    KRBKIT_TRY(principal, parse_principal_record(*princ, name() + " " + std::string(keyring::kPrincipalKey)));
+    KRBKIT_TRY(principal,
+               parse_principal_record(*princ, cache_name + " " + std::string(keyring::kPrincipalKey)));
     out.default_principal = std::move(principal);
     if (special.offsets != 0) {
-      KRBKIT_TRY(payload, keys::read(special.offsets, name()));
+      KRBKIT_TRY(payload, reader.read(special.offsets, cache_name));
       if (payload) {
         KRBKIT_TRY(offset, keyring::parse_time_offsets(*payload));
         out.kdc_offset = offset;
       }
     }
-    KRBKIT_TRY(ids, keys::list(cache, name()));
+    KRBKIT_CHECK(
+        for_each_credential(cache, special, reader, [&](key_serial_t, Credentials&& cred) -> Result<void> {
+          if (sink != nullptr)
+            (*sink)(out, cred, is_config_principal(cred.server));
+          else
+            append_record(out, std::move(cred));
+          return success();
+        }));
+    return out;
+  }
+
+  // Each credential key of `cache` (not the principal or offsets key) to
+  // `fn(id, credential)`, in the kernel's order, each parsed from `reader`'s
+  // buffer; keys removed or expired meanwhile are skipped.
+  template <typename Fn>
+  Result<void> for_each_credential(key_serial_t cache, const SpecialKeys& special,
+                                   keys::PayloadReader& reader, Fn&& fn) const {
+    const std::string cache_name = name();
+    KRBKIT_TRY(ids, keys::list(cache, cache_name));
+    std::string what = cache_name + " key ";  // "<cache> key <id>" names a damaged key
+    const std::size_t prefix = what.size();
     for (key_serial_t id : ids) {
       if (id == special.principal || id == special.offsets) continue;
-      KRBKIT_TRY(payload, keys::read(id, name()));
-      if (!payload) continue;  // removed or expired meanwhile
-      KRBKIT_TRY(cred, parse_credential_record(*payload, fmt::format("{} key {}", name(), id)));
-      append_record(out, cred);
+      KRBKIT_TRY(payload, reader.read(id, cache_name));
+      if (!payload) continue;
+      what.resize(prefix);
+      what += std::to_string(id);
+      KRBKIT_TRY(cred, parse_credential_record(*payload, what));
+      KRBKIT_CHECK(fn(id, std::move(cred)));
     }
-    return out;
+    return success();
   }
 
   Result<void> write_keys(const CacheContents& contents) {
@@ -111,7 +143,7 @@ class KeyringCache final : public Cache {
   Result<void> store_key(const Credentials& cred) const {
     KRBKIT_TRY(cache, existing_cache());
     KRBKIT_CHECK(add_credential(cache, cred));
-    KRBKIT_TRY(contents, read_keys());
+    KRBKIT_TRY(contents, read_keys(nullptr));
     set_expiry(cache, contents);
     return success();
   }
@@ -120,17 +152,15 @@ class KeyringCache final : public Cache {
                                    const Credentials* add) const {
     KRBKIT_TRY(cache, existing_cache());
     KRBKIT_TRY(special, special_keys(cache));
-    KRBKIT_TRY(ids, keys::list(cache, name()));
+    keys::PayloadReader reader;
     std::size_t dropped = 0;
-    for (key_serial_t id : ids) {
-      if (id == special.principal || id == special.offsets) continue;
-      KRBKIT_TRY(payload, keys::read(id, name()));
-      if (!payload) continue;
-      KRBKIT_TRY(cred, parse_credential_record(*payload, fmt::format("{} key {}", name(), id)));
-      if (!drop(cred)) continue;
-      if (::keyctl_unlink(id, cache) < 0) return keys::error("cannot remove a credential", name(), errno);
-      ++dropped;
-    }
+    KRBKIT_CHECK(
+        for_each_credential(cache, special, reader, [&](key_serial_t id, Credentials&& cred) -> Result<void> {
+          if (!drop(cred)) return success();
+          if (::keyctl_unlink(id, cache) < 0) return keys::error("cannot remove a credential", name(), errno);
+          ++dropped;
+          return success();
+        }));
     if (add != nullptr) KRBKIT_CHECK(store_key(*add));
     return dropped;
   }

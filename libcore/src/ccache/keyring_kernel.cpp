@@ -58,16 +58,15 @@ bool gone(int err) { return err == ENOKEY || err == EKEYEXPIRED || err == EKEYRE
 
 namespace {
 
-// A read that fits a usual credential: one KEYCTL_READ per key, where
-// libkeyutils' keyctl_read_alloc makes two (the size, then the data).
-constexpr std::size_t kFirstReadSize = 8192;
-
-// Reads the key into `first`, or into `large` when it does not fit there;
-// returns the payload's size, or -1 with errno set.
-long read_payload(key_serial_t key, std::span<std::uint8_t> first, Bytes& large) {
+// Reads the key into `first`, or into `large` when it does not fit there
+// (then `in_large`); returns the payload's size, or -1 with errno set.
+long read_payload(key_serial_t key, std::span<std::uint8_t> first, Bytes& large, bool& in_large) {
+  in_large = false;
   long size = ::keyctl_read(key, reinterpret_cast<char*>(first.data()), first.size());
-  while (size > 0 && static_cast<std::size_t>(size) > std::max(first.size(), large.size())) {
+  while (size > 0 && static_cast<std::size_t>(size) > (in_large ? large.size() : first.size())) {
+    secure_wipe(large.data(), large.size());
     large.assign(static_cast<std::size_t>(size), 0);  // the key grew or is large: read it whole
+    in_large = true;
     size = ::keyctl_read(key, reinterpret_cast<char*>(large.data()), large.size());
   }
   return size;
@@ -75,30 +74,42 @@ long read_payload(key_serial_t key, std::span<std::uint8_t> first, Bytes& large)
 
 }  // namespace
 
-Result<std::optional<Bytes>> read(key_serial_t key, std::string_view what) {
-  std::array<std::uint8_t, kFirstReadSize> first;
-  Bytes large;
-  const long size = read_payload(key, first, large);
+void PayloadReader::wipe() {
+  secure_wipe(first_.data(), used_);
+  used_ = 0;
+  secure_wipe(large_.data(), large_.size());
+}
+
+Result<std::optional<BytesView>> PayloadReader::read(key_serial_t key, std::string_view what) {
+  wipe();
+  bool in_large = false;
+  const long size = read_payload(key, first_, large_, in_large);
   if (size < 0) {
     const int err = errno;
-    if (gone(err)) return std::optional<Bytes>();
+    if (gone(err)) return std::optional<BytesView>();
     return error("cannot read key", what, err);
   }
-  const std::uint8_t* p = large.empty() ? first.data() : large.data();
-  std::optional<Bytes> out(Bytes(p, p + size));
-  // Credential keys hold session keys: leave no copy behind.
-  secure_wipe(first.data(), std::min(first.size(), static_cast<std::size_t>(size)));
-  secure_wipe(large.data(), large.size());
-  return out;
+  const auto n = static_cast<std::size_t>(size);
+  if (in_large) return std::optional<BytesView>(BytesView(large_).first(n));
+  used_ = n;
+  return std::optional<BytesView>(BytesView(first_).first(n));
+}
+
+Result<std::optional<Bytes>> read(key_serial_t key, std::string_view what) {
+  PayloadReader reader;
+  KRBKIT_TRY(payload, reader.read(key, what));
+  if (!payload) return std::optional<Bytes>();
+  return std::optional<Bytes>(Bytes(payload->begin(), payload->end()));
 }
 
 Result<std::vector<key_serial_t>> list(key_serial_t keyring, std::string_view what) {
-  std::array<std::uint8_t, kFirstReadSize> first;
+  std::array<std::uint8_t, 8192> first;  // 2,048 keys
   Bytes large;
-  const long size = read_payload(keyring, first, large);
+  bool in_large = false;
+  const long size = read_payload(keyring, first, large, in_large);
   if (size < 0) return error("cannot list keyring", what, errno);
   std::vector<key_serial_t> out(static_cast<std::size_t>(size) / sizeof(key_serial_t));
-  std::memcpy(out.data(), large.empty() ? first.data() : large.data(), out.size() * sizeof(key_serial_t));
+  std::memcpy(out.data(), in_large ? large.data() : first.data(), out.size() * sizeof(key_serial_t));
   return out;
 }
 

@@ -31,6 +31,18 @@ Credentials cred(std::string_view server) {
   return c;
 }
 
+// A GET_CRED_LIST body: count, then each credential with its length.
+Bytes cred_list(std::initializer_list<const char*> servers) {
+  Bytes list;
+  put_u32be(list, static_cast<std::uint32_t>(servers.size()));
+  for (const char* s : servers) {
+    const Bytes one = *serialize_credential(cred(s), 4);
+    put_u32be(list, static_cast<std::uint32_t>(one.size()));
+    list.insert(list.end(), one.begin(), one.end());
+  }
+  return list;
+}
+
 Bytes status(std::int32_t s, BytesView body = {}) {
   Bytes out;
   put_u32be(out, static_cast<std::uint32_t>(s));
@@ -85,13 +97,7 @@ TEST_CASE("KCM replies: each result read whole; anything else is a malformed rep
   CHECK_FALSE(kcm::parse_name(Bytes{'0', 0, 'x'}).ok());
   CHECK(kcm::parse_uuid_list(Bytes(32, 7))->size() == 2);
   CHECK(kcm::parse_uuid_list(Bytes(17, 7)).error().is(Errc::cache_reply_malformed));
-  Bytes list;
-  put_u32be(list, 2);
-  for (const char* s : {"a", "b"}) {
-    const Bytes one = *serialize_credential(cred(s), 4);
-    put_u32be(list, static_cast<std::uint32_t>(one.size()));
-    list.insert(list.end(), one.begin(), one.end());
-  }
+  Bytes list = cred_list({"a", "b"});
   auto creds = kcm::parse_cred_list(list);
   REQUIRE(creds.ok());
   CHECK((*creds)[1].server == princ("b"));
@@ -102,6 +108,16 @@ TEST_CASE("KCM replies: each result read whole; anything else is a malformed rep
   put_u32be(huge, 0xffffffff);
   CHECK(kcm::parse_cred_list(huge).error().detail.find("4294967295 credentials in 0 bytes") !=
         std::string::npos);
+  // One at a time: a list whose framing is damaged hands over nothing.
+  std::size_t handed = 0;
+  CHECK(kcm::parse_cred_list_each(list, [&](Credentials&&) { ++handed; })
+            .error()
+            .is(Errc::cache_reply_malformed));
+  CHECK(handed == 0);
+  list.pop_back();
+  std::vector<Principal> servers;
+  REQUIRE(kcm::parse_cred_list_each(list, [&](Credentials&& c) { servers.push_back(c.server); }).ok());
+  CHECK(servers == std::vector<Principal>{princ("a"), princ("b")});
   CHECK_FALSE(kcm::parse_principal({})->has_value());
   CHECK(*kcm::parse_offset(Bytes{0xff, 0xff, 0xff, 0xfe}) == -2);
   CHECK_FALSE(kcm::parse_offset(Bytes{1}).ok());
@@ -137,6 +153,37 @@ TEST_CASE("KCM cache over a daemon without GET_CRED_LIST and REPLACE: MIT's fall
   CHECK(read->kdc_offset->seconds == 3);
   REQUIRE(read->creds.size() == 1);
   CHECK(opcode(script.requests[4]) == 10);
+  // read_each: the same requests, each credential handed over as it is parsed.
+  script.requests.clear();
+  script.replies = {status(0, *serialize_principal_record(princ("alice"))),
+                    status(0, Bytes{0, 0, 0, 3}),
+                    status(kcm::kCcIo),
+                    status(0, Bytes(32, 1)),
+                    status(0, *serialize_credential(cred("krbtgt"), 4)),
+                    status(0, *serialize_credential(cred("http/h"), 4))};
+  std::vector<Principal> servers;
+  auto head = (*cache)->read_each([&](const CacheContents& h, const Credentials& c, bool config) {
+    CHECK(h.default_principal == princ("alice"));
+    CHECK_FALSE(config);
+    servers.push_back(c.server);
+  });
+  REQUIRE_MESSAGE(head.ok(), head.error().message());
+  CHECK(head->kdc_offset->seconds == 3);
+  CHECK(head->creds.empty());
+  CHECK(servers == std::vector<Principal>{princ("krbtgt"), princ("http/h")});
+  CHECK(script.requests.size() == 6);
+  // A daemon with GET_CRED_LIST (sssd): the records parsed from that one reply.
+  Bytes list = cred_list({"a", "b"});
+  script.requests.clear();
+  script.replies = {status(0, *serialize_principal_record(princ("alice"))), status(kcm::kCcIo),
+                    status(0, list)};
+  servers.clear();
+  head = (*cache)->read_each(
+      [&](const CacheContents&, const Credentials& c, bool) { servers.push_back(c.server); });
+  REQUIRE_MESSAGE(head.ok(), head.error().message());
+  CHECK_FALSE(head->kdc_offset);
+  CHECK(servers == std::vector<Principal>{princ("a"), princ("b")});
+  CHECK(opcode(script.requests[2]) == 13001);
   // An uninitialized cache (an empty principal, as Heimdal answers) is not found.
   script.replies = {status(0)};
   CHECK((*cache)->read().error().is(Errc::ccache_not_found));

@@ -140,6 +140,49 @@ TEST_CASE("KEYRING: a ticket larger than the first read (an AD ticket with a big
   REQUIRE(cache->destroy().ok());
 }
 
+TEST_CASE(
+    "KEYRING: read_each hands over read()'s records, in read()'s order, large keys between small ones") {
+  fresh_session();
+  auto cache = must_open("KEYRING:session:each");
+  CacheContents contents;
+  contents.default_principal = princ("alice");
+  contents.kdc_offset = KdcOffset{-2, 0};
+  // One reader buffer serves every key: a large one, a larger one, a
+  // smaller large one, and small ones after them must each read back whole.
+  contents.creds.push_back(cred("krbtgt", std::string(20000, 'a')));
+  contents.creds.push_back(cred("http", std::string(30000, 'b')));
+  contents.creds.push_back(cred("ldap", std::string(9000, 'c')));
+  contents.creds.push_back(cred("imap", "small"));
+  set_config(contents, "pa_type", "", as_bytes("2"));
+  REQUIRE(cache->write(contents).ok());
+  auto whole = cache->read();
+  REQUIRE(whole.ok());
+  std::vector<std::pair<Principal, Bytes>> seen;
+  std::size_t configs = 0;
+  auto head = cache->read_each([&](const CacheContents& h, const Credentials& record, bool config) {
+    CHECK(h.default_principal == princ("alice"));
+    if (config) ++configs;
+    if (!config) seen.emplace_back(record.server, record.ticket);
+  });
+  REQUIRE(head.ok());
+  CHECK(head->creds.empty());
+  CHECK(head->kdc_offset == contents.kdc_offset);
+  CHECK(configs == 1);
+  REQUIRE(seen.size() == whole->creds.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    CHECK(seen[i].first == whole->creds[i].server);
+    CHECK(seen[i].second == whole->creds[i].ticket);
+  }
+  std::vector<std::size_t> sizes;
+  for (const auto& [server, ticket] : seen) sizes.push_back(ticket.size());
+  std::sort(sizes.begin(), sizes.end());
+  CHECK(sizes == std::vector<std::size_t>{5, 9000, 20000, 30000});
+  REQUIRE(cache->destroy().ok());
+  CHECK(cache->read_each([](const CacheContents&, const Credentials&, bool) {})
+            .error()
+            .is(Errc::ccache_not_found));
+}
+
 TEST_CASE("KEYRING collections: new caches, the primary, listing, kinit's choice") {
   fresh_session();
   const std::string coll = "KEYRING:session:units";

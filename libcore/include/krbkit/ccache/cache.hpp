@@ -65,8 +65,9 @@ class Cache {
   // damaged otherwise, Errc::ccache_unsafe, Errc::ccache_io.
   virtual Result<CacheContents> read() = 0;
   // read()'s records one at a time, in file order, to `sink` (format.hpp);
-  // the result is read()'s without them. FILE and DIR caches parse as they
-  // go (a listing holds one record at a time); the others read() first.
+  // the result is read()'s without them. FILE, DIR, KEYRING and KCM caches
+  // parse as they go, from the file, each key's payload or the daemon's
+  // reply (a listing holds one record at a time); MEMORY reads first.
   virtual Result<CacheContents> read_each(const RecordSink& sink);
   virtual bool exists() const = 0;
 

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,10 @@ Result<Reply> parse_reply(BytesView reply);
 Result<std::string> parse_name(BytesView body);
 Result<std::vector<Uuid>> parse_uuid_list(BytesView body);
 Result<std::vector<Credentials>> parse_cred_list(BytesView body);
+// parse_cred_list()'s credentials to `fn` one at a time, as each is parsed
+// from `body`. The list's framing (count, lengths, nothing after the last) is
+// checked first: a list that is malformed there reaches `fn` with nothing.
+Result<void> parse_cred_list_each(BytesView body, const std::function<void(Credentials&&)>& fn);
 Result<Credentials> parse_credential(BytesView body);
 // Heimdal answers GET_PRINCIPAL of an uninitialized cache with an empty body: nullopt.
 Result<std::optional<Principal>> parse_principal(BytesView body);
