@@ -80,9 +80,9 @@ class KcmClient {
     return answer;
   }
 
-  // Several requests in one round trip (KcmConnection::call_all); every
-  // status must be 0.
-  Result<std::vector<Answer>> call_all(const std::vector<Request>& requests, std::string_view cache) {
+  // Several requests in one round trip (KcmConnection::call_all), each
+  // answer with its status.
+  Result<std::vector<Answer>> try_call_all(const std::vector<Request>& requests) {
     std::vector<Bytes> frames;
     frames.reserve(requests.size());
     for (const auto& request : requests) {
@@ -94,9 +94,15 @@ class KcmClient {
     answers.reserve(replies.size());
     for (auto& reply : replies) {
       KRBKIT_TRY(split, parsed(kcm::parse_reply(reply)));
-      if (split.status != 0) return status_error(split.status, cache);
       answers.push_back(Answer{split.status, std::move(reply)});
     }
+    return answers;
+  }
+  // As try_call_all(); every status must be 0.
+  Result<std::vector<Answer>> call_all(const std::vector<Request>& requests, std::string_view cache) {
+    KRBKIT_TRY(answers, try_call_all(requests));
+    for (const auto& answer : answers)
+      if (answer.status != 0) return status_error(answer.status, cache);
     return answers;
   }
 
@@ -126,15 +132,15 @@ class KcmCache final : public Cache {
   }
 
   Result<CacheContents> read() override {
-    KRBKIT_TRY(out, head());
-    KRBKIT_CHECK(each_credential([&](Credentials&& c) { append_record(out, std::move(c)); }));
+    CacheContents out;
+    KRBKIT_CHECK(read_records(out, [&](Credentials&& c) { append_record(out, std::move(c)); }));
     return out;
   }
   // Each credential is parsed from the daemon's reply and handed over before
   // the next (klist holds one record at a time, as for a FILE cache).
   Result<CacheContents> read_each(const RecordSink& sink) override {
-    KRBKIT_TRY(out, head());
-    KRBKIT_CHECK(each_credential([&](Credentials&& c) { sink(out, c, is_config_principal(c.server)); }));
+    CacheContents out;
+    KRBKIT_CHECK(read_records(out, [&](Credentials&& c) { sink(out, c, is_config_principal(c.server)); }));
     return out;
   }
 
@@ -194,26 +200,33 @@ class KcmCache final : public Cache {
     return client_->parsed(kcm::parse_principal(answer.body()));
   }
 
-  // The default principal and KDC offset, without records.
-  Result<CacheContents> head() const {
-    KRBKIT_TRY(princ, principal());
+  // GET_PRINCIPAL, GET_KDC_OFFSET and GET_CRED_LIST in one round trip (both
+  // daemons answer requests sent together in order; MIT's client waits for
+  // each): the default principal and offset into `out`, each credential to
+  // `fn` as it is parsed. A daemon without GET_CRED_LIST: credentials().
+  Result<void> read_records(CacheContents& out, const std::function<void(Credentials&&)>& fn) const {
+    KRBKIT_TRY(answers, client_->try_call_all({Request(Op::get_principal).name(residual_),
+                                               Request(Op::get_kdc_offset).name(residual_),
+                                               Request(Op::get_cred_list).name(residual_)}));
+    const auto& princ_answer = answers[0];
+    const auto& offset = answers[1];
+    const auto& list = answers[2];
+    if (princ_answer.status != 0) return KcmClient::status_error(princ_answer.status, residual_);
+    KRBKIT_TRY(princ, client_->parsed(kcm::parse_principal(princ_answer.body())));
     if (!princ) return KcmClient::status_error(kcm::kFccNoFile, residual_);
-    CacheContents out;
     out.default_principal = std::move(*princ);
-    KRBKIT_TRY(offset, client_->try_call(Request(Op::get_kdc_offset).name(residual_)));
     if (offset.status == 0) {
       auto seconds = kcm::parse_offset(offset.body());
       if (seconds.ok() && *seconds != 0) out.kdc_offset = KdcOffset{*seconds, 0};
     }
-    return out;
-  }
-
-  // The credentials to `fn` one at a time, as each is parsed from its reply:
-  // GET_CRED_LIST, or (a daemon without it) each credential by its UUID.
-  Result<void> each_credential(const std::function<void(Credentials&&)>& fn) const {
-    KRBKIT_TRY(list, client_->try_call(Request(Op::get_cred_list).name(residual_)));
     if (list.status == 0) return client_->parsed(kcm::parse_cred_list_each(list.body(), fn));
     if (!kcm::unsupported_status(list.status)) return KcmClient::status_error(list.status, residual_);
+    return credentials(fn);
+  }
+
+  // The credentials of a daemon without GET_CRED_LIST, each by its UUID, to
+  // `fn` one at a time as each is parsed.
+  Result<void> credentials(const std::function<void(Credentials&&)>& fn) const {
     KRBKIT_TRY(ids_answer, client_->call(Request(Op::get_cred_uuid_list).name(residual_), residual_));
     KRBKIT_TRY(ids, client_->parsed(kcm::parse_uuid_list(ids_answer.body())));
     // The requests go out in batches, each one round trip: 100 tickets took

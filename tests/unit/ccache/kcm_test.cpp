@@ -185,10 +185,10 @@ TEST_CASE("KCM cache over a daemon without GET_CRED_LIST and REPLACE: MIT's fall
   CHECK(servers == std::vector<Principal>{princ("a"), princ("b")});
   CHECK(opcode(script.requests[2]) == 13001);
   // An uninitialized cache (an empty principal, as Heimdal answers) is not found.
-  script.replies = {status(0)};
+  script.replies = {status(0), status(kcm::kFccNoFile), status(kcm::kFccNoFile)};
   CHECK((*cache)->read().error().is(Errc::ccache_not_found));
   // A malformed reply is one error, and nothing is half-read.
-  script.replies = {status(0, Bytes{1, 2})};
+  script.replies = {status(0, Bytes{1, 2}), status(0), status(0)};
   const Error malformed = (*cache)->read().error();
   CHECK(malformed.is(Errc::cache_reply_malformed));
   CHECK(malformed.message().find("(cache KCM:0, ") != std::string::npos);
