@@ -154,7 +154,7 @@ int exit_status(const Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kadmin - Kerberos V5 administration client (MIT's and Heimdal's kadmin protocols)"};
+  cli::App app{"kadmin - Kerberos V5 administration client (MIT's and Heimdal's kadmin protocols)"};
   krbkit::cli::add_version_flag(app, "kadmin");
   Options o;
   app.add_option("-r", o.realm, "Use this realm as the default database realm")->option_text("realm");

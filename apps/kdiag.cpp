@@ -82,7 +82,7 @@ Result<int> run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kdiag - find what is wrong between this host and a realm's Kerberos servers"};
+  cli::App app{"kdiag - find what is wrong between this host and a realm's Kerberos servers"};
   cli::add_version_flag(app, "kdiag");
   Options o;
   app.add_option("realm", o.realm, "The realm (default: the principal's, else default_realm)")

@@ -121,7 +121,7 @@ Result<void> check_combinations(const Options& o) {
   return success();
 }
 
-void add_options(CLI::App& app, Options& o) {
+void add_options(cli::App& app, Options& o) {
   app.add_option("-c,--cache", o.cache, "Credentials cache to use")->option_text("CCACHE");
   app.add_option("-e,--enctype", o.etype, "Session key enctype to request")->option_text("ETYPE");
   app.add_flag("-q,--quiet", o.quiet, "Print nothing on success");
@@ -163,7 +163,7 @@ void add_options(CLI::App& app, Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kvno - get service tickets and print the key version numbers of the services"};
+  cli::App app{"kvno - get service tickets and print the key version numbers of the services"};
   krbkit::cli::add_version_flag(app, "kvno");
   Options o;
   add_options(app, o);
