@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "internal.hpp"
+#include "krbkit/base/secret.hpp"
 #include "krbkit/ccache/kcm.hpp"
 #include "krbkit/ccache/kcm_protocol.hpp"
 
@@ -63,10 +64,16 @@ class KcmClient {
     return naming_cache(std::move(r), cache_);
   }
 
+  // A reply may hold session keys (GET_CRED_LIST, GET_CRED_BY_UUID): its
+  // buffer is wiped when the answer goes away.
   struct Answer {
     std::int32_t status = 0;
     Bytes reply;  // status and body
     BytesView body() const { return BytesView(reply).subspan(4); }
+    Answer(std::int32_t s, Bytes r) : status(s), reply(std::move(r)) {}
+    Answer(Answer&&) noexcept = default;
+    Answer& operator=(Answer&&) = delete;
+    ~Answer() { secure_wipe(reply.data(), reply.size()); }
   };
   Result<Answer> try_call(const Request& request) {
     if (request.error()) return *request.error();
