@@ -3,11 +3,27 @@
 // MIT's getprinc/getpol text, with times as seconds since the epoch (null
 // for "never") and names as krbkit-json(7) spells them.
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "krbkit/base/json.hpp"
 #include "krbkit/crypto/enctypes.hpp"
 #include "krbkit/kadm5/format.hpp"
 
 namespace krbkit::kadm5 {
+namespace {
+
+// `key`: the string, or null when there is none.
+void string_or_null(json::Writer& w, std::string_view key, const std::optional<std::string>& text) {
+  w.key(key);
+  if (text)
+    w.value(*text);
+  else
+    w.null();
+}
+
+}  // namespace
 
 std::string principal_json(const PrincipalEntry& p) {
   json::Writer w;
@@ -26,11 +42,7 @@ std::string principal_json(const PrincipalEntry& p) {
   w.member("max_life", static_cast<std::int64_t>(p.max_life));
   w.member("max_renewable_life", static_cast<std::int64_t>(p.max_renewable_life));
   w.member("last_modified", static_cast<std::int64_t>(p.mod_date));
-  w.key("modified_by");
-  if (p.mod_name)
-    w.value(*p.mod_name);
-  else
-    w.null();
+  string_or_null(w, "modified_by", p.mod_name);
   opt_time("last_success", p.last_success);
   opt_time("last_failed", p.last_failed);
   w.member("failed_attempts", p.fail_auth_count);
@@ -48,11 +60,7 @@ std::string principal_json(const PrincipalEntry& p) {
   w.key("attributes").begin_array();
   for (const auto& a : attribute_names(p.attributes)) w.value(a);
   w.end_array();
-  w.key("policy");
-  if (p.policy)
-    w.value(*p.policy);
-  else
-    w.null();
+  string_or_null(w, "policy", p.policy);
   w.end_object();
   return w.finish();
 }
@@ -69,11 +77,7 @@ std::string policy_json(const PolicyEntry& p) {
   w.member("max_failures", p.pw_max_fail);
   w.member("failure_count_interval", static_cast<std::int64_t>(p.pw_failcnt_interval));
   w.member("lockout_duration", static_cast<std::int64_t>(p.pw_lockout_duration));
-  w.key("allowed_keysalts");
-  if (p.allowed_keysalts)
-    w.value(*p.allowed_keysalts);
-  else
-    w.null();
+  string_or_null(w, "allowed_keysalts", p.allowed_keysalts);
   w.end_object();
   return w.finish();
 }
