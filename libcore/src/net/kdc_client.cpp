@@ -301,15 +301,17 @@ class Exchange {
         trace_("Terminating TCP connection to {}", other->name());
   }
 
+  // Room for the largest datagram, left uninitialised: zeroing 64 KB touched
+  // 16 fresh heap pages (page faults) for a reply of a few hundred bytes.
   void read_udp(Conn& c) {
-    Bytes buf(65536);
-    ssize_t n = ::recv(c.fd.get(), buf.data(), buf.size(), 0);
+    constexpr std::size_t kMaxDatagram = 65536;
+    const auto buf = std::make_unique_for_overwrite<std::uint8_t[]>(kMaxDatagram);
+    ssize_t n = ::recv(c.fd.get(), buf.get(), kMaxDatagram, 0);
     if (n < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) fail(c, errno_text(errno));
       return;
     }
-    buf.resize(static_cast<std::size_t>(n));
-    offer(c, std::move(buf));
+    offer(c, Bytes(buf.get(), buf.get() + n));
   }
 
   void read_tcp(Conn& c) {
