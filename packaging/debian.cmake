@@ -103,6 +103,8 @@ set(deb_version "${PROJECT_VERSION}-1")
 
 set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_NAME krbkit)
 set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_SECTION net)
+# kadmin and ktutil dlopen() libedit for their prompts (shlibdeps cannot see it).
+set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_DEPENDS libedit2)
 set(CPACK_DEBIAN_DEB_TOOLS_PACKAGE_CONTROL_EXTRA "${maintainer_scripts}")
 set(CPACK_COMPONENT_DEB_TOOLS_DESCRIPTION
     "Kerberos client tools in place of MIT's or Heimdal's\nkinit, klist, kdestroy, kswitch, kvno, kpasswd, kadmin and ktutil, installed\nas krbkit-<command> and chosen with update-alternatives beside MIT's and\nHeimdal's tools; caches and keytabs are shared with both. Also kcc, which\ncopies tickets between caches and to and from KRB-CRED (.kirbi) files, and\nkdiag, which finds what is wrong between a host and its realm's servers.")

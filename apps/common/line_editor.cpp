@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <clocale>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <cwchar>
 #include <iostream>
 
+#include "common/libedit_api.hpp"
 #include "krbkit/base/environment.hpp"
 
 #if defined(__has_feature)
@@ -36,8 +38,8 @@ struct LineEditor::State {
   bool can_stop = false;
 
   ~State() {
-    if (el != nullptr) el_end(el);
-    if (history != nullptr) history_end(history);
+    if (el != nullptr) libedit().el_end(el);
+    if (history != nullptr) libedit().history_end(history);
   }
 };
 
@@ -48,7 +50,7 @@ constexpr int kHistoryMax = 1000;
 
 State& state_of(EditLine* el) {
   void* data = nullptr;
-  el_get(el, EL_CLIENTDATA, &data);
+  libedit().el_get(el, EL_CLIENTDATA, &data);
   return *static_cast<State*>(data);
 }
 
@@ -73,8 +75,8 @@ int read_char(EditLine* el, wchar_t* out) {
       case Got::byte: break;
       case Got::interrupted: *out = L'\x03'; return 1;
       case Got::redraw:
-        el_resize(el);
-        el_set(el, EL_REFRESH);
+        libedit().el_resize(el);
+        libedit().el_set(el, EL_REFRESH);
         continue;
       case Got::end: return 0;
     }
@@ -99,11 +101,11 @@ unsigned char interrupt_key(EditLine* el, int) {
 
 // Ctrl-D: the end on an empty line (nothing shown), else Delete.
 unsigned char delete_or_end(EditLine* el, int) {
-  const LineInfo* line = el_line(el);
+  const LineInfo* line = libedit().el_line(el);
   if (line->buffer == line->lastchar) return CC_EOF;
   if (line->cursor == line->lastchar) return CC_ERROR;
-  el_cursor(el, 1);
-  el_deletestr(el, 1);
+  libedit().el_cursor(el, 1);
+  libedit().el_deletestr(el, 1);
   return CC_REFRESH;
 }
 
@@ -123,7 +125,7 @@ void write_out(std::string_view text) {
 // several to what they share, and when that adds nothing they are listed.
 unsigned char complete_key(EditLine* el, int) {
   const State& state = state_of(el);
-  const LineInfo* info = el_line(el);
+  const LineInfo* info = libedit().el_line(el);
   const std::string_view before(info->buffer, static_cast<std::size_t>(info->cursor - info->buffer));
   const std::size_t blank = before.find_last_of(" \t");
   const std::size_t start = blank == std::string_view::npos ? 0 : blank + 1;
@@ -151,7 +153,7 @@ unsigned char complete_key(EditLine* el, int) {
   std::string insert(shared.substr(word.size()));
   if (matches.size() == 1) insert += ' ';
   if (!insert.empty()) {
-    el_insertstr(el, insert.c_str());
+    libedit().el_insertstr(el, insert.c_str());
     return CC_REFRESH;
   }
   std::string list;
@@ -163,11 +165,12 @@ unsigned char complete_key(EditLine* el, int) {
 
 // Emacs keys as libedit has them, and those readline users expect on top.
 void bind_keys(EditLine* el) {
-  el_set(el, EL_EDITOR, "emacs");
-  el_set(el, EL_ADDFN, "krbkit-interrupt", "drop the line", interrupt_key);
-  el_set(el, EL_ADDFN, "krbkit-delete-or-end", "delete, or end on an empty line", delete_or_end);
-  el_set(el, EL_ADDFN, "krbkit-suspend", "stop the job", suspend_key);
-  el_set(el, EL_ADDFN, "krbkit-complete", "complete a request name or option", complete_key);
+  const Libedit& edit = libedit();
+  edit.el_set(el, EL_EDITOR, "emacs");
+  edit.el_set(el, EL_ADDFN, "krbkit-interrupt", "drop the line", interrupt_key);
+  edit.el_set(el, EL_ADDFN, "krbkit-delete-or-end", "delete, or end on an empty line", delete_or_end);
+  edit.el_set(el, EL_ADDFN, "krbkit-suspend", "stop the job", suspend_key);
+  edit.el_set(el, EL_ADDFN, "krbkit-complete", "complete a request name or option", complete_key);
   const char* const bindings[][2] = {
       {"^C", "krbkit-interrupt"},   {"^D", "krbkit-delete-or-end"}, {"^Z", "krbkit-suspend"},
       {"^I", "krbkit-complete"},    {"^R", "em-inc-search-prev"},   {"^W", "ed-delete-prev-word"},
@@ -176,9 +179,9 @@ void bind_keys(EditLine* el) {
       {"\\e[7~", "ed-move-to-beg"}, {"\\e[F", "ed-move-to-end"},    {"\\eOF", "ed-move-to-end"},
       {"\\e[4~", "ed-move-to-end"}, {"\\e[8~", "ed-move-to-end"},   {"\\e[3~", "ed-delete-next-char"},
   };
-  for (const auto& b : bindings) el_set(el, EL_BIND, b[0], b[1], nullptr);
+  for (const auto& b : bindings) edit.el_set(el, EL_BIND, b[0], b[1], nullptr);
   // No signals from keys: Ctrl-C and Ctrl-Z reach the bindings above as bytes.
-  el_set(el, EL_SETTY, "-d", "-isig", nullptr);
+  edit.el_set(el, EL_SETTY, "-d", "-isig", nullptr);
 }
 
 std::string history_path(std::string_view name) {
@@ -199,7 +202,7 @@ void save_history(State& state) {
     return;
   }
   HistEvent event;
-  history(state.history, &event, H_SAVE_FP, file);
+  libedit().history(state.history, &event, H_SAVE_FP, file);
   std::fclose(file);
 }
 
@@ -207,22 +210,31 @@ void save_history(State& state) {
 
 LineEditor::LineEditor(std::string_view history_name, Completion completion) {
   if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return;
+  std::string why;
+  const Libedit* edit = load_libedit(why);
+  if (edit == nullptr) {
+    // Lines are still read, as from a script: only the editing is missing.
+    std::fprintf(stderr, "%s: line editing is off: %s\n",
+                 history_name.empty() ? "krbkit" : std::string(history_name).c_str(), why.c_str());
+    return;
+  }
   use_utf8_ctype();
   auto state = std::make_unique<State>();
-  state->el = el_init("krbkit", stdin, stdout, stderr);
-  state->history = history_init();
+  state->el = edit->el_init("krbkit", stdin, stdout, stderr);
+  state->history = edit->history_init();
   if (state->el == nullptr || state->history == nullptr) return;
   state->completion = completion;
   HistEvent event;
-  history(state->history, &event, H_SETSIZE, kHistoryMax);
-  history(state->history, &event, H_SETUNIQUE, 1);
+  edit->history(state->history, &event, H_SETSIZE, kHistoryMax);
+  edit->history(state->history, &event, H_SETUNIQUE, 1);
   state->history_path = history_path(history_name);
-  if (!state->history_path.empty()) history(state->history, &event, H_LOAD, state->history_path.c_str());
-  el_set(state->el, EL_CLIENTDATA, state.get());
-  el_set(state->el, EL_HIST, history, state->history);
-  el_set(state->el, EL_PROMPT, prompt_of);
-  el_set(state->el, EL_GETCFN, read_char);
-  el_set(state->el, EL_SIGNAL, 0);
+  if (!state->history_path.empty())
+    edit->history(state->history, &event, H_LOAD, state->history_path.c_str());
+  edit->el_set(state->el, EL_CLIENTDATA, state.get());
+  edit->el_set(state->el, EL_HIST, edit->history, state->history);
+  edit->el_set(state->el, EL_PROMPT, prompt_of);
+  edit->el_set(state->el, EL_GETCFN, read_char);
+  edit->el_set(state->el, EL_SIGNAL, 0);
   bind_keys(state->el);
   state_ = std::move(state);
 }
@@ -245,8 +257,8 @@ std::optional<std::string> LineEditor::read_line(std::string_view prompt) {
       // and only then puts the terminal in its mode: keys typed as soon as the
       // prompt showed were echoed and held back by the terminal's own line
       // editing, so a SIGINT before Enter dropped nothing. Its mode first.
-      el_set(state_->el, EL_PREP_TERM, 1);
-      got = el_gets(state_->el, &count);
+      libedit().el_set(state_->el, EL_PREP_TERM, 1);
+      got = libedit().el_gets(state_->el, &count);
     }
     if (state_->interrupted) {
       state_->interrupted = false;
@@ -258,7 +270,7 @@ std::optional<std::string> LineEditor::read_line(std::string_view prompt) {
     if (!line.empty() && line.back() == '\n') line.pop_back();
     if (line.find_first_not_of(" \t") != std::string::npos) {
       HistEvent event;
-      if (history(state_->history, &event, H_ENTER, line.c_str()) >= 0) save_history(*state_);
+      if (libedit().history(state_->history, &event, H_ENTER, line.c_str()) >= 0) save_history(*state_);
     }
     return line;
   }

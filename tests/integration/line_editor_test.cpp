@@ -403,6 +403,29 @@ TEST_CASE("ktutil with standard input not a terminal: no editing, no escape sequ
   CHECK(r.out.find("ktutil:  rkt " + realm.host_keytab() + "\n") != std::string::npos);  // echoed, as MIT's
 }
 
+TEST_CASE(
+    "ktutil on a terminal without a loadable libedit: one line says editing is off, the requests still run") {
+  // libedit is dlopen()ed at the first prompt; a broken one first on the
+  // library path (an empty file under its soname) cannot be loaded.
+  Realm& realm = Realm::shared();
+  const std::string libs = realm.fresh_path("libs");
+  REQUIRE(::mkdir(libs.c_str(), 0700) == 0);
+  std::ofstream(libs + "/libedit.so.2").close();
+  Terminal t(realm, {krbkit_tool("ktutil")}, {"LD_LIBRARY_PATH=" + libs});
+  REQUIRE_MESSAGE(t.expect("ktutil: line editing is off: "), t.transcript());
+  CHECK(t.rest().find("libedit.so.2") != std::string::npos);
+  REQUIRE(t.expect("ktutil:  "));
+  CHECK_FALSE(raw_mode(t.mode()));  // the terminal's own line editing, as from a script
+  t.type("rkt " + realm.host_keytab() + "\r");
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("l\r");
+  CHECK_MESSAGE(t.expect(realm.host_principal()), t.transcript());
+  REQUIRE(t.expect("ktutil:  "));
+  t.type("q\r");
+  CHECK(t.wait() == 0);
+  CHECK(same_mode(t.mode(), t.initial_mode()));
+}
+
 namespace {
 
 // A fresh home directory for the history files, as "HOME=dir".
