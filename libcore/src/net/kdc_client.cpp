@@ -15,6 +15,7 @@
 
 #include "krbkit/config/libdefaults.hpp"
 #include "krbkit/net/kkdcp.hpp"
+#include "server_addresses.hpp"
 
 namespace krbkit::net {
 namespace {
@@ -76,16 +77,10 @@ struct Conn {
 };
 
 Result<std::vector<Address>> resolve(const std::string& host, std::uint16_t port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_DGRAM;
-  hints.ai_flags = AI_ADDRCONFIG;
-  addrinfo* list = nullptr;
-  std::string service = std::to_string(port);
-  int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
-  if (rc != 0) return Error{Errc::io, gai_strerror(rc)};
+  AddrinfoList list;
+  if (int rc = lookup_server(host, port, SOCK_DGRAM, list); rc != 0) return Error{Errc::io, gai_strerror(rc)};
   std::vector<Address> out;
-  for (auto* ai = list; ai != nullptr; ai = ai->ai_next) {
+  for (auto* ai = list.get(); ai != nullptr; ai = ai->ai_next) {
     Address a;
     std::memcpy(&a.storage, ai->ai_addr, ai->ai_addrlen);
     a.length = ai->ai_addrlen;
@@ -99,7 +94,6 @@ Result<std::vector<Address>> resolve(const std::string& host, std::uint16_t port
     }
     out.push_back(std::move(a));
   }
-  ::freeaddrinfo(list);
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "krbkit/proto/messages.hpp"
+#include "server_addresses.hpp"
 #include "tls_context.hpp"
 
 namespace krbkit::net {
@@ -53,16 +54,10 @@ bool wait_fd(int fd, short events, Clock::time_point deadline) {
 
 // A TCP connection to the first of host's addresses that accepts, non-blocking.
 Result<int> connect_socket(const std::string& host, std::uint16_t port, Clock::time_point deadline) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_ADDRCONFIG;
-  addrinfo* list = nullptr;
-  int rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &list);
-  if (rc != 0) return step_error(gai_strerror(rc));
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(list, &::freeaddrinfo);
+  AddrinfoList list;
+  if (int rc = lookup_server(host, port, SOCK_STREAM, list); rc != 0) return step_error(gai_strerror(rc));
   std::string last = "no address";
-  for (auto* ai = list; ai != nullptr; ai = ai->ai_next) {
+  for (auto* ai = list.get(); ai != nullptr; ai = ai->ai_next) {
     int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
     if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return fd;

@@ -15,6 +15,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "server_addresses.hpp"
+
 namespace krbkit::net {
 namespace {
 
@@ -113,17 +115,14 @@ Result<std::unique_ptr<Stream>> connect_tcp(std::string_view host, std::uint16_t
   const std::string name = std::string(host);
   const std::string where =
       (name.find(':') != std::string::npos ? "[" + name + "]" : name) + ":" + std::to_string(port);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_ADDRCONFIG;
-  addrinfo* list = nullptr;
-  if (int rc = ::getaddrinfo(name.c_str(), std::to_string(port).c_str(), &hints, &list); rc != 0)
+  AddrinfoList list;
+  if (int rc = lookup_server(name, port, SOCK_STREAM, list); rc != 0)
     return Error{Errc::io, "cannot resolve " + name + ": " + ::gai_strerror(rc)};
   int err = 0;
   int fd = -1;
-  for (addrinfo* ai = list; ai != nullptr && fd < 0; ai = ai->ai_next)
+  for (addrinfo* ai = list.get(); ai != nullptr && fd < 0; ai = ai->ai_next)
     fd = connect_with_timeout(ai, connect_timeout, err);
-  ::freeaddrinfo(list);
+  list.reset();
   if (fd < 0) return Error{std::error_code(err, std::system_category()), "connecting to " + where};
   set_socket_timeouts(fd, io_timeout);
   return std::unique_ptr<Stream>(std::make_unique<TcpStream>(fd, where));
