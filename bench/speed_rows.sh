@@ -11,6 +11,14 @@
 #   kadmin-q       kadmin -q "getprinc alice"
 #   kinit-anonymous  kinit -n: anonymous PKINIT (the realm gets certificates
 #                  from tests/realm/pkinit_certs.sh)
+#   floor-*        the least any tool built like ours can take, against the
+#                  MIT command its target is measured against:
+#                  floor-cli11 (CLI11 parsing --version, nothing else) and
+#                  floor-openssl (the same linking the static libcrypto)
+#                  against klist -V; floor-klist (CLI11, no options) against
+#                  klist -c of the one-TGT cache; floor-kinit (OpenSSL's share
+#                  of a password kinit: openssl.cnf, the fetches, PBKDF2)
+#                  against MIT's kinit (bench/floors/cli11_floor.cpp)
 #   addprinc-N     N addprinc read from stdin in one kadmin session, ours
 #                  and MIT's once each, and MIT's one-process-per-principal
 #                  loop (kadmin -q), timed with date: ratios only
@@ -46,6 +54,18 @@ bench_header
 for tool in kinit klist kdestroy kswitch kvno kpasswd kadmin ktutil; do
   bench "startup-$tool" "$bin/$tool --version" "$mit_bin/klist -V"
 done
+
+# The floors (bench/floors/cli11_floor.cpp, built here as the tools are
+# built): what a tool costs before it does any Kerberos work.
+floor_flags=(-std=c++20 -O2 -fPIE -pie -static-libstdc++ -static-libgcc "-Wl,-z,pack-relative-relocs")
+c++ "${floor_flags[@]}" "$src/bench/floors/cli11_floor.cpp" -o "$work/floor"
+c++ "${floor_flags[@]}" -DKRBKIT_FLOOR_OPENSSL "$src/bench/floors/cli11_floor.cpp" -o "$work/floor-openssl" \
+  "$(pkg-config --variable=libdir libcrypto)/libcrypto.a" -lpthread
+bench floor-cli11 "$work/floor --version" "$mit_bin/klist -V"
+bench floor-openssl "$work/floor-openssl --version" "$mit_bin/klist -V"
+bench floor-klist "$work/floor" "$mit_bin/klist -c ${KRB5CCNAME}"
+bench floor-kinit "$work/floor-openssl s2k < $work/password" \
+  "KRB5CCNAME=FILE:$work/floor.cc $mit_bin/kinit $ALICE_PRINCIPAL < $work/password"
 
 # The KDC 20 ms away: a krb5.conf whose only KDC is the relay.
 coproc RELAY { exec python3 "$src/bench/delay_relay.py" 0 "$KDC_PORT" 20; }
