@@ -180,17 +180,14 @@ void addresses_and_ticket_server(std::string& out, const Credentials& cred,
     }
     out += '\n';
   }
-  if (ticket) {
-    const Principal ticket_server = to_principal(ticket->sname, ticket->realm);
-    if (!(ticket_server == cred.server)) {
-      out += "\tTicket server: ";
-      out += unparse_principal(ticket_server);
-      out += '\n';
-    }
+  if (ticket && (ticket->realm != cred.server.realm || ticket->sname.name_string != cred.server.components)) {
+    out += "\tTicket server: ";
+    out += unparse_principal(to_principal(ticket->sname, ticket->realm));
+    out += '\n';
   }
 }
 
-void credential_text(std::string& out, const Credentials& cred, const std::string& default_name,
+void credential_text(std::string& out, const Credentials& cred, const Principal& default_principal,
                      const CacheListOptions& options, const TimeFormat& tf) {
   const bool is_config = ccache::is_config_principal(cred.server);
   std::optional<Ticket> ticket;
@@ -198,9 +195,11 @@ void credential_text(std::string& out, const Credentials& cred, const std::strin
   int config_col = 0;
   heading(out, cred, tf, config_col);
   int extra_field = 0;
-  if (const std::string client = unparse_principal(cred.client); client != default_name) {
+  // Compared as names (components and realm: what the unparsed text shows),
+  // not unparsed for every credential of a long cache.
+  if (!(cred.client == default_principal)) {
     out += "\tfor client ";
-    out += client;
+    out += unparse_principal(cred.client);
     ++extra_field;
   }
   if (is_config) config_data(out, config_col, cred.ticket);
@@ -257,7 +256,7 @@ void CacheListing::start(const Principal& default_principal) {
 
 void CacheListing::add(const ccache::CacheContents& head, const Credentials& record, bool config) {
   if (!started_) start(head.default_principal);
-  if (!config || options_.config) credential_text(out_, record, default_name_, options_, tf_);
+  if (!config || options_.config) credential_text(out_, record, head.default_principal, options_, tf_);
 }
 
 std::string CacheListing::finish(const ccache::CacheContents& head) {

@@ -19,6 +19,22 @@ Error malformed(std::string_view text, std::string_view why) {
   return Error{Errc::invalid_argument, fmt::format("malformed principal name \"{}\": {}", text, why)};
 }
 
+// The letter after the backslash when `c` is quoted, or 0 when it is not.
+char quoted_as(char c, bool keep_at) {
+  switch (c) {
+    case '@': return keep_at ? 0 : '@';
+    case '/':
+    case '\\': return c;
+    case '\n': return 'n';
+    case '\t': return 't';
+    case '\b': return 'b';
+    case '\0': return '0';
+    default: return 0;
+  }
+}
+
+// Runs of plain characters are appended whole: klist unparses a name or two
+// for every credential of the cache.
 void append_quoted(std::string& out, std::string_view part, UnparseFlags flags) {
   if (flags.display) {
     out.append(part);
@@ -26,23 +42,16 @@ void append_quoted(std::string& out, std::string_view part, UnparseFlags flags) 
   }
   // MIT leaves '@' alone only for an explicit no-realm unparse.
   const bool keep_at = flags.no_realm && !flags.short_form;
-  for (char c : part) {
-    switch (c) {
-      case '@':
-        if (keep_at) {
-          out.push_back(c);
-          break;
-        }
-        [[fallthrough]];
-      case '/':
-      case '\\': out.push_back('\\'), out.push_back(c); break;
-      case '\n': out.append("\\n"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\0': out.append("\\0"); break;
-      default: out.push_back(c);
-    }
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    const char letter = quoted_as(part[i], keep_at);
+    if (letter == 0) continue;
+    out.append(part.substr(plain_from, i - plain_from));
+    out.push_back('\\');
+    out.push_back(letter);
+    plain_from = i + 1;
   }
+  out.append(part.substr(plain_from));
 }
 
 }  // namespace
@@ -91,6 +100,9 @@ Result<Principal> parse_principal(std::string_view text, std::string_view defaul
 std::string unparse_principal(const Principal& p, UnparseFlags flags, std::string_view default_realm) {
   if (flags.short_form && p.realm == default_realm) flags.no_realm = true;
   std::string out;
+  std::size_t plain_size = p.realm.size() + p.components.size() + 1;
+  for (const auto& c : p.components) plain_size += c.size();
+  out.reserve(plain_size);
   for (std::size_t i = 0; i < p.components.size(); ++i) {
     if (i) out.push_back('/');
     append_quoted(out, p.components[i], flags);
